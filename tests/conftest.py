@@ -1,0 +1,71 @@
+"""Shared fixtures: every test runs with isolated config/data dirs and no real AWS config."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.services.options import ConnectionOptions
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point platformdirs and the AWS config files at tmp_path so no test touches the user's."""
+    home = tmp_path / "home"
+    for sub in ("config", "data", "state", "cache"):
+        (home / sub).mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    aws = home / ".aws"
+    aws.mkdir()
+    (aws / "config").write_text("")
+    (aws / "credentials").write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(aws / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(aws / "credentials"))
+    for var in list(os.environ):
+        if var.startswith("AWS_") and var not in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("EVENTDECK_CONFIG", raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return home
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[object]:
+    """One sandbox for the whole session (demo data, seed 1); tests reset what they change."""
+    from tui.sandbox import start_sandbox
+
+    sb = start_sandbox(host="127.0.0.1", port=0, seed=1)
+    try:
+        yield sb
+    finally:
+        sb.stop()
+
+
+@pytest.fixture
+def sandbox_env(sandbox, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The sandbox with its environment (dummy credentials, region, bearer token) applied."""
+    for key, value in sandbox.env().items():
+        if key != "AWS_ENDPOINT_URL":
+            monkeypatch.setenv(key, value)
+    sandbox.set_faults(None)
+    sandbox.reset_received()
+    yield sandbox
+    sandbox.set_faults(None)
+
+
+@pytest.fixture
+def sandbox_options(sandbox_env) -> ConnectionOptions:  # type: ignore[no-untyped-def]
+    """ConnectionOptions pointing every client at the sandbox over HTTPS."""
+    return ConnectionOptions(
+        region=sandbox_env.region,
+        endpoint_url=sandbox_env.endpoint,
+        ca_bundle=sandbox_env.ca_bundle,
+        max_attempts=3,
+    )

@@ -1,0 +1,85 @@
+"""The one client factory: boto3 clients built once per (options, service) and shared.
+
+boto3 sessions are not thread-safe but clients are, so the factory builds clients under a lock and
+hands the same client to every worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from tui.services.options import ConnectionOptions
+
+
+class ClientFactory:
+    """Build and cache boto3 clients for one set of ConnectionOptions.
+
+    Switching profile or region means a new factory (``with_options``); the old clients are dropped.
+    """
+
+    def __init__(self, options: ConnectionOptions) -> None:
+        self.options = options
+        self._lock = threading.Lock()
+        self._session: boto3.session.Session | None = None
+        self._clients: dict[str, Any] = {}
+
+    def with_options(self, options: ConnectionOptions) -> ClientFactory:
+        return self if options == self.options else ClientFactory(options)
+
+    @property
+    def session(self) -> boto3.session.Session:
+        with self._lock:
+            return self._get_session()
+
+    def _get_session(self) -> boto3.session.Session:
+        if self._session is None:
+            self._session = build_session(self.options)
+        return self._session
+
+    def client(self, service: str) -> Any:
+        """The shared client for ``service`` (boto3 name, e.g. ``"ivs-realtime"``)."""
+        client = self._clients.get(service)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                client = self._build_client(service)
+                self._clients[service] = client
+            return client
+
+    def _build_client(self, service: str) -> Any:
+        opts = self.options
+        config = Config(
+            retries={"mode": "standard", "total_max_attempts": max(1, opts.max_attempts)},
+            read_timeout=opts.read_timeout if opts.read_timeout is not None else 60,
+            connect_timeout=opts.connect_timeout if opts.connect_timeout is not None else 60,
+            max_pool_connections=32,
+            user_agent_extra="eventdeck",
+        )
+        kwargs: dict[str, Any] = {"config": config, "verify": opts.verify}
+        if opts.endpoint_url:
+            kwargs["endpoint_url"] = opts.endpoint_url
+        if opts.region:
+            kwargs["region_name"] = opts.region
+        return self._get_session().client(service, **kwargs)  # type: ignore[call-overload]
+
+
+def build_session(options: ConnectionOptions) -> boto3.session.Session:
+    """A boto3 session for ``options.profile`` (None: boto3's own default chain)."""
+    session = boto3.session.Session(profile_name=options.profile, region_name=options.region)
+    _install_fast_timestamp_parser(session)
+    return session
+
+
+def _install_fast_timestamp_parser(session: boto3.session.Session) -> None:
+    """Use a fromisoformat-based timestamp parser: dateutil dominates CPU on large pages."""
+    try:
+        from tui.services.timeparse import install_fast_timestamp_parser
+    except ImportError:  # pragma: no cover - the module lands with the services work
+        return
+    install_fast_timestamp_parser(session)
