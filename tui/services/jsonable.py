@@ -1,0 +1,53 @@
+"""Turn botocore's parsed responses into plain JSON values.
+
+Every item keeps its raw response dict for the inspector, export and copy; botocore puts
+datetimes and bytes in there, which ``json.dumps`` refuses, so the raw dict is made JSON-able once,
+when the item is built, and every consumer can dump it without knowing about botocore.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+def jsonable(value: Any) -> Any:
+    """A copy of ``value`` with datetimes as ISO 8601 strings and bytes as base64 text.
+
+    Aware datetimes are written in UTC (``+00:00``); naive ones are written as they are.
+    Unknown objects become ``str(value)`` rather than an error: exporting must never fail.
+    """
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (set, frozenset)):
+        return [jsonable(v) for v in sorted(value, key=repr)]
+    return str(value)
+
+
+def iso(value: datetime) -> str:
+    """ISO 8601 for a datetime; an aware one is converted to UTC first so exports sort as text."""
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        value = value.astimezone(UTC)
+    return value.isoformat()
+
+
+def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
+    """The response without botocore's ``ResponseMetadata`` (request ids, headers, retries)."""
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
