@@ -1,0 +1,328 @@
+"""A scrollable, highlighted, searchable view of a JSON-able value, built on the Line API.
+
+Payloads can be megabytes (a page of event logs, a profile export), so the widget renders only the
+visible lines (``ScrollView`` + ``render_line``, one cached ``Strip`` per line) and never wraps.
+Every string in the value is untrusted: the JSON text comes from ``json.dumps`` and then each line
+goes through ``tui.ui.safe_text.visible`` (plus the few invisible characters it leaves), so nothing
+in a value can reach the terminal as a control sequence, and nothing is ever parsed as markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.ui.safe_text import visible
+
+# Invisible or line-breaking characters safe_text.visible leaves alone: soft hyphen, Arabic/Syriac
+# format marks, Mongolian vowel separator, line/paragraph separators, word joiners, interlinear
+# annotations, lone surrogates (unencodable: they would crash the terminal writer), tag characters.
+_EXTRA_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u2028\u2029"
+    "\u2060-\u2064\u206a-\u206f\ufff9-\ufffb\ud800-\udfff"
+    "\U000110bd\U000110cd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+# One JSON token on an indent=2 line: a string (a key when a colon follows), a number, a literal,
+# or punctuation. Strings are matched first so digits inside them are never numbers.
+_TOKEN = re.compile(
+    r'(?P<string>"(?:[^"\\]|\\.)*")(?P<colon>\s*:)?'
+    r"|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<literal>true|false|null|NaN|-?Infinity)"
+    r"|(?P<punct>[{}\[\],])"
+)
+MAX_MATCHES = 100_000
+"""Search stops recording matches after this many, so a one-letter query on 5 MB stays cheap."""
+
+
+def _escape_extra(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
+
+
+def display_line(line: str) -> str:
+    """One line of JSON text with every control or invisible character shown as an escape."""
+    return _EXTRA_INVISIBLE.sub(_escape_extra, visible(line))
+
+
+def _json_default(value: object) -> object:
+    """Serialise what boto3 hands back beyond plain JSON: datetimes, bytes, decimals, sets."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        raw = bytes(value)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(raw).decode("ascii")
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def format_json(value: object) -> str:
+    """``value`` as indent-2 JSON text (non-ASCII kept), the text that is copied and written."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=_json_default)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One search hit: a line and the character span within its displayed text."""
+
+    line: int
+    start: int
+    end: int
+
+
+class JsonView(ScrollView, can_focus=True):
+    """A read-only, highlighted JSON viewer whose cost per frame depends on the visible lines only."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "json-view--key",
+        "json-view--string",
+        "json-view--number",
+        "json-view--literal",
+        "json-view--punctuation",
+        "json-view--match",
+        "json-view--match-current",
+    }
+    DEFAULT_CSS = """
+    JsonView {
+        background: $surface;
+        color: $foreground;
+        overflow: auto auto;
+        &:focus { background-tint: $foreground 5%; }
+        & > .json-view--key { color: $accent; text-style: bold; }
+        & > .json-view--string { color: $success; }
+        & > .json-view--number { color: $warning; }
+        & > .json-view--literal { color: $error; text-style: italic; }
+        & > .json-view--punctuation { color: $foreground-muted; }
+        & > .json-view--match { background: $warning 40%; }
+        & > .json-view--match-current { background: $warning; color: $background; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False, id="json_view.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="json_view.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="json_view.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="json_view.bottom"),
+    ]
+
+    class SearchUpdated(Message):
+        """The search query, the match count or the current match changed."""
+
+        def __init__(self, view: JsonView, query: str, index: int | None, count: int) -> None:
+            super().__init__()
+            self.view = view
+            self.query = query
+            self.index = index
+            self.count = count
+            self.truncated = count >= MAX_MATCHES
+
+        @property
+        def control(self) -> JsonView:
+            return self.view
+
+    def __init__(
+        self,
+        value: object = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._value: object = None
+        self._text = ""
+        self._lines: list[str] = []
+        self._width = 0
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
+        self._query = ""
+        self._matches: list[Match] = []
+        self._by_line: dict[int, list[int]] = {}
+        self._current: int | None = None
+        self.set_value(value)
+
+    # -- content -----------------------------------------------------------------------------
+
+    @property
+    def value(self) -> object:
+        """The value shown."""
+        return self._value
+
+    @property
+    def text(self) -> str:
+        """The JSON text of the value (real characters, not the escaped display form)."""
+        return self._text
+
+    @property
+    def lines(self) -> list[str]:
+        """The displayed lines: escaped, safe to put on a terminal."""
+        return self._lines
+
+    def set_value(self, value: object) -> None:
+        """Show ``value``; the previous search is re-run on the new lines."""
+        self._value = value
+        self._text = format_json(value)
+        self._lines = [display_line(line) for line in self._text.split("\n")]
+        self._width = max((cell_len(line) for line in self._lines), default=0)
+        self._cache.clear()
+        self.virtual_size = Size(self._width, len(self._lines))
+        if self._query:
+            self.search(self._query)
+        self.refresh()
+
+    # -- search ------------------------------------------------------------------------------
+
+    @property
+    def search_query(self) -> str:
+        """The current search query ("" when there is none)."""
+        return self._query
+
+    @property
+    def match_count(self) -> int:
+        """How many matches the current query has (capped at MAX_MATCHES)."""
+        return len(self._matches)
+
+    @property
+    def current_match(self) -> Match | None:
+        """The match the view last jumped to."""
+        return None if self._current is None else self._matches[self._current]
+
+    @property
+    def current_index(self) -> int | None:
+        """The index of the current match in ``matches``."""
+        return self._current
+
+    @property
+    def matches(self) -> list[Match]:
+        """Every recorded match, in document order."""
+        return self._matches
+
+    def search(self, query: str) -> int:
+        """Highlight every case-insensitive occurrence of ``query``, jump to the first; the count."""
+        self._query = query
+        self._matches = []
+        self._by_line = {}
+        self._current = None
+        needle = display_line(query).casefold() if query else ""
+        if needle:
+            size = len(needle)
+            for number, line in enumerate(self._lines):
+                hay = line.casefold()
+                if len(hay) != len(line):  # casefold changed lengths (ß, ŉ…): spans would drift.
+                    hay = line.lower()
+                start = hay.find(needle)
+                while start != -1 and len(self._matches) < MAX_MATCHES:
+                    self._by_line.setdefault(number, []).append(len(self._matches))
+                    self._matches.append(Match(number, start, start + size))
+                    start = hay.find(needle, start + size)
+                if len(self._matches) >= MAX_MATCHES:
+                    break
+        self._cache.clear()
+        self.refresh()
+        if self._matches:
+            self._go_to(0)
+        else:
+            self._post_update()
+        return len(self._matches)
+
+    def clear_search(self) -> None:
+        """Drop the query and every highlight."""
+        self.search("")
+
+    def next_match(self) -> Match | None:
+        """Move to the next match, wrapping at the end."""
+        if not self._matches:
+            return None
+        index = 0 if self._current is None else (self._current + 1) % len(self._matches)
+        return self._go_to(index)
+
+    def previous_match(self) -> Match | None:
+        """Move to the previous match, wrapping at the start."""
+        if not self._matches:
+            return None
+        index = -1 if self._current is None else self._current - 1
+        return self._go_to(index % len(self._matches))
+
+    def _go_to(self, index: int) -> Match:
+        previous = self.current_match
+        self._current = index
+        match = self._matches[index]
+        for line in {match.line, previous.line if previous else match.line}:
+            self._cache.discard(line)
+        line_text = self._lines[match.line]
+        x = cell_len(line_text[: match.start])
+        width = max(1, cell_len(line_text[match.start : match.end]))
+        self.scroll_to_region(
+            Region(x, match.line, width, 1), animate=False, center=True, immediate=True
+        )
+        self.refresh()
+        self._post_update()
+        return match
+
+    def _post_update(self) -> None:
+        self.post_message(self.SearchUpdated(self, self._query, self._current, len(self._matches)))
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        """Theme or CSS changed: the cached strips carry old colours."""
+        super().notify_style_update()
+        self._styles.clear()
+        self._cache.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        """Render the visible row ``y``: the cached strip of its line, cropped to the viewport."""
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._cache[index] = self._build_strip(index, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+
+    def _build_strip(self, index: int, base: Style) -> Strip:
+        line = self._lines[index]
+        text = Text(line, style=base, no_wrap=True, end="")
+        for token in _TOKEN.finditer(line):
+            kind = token.lastgroup
+            if token.group("string") is not None:
+                kind = "key" if token.group("colon") is not None else "string"
+                start, end = token.span("string")
+            else:
+                start, end = token.span()
+                kind = "punctuation" if kind == "punct" else kind
+            text.stylize(self._style(f"json-view--{kind}"), start, end)
+        for match_index in self._by_line.get(index, ()):
+            match = self._matches[match_index]
+            name = "match-current" if match_index == self._current else "match"
+            text.stylize(self._style(f"json-view--{name}"), match.start, match.end)
+        segments = list(text.render(self.app.console))
+        return Strip(segments, cell_len(line))
