@@ -14,6 +14,171 @@ Public API (stable; the app, the CLI and the tests use only this):
     sb.received()      # {"events": [...], "personalize-events": [...]}  (same as GET /_sandbox/received)
     sb.reset_received()
     sb.stop()          # also: `with start_sandbox(...) as sb:`
+
+One sandbox per process: the backends keep their state at module level (as moto does), so
+start_sandbox refuses to start a second one while another is running in the same process
+(start it in a subprocess, e.g. `python -m tui.sandbox.cli`, instead).
 """
 
 from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+__all__ = ["Sandbox", "start_sandbox"]
+
+REGION = "us-east-1"
+ACCESS_KEY_ID = "AKIASANDBOXEVENTDECK"
+SECRET_ACCESS_KEY = "sandbox-secret-access-key-not-a-real-secret"
+
+_running_lock = threading.Lock()
+_running: Sandbox | None = None
+
+
+class Sandbox:
+    """A running sandbox: where it listens, how to reach it, and its control methods.
+
+    Why: tests and the app need the endpoint, CA bundle and credentials as one object, plus a
+    way to inject faults and read what was received without going over HTTP.
+    """
+
+    def __init__(
+        self, server: Any, thread: threading.Thread, app: Any, host: str, tmpdir: Path, cert: Path
+    ) -> None:
+        self._server = server
+        self._thread = thread
+        self._app = app
+        self._tmpdir = tmpdir
+        port = server.server_port
+        shown = f"[{host}]" if ":" in host else host
+        self.endpoint = f"https://{shown}:{port}"
+        self.port: int = port
+        self.ca_bundle = str(cert)
+        self.region = REGION
+        self.bearer_token: str = app.bearer_token
+        self._stopped = False
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point boto3 and the AWS CLI at this sandbox."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_CA_BUNDLE": self.ca_bundle,
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_BEARER_TOKEN_CODECATALYST": self.bearer_token,
+        }
+
+    def set_faults(self, spec: str | None) -> None:
+        """Inject faults per spec ("throttle=0.1,error=0.05,latency=20ms,reset=0.01,seed=7").
+
+        None or "" clears them; setting a spec reseeds the RNG so a run repeats exactly.
+        """
+        self._app.faults.set(spec)
+
+    def received(self) -> dict[str, list[dict[str, Any]]]:
+        """Accepted events per service, as GET /_sandbox/received returns them."""
+        from tui.sandbox.server import received
+
+        return json.loads(json.dumps(received(), default=str))  # type: ignore[no-any-return]
+
+    def reset_received(self) -> None:
+        """Forget every received event (state such as stages and spaces stays)."""
+        from tui.sandbox.server import reset_received
+
+        reset_received()
+
+    def stop(self) -> None:
+        """Stop serving, join the server thread and remove the certificate directory."""
+        global _running
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        with _running_lock:
+            if _running is self:
+                _running = None
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Sandbox(endpoint={self.endpoint!r}, ca_bundle={self.ca_bundle!r})"
+
+
+def start_sandbox(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    seed: int = 0,
+    data: str | Path | None = None,
+    faults: str | None = None,
+    demo: bool = True,
+) -> Sandbox:
+    """Start the sandbox in a background thread and return once it accepts connections.
+
+    Why: tests and the demo need a real HTTPS endpoint in-process that starts in well under a
+    second; state is reset, then demo data (seed) and the --data file (on top) are loaded.
+    """
+    global _running
+    from tui.sandbox import backends
+    from tui.sandbox.faults import FaultInjector
+    from tui.sandbox.server import SandboxApp, serve
+    from tui.sandbox.tls import make_certificate
+
+    injector = FaultInjector(faults)  # parse first: a bad spec must fail before anything starts
+    payload = _read_data(data) if data is not None else None
+    with _running_lock:
+        if _running is not None:
+            raise RuntimeError(
+                f"a sandbox is already running in this process ({_running.endpoint}); "
+                "backends hold process-wide state, so stop it first or use a subprocess"
+            )
+        modules = backends.available()
+        for module in modules.values():
+            module.reset()
+        if demo:
+            for module in modules.values():
+                module.load_demo(seed)
+        if payload is not None:
+            for route, module in modules.items():
+                section = payload.get(backends.MODULES[route][2])
+                if section:
+                    module.load(section)
+        tmpdir = Path(tempfile.mkdtemp(prefix="eventdeck-sandbox-"))
+        try:
+            cert, key = make_certificate(tmpdir, host)
+            app = SandboxApp(secrets.token_urlsafe(24), injector)
+            server, thread = serve(app, host, port, cert, key)
+        except BaseException:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
+        sandbox = Sandbox(server, thread, app, host, tmpdir, cert)
+        _running = sandbox
+        return sandbox
+
+
+def _read_data(data: str | Path) -> dict[str, Any]:
+    """Read a --data JSON file; its top level must be an object of service sections."""
+    text = Path(data).read_text(encoding="utf-8")
+    payload = json.loads(text)
+    if not isinstance(payload, dict):
+        raise ValueError(f"{data}: the data file must hold a JSON object")
+    return payload

@@ -1,0 +1,235 @@
+"""The sandbox's WSGI dispatcher and its threaded HTTPS server on loopback.
+
+Why: moto's own server routes by SigV4 credential scope but knows neither the services eventdeck
+needs nor bearer-token auth; this small dispatcher routes by scope (or bearer token), applies
+faults before any backend sees a request, and serves the /_sandbox/ control endpoints.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from tui.sandbox import backends
+from tui.sandbox.faults import FaultInjector, error_response, protocol_error
+
+_log = logging.getLogger("tui.sandbox")
+
+_SCOPE = re.compile(r"Credential=[^/,\s]*/\d{8}/[^/]+/([^/]+)/aws4_request")
+
+StartResponse = Callable[..., Any]
+Response = tuple[int, dict[str, str], bytes]
+
+
+class _Dropped(ConnectionAbortedError):
+    """Raised after the socket was shut down on purpose, so werkzeug writes no response."""
+
+
+def route_for(authorization: str) -> str | None:
+    """The backend route for an Authorization header: SigV4 scope service, "bearer", or None."""
+    if authorization.startswith("Bearer "):
+        return "bearer"
+    match = _SCOPE.search(authorization)
+    return match.group(1) if match else None
+
+
+class SandboxApp:
+    """The WSGI application: control endpoints, routing, bearer check, faults, backends.
+
+    Why: keeping the fault draw before the backend call guarantees that a faulted request has no
+    effect, so a client's retry can never record an event twice.
+    """
+
+    def __init__(self, bearer_token: str, faults: FaultInjector) -> None:
+        self.bearer_token = bearer_token
+        self.faults = faults
+        self._locks = {route: threading.Lock() for route in backends.MODULES}
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        status, headers, body = self.respond(environ)
+        headers = {**headers, "Content-Length": str(len(body))}
+        reason = HTTP_STATUS_CODES.get(status, "Unknown")
+        start_response(f"{status} {reason}", list(headers.items()))
+        return [body]
+
+    def respond(self, environ: dict[str, Any]) -> Response:
+        """Produce the response for one request (or drop the connection)."""
+        path = _decoded_path(environ)
+        if path.startswith("/_sandbox/"):
+            return self.control(environ["REQUEST_METHOD"], path)
+        headers = EnvironHeaders(environ)
+        route = route_for(headers.get("Authorization", ""))
+        if route is None:
+            return protocol_error(
+                "json", 403, "MissingAuthenticationTokenException", "Missing Authentication Token"
+            )
+        if route == "bearer" and headers.get("Authorization", "") != f"Bearer {self.bearer_token}":
+            return protocol_error(
+                "rest-json",
+                403,
+                "AccessDeniedException",
+                "The bearer token is not valid or has expired. Use the sandbox's "
+                "AWS_BEARER_TOKEN_CODECATALYST.",
+            )
+        if route not in backends.MODULES:
+            return protocol_error(
+                "json", 501, "UnknownOperationException", f"The sandbox does not serve {route!r}"
+            )
+        fault = self.faults.draw()
+        if fault.latency:
+            time.sleep(fault.latency)
+        if fault.kind == "reset":
+            self._drop(environ)
+        if fault.kind is not None:
+            return error_response(route, fault.kind)
+        module = backends.get(route)
+        if module is None:
+            return protocol_error(
+                "rest-json" if route != "events" else "json",
+                501,
+                "UnknownOperationException",
+                f"The sandbox backend for {backends.MODULES[route][1]} is not available "
+                f"({backends.import_error(route)})",
+            )
+        body = _read_body(environ)
+        query = _parse_query(environ.get("QUERY_STRING", ""))
+        try:
+            with self._locks[route]:
+                status, out_headers, out_body = module.handle(
+                    environ["REQUEST_METHOD"], path, query, headers, body
+                )
+        except Exception as exc:
+            _log.exception("sandbox backend %s failed", route)
+            return protocol_error(
+                "json" if route == "events" else "rest-json",
+                500,
+                "InternalFailure",
+                f"Sandbox backend error: {type(exc).__name__}: {exc}",
+            )
+        return status, out_headers, out_body
+
+    def control(self, method: str, path: str) -> Response:
+        """Serve /_sandbox/health and /_sandbox/received (GET reads, DELETE resets)."""
+        if path == "/_sandbox/health" and method == "GET":
+            services = {}
+            for route, (_, service, _) in backends.MODULES.items():
+                ok = backends.get(route) is not None
+                services[service] = "ok" if ok else f"unavailable: {backends.import_error(route)}"
+            return _json(200, {"status": "ok", "services": services})
+        if path == "/_sandbox/received" and method == "GET":
+            return _json(200, received())
+        if path == "/_sandbox/received" and method == "DELETE":
+            reset_received()
+            return _json(200, {"status": "reset"})
+        return _json(404, {"message": f"no control endpoint {method} {path}"})
+
+    @staticmethod
+    def _drop(environ: dict[str, Any]) -> None:
+        """Shut the connection down without a response (a "reset" fault)."""
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                )
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        raise _Dropped("connection dropped by the sandbox (reset fault)")
+
+
+def received() -> dict[str, list[dict[str, Any]]]:
+    """Accepted events of every backend that keeps them, keyed by boto3 service name."""
+    out: dict[str, list[dict[str, Any]]] = {"events": [], "personalize-events": []}
+    for module in backends.available().values():
+        if hasattr(module, "received"):
+            out[module.SERVICE] = module.received()
+    return out
+
+
+def reset_received() -> None:
+    """Forget received events in every backend that keeps them."""
+    for module in backends.available().values():
+        if hasattr(module, "reset_received"):
+            module.reset_received()
+
+
+def _json(status: int, payload: Any) -> Response:
+    body = json.dumps(payload, default=str).encode()
+    return status, {"Content-Type": "application/json"}, body
+
+
+def _decoded_path(environ: dict[str, Any]) -> str:
+    """PATH_INFO as text: WSGI hands it over percent-decoded but as latin-1 code points."""
+    raw: str = environ.get("PATH_INFO") or "/"
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return raw
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    stream = environ["wsgi.input"]
+    if length > 0:
+        return bytes(stream.read(length))
+    if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked" or environ.get(
+        "wsgi.input_terminated"
+    ):
+        return bytes(stream.read())
+    return b""
+
+
+def _parse_query(raw: str) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs
+
+    return parse_qs(raw, keep_blank_values=True)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Request handler that logs nothing (the sandbox shares a terminal with its user)."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        del type, message, args
+
+
+def serve(
+    app: SandboxApp, host: str, port: int, cert: Path, key: Path
+) -> tuple[BaseWSGIServer, threading.Thread]:
+    """Bind a threaded HTTPS werkzeug server and run it in a daemon thread.
+
+    Why: the TLS handshake is deferred to the per-connection thread (do_handshake_on_connect
+    off) so one slow client cannot stall the accept loop.
+    """
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(
+        server.socket, server_side=True, do_handshake_on_connect=False
+    )
+    server.ssl_context = context
+    server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=f"eventdeck-sandbox:{server.server_port}",
+        daemon=True,
+    )
+    thread.start()
+    return server, thread
