@@ -13,6 +13,7 @@ import boto3
 from botocore.config import Config
 
 from tui.services.options import ConnectionOptions
+from tui.services.pool import CallPool
 
 
 class ClientFactory:
@@ -21,14 +22,15 @@ class ClientFactory:
     Switching profile or region means a new factory (``with_options``); the old clients are dropped.
     """
 
-    def __init__(self, options: ConnectionOptions) -> None:
+    def __init__(self, options: ConnectionOptions, pool: CallPool | None = None) -> None:
         self.options = options
+        self.pool = pool or CallPool()
         self._lock = threading.Lock()
         self._session: boto3.session.Session | None = None
         self._clients: dict[str, Any] = {}
 
     def with_options(self, options: ConnectionOptions) -> ClientFactory:
-        return self if options == self.options else ClientFactory(options)
+        return self if options == self.options else ClientFactory(options, self.pool)
 
     @property
     def session(self) -> boto3.session.Session:
@@ -66,7 +68,9 @@ class ClientFactory:
             kwargs["endpoint_url"] = opts.endpoint_url
         if opts.region:
             kwargs["region_name"] = opts.region
-        return self._get_session().client(service, **kwargs)  # type: ignore[call-overload]
+        client = self._get_session().client(service, **kwargs)  # type: ignore[call-overload]
+        self.pool.watch_client(client)
+        return client
 
 
 def build_session(options: ConnectionOptions) -> boto3.session.Session:

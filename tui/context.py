@@ -1,0 +1,72 @@
+"""What the app runs with: options, clients, settings, and the demo sandbox if any.
+
+One object built by the launcher and handed to the App, so panes never read global state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.cli import LaunchTarget
+from tui.errors import EventdeckError
+from tui.services.options import ConnectionOptions
+from tui.services.pool import CallPool
+from tui.services.session import ClientFactory
+
+
+@dataclass
+class AppContext:
+    """Everything app-wide; ``factory`` is swapped when the profile or region changes."""
+
+    options: ConnectionOptions
+    settings: Any = None
+    settings_path: Path | None = None
+    launch: LaunchTarget | None = None
+    demo: Any = None  # the running tui.sandbox.Sandbox under --demo
+    warnings: list[str] = field(default_factory=list)
+    log_path: Path | None = None
+    pool: CallPool = field(default_factory=CallPool)
+    factory: ClientFactory = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.factory = ClientFactory(self.options, self.pool)
+
+    def switch(self, **changes: Any) -> None:
+        """Rebuild clients for new options (profile, region, endpoint)."""
+        self.options = self.options.with_(**changes)
+        self.factory = ClientFactory(self.options, self.pool)
+
+    def remember(self, change: Callable[[Any], Any]) -> str | None:
+        """Apply ``change`` to the settings and save them; the error text if saving failed.
+
+        Remembering is a convenience: a read-only or broken config file must not stop the user, so
+        a failure is reported, never raised.
+        """
+        from tui.settings import save_settings
+
+        self.settings = change(self.settings)
+        if self.settings_path is None:
+            return None
+        try:
+            save_settings(self.settings, self.settings_path)
+        except (EventdeckError, OSError) as exc:
+            return str(exc)
+        return None
+
+    def remember_export_path(self, path: str) -> str | None:
+        from tui.settings import remember_export_path
+
+        return self.remember(lambda s: remember_export_path(s, path))
+
+    @property
+    def endpoint_label(self) -> str:
+        if self.demo is not None:
+            return self.options.endpoint_url or "sandbox"
+        return self.options.endpoint_url or "AWS"
+
+    @property
+    def is_custom_endpoint(self) -> bool:
+        return bool(self.options.endpoint_url)

@@ -1,0 +1,107 @@
+"""Turn parsed command-line arguments into a running app: settings, options, demo sandbox, log.
+
+Kept apart from cli.py so that `eventdeck --version` and `eventdeck sandbox` never import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from tui.cli import LaunchTarget, options_from_args
+from tui.context import AppContext
+from tui.errors import ConfigError
+from tui.services.pool import CallPool
+from tui.settings import config_path, load_settings
+
+
+def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppContext:
+    """Everything the app needs, resolved from arguments, the config file and the environment."""
+    path = config_path(getattr(args, "config", None))
+    settings, warnings = load_settings(path)
+    if args.profile is None and settings.aws.profile and not os.environ.get("AWS_PROFILE"):
+        args.profile = settings.aws.profile
+    if args.region is None and settings.aws.region and not os.environ.get("AWS_REGION"):
+        args.region = settings.aws.region
+    if getattr(args, "theme", None):
+        from dataclasses import replace
+
+        settings = replace(settings, ui=replace(settings.ui, theme=args.theme))
+    options = options_from_args(args, max_attempts=settings.aws.max_attempts)
+    demo = None
+    if args.demo:
+        demo, options = start_demo(options)
+    log_path = None
+    if args.debug:
+        from tui.logsetup import setup_debug_log
+
+        log_path = setup_debug_log()
+    ctx = AppContext(
+        options=options,
+        settings=settings,
+        settings_path=path,
+        launch=launch,
+        demo=demo,
+        warnings=warnings,
+        log_path=log_path,
+        pool=CallPool(settings.workers.pool_size),
+    )
+    return ctx
+
+
+def start_demo(options):  # type: ignore[no-untyped-def]
+    """Start the sandbox in-process and point every client at it (dummy credentials only)."""
+    try:
+        from tui.sandbox import start_sandbox
+    except ImportError as exc:  # the sandbox extra is not installed
+        raise ConfigError(
+            f"--demo needs the sandbox extra ({exc.name} is missing).",
+            hint="Install it with: python3 -m pip install 'eventdeck[sandbox]'",
+        ) from exc
+    sandbox = start_sandbox(
+        host="127.0.0.1", port=0, seed=int(os.environ.get("EVENTDECK_DEMO_SEED", "1"))
+    )
+    env = sandbox.env()
+    # The demo must never fall back to a real profile's credentials.
+    os.environ.pop("AWS_PROFILE", None)
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"):
+        os.environ[key] = env[key]
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    options = options.with_(
+        profile=None,
+        region=sandbox.region,
+        endpoint_url=sandbox.endpoint,
+        ca_bundle=sandbox.ca_bundle,
+        verify_ssl=True,
+    )
+    return sandbox, options
+
+
+def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
+    """Run the app until it exits; the demo sandbox stops with it."""
+    if args.color == "off":
+        os.environ["NO_COLOR"] = "1"
+    elif args.color == "on":
+        os.environ.pop("NO_COLOR", None)
+    ctx = build_context(args, launch)
+    from tui.app import EventdeckApp
+
+    try:
+        EventdeckApp(ctx).run()
+    finally:
+        if ctx.demo is not None:
+            ctx.demo.stop()
+    return 0
+
+
+def demo_context(launch: LaunchTarget | None = None, read_only: bool = False) -> AppContext:
+    """A context on a fresh in-process sandbox, for tests and the screenshot script."""
+    args = build_args(["--demo", *(["--read-only"] if read_only else [])])
+    return build_context(args, launch)
+
+
+def build_args(argv: list[str]) -> argparse.Namespace:
+    from tui.cli import build_parser
+
+    args, _ = build_parser().parse_known_args(argv)
+    return args

@@ -1,0 +1,120 @@
+"""The bounded call gate and the live statistics the header shows (calls in flight, retries, errors).
+
+Textual thread workers each get their own thread, so the *pool* bound is a semaphore every AWS call
+passes through; retries are observed through botocore's ``request-created`` event, where the retry
+context says which attempt a request is.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    """A snapshot of the pool for the header."""
+
+    size: int
+    in_flight: int
+    waiting: int
+    calls: int
+    retries: int
+    errors: int
+    last_error: str | None
+    last_retry_at: float | None
+
+
+class CallPool:
+    """Bound concurrent AWS calls to ``size`` and count what happens to them.
+
+    Thread-safe; listeners are called (from worker threads) whenever the stats change, so the UI
+    must hop back to its own thread (``App.call_from_thread``) before touching widgets.
+    """
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = max(1, size)
+        self._gate = threading.BoundedSemaphore(self.size)
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._waiting = 0
+        self._calls = 0
+        self._retries = 0
+        self._errors = 0
+        self._last_error: str | None = None
+        self._last_retry_at: float | None = None
+        self._listeners: list[Callable[[PoolStats], None]] = []
+
+    def subscribe(self, listener: Callable[[PoolStats], None]) -> None:
+        self._listeners.append(listener)
+
+    def stats(self) -> PoolStats:
+        with self._lock:
+            return PoolStats(
+                self.size,
+                self._in_flight,
+                self._waiting,
+                self._calls,
+                self._retries,
+                self._errors,
+                self._last_error,
+                self._last_retry_at,
+            )
+
+    def _changed(self) -> None:
+        snapshot = self.stats()
+        for listener in list(self._listeners):
+            listener(snapshot)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one of the pool's slots for the duration of a call."""
+        with self._lock:
+            self._waiting += 1
+        self._gate.acquire()
+        with self._lock:
+            self._waiting -= 1
+            self._in_flight += 1
+            self._calls += 1
+        self._changed()
+        try:
+            yield
+        except Exception as exc:
+            with self._lock:
+                self._errors += 1
+                self._last_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+            self._gate.release()
+            self._changed()
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``fn`` inside a slot."""
+        with self.slot():
+            return fn(*args, **kwargs)
+
+    def clear_error(self) -> None:
+        with self._lock:
+            self._last_error = None
+        self._changed()
+
+    def watch_client(self, client: Any) -> None:
+        """Count retries of ``client``'s requests (attempt > 1 in botocore's retry context)."""
+        client.meta.events.register("request-created", self._on_request_created)
+
+    def _on_request_created(self, request: Any = None, **_: Any) -> None:
+        context = getattr(request, "context", None) or {}
+        attempt = context.get("retries", {}).get("attempt", 1)
+        if attempt > 1:
+            with self._lock:
+                self._retries += 1
+                self._last_retry_at = time.monotonic()
+            self._changed()

@@ -1,0 +1,356 @@
+"""The one browse mechanism every read-only pane uses: a stack of levels over a VirtualTable.
+
+A level is a query (a fetch function from token to Page) plus how to show and open its items.
+The pane pages lazily as the table asks, drills down by pushing levels, goes back by popping
+them (the parent's rows and cursor come back as they were), retries from the last good token,
+exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Customer Profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.errors import EventdeckError
+from tui.services.paging import Page
+from tui.ui.clipboard import copy_and_notify
+from tui.ui.panes.base import Pane
+from tui.ui.safe_text import visible
+from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
+
+FOLLOW_SECONDS = 3.0
+
+
+@dataclass
+class Level:
+    """One view in a pane's drill-down stack, and the rows it has loaded so far."""
+
+    crumb: str
+    columns: list[Column]
+    fetch: Callable[[str | None], Page[Any]]
+    to_row: Callable[[Any], Row]
+    open_item: Callable[[Any], Level | None] | None = None
+    inspect: Callable[[Any], object] | None = None
+    inspect_title: Callable[[Any], str] | None = None
+    cli_command: Callable[[Any | None], str] | None = None
+    poll: Callable[[list[Any]], list[Any]] | None = None
+    empty_text: str = "Nothing here."
+    items: list[Any] = field(default_factory=list)
+    by_key: dict[str, Any] = field(default_factory=dict)
+    next_token: str | None = None
+    started: bool = False
+    done: bool = False
+    cursor: int = 0
+
+    def add(self, items: list[Any]) -> list[Row]:
+        rows = []
+        for item in items:
+            row = self.to_row(item)
+            self.items.append(item)
+            self.by_key[row.key] = item
+            rows.append(row)
+        return rows
+
+
+class BrowsePane(Pane):
+    """A pane that browses a drill-down stack of paged levels (subclasses build the levels)."""
+
+    BINDINGS = [
+        Binding("f", "toggle_follow", "Follow", id="browse.follow"),
+        Binding("o", "jump", "Open id/ARN", id="browse.jump"),
+        Binding("c", "copy_cli", "Copy CLI", id="browse.copy_cli"),
+        Binding("ctrl+r", "refresh", "Refresh", id="browse.refresh"),
+    ]
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.levels: list[Level] = []
+        self.loading = False
+        self.following = False
+        self._follow_timer: Any = None
+        self.last_error: EventdeckError | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="breadcrumb", markup=False)
+        yield VirtualTable()
+        yield Static(classes="pane-status", markup=False)
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
+    @property
+    def level(self) -> Level | None:
+        return self.levels[-1] if self.levels else None
+
+    def focus_default(self) -> None:
+        self.table.focus()
+
+    def root_level(self) -> Level:
+        """The pane's top level (override)."""
+        raise NotImplementedError
+
+    def first_load(self) -> None:
+        self.set_levels([self.root_level()])
+
+    # -- the stack -------------------------------------------------------------------------
+    def set_levels(self, levels: list[Level]) -> None:
+        """Replace the whole stack (launch from AWS CLI words, jump to an id) and show the top."""
+        self.cancel_calls()
+        self.stop_follow()
+        self.levels = levels
+        self.show_level()
+
+    def push_level(self, level: Level) -> None:
+        current = self.level
+        if current is not None:
+            current.cursor = self.table.cursor_row
+        self.cancel_calls()
+        self.stop_follow()
+        self.levels.append(level)
+        self.show_level()
+
+    def pop_level(self) -> None:
+        if len(self.levels) <= 1:
+            return
+        self.cancel_calls()
+        self.stop_follow()
+        self.levels.pop()
+        self.show_level()
+
+    def show_level(self) -> None:
+        level = self.level
+        if level is None:
+            return
+        self.loading = False
+        self.last_error = None
+        table = self.table
+        table.clear()
+        table.set_columns(level.columns)
+        if level.started:
+            table.append_rows([level.to_row(item) for item in level.items], more=not level.done)
+            table.move_cursor(level.cursor)
+        self.update_crumbs()
+        if not level.started or (not level.done and not level.items):
+            self.load_more()
+        self.update_status()
+
+    def update_crumbs(self) -> None:
+        parts: list[str | tuple[str, str]] = []
+        for i, level in enumerate(self.levels):
+            if i:
+                parts.append((" › ", "dim"))
+            last = i == len(self.levels) - 1
+            parts.append((visible(level.crumb), "bold" if last else ""))
+        if len(self.levels) > 1:
+            parts.append(("   esc: back", "dim"))
+        self.query_one(".breadcrumb", Static).update(Content.assemble(*parts))
+
+    def update_status(self) -> None:
+        table = self.table
+        text = table.status_text
+        level = self.level
+        if level is not None and level.done and not level.items:
+            text = level.empty_text
+        if self.following:
+            text += " · following (f stops)"
+        if self.loading:
+            text += " · loading…"
+        self.query_one(".pane-status", Static).update(Content(text))
+
+    # -- paging ----------------------------------------------------------------------------
+    def load_more(self) -> None:
+        level = self.level
+        if level is None or self.loading or (level.started and level.done):
+            return
+        self.loading = True
+        level.started = True
+        self.table.set_error(None)
+        self.table.set_loading(True)
+        token = level.next_token
+        fetch = level.fetch
+        self.call_aws(
+            lambda: fetch(token),
+            lambda page: self._page_loaded(level, page),
+            lambda err: self._page_failed(level, err),
+            description=f"load {level.crumb}",
+        )
+        self.update_status()
+
+    def _page_loaded(self, level: Level, page: Page[Any]) -> None:
+        if level is not self.level:
+            return
+        self.loading = False
+        level.next_token = page.next_token
+        level.done = page.next_token is None
+        rows = level.add(list(page.items))
+        self.table.set_loading(False)
+        self.table.append_rows(rows, more=not level.done)
+        self.update_status()
+
+    def _page_failed(self, level: Level, error: EventdeckError) -> None:
+        if level is not self.level:
+            return
+        self.loading = False
+        self.last_error = error
+        self.table.set_loading(False)
+        self.table.set_error(str(error).replace("\n", " — "))
+        self.update_status()
+
+    def on_virtual_table_more_rows_requested(self, event: VirtualTable.MoreRowsRequested) -> None:
+        event.stop()
+        self.load_more()
+
+    def on_virtual_table_retry_requested(self, event: VirtualTable.RetryRequested) -> None:
+        event.stop()
+        self.load_more()
+
+    def on_virtual_table_back_requested(self, event: VirtualTable.BackRequested) -> None:
+        event.stop()
+        self.pop_level()
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        event.stop()
+        self.update_status()
+
+    def action_refresh(self) -> None:
+        """Load the current level again from its first page."""
+        level = self.level
+        if level is None:
+            return
+        level.items.clear()
+        level.by_key.clear()
+        level.next_token = None
+        level.started = False
+        level.done = False
+        level.cursor = 0
+        self.cancel_calls()
+        self.show_level()
+
+    # -- items -----------------------------------------------------------------------------
+    def item_for(self, row: Row | None) -> Any:
+        level = self.level
+        if row is None or level is None:
+            return None
+        return level.by_key.get(row.key)
+
+    def on_virtual_table_row_activated(self, event: VirtualTable.RowActivated) -> None:
+        event.stop()
+        level = self.level
+        item = self.item_for(event.row)
+        if level is None or item is None:
+            return
+        child = level.open_item(item) if level.open_item else None
+        if child is not None:
+            self.push_level(child)
+        else:
+            self.inspect(item)
+
+    def inspect(self, item: Any) -> None:
+        from tui.ui.screens.inspector import InspectorScreen
+
+        level = self.level
+        assert level is not None
+        value = level.inspect(item) if level.inspect else getattr(item, "raw", item)
+        title = level.inspect_title(item) if level.inspect_title else level.crumb
+        command = level.cli_command(item) if level.cli_command else None
+        self.app.push_screen(
+            InspectorScreen(title, value, cli_command=command, export_dir=self.export_dir())
+        )
+
+    def export_dir(self) -> Path:
+        from tui.settings import export_directory
+
+        return export_directory(self.ctx.settings)
+
+    def on_virtual_table_copy_requested(self, event: VirtualTable.CopyRequested) -> None:
+        event.stop()
+        copy_and_notify(self.app, event.text, event.what)
+
+    def action_copy_cli(self) -> None:
+        level = self.level
+        if level is None or level.cli_command is None:
+            self.app.notify("No AWS CLI command for this view.", markup=False)
+            return
+        copy_and_notify(self.app, level.cli_command(None), "AWS CLI command")
+
+    def on_virtual_table_export_requested(self, event: VirtualTable.ExportRequested) -> None:
+        event.stop()
+        from tui.ui.panes.export_flow import ask_and_export
+
+        ask_and_export(self, event.fmt)
+
+    # -- jump ------------------------------------------------------------------------------
+    def action_jump(self) -> None:
+        from tui.ui.screens.prompt import PromptScreen
+
+        def answer(text: str | None) -> None:
+            if text and text.strip():
+                self.jump(text.strip())
+
+        self.app.push_screen(
+            PromptScreen("Open", self.jump_label(), placeholder=self.jump_placeholder()), answer
+        )
+
+    def jump_label(self) -> str:
+        return "Id or ARN to open"
+
+    def jump_placeholder(self) -> str:
+        return ""
+
+    def jump(self, text: str) -> None:
+        """Open the level named by a pasted id or ARN (override)."""
+        self.app.notify("This pane cannot open an id directly.", markup=False)
+
+    # -- follow ----------------------------------------------------------------------------
+    def action_toggle_follow(self) -> None:
+        level = self.level
+        if self.following:
+            self.stop_follow()
+            self.app.notify("Follow mode off.", markup=False)
+        elif level is None or level.poll is None:
+            self.app.notify("Follow mode works on participant events and event logs.", markup=False)
+        else:
+            self.following = True
+            self._follow_timer = self.set_interval(FOLLOW_SECONDS, self._follow_tick)
+            self.app.notify(f"Following: new items every {FOLLOW_SECONDS:g}s.", markup=False)
+        self.update_status()
+
+    def stop_follow(self) -> None:
+        self.following = False
+        if self._follow_timer is not None:
+            self._follow_timer.stop()
+            self._follow_timer = None
+
+    def _follow_tick(self) -> None:
+        level = self.level
+        if level is None or level.poll is None or self.loading:
+            return
+        if not level.done:
+            self.load_more()
+            return
+        poll = level.poll
+        snapshot = list(level.items)
+        self.loading = True
+        self.call_aws(
+            lambda: poll(snapshot),
+            lambda items: self._polled(level, items),
+            lambda err: self._page_failed(level, err),
+            description=f"follow {level.crumb}",
+        )
+
+    def _polled(self, level: Level, items: list[Any]) -> None:
+        if level is not self.level:
+            return
+        self.loading = False
+        fresh = [item for item in items if level.to_row(item).key not in level.by_key]
+        if fresh:
+            self.table.append_rows(level.add(fresh), more=False, follow=True)
+        self.update_status()

@@ -1,0 +1,71 @@
+"""Export the rows a table shows: ask for the path (remembered), write off the UI thread, report.
+
+Used by every browse pane through ``VirtualTable.ExportRequested``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.ui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:
+    from tui.ui.panes.browse import BrowsePane
+
+EXTENSIONS = {"jsonl": ".jsonl", "csv": ".csv", "json": ".json"}
+
+
+def default_path(pane: BrowsePane, fmt: str) -> str:
+    """The last path used (with this format's extension), else the export directory."""
+    recent = pane.ctx.settings.recent.export_path
+    ext = EXTENSIONS.get(fmt, "." + fmt)
+    if recent:
+        return str(Path(recent).with_suffix(ext))
+    return str(pane.export_dir() / f"eventdeck-{pane.PANE_ID}{ext}")
+
+
+def _check_path(text: str) -> str | None:
+    path = Path(text).expanduser()
+    if not text.strip():
+        return "Give a file path."
+    if path.is_dir():
+        return "That is a directory; give a file name."
+    if not path.parent.exists():
+        return f"No such directory: {path.parent} (it will not be created)."
+    return None
+
+
+def ask_and_export(pane: BrowsePane, fmt: str) -> None:
+    """Ask where, then stream the table's visible rows to that file in a worker."""
+    table = pane.table
+
+    def chosen(text: str | None) -> None:
+        if not text:
+            return
+        path = Path(text).expanduser()
+        rows = list(table.iter_export_rows())
+
+        def write() -> int:
+            from tui.services.export import export_rows
+
+            return export_rows(rows, path, fmt)
+
+        def done(count: int) -> None:
+            pane.app.notify(f"Exported {count:,} rows to {path}", markup=False)
+            pane.ctx.remember_export_path(str(path))
+
+        def failed(error: Exception) -> None:
+            pane.app.notify(f"Export failed: {error}", severity="error", markup=False)
+
+        pane.run_file_job(write, done, failed)
+
+    pane.app.push_screen(
+        PromptScreen(
+            f"Export {fmt.upper()}",
+            f"Write {table.status_text} to:",
+            value=default_path(pane, fmt),
+            validator=_check_path,
+        ),
+        chosen,
+    )

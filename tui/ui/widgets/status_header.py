@@ -1,0 +1,82 @@
+"""The one-line header: who and where eventdeck is talking to, and what the worker pool is doing.
+
+Profile, region and endpoint decide what a send does, so they are always on screen; the endpoint is
+marked when it is not AWS, and DEMO / READ-ONLY badges say so plainly.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.context import AppContext
+from tui.services.pool import PoolStats
+from tui.ui.safe_text import visible
+
+
+class StatusHeader(Horizontal):
+    """Identity on the left, pool state on the right; refreshed from a cheap timer."""
+
+    DEFAULT_CSS = """
+    StatusHeader { height: 1; background: $panel; color: $foreground; }
+    StatusHeader > #identity { width: 1fr; height: 1; }
+    StatusHeader > #pool { width: auto; height: 1; padding: 0 1; }
+    """
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._last_stats: PoolStats | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="identity", markup=False)
+        yield Static(id="pool", markup=False)
+
+    def on_mount(self) -> None:
+        self.refresh_identity()
+        self.set_interval(0.25, self.refresh_pool)
+        self.refresh_pool()
+
+    def refresh_identity(self) -> None:
+        ctx = self.ctx
+        opts = ctx.options
+        parts: list[str | tuple[str, str]] = [
+            (" eventdeck ", "bold reverse"),
+            " ",
+            (visible(opts.profile or "default"), "bold"),
+            " · ",
+            (visible(opts.region or "no region"), "" if opts.region else "bold $error"),
+            " · ",
+        ]
+        if ctx.is_custom_endpoint:
+            parts.append(("⚑ " + visible(ctx.endpoint_label), "bold $warning"))
+        else:
+            parts.append("AWS")
+        if ctx.demo is not None:
+            parts += [" ", (" DEMO ", "bold reverse $accent")]
+        if opts.read_only:
+            parts += [" ", (" READ-ONLY ", "bold reverse $error")]
+        if ctx.log_path is not None:
+            parts.append((f" · log {ctx.log_path}", "dim"))
+        text = Content.assemble(*parts)
+        self.query_one("#identity", Static).update(text)
+
+    def refresh_pool(self) -> None:
+        stats = self.ctx.pool.stats()
+        if stats == self._last_stats:
+            return
+        self._last_stats = stats
+        busy = stats.in_flight + stats.waiting
+        parts: list[str | tuple[str, str]] = [
+            (f"⇅ {stats.in_flight}/{stats.size}", "bold" if busy else "dim")
+        ]
+        if stats.waiting:
+            parts.append(f" +{stats.waiting} queued")
+        if stats.retries:
+            parts.append((f"  ↻ {stats.retries} retries", "$warning"))
+        if stats.last_error:
+            parts += [("  ✖ ", "bold $error"), (visible(stats.last_error)[:60], "$error")]
+        text = Content.assemble(*parts)
+        self.query_one("#pool", Static).update(text)
