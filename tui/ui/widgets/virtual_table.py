@@ -1,0 +1,523 @@
+"""VirtualTable: the one table every browse pane uses, rendered line by line (Textual's Line API).
+
+A frame costs the visible rows only, so a million loaded rows page as fast as ten; rows load lazily
+as the cursor nears the end (the pane answers ``MoreRowsRequested``), and filtering/sorting big
+tables runs in a thread worker whose late results a generation counter drops.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Iterator, Sequence
+from functools import partial
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
+
+from tui.ui.safe_text import visible
+from tui.ui.widgets.virtual_table_body import TableBody
+from tui.ui.widgets.virtual_table_model import (
+    Column,
+    Row,
+    TableModel,
+    ViewJob,
+    ViewResult,
+    compute_view,
+)
+
+__all__ = ["Column", "Row", "TableBody", "VirtualTable"]
+
+_WORKER_GROUP = "virtual-table-view"
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+class VirtualTable(Widget):
+    """A lazily loaded, filterable, sortable table whose frames cost only the visible rows."""
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        height: 1fr;
+        layout: vertical;
+        & > .virtual-table--status { height: 1; color: $text-muted; background: $panel; padding: 0 1; }
+        & > Input.virtual-table--filter { dock: bottom; height: 1; border: none; padding: 0 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g,home", "first", "First", show=False, id="table.first"),
+        Binding("G,end", "last", "Last / load more", show=False, id="table.last"),
+        Binding("ctrl+d", "half_page_down", "Half page down", show=False, id="table.half_down"),
+        Binding("ctrl+u", "half_page_up", "Half page up", show=False, id="table.half_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("enter", "activate", "Open", id="table.activate"),
+        Binding("escape,backspace", "back", "Back", id="table.back"),
+        Binding("slash", "filter", "Filter", id="table.filter"),
+        Binding("n", "next_match", "Next match", show=False, id="table.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="table.previous_match"),
+        Binding(
+            "left,less_than_sign", "column_left", "Column left", show=False, id="table.column_left"
+        ),
+        Binding(
+            "right,greater_than_sign",
+            "column_right",
+            "Column right",
+            show=False,
+            id="table.column_right",
+        ),
+        Binding("s", "sort", "Sort", id="table.sort"),
+        Binding("e", "export", "Export", id="table.export"),
+        Binding("y", "copy_key", "Copy id", id="table.copy_id"),
+        Binding("Y", "copy_json", "Copy JSON", id="table.copy_json"),
+        Binding("r", "retry", "Retry", show=False, id="table.retry"),
+    ]
+
+    sync_view_limit = 50_000
+    """Filter/sort up to this many rows on the UI thread (instant); more go to a thread worker."""
+
+    class _TableMessage(Message):
+        def __init__(self, table: VirtualTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table that sent the message."""
+            return self.table
+
+    class MoreRowsRequested(_TableMessage):
+        """The cursor came within a screen of the end of what is loaded and more is available."""
+
+    class BackRequested(_TableMessage):
+        """Escape/backspace with no filter active: go up a level."""
+
+    class RetryRequested(_TableMessage):
+        """``r`` while the error row shows: load the failed page again."""
+
+    class RowActivated(_TableMessage):
+        """Enter on a row: drill down or inspect it."""
+
+        def __init__(self, table: VirtualTable, row: Row) -> None:
+            super().__init__(table)
+            self.row = row
+
+    class CursorMoved(_TableMessage):
+        """The cursor landed on another row (None when the view is empty)."""
+
+        def __init__(self, table: VirtualTable, row: Row | None) -> None:
+            super().__init__(table)
+            self.row = row
+
+    class CopyRequested(_TableMessage):
+        """``y``/``Y``: put ``text`` (the row's id, or its JSON) on the clipboard."""
+
+        def __init__(self, table: VirtualTable, text: str, what: str) -> None:
+            super().__init__(table)
+            self.text = text
+            self.what = what
+
+    class ExportRequested(_TableMessage):
+        """``e``: ask for a path, then stream ``iter_export_rows()`` to it as ``fmt``."""
+
+        def __init__(self, table: VirtualTable, fmt: str) -> None:
+            super().__init__(table)
+            self.fmt = fmt
+
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        *,
+        show_status: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns: list[Column] = list(columns)
+        self.model = TableModel()
+        self.body = TableBody(self)
+        self.export_format = "jsonl"
+        self.show_status = show_status
+        self.error: str | None = None
+        self._has_more = False
+        self._loading = False
+        self._requested = False
+        self._finished = False
+        self._last_needle = ""
+        self._anchor: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.body
+        status = Static("", classes="virtual-table--status", markup=False)
+        status.display = self.show_status
+        yield status
+        filter_input = Input(
+            placeholder="filter (enter keeps, escape clears)", classes="virtual-table--filter"
+        )
+        filter_input.display = False
+        yield filter_input
+
+    def on_mount(self) -> None:
+        self._changed()
+
+    def focus(self, scroll_visible: bool = True) -> VirtualTable:
+        """Focus the rows (the container itself never holds focus)."""
+        self.body.focus(scroll_visible)
+        return self
+
+    # -- public state -----------------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        """Rows in the current view (after the filter)."""
+        return self.model.visible_count
+
+    @property
+    def loaded_count(self) -> int:
+        """Every row loaded so far."""
+        return self.model.loaded_count
+
+    @property
+    def cursor_row(self) -> int:
+        """The cursor's position in the current view."""
+        return self.body.cursor_row
+
+    @property
+    def current_row(self) -> Row | None:
+        """The row under the cursor, if any."""
+        if 0 <= self.body.cursor_row < self.row_count:
+            return self.model.visible_row(self.body.cursor_row)
+        return None
+
+    @property
+    def has_more(self) -> bool:
+        """Whether the source said more rows are available."""
+        return self._has_more
+
+    @property
+    def page_loading(self) -> bool:
+        """Whether a page is in flight."""
+        return self._loading
+
+    @property
+    def filter_text(self) -> str:
+        """The active filter as typed ('' when none)."""
+        return self._filter_input.value if self.model.needle else ""
+
+    @property
+    def status_text(self) -> str:
+        """'1,234 loaded · more available', '1,234 · all loaded' or, filtered, '12 of 1,234 match'."""
+        loaded = self.loaded_count
+        if self.model.needle:
+            text = f"{self.row_count:,} of {loaded:,} match"
+        elif self._has_more:
+            text = f"{loaded:,} loaded · more available"
+        else:
+            text = f"{loaded:,} · all loaded"
+        if self.model.pending:
+            text += " · filtering…" if self.model.needle else " · sorting…"
+        return text
+
+    @property
+    def trailer_text(self) -> str:
+        """The line after the last row: loading, the error with its retry key, or the end marker."""
+        if self.error is not None:
+            return f"✖ {visible(self.error)} — r to retry"
+        if self._loading:
+            return "loading…"
+        if self._finished and not self._has_more:
+            if self.model.needle and self.row_count == 0:
+                return "— no matches —"
+            return "— end of results —" if self.loaded_count else "— no rows —"
+        return ""
+
+    @property
+    def _filter_input(self) -> Input:
+        return self.query_one("Input.virtual-table--filter", Input)
+
+    # -- public API -------------------------------------------------------------------------
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the columns (widths re-fit the widget)."""
+        self.columns = list(columns)
+        self.body.column_cursor = min(self.body.column_cursor, max(0, len(self.columns) - 1))
+        if self.is_mounted:
+            self.body.relayout()
+
+    def append_rows(self, rows: Sequence[Row], *, more: bool, follow: bool = False) -> None:
+        """Add a page; ``more=False`` marks the end; ``follow`` moves a cursor on the last row onto the new last row."""
+        was_last = self.row_count == 0 or self.body.cursor_row >= self.row_count - 1
+        anchor = self._row_index_at_cursor()
+        self.model.append(rows)
+        self._has_more = more
+        self._finished = True
+        self._requested = False
+        if not follow:
+            self._loading = False
+        if self.model.sort_column is not None and anchor is not None and not self.model.pending:
+            position = self.model.position_of(anchor)
+            if position is not None and position != self.body.cursor_row:
+                self.body.cursor_row = position
+                self.body.clear_cache()
+        self._changed()
+        if follow and was_last and self.row_count:
+            self.move_to(self.row_count - 1)
+        elif rows and not self.model.needle:
+            self._check_more()
+
+    def set_loading(self, loading: bool) -> None:
+        """Show (or hide) the loading row while a page is in flight."""
+        self._loading = loading
+        if loading:
+            self.error = None
+        self._changed()
+
+    def set_error(self, message: str | None) -> None:
+        """Show an error row ('✖ message — r to retry') after the rows already loaded, or remove it."""
+        self.error = message
+        if message is not None:
+            self._loading = False
+            self._requested = False
+        self._changed()
+
+    def clear(self) -> None:
+        """Drop every row and the load state (the filter and sort stay)."""
+        self.model.clear()
+        self._has_more = False
+        self._loading = False
+        self._requested = False
+        self._finished = False
+        self.error = None
+        self.body.cursor_row = 0
+        self.body.scroll_to(0, 0, animate=False, force=True)
+        self._changed()
+
+    def set_filter(self, text: str) -> None:
+        """Filter the loaded rows by ``text`` (case-insensitive, any column); '' removes the filter."""
+        if text:
+            self._last_needle = text
+        self._anchor = self._row_index_at_cursor()
+        self._run(self.model.set_filter(text))
+
+    def set_sort(self, column: int | None, descending: bool = False) -> None:
+        """Sort the view by column ``column`` (None: arrival order)."""
+        self._anchor = self._row_index_at_cursor()
+        self._run(self.model.set_sort(column, descending))
+
+    def iter_export_rows(self) -> Iterator[dict[str, object]]:
+        """The visible rows in view order as dicts (the payload, or column key → cell), from a snapshot."""
+        keys = [column.key for column in self.columns]
+        for row in self.model.iter_visible():
+            if isinstance(row.payload, dict):
+                yield row.payload
+            else:
+                yield dict(zip(keys, row.cells, strict=False))
+
+    def move_to(self, position: int) -> None:
+        """Move the cursor to view position ``position`` and announce it."""
+        if self.body.move_cursor(position):
+            self.post_message(self.CursorMoved(self, self.current_row))
+        self._check_more()
+
+    # -- internals --------------------------------------------------------------------------
+    def _row_index_at_cursor(self) -> int | None:
+        if 0 <= self.body.cursor_row < self.row_count:
+            return self.model.row_index(self.body.cursor_row)
+        return None
+
+    def _changed(self) -> None:
+        if not self.is_mounted:
+            return
+        self.body.update_size()
+        if self.row_count and self.body.cursor_row >= self.row_count:
+            self.body.cursor_row = self.row_count - 1
+            self.body.clear_cache()
+        self.body.refresh()
+        if self.show_status:
+            self.query_one(".virtual-table--status", Static).update(self.status_text)
+
+    def _check_more(self) -> None:
+        if not self._has_more or self._loading or self._requested or self.error is not None:
+            return
+        if self.body.cursor_row >= self.row_count - self.body.page_height:
+            self._requested = True
+            self.post_message(self.MoreRowsRequested(self))
+
+    def _run(self, job: ViewJob | None) -> None:
+        if job is None:
+            self._view_ready()
+        elif job.count <= self.sync_view_limit:
+            self.model.apply(compute_view(job))
+            self._view_ready()
+        else:
+            self.run_worker(
+                partial(compute_view, job),
+                thread=True,
+                group=_WORKER_GROUP,
+                exclusive=True,
+                exit_on_error=False,
+                name=f"view-{job.generation}",
+            )
+            self._changed()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Install a view computed in the thread worker, unless a newer one superseded it."""
+        if event.worker.group != _WORKER_GROUP:
+            return
+        event.stop()
+        result = event.worker.result
+        if (
+            event.state == WorkerState.SUCCESS
+            and isinstance(result, ViewResult)
+            and self.model.apply(result)
+        ):
+            self._view_ready()
+
+    def _view_ready(self) -> None:
+        position = self.model.position_of(self._anchor) if self._anchor is not None else None
+        self.body.cursor_row = position if position is not None else 0
+        self.body.clear_cache()
+        self._changed()
+        self.body.scroll_to_cursor()
+        self.post_message(self.CursorMoved(self, self.current_row))
+
+    # -- filter input -----------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Filter incrementally as the user types."""
+        if event.input is self._filter_input:
+            event.stop()
+            self.set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter keeps the filter and gives the keys back to the rows."""
+        if event.input is self._filter_input:
+            event.stop()
+            if not event.value:
+                event.input.display = False
+            self.body.focus()
+
+    def _close_filter(self) -> None:
+        filter_input = self._filter_input
+        if filter_input.value:
+            filter_input.value = ""
+        self.set_filter("")
+        filter_input.display = False
+        self.body.focus()
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.move_to(self.body.cursor_row + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.body.cursor_row - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        # On the last row already, move_to's check asks for the next page (G again loads on).
+        self.move_to(self.row_count - 1)
+
+    def action_half_page_down(self) -> None:
+        self.move_to(self.body.cursor_row + self.body.page_height // 2)
+
+    def action_half_page_up(self) -> None:
+        self.move_to(self.body.cursor_row - self.body.page_height // 2)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.body.cursor_row + self.body.page_height)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.body.cursor_row - self.body.page_height)
+
+    def action_activate(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.RowActivated(self, row))
+
+    def action_back(self) -> None:
+        if self.model.needle or self._filter_input.has_focus or self._filter_input.display:
+            self._close_filter()
+        else:
+            self.post_message(self.BackRequested(self))
+
+    def action_filter(self) -> None:
+        filter_input = self._filter_input
+        filter_input.display = True
+        filter_input.focus()
+
+    def _jump(self, step: int) -> None:
+        needle = self._filter_input.value or self._last_needle
+        position = self.model.find(needle, self.body.cursor_row, step)
+        if position is None:
+            self.notify(
+                f"no match for {visible(needle)!r}" if needle else "no filter text yet",
+                markup=False,
+            )
+        else:
+            self.move_to(position)
+
+    def action_next_match(self) -> None:
+        self._jump(1)
+
+    def action_previous_match(self) -> None:
+        self._jump(-1)
+
+    def _move_column(self, step: int) -> None:
+        if not self.columns:
+            return
+        self.body.column_cursor = (self.body.column_cursor + step) % len(self.columns)
+        self.body.refresh()
+        self.body.scroll_to_column()
+
+    def action_column_left(self) -> None:
+        self._move_column(-1)
+
+    def action_column_right(self) -> None:
+        self._move_column(1)
+
+    def action_sort(self) -> None:
+        column = self.body.column_cursor
+        if not self.columns:
+            return
+        if self.model.sort_column != column:
+            self.set_sort(column, False)
+        elif not self.model.descending:
+            self.set_sort(column, True)
+        else:
+            self.set_sort(None)
+
+    def action_export(self) -> None:
+        self.post_message(self.ExportRequested(self, self.export_format))
+
+    def action_copy_key(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.CopyRequested(self, row.key, "id"))
+
+    def action_copy_json(self) -> None:
+        row = self.current_row
+        if row is None:
+            return
+        payload = row.payload
+        if payload is None:
+            payload = dict(zip((c.key for c in self.columns), row.cells, strict=False))
+        text = json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+        self.post_message(self.CopyRequested(self, text, "JSON"))
+
+    def action_retry(self) -> None:
+        if self.error is not None:
+            self.set_error(None)
+            self.post_message(self.RetryRequested(self))

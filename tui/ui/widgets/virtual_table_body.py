@@ -1,0 +1,241 @@
+"""TableBody: the Line API renderer inside VirtualTable (sticky header, visible rows, trailer).
+
+Only the lines on screen are rendered, each from a cached Strip, so a frame costs the visible
+rows whatever is loaded; the owning VirtualTable holds the rows, the messages and the bindings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.ui.safe_text import visible
+from tui.ui.widgets.virtual_table_model import layout_widths
+
+if TYPE_CHECKING:
+    from tui.ui.widgets.virtual_table import VirtualTable
+
+__all__ = ["TableBody", "fit_cell"]
+
+ROW_STYLES = ("error", "warning", "mutation", "muted")
+_GAP = " "
+
+
+def fit_cell(text: str, width: int, align: str = "left") -> str:
+    """``text`` padded or cut (with an ellipsis) to exactly ``width`` cells."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    pad = width - length
+    if align == "right":
+        return " " * pad + text
+    if align == "center":
+        return " " * (pad // 2) + text + " " * (pad - pad // 2)
+    return text + " " * pad
+
+
+class TableBody(ScrollView, can_focus=True):
+    """The scrolling, focusable part of a VirtualTable: sticky header, rows, trailer line."""
+
+    COMPONENT_CLASSES = {
+        "virtual-table--header",
+        "virtual-table--header-cursor",
+        "virtual-table--cursor",
+        "virtual-table--trailer",
+        *(f"virtual-table--{name}" for name in ROW_STYLES),
+    }
+
+    DEFAULT_CSS = """
+    TableBody {
+        height: 1fr;
+        overflow-y: scroll;
+        overflow-x: auto;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+        color: $foreground;
+        & > .virtual-table--header { text-style: bold; color: $text-accent; background: $panel; }
+        & > .virtual-table--header-cursor { text-style: bold reverse; }
+        & > .virtual-table--cursor { background: $block-cursor-blurred-background; text-style: bold; }
+        &:focus > .virtual-table--cursor {
+            color: $block-cursor-foreground; background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        & > .virtual-table--trailer { color: $text-muted; text-style: italic; }
+        & > .virtual-table--error { color: $text-error; }
+        & > .virtual-table--warning { color: $text-warning; }
+        & > .virtual-table--mutation { color: $text-accent; }
+        & > .virtual-table--muted { color: $text-muted; }
+    }
+    """
+
+    def __init__(self, table: VirtualTable) -> None:
+        super().__init__()
+        self.table = table
+        self.cursor_row = 0
+        self.column_cursor = 0
+        self.widths: list[int] = []
+        self._cache: LRUCache[tuple[int, bool], Strip] = LRUCache(1024)
+
+    # -- geometry -------------------------------------------------------------------------
+    @property
+    def page_height(self) -> int:
+        """Data rows that fit on screen (the header takes one line)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def relayout(self) -> None:
+        """Recompute column widths for the current width and drop cached lines."""
+        width = self.scrollable_content_region.width
+        self.widths = layout_widths(self.table.columns, width, len(_GAP))
+        self._cache.clear()
+        self.update_size()
+        self.refresh()
+
+    def update_size(self) -> None:
+        """Set the virtual size from the visible rows (+ header + trailer)."""
+        total = sum(self.widths) + len(_GAP) * max(0, len(self.widths) - 1)
+        lines = self.table.row_count + 1 + (1 if self.table.trailer_text else 0)
+        self.virtual_size = Size(total, lines)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relayout()
+        self.scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def clear_cache(self) -> None:
+        """Forget every rendered line (rows changed order or style)."""
+        self._cache.clear()
+
+    # -- cursor ---------------------------------------------------------------------------
+    def move_cursor(self, position: int) -> bool:
+        """Put the cursor on view position ``position`` (clamped); True if it moved."""
+        count = self.table.row_count
+        position = max(0, min(position, count - 1)) if count else 0
+        old = self.cursor_row
+        self.cursor_row = position
+        if old != position:
+            self.refresh_line(old + 1)
+            self.refresh_line(position + 1)
+        self.scroll_to_cursor()
+        return old != position
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll just enough for the cursor row to be visible below the header."""
+        top = round(self.scroll_offset.y)
+        height = self.page_height
+        if self.cursor_row < top:
+            top = self.cursor_row
+        elif self.cursor_row >= top + height:
+            top = self.cursor_row - height + 1
+        if top != round(self.scroll_offset.y):
+            self.scroll_to(y=top, animate=False, force=True)
+
+    def scroll_to_column(self) -> None:
+        """Scroll sideways so the column under the column cursor is visible."""
+        if not self.widths:
+            return
+        left = sum(self.widths[: self.column_cursor]) + len(_GAP) * self.column_cursor
+        right = left + self.widths[self.column_cursor]
+        view = self.scrollable_content_region.width
+        x = round(self.scroll_offset.x)
+        if left < x:
+            self.scroll_to(x=left, animate=False, force=True)
+        elif right > x + view:
+            self.scroll_to(x=right - view, animate=False, force=True)
+
+    # -- rendering ------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        """One screen line: the sticky header at 0, then rows from the scroll offset, then the trailer."""
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            strip = self._header_strip(base)
+        else:
+            position = scroll_y + y - 1
+            count = self.table.row_count
+            if position < count:
+                strip = self._row_strip(position, base)
+            elif position == count and self.table.trailer_text:
+                strip = self._trailer_strip(base)
+            else:
+                return Strip.blank(width, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"virtual-table--{name}", partial=True)
+
+    def _header_strip(self, base: Style) -> Strip:
+        table = self.table
+        header = base + self._style("header")
+        cursor = header + self._style("header-cursor")
+        segments: list[Segment] = []
+        for index, (column, width) in enumerate(zip(table.columns, self.widths, strict=False)):
+            label = visible(column.label)
+            if table.model.sort_column == index:
+                label += " ▼" if table.model.descending else " ▲"
+            if index:
+                segments.append(Segment(_GAP, header))
+            segments.append(
+                Segment(
+                    fit_cell(label, width, column.align),
+                    cursor if index == self.column_cursor else header,
+                )
+            )
+        return Strip(segments)
+
+    def _row_strip(self, position: int, base: Style) -> Strip:
+        model = self.table.model
+        index = model.row_index(position)
+        is_cursor = position == self.cursor_row
+        key = (index, is_cursor)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        row = model.rows[index]
+        style = base
+        if row.style in ROW_STYLES:
+            style = style + self._style(row.style)
+        if is_cursor:
+            style = style + self._style("cursor")
+        cells = row.cells
+        parts = [
+            fit_cell(visible(cells[i]) if i < len(cells) else "", width, column.align)
+            for i, (column, width) in enumerate(zip(self.table.columns, self.widths, strict=False))
+        ]
+        text = _GAP.join(parts)
+        strip = Strip([Segment(text, style)], cell_len(text))
+        self._cache[key] = strip
+        return strip
+
+    def _trailer_strip(self, base: Style) -> Strip:
+        text = self.table.trailer_text
+        name = "error" if self.table.error is not None else "trailer"
+        style = base + self._style(name)
+        width = max(sum(self.widths) + len(self.widths) - 1, 1)
+        return Strip([Segment(fit_cell(text, width), style)], width)
+
+    def on_click(self, event: events.Click) -> None:
+        """Clicking a row moves the cursor there (the keyboard stays the main way in)."""
+        if event.y >= 1:
+            self.table.move_to(round(self.scroll_offset.y) + event.y - 1)
