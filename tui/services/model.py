@@ -7,7 +7,7 @@ gzipped JSON file, so it is done once per process and shared by validation, skel
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 
 from botocore.loaders import create_loader
 from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
@@ -20,7 +20,7 @@ PERSONALIZE_OPERATION = "PutEvents"
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(service: str) -> ServiceModel:
     """The botocore ServiceModel of ``service`` (boto3 name), parsed once per process."""
     with _lock:
@@ -28,7 +28,7 @@ def service_model(service: str) -> ServiceModel:
         return ServiceModel(data, service_name=service)
 
 
-@lru_cache(maxsize=None)
+@cache
 def operation_model(service: str, operation: str) -> OperationModel:
     """The OperationModel of ``service``/``operation`` (API name, e.g. ``"PutEvents"``)."""
     return service_model(service).operation_model(operation)

@@ -128,9 +128,8 @@ def _check_shape(value: Any, shape: Shape, path: str, errs: list[tuple[str, str]
     elif kind in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):
             errs.append((path, f"{_leaf(path)} must be a whole number"))
-    elif kind == "timestamp":
-        if not isinstance(value, datetime):
-            errs.append((path, f"{_leaf(path)} must be a time"))
+    elif kind == "timestamp" and not isinstance(value, datetime):
+        errs.append((path, f"{_leaf(path)} must be a time"))
 
 
 def _check_size(n: int, shape: Shape, path: str, unit: str, errs: list[tuple[str, str]]) -> None:
@@ -161,7 +160,7 @@ def _leaf(path: str) -> str:
 
 def _time(form: dict[str, Any], key: str, out: dict[str, Any], errs: list[tuple[str, str]]) -> None:
     value = form.get(key)
-    if _blank(value):
+    if value is None or _blank(value):
         return
     try:
         out[key] = parse_time(value, field=key)
@@ -368,7 +367,7 @@ def validate_personalize_request(request: dict[str, Any]) -> list[FieldError]:
     errors = _field_errors(_personalize_header(request)[1], None)
     events = request.get("eventList")
     if not isinstance(events, list):
-        return errors + [FieldError(None, "eventList", "eventList must be a list of events")]
+        return [*errors, FieldError(None, "eventList", "eventList must be a list of events")]
     errors += _count_errors(len(events), model.personalize_event_list_shape(), "eventList", "event")
     for i, event in enumerate(events):
         errors.extend(validate_personalize_event(event, i))

@@ -1,0 +1,318 @@
+"""The outbox: a journal on disk that makes "nothing composed is ever lost" true.
+
+Every batch is written (atomically, fsynced) before it is sent, and its results are written when
+they come back; a crash or ``kill -9`` in between leaves a *pending* batch that the next start
+offers to re-send. Drafts autosave here too. Layout under the root (default
+``platformdirs.user_data_dir("eventdeck")/outbox``)::
+
+    batches/<id>.pending.json   journaled, results not back yet
+    batches/<id>.done.json      the same record with its results (replaces the pending file)
+    drafts/<kind>.json          the unsent draft of a pane
+    jobs/<id>.json              a bulk import (source file, parameters) until it finishes
+
+A file is only ever replaced whole (temporary file in the same directory, fsync, ``os.replace``,
+fsync of the directory), so a reader sees the old content or the new, never a torn one; a file
+that is nevertheless unreadable is reported in ``warnings`` and skipped, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+
+from tui.services.jsonable import jsonable
+
+Kind = Literal["partner-events", "personalize-events"]
+KINDS: tuple[str, ...] = ("partner-events", "personalize-events")
+_FORBIDDEN = re.compile(r"secret|token|password|credential|access.?key", re.IGNORECASE)
+_STALE_TMP_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """One journaled batch: what was (to be) sent, where, and what came back (None: pending)."""
+
+    id: str
+    kind: str
+    created_at: str
+    request: dict[str, Any]
+    context: dict[str, Any]
+    results: dict[str, Any] | None = None
+    completed_at: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def pending(self) -> bool:
+        """True when the results never came back (a crash, a kill, or still in flight)."""
+        return self.results is None
+
+
+def default_root() -> Path:
+    """Where the outbox lives unless a root is given: the platformdirs data dir."""
+    return Path(platformdirs.user_data_dir("eventdeck")) / "outbox"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old file or the new, never a mix."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(jsonable(obj), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+class Outbox:
+    """The journal of sent and pending batches, drafts and bulk-import jobs (thread-safe)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root is not None else default_root()
+        self.batches_dir = self.root / "batches"
+        self.drafts_dir = self.root / "drafts"
+        self.jobs_dir = self.root / "jobs"
+        for directory in (self.root, self.batches_dir, self.drafts_dir, self.jobs_dir):
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.warnings: list[str] = []
+        self._lock = threading.Lock()
+        self._draft_cache: dict[str, bytes] = {}
+        self._sweep_tmp()
+
+    # --- batches -------------------------------------------------------------------------
+    def record_batch(
+        self, kind: str, request: dict[str, Any], context: dict[str, Any] | None = None
+    ) -> BatchRecord:
+        """Journal ``request`` (before it is sent) and return its record; fsynced on return.
+
+        ``context`` is where it goes (profile, region, endpoint, job…); keys that look like
+        secrets are refused, because the journal is a plain file that outlives the session.
+        """
+        _check_kind(kind)
+        context = dict(context or {})
+        secret = [k for k in context if _FORBIDDEN.search(k)]
+        if secret:
+            raise ValueError(f"refusing to journal credentials: {', '.join(secret)}")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        batch_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
+        record = BatchRecord(batch_id, kind, _now(), jsonable(request), jsonable(context))
+        path = self._path(batch_id, "pending")
+        atomic_write_bytes(path, _dumps(self._as_dict(record)))
+        return BatchRecord(**{**record.__dict__, "path": path})
+
+    def record_results(self, batch_id: str, results: dict[str, Any]) -> BatchRecord:
+        """Journal the results of ``batch_id``: the pending file becomes the done file."""
+        pending = self._path(batch_id, "pending")
+        done = self._path(batch_id, "done")
+        source = pending if pending.exists() else done
+        record = self._read(source)
+        if record is None:
+            raise KeyError(f"no readable journaled batch {batch_id}")
+        finished = BatchRecord(
+            record.id, record.kind, record.created_at, record.request, record.context,
+            jsonable(results), _now(),
+        )  # fmt: skip
+        atomic_write_bytes(done, _dumps(self._as_dict(finished)))
+        if source == pending:
+            pending.unlink(missing_ok=True)
+            _fsync_dir(self.batches_dir)
+        return BatchRecord(**{**finished.__dict__, "path": done})
+
+    def get(self, batch_id: str) -> BatchRecord | None:
+        """The record of ``batch_id`` (done wins over a leftover pending twin), or None."""
+        for state in ("done", "pending"):
+            path = self._path(batch_id, state)
+            if path.exists():
+                return self._read(path)
+        return None
+
+    def pending(self) -> list[BatchRecord]:
+        """Batches journaled whose results never came back, oldest first (what a crash left)."""
+        self.warnings = []
+        names = self._names()
+        records = []
+        for batch_id in sorted(i for i, states in names.items() if states == {"pending"}):
+            record = self._read(self._path(batch_id, "pending"))
+            if record is not None:
+                records.append(record)
+        return records
+
+    def history(self, limit: int | None = None) -> list[BatchRecord]:
+        """Every journaled batch, newest first (only ``limit`` files are read when given)."""
+        self.warnings = []
+        records: list[BatchRecord] = []
+        for batch_id, states in sorted(self._names().items(), reverse=True):
+            if limit is not None and len(records) >= limit:
+                break
+            record = self._read(self._path(batch_id, "done" if "done" in states else "pending"))
+            if record is not None:
+                records.append(record)
+        return records
+
+    def discard(self, batch_id: str) -> None:
+        """Forget ``batch_id`` (the user chose not to re-send it)."""
+        for state in ("pending", "done"):
+            self._path(batch_id, state).unlink(missing_ok=True)
+        _fsync_dir(self.batches_dir)
+
+    # --- drafts --------------------------------------------------------------------------
+    def save_draft(self, kind: str, draft: dict[str, Any]) -> None:
+        """Autosave the draft of ``kind``; cheap to call on every keystroke (unchanged: no I/O)."""
+        _check_kind(kind)
+        data = _dumps(draft)
+        with self._lock:
+            if self._draft_cache.get(kind) == data:
+                return
+            atomic_write_bytes(self.drafts_dir / f"{kind}.json", data)
+            self._draft_cache[kind] = data
+
+    def load_draft(self, kind: str) -> dict[str, Any] | None:
+        """The saved draft of ``kind``, or None (none saved, or unreadable: see ``warnings``)."""
+        _check_kind(kind)
+        path = self.drafts_dir / f"{kind}.json"
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            draft = json.loads(data)
+        except (UnicodeDecodeError, ValueError) as exc:
+            self.warnings.append(f"draft {path} is unreadable and was ignored: {exc}")
+            return None
+        if not isinstance(draft, dict):
+            self.warnings.append(f"draft {path} is not a JSON object and was ignored")
+            return None
+        with self._lock:
+            self._draft_cache[kind] = data
+        return draft
+
+    def clear_draft(self, kind: str) -> None:
+        """Delete the draft of ``kind`` (it was sent or discarded)."""
+        _check_kind(kind)
+        with self._lock:
+            self._draft_cache.pop(kind, None)
+            (self.drafts_dir / f"{kind}.json").unlink(missing_ok=True)
+
+    # --- bulk-import jobs ----------------------------------------------------------------
+    def start_job(self, kind: str, source: str, params: dict[str, Any]) -> str:
+        """Journal a bulk import of ``source`` so a crash can resume it; returns the job id."""
+        _check_kind(kind)
+        job_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
+        job = {"id": job_id, "kind": kind, "source": source, "params": params,
+               "created_at": _now(), "finished_at": None}  # fmt: skip
+        atomic_write_bytes(self.jobs_dir / f"{job_id}.json", _dumps(job))
+        return job_id
+
+    def finish_job(self, job_id: str) -> None:
+        """Mark a bulk import finished (every line journaled and sent or cancelled)."""
+        job = self.get_job(job_id)
+        if job is not None:
+            job["finished_at"] = _now()
+            atomic_write_bytes(self.jobs_dir / f"{job_id}.json", _dumps(job))
+
+    def get_job(self, job_id: str) -> dict[str, Any] | None:
+        """The job record of ``job_id`` or None."""
+        try:
+            job = json.loads((self.jobs_dir / f"{job_id}.json").read_bytes())
+        except FileNotFoundError:
+            return None
+        except (UnicodeDecodeError, ValueError) as exc:
+            self.warnings.append(f"job {job_id} is unreadable and was ignored: {exc}")
+            return None
+        return job if isinstance(job, dict) else None
+
+    def unfinished_jobs(self) -> list[dict[str, Any]]:
+        """Bulk imports that never finished (oldest first)."""
+        jobs = [self.get_job(p.name[: -len(".json")]) for p in sorted(self.jobs_dir.glob("*.json"))]
+        return [job for job in jobs if job is not None and not job.get("finished_at")]
+
+    def job_batches(self, job_id: str) -> list[BatchRecord]:
+        """Every journaled batch of a bulk import, oldest first."""
+        records = []
+        for batch_id, states in sorted(self._names().items()):
+            record = self._read(self._path(batch_id, "done" if "done" in states else "pending"))
+            if record is not None and record.context.get("job") == job_id:
+                records.append(record)
+        return records
+
+    # --- internals -----------------------------------------------------------------------
+    def _path(self, batch_id: str, state: str) -> Path:
+        if not re.fullmatch(r"[0-9A-Za-z-]+", batch_id):
+            raise KeyError(f"not a batch id: {batch_id!r}")
+        return self.batches_dir / f"{batch_id}.{state}.json"
+
+    def _names(self) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for entry in os.scandir(self.batches_dir):
+            parts = entry.name.split(".")
+            if len(parts) == 3 and parts[2] == "json" and parts[1] in ("pending", "done"):
+                names.setdefault(parts[0], set()).add(parts[1])
+        return names
+
+    def _read(self, path: Path) -> BatchRecord | None:
+        try:
+            raw = json.loads(path.read_bytes())
+            record = BatchRecord(
+                id=str(raw["id"]), kind=str(raw["kind"]), created_at=str(raw["created_at"]),
+                request=dict(raw["request"]), context=dict(raw.get("context") or {}),
+                results=raw.get("results"), completed_at=raw.get("completed_at"), path=path,
+            )  # fmt: skip
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            self.warnings.append(f"journal file {path} is unreadable and was skipped: {exc}")
+            return None
+        return record
+
+    @staticmethod
+    def _as_dict(record: BatchRecord) -> dict[str, Any]:
+        return {k: v for k, v in record.__dict__.items() if k != "path"}
+
+    def _sweep_tmp(self) -> None:
+        """Remove temporary files a crash left mid-write (old enough not to be in use)."""
+        cutoff = time.time() - _STALE_TMP_SECONDS
+        for directory in (self.batches_dir, self.drafts_dir, self.jobs_dir):
+            for tmp in directory.glob(".*.tmp"):
+                try:
+                    if tmp.stat().st_mtime < cutoff:
+                        tmp.unlink()
+                except OSError:
+                    pass
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown outbox kind {kind!r}; expected one of {', '.join(KINDS)}")

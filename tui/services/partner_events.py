@@ -1,0 +1,131 @@
+"""Send PutPartnerEvents batches: validate, journal, send, and align per-entry results to the input.
+
+PutPartnerEvents answers per entry (EventId, or ErrorCode and ErrorMessage) with a
+FailedEntryCount, so the result keeps one row per input entry in input order: the UI marks failed
+entries and re-sends only those. Pre-send refusals (read-only, invalid input) raise; anything AWS
+or the network does is *returned* in the result, so a batch always has an outcome to journal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tui.errors import EventdeckError, ReadOnlyError
+from tui.services.errormap import aws_call
+from tui.services.model import PARTNER_OPERATION, PARTNER_SERVICE
+from tui.services.outbox import Outbox
+from tui.services.validation import to_partner_request
+
+KIND = "partner-events"
+
+
+@dataclass(frozen=True)
+class PartnerEntryResult:
+    """The outcome of one input entry: an EventId, or an ErrorCode and ErrorMessage."""
+
+    index: int
+    event_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code is None and self.event_id is not None
+
+
+@dataclass(frozen=True)
+class PartnerSendResult:
+    """Per-entry results aligned to the input; ``error`` set when the whole call failed."""
+
+    entries: tuple[PartnerEntryResult, ...]
+    failed_count: int
+    batch_id: str | None = None
+    error: EventdeckError | None = None
+
+    @property
+    def failed_indexes(self) -> list[int]:
+        """Input positions of the entries that did not get an EventId (re-send these)."""
+        return [r.index for r in self.entries if not r.ok]
+
+    def to_journal(self) -> dict[str, Any]:
+        """The JSON the outbox keeps for this result."""
+        return {
+            "failed_count": self.failed_count,
+            "error": None if self.error is None else {
+                "type": type(self.error).__name__, "message": self.error.message,
+                "hint": self.error.hint,
+            },
+            "entries": [
+                {"EventId": r.event_id} if r.ok
+                else {"ErrorCode": r.error_code, "ErrorMessage": r.error_message}
+                for r in self.entries
+            ],
+        }  # fmt: skip
+
+
+def refuse_if_read_only(factory: Any, what: str) -> None:
+    """Raise ReadOnlyError before anything is journaled or sent when --read-only is on."""
+    if factory.options.read_only:
+        raise ReadOnlyError(
+            f"Not sent: eventdeck runs with --read-only, which refuses {what}.",
+            hint="Restart without --read-only to send.",
+        )
+
+
+def journal_context(factory: Any, **extra: Any) -> dict[str, Any]:
+    """Where a batch goes (profile, region, endpoint): what the journal may keep, no secrets."""
+    opts = factory.options
+    return {"profile": opts.profile, "region": opts.region, "endpoint": opts.endpoint_url, **extra}
+
+
+def align_results(n: int, response: dict[str, Any]) -> tuple[PartnerEntryResult, ...]:
+    """One result per input entry, in input order; a missing answer counts as a failure."""
+    answers = response.get("Entries") or []
+    results = []
+    for i in range(n):
+        answer = answers[i] if i < len(answers) else {}
+        if answer.get("ErrorCode") or not answer.get("EventId"):
+            results.append(PartnerEntryResult(
+                i, None, answer.get("ErrorCode") or "NoResult",
+                answer.get("ErrorMessage") or "AWS returned no result for this entry",
+            ))  # fmt: skip
+        else:
+            results.append(PartnerEntryResult(i, answer["EventId"]))
+    return tuple(results)
+
+
+def send_partner_request(
+    factory: Any, params: dict[str, Any], *, batch_id: str | None = None
+) -> PartnerSendResult:
+    """Send already-validated PutPartnerEvents parameters; AWS/network errors are returned."""
+    n = len(params["Entries"])
+    try:
+        with aws_call(PARTNER_SERVICE, PARTNER_OPERATION, options=factory.options):
+            response = factory.client(PARTNER_SERVICE).put_partner_events(**params)
+    except EventdeckError as err:
+        failed = tuple(
+            PartnerEntryResult(i, None, type(err).__name__, err.message) for i in range(n)
+        )
+        return PartnerSendResult(failed, n, batch_id, err)
+    entries = align_results(n, response)
+    return PartnerSendResult(entries, sum(not r.ok for r in entries), batch_id)
+
+
+def put_partner_events(
+    factory: Any, entries: list[dict[str, Any]], *, outbox: Outbox | None = None
+) -> PartnerSendResult:
+    """Validate, journal (when an outbox is given), send, journal the results.
+
+    Raises ReadOnlyError under --read-only and ValidationFailed (``.errors``: every FieldError)
+    when any entry is invalid; in both cases nothing is journaled or sent.
+    """
+    refuse_if_read_only(factory, "PutPartnerEvents")
+    params = to_partner_request(entries)
+    batch_id = None
+    if outbox is not None:
+        batch_id = outbox.record_batch(KIND, params, journal_context(factory)).id
+    result = send_partner_request(factory, params, batch_id=batch_id)
+    if outbox is not None and batch_id is not None:
+        outbox.record_results(batch_id, result.to_journal())
+    return result
