@@ -1,0 +1,205 @@
+"""The ``--debug`` log file and the redaction that keeps secrets out of it.
+
+botocore's DEBUG output contains everything needed to act as the user: SigV4 Authorization
+headers, session tokens (in headers, canonical requests and presigned query strings), bearer
+tokens, and response bodies of STS, SSO and SSO-OIDC calls with secret keys, access and refresh
+tokens. Every line written to the log therefore goes through ``redact`` (a formatter applies it
+to the final text, tracebacks included), which removes those by pattern and also removes any
+value registered at run time with ``register_secret`` (the bearer token, credentials once
+resolved), in its raw, URL-encoded and JSON-escaped forms. ``redact`` is also what the UI should
+apply to an error message before showing or copying it. No textual import: usable from the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import platformdirs
+
+REDACTED = "[REDACTED]"
+LOGGERS = ("tui", "eventdeck", "botocore", "boto3", "urllib3", "s3transfer")
+KEEP_LOGS = 10
+MIN_SECRET_LENGTH = 6  # shorter values would redact ordinary words
+
+# Names whose values are secrets wherever they appear (JSON, dict reprs, key=value, XML, headers).
+_SECRET_NAMES = (
+    r"authorization",
+    r"x-amz-security-token",
+    r"x-amz-signature",
+    r"x-amz-credential",
+    r"aws_secret_access_key",
+    r"aws_session_token",
+    r"aws_security_token",
+    r"secret_?access_?key",
+    r"session_?token",
+    r"access_?token",
+    r"refresh_?token",
+    r"id_?token",
+    r"client_?secret",
+    r"bearer_?token",
+    r"password",
+)
+_NAME = r"(?:" + "|".join(_SECRET_NAMES) + r")"
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # 'Authorization': b'AWS4-HMAC-SHA256 ...' / "accessToken": "..." (JSON, dict and bytes reprs)
+    (
+        re.compile(r"""(?i)(["']""" + _NAME + r"""["']\s*:\s*b?)(["'])((?:\\.|(?!\2).)*)\2"""),
+        r"\1\2" + REDACTED + r"\2",
+    ),
+    # <SecretAccessKey>...</SecretAccessKey> in XML response bodies
+    (
+        re.compile(r"(?i)(<(" + _NAME + r")>)[^<]*(</\2>)"),
+        r"\1" + REDACTED + r"\3",
+    ),
+    # header lines "x-amz-security-token:..." in canonical requests and HTTP dumps
+    (
+        re.compile(r"(?im)^(\s*" + _NAME + r"[ \t]*:[ \t]*)(?!\s*\[REDACTED\])[^\r\n]+"),
+        r"\1" + REDACTED,
+    ),
+    # key=value text: query strings, ini files, keyword reprs
+    (
+        re.compile(r"""(?i)(\b""" + _NAME + r"""\s*=\s*)(?!\[REDACTED\])[^\s&,;'"<>)}\]]+"""),
+        r"\1" + REDACTED,
+    ),
+    # the parts of a SigV4 Authorization value wherever it appears
+    (re.compile(r"(?i)(Credential=)(?!\[REDACTED\])[^\s,'\"&]+"), r"\1" + REDACTED),
+    (re.compile(r"(?i)(Signature=)(?!\[REDACTED\])[^\s,'\"&]+"), r"\1" + REDACTED),
+    (re.compile(r"(?i)(\bSignature:\s*)[0-9a-f]{16,}"), r"\1" + REDACTED),
+    (re.compile(r"(?i)(\bBearer\s+)(?!\[REDACTED\])[A-Za-z0-9\-._~+/=:]+"), r"\1" + REDACTED),
+]
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_secrets_re: re.Pattern[str] | None = None
+
+
+def register_secret(value: str | bytes | None) -> None:
+    """Remember ``value`` so ``redact`` removes it everywhere (raw, URL-encoded, JSON-escaped)."""
+    global _secrets_re
+    if value is None:
+        return
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    text = text.strip()
+    if len(text) < MIN_SECRET_LENGTH:
+        return
+    forms = {text, quote(text, safe=""), quote_plus(text), json.dumps(text)[1:-1]}
+    with _lock:
+        if forms <= _secrets:
+            return
+        _secrets.update(forms)
+        ordered = sorted(_secrets, key=len, reverse=True)
+        _secrets_re = re.compile("|".join(re.escape(s) for s in ordered))
+
+
+def clear_registered_secrets() -> None:
+    """Forget every registered value (tests; a profile switch keeps them, which is harmless)."""
+    global _secrets_re
+    with _lock:
+        _secrets.clear()
+        _secrets_re = None
+
+
+def contains_registered_secret(text: str) -> bool:
+    """Whether ``text`` contains a value given to ``register_secret``."""
+    pattern = _secrets_re
+    return bool(pattern and pattern.search(text))
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with registered secrets and secret-looking values replaced by [REDACTED]."""
+    pattern = _secrets_re
+    if pattern is not None:
+        text = pattern.sub(REDACTED, text)
+    for regex, replacement in _PATTERNS:
+        text = regex.sub(replacement, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Redacts a record's message in place, for handlers whose formatter we do not control."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the record, redact its parts
+            message = f"{record.msg!r} % {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
+        return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts the fully formatted line, tracebacks and stack info included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def default_log_dir() -> Path:
+    """The platformdirs log directory for eventdeck."""
+    return platformdirs.user_log_path("eventdeck")
+
+
+def _prune(directory: Path, keep: int) -> None:
+    logs = sorted(directory.glob("debug-*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in logs[keep:]:
+        old.unlink(missing_ok=True)
+
+
+_handler: logging.Handler | None = None
+
+
+def setup_debug_log(path: Path | None = None) -> Path:
+    """Send eventdeck's and botocore's DEBUG output to a redacted 0600 file and return its path.
+
+    Called again, it replaces the previous handler (so tests and restarts do not double-log).
+    """
+    global _handler
+    if path is None:
+        directory = default_log_dir()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = directory / f"debug-{stamp}-{os.getpid()}.log"
+        _prune(directory, KEEP_LOGS - 1)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
+    stream = os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.DEBUG)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+    )
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if _handler is not None:
+            logger.removeHandler(_handler)
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    if _handler is not None:
+        _handler.close()
+    _handler = handler
+    logging.getLogger("tui").debug("debug log started: %s", path)
+    return path
+
+
+def stop_debug_log() -> None:
+    """Detach and close the debug handler (tests, and the app on exit)."""
+    global _handler
+    if _handler is None:
+        return
+    for name in LOGGERS:
+        logging.getLogger(name).removeHandler(_handler)
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    _handler.close()
+    _handler = None
