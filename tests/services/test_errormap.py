@@ -9,7 +9,7 @@ import urllib3.exceptions
 from botocore import exceptions as bce
 
 from tui import errors
-from tui.services.errormap import CallContext, aws_call, translate
+from tui.services.errormap import CallContext, aws_call, translate, translate_aws
 from tui.services.options import ConnectionOptions
 
 ARN = "arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH1234"
@@ -206,5 +206,15 @@ def test_options_fill_context() -> None:
     assert ctx.action == "codecatalyst:ListSpaces"
 
 
-def test_translate_returns_none_for_foreign() -> None:
-    assert translate(ValueError("x"), CallContext("s", "o")) is None
+def test_translate_aws_returns_none_for_foreign() -> None:
+    assert translate_aws(ValueError("x"), CallContext("s", "o")) is None
+
+
+def test_translate_without_context_always_gives_an_eventdeck_error() -> None:
+    """The UI's last-resort path: any worker exception becomes something it can show."""
+    err = translate(ValueError("bad thing"))
+    assert type(err) is errors.EventdeckError and "ValueError: bad thing" in err.message
+    typed = translate(client_error("ResourceNotFoundException", "gone", 404))
+    assert type(typed) is errors.NotFoundError and "gone" in typed.message
+    original = errors.ThrottledError("x")
+    assert translate(original) is original

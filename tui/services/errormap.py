@@ -15,6 +15,7 @@ from typing import Any
 
 import urllib3.exceptions
 from botocore import exceptions as bce
+from botocore import xform_name
 
 from tui.errors import (
     AccessDeniedError,
@@ -156,13 +157,27 @@ def aws_call(
     except EventdeckError:
         raise
     except Exception as exc:
-        mapped = translate(exc, ctx)
+        mapped = translate_aws(exc, ctx)
         if mapped is None:
             raise
         raise mapped from exc
 
 
-def translate(exc: BaseException, ctx: CallContext) -> EventdeckError | None:
+def translate(exc: BaseException, ctx: CallContext | None = None) -> EventdeckError:
+    """Any exception as an EventdeckError the UI can show (the UI's last-resort path).
+
+    AWS and transport errors get their typed translation; anything else (a bug) is wrapped as a
+    plain EventdeckError naming its type, so a worker failure is an error row, not a crash.
+    """
+    if isinstance(exc, EventdeckError):
+        return exc
+    mapped = translate_aws(exc, ctx or CallContext(service="aws", operation="the call"))
+    if mapped is not None:
+        return mapped
+    return EventdeckError(f"{type(exc).__name__}: {exc}")
+
+
+def translate_aws(exc: BaseException, ctx: CallContext) -> EventdeckError | None:
     """The EventdeckError for ``exc`` in ``ctx``, or None when it is not an AWS/transport error."""
     if isinstance(exc, bce.ClientError):
         return _from_client_error(exc, ctx)
@@ -334,3 +349,18 @@ def _from_client_error(exc: bce.ClientError, ctx: CallContext) -> EventdeckError
             hint="Retry later.",
         )
     return ServiceError(f"{ctx.service} {ctx.operation} failed ({code}){said}")
+
+
+def call(
+    factory: Any, service: str, operation: str, *, resource: str | None = None, **params: Any
+) -> dict[str, Any]:
+    """Call ``operation`` (API name, e.g. ``"ListStages"``) on ``factory``'s shared client.
+
+    Parameters whose value is None are left out (boto3 rejects None); the client is fetched inside
+    ``aws_call`` because building it can fail too (unknown profile, no region).
+    """
+    kwargs = {key: value for key, value in params.items() if value is not None}
+    with aws_call(service, operation, resource=resource, options=factory.options):
+        client = factory.client(service)
+        response: dict[str, Any] = getattr(client, xform_name(operation))(**kwargs)
+    return response
