@@ -108,10 +108,10 @@ class JsonView(ScrollView, can_focus=True):
         color: $foreground;
         overflow: auto auto;
         &:focus { background-tint: $foreground 5%; }
-        & > .json-view--key { color: $accent; text-style: bold; }
-        & > .json-view--string { color: $success; }
-        & > .json-view--number { color: $warning; }
-        & > .json-view--literal { color: $error; text-style: italic; }
+        & > .json-view--key { color: $text-primary; text-style: bold; }
+        & > .json-view--string { color: $text-success; }
+        & > .json-view--number { color: $text-warning; }
+        & > .json-view--literal { color: $text-error; text-style: italic; }
         & > .json-view--punctuation { color: $foreground-muted; }
         & > .json-view--match { background: $warning 40%; }
         & > .json-view--match-current { background: $warning; color: $background; }
@@ -292,7 +292,7 @@ class JsonView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+            style = self._styles[name] = self.get_component_rich_style(name)
         return style
 
     def render_line(self, y: int) -> Strip:

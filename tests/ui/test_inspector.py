@@ -1,0 +1,350 @@
+"""The payload inspector: formatting, hostile strings, search, copy, copy-CLI and write-to-file."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.drivers.headless_driver import HeadlessDriver
+from textual.widgets import Input, Static
+
+from tui.ui import clipboard
+from tui.ui.screens.inspector import InspectorScreen, validate_write_path, write_atomic
+from tui.ui.screens.prompt import PromptScreen
+from tui.ui.widgets.json_view import JsonView, format_json
+
+HOSTILE = {
+    "markup": "[bold]x[/]",
+    "osc52": "before\x1b]52;c;ZXZpbA==\x07after",
+    "bidi": "\u202egnp.exe",
+    "csi": "\x9b31m",
+    "del": "a\x7fb",
+    "zero_width": "a\u200bb",
+    "line_sep": "one\u2028two",
+    "surrogate": "x\ud800y",
+    "[key]": "v",
+}
+# Any character that must never reach the terminal raw.
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+class InspectorApp(App[None]):
+    """Opens an inspector on mount and records the notifications it shows."""
+
+    def __init__(self, screen: InspectorScreen) -> None:
+        super().__init__()
+        self.inspector = screen
+        self.notes: list[tuple[str, str]] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.inspector)
+
+    def notify(self, message: str, **kwargs: object) -> None:  # type: ignore[override]
+        self.notes.append((message, str(kwargs.get("severity", "information"))))
+        super().notify(message, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    out: list[str] = []
+    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: out.append(data))
+    monkeypatch.delenv("TMUX", raising=False)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def fresh_session() -> Iterator[None]:
+    InspectorScreen.last_write_path = None
+    yield
+    InspectorScreen.last_write_path = None
+
+
+def _rendered(view: JsonView) -> list[str]:
+    return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+
+
+def _osc_payloads(out: list[str]) -> list[str]:
+    found = []
+    for data in out:
+        for match in re.finditer("\x1b]52;c;([A-Za-z0-9+/=]*)\x07", data):
+            found.append(base64.b64decode(match.group(1)).decode("utf-8"))
+    return found
+
+
+async def test_shows_formatted_json() -> None:
+    value = {"stageArn": "arn:aws:ivs:us-east-1:1:stage/a", "events": [{"n": 1}], "ok": True}
+    app = InspectorApp(InspectorScreen("Participant p1", value))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.inspector.view
+        expected = json.dumps(value, indent=2).split("\n")
+        assert view.lines == expected
+        assert [line.rstrip() for line in _rendered(view)[: len(expected)]] == expected
+        assert app.focused is view
+        title = app.inspector.query_one("#inspector-title", Static)
+        assert str(title.render()) == "Participant p1"
+        status = str(app.inspector.query_one("#inspector-status", Static).render())
+        assert status.startswith(f"{len(expected)} lines")
+
+
+async def test_highlighting_uses_component_styles() -> None:
+    app = InspectorApp(InspectorScreen("x", {"key": "text", "n": 5, "b": None}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.inspector.view
+        colours = {}
+        for y in (1, 2, 3):
+            for segment in view.render_line(y):
+                if segment.text.strip(" ,:"):
+                    colours[segment.text.strip(",")] = (
+                        segment.style.color if segment.style else None
+                    )
+        key = view.get_component_rich_style("json-view--key").color
+        string = view.get_component_rich_style("json-view--string").color
+        number = view.get_component_rich_style("json-view--number").color
+        literal = view.get_component_rich_style("json-view--literal").color
+        assert len({key, string, number, literal}) == 4
+        assert colours['"key"'] == key and colours['"text"'] == string
+        assert colours["5"] == number and colours["null"] == literal
+
+
+async def test_hostile_strings_are_shown_literally() -> None:
+    app = InspectorApp(InspectorScreen("[red]t\x1b]0;title\x07", HOSTILE, "aws x"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.inspector.view
+        shown = "\n".join(_rendered(view))
+        assert '"markup": "[bold]x[/]"' in shown
+        assert '"osc52": "before\\u001b]52;c;ZXZpbA==\\u0007after"' in shown
+        assert '"bidi": "\\u202egnp.exe"' in shown
+        assert '"csi": "\\x9b31m"' in shown
+        assert '"del": "a\\x7fb"' in shown
+        assert '"zero_width": "a\\u200bb"' in shown
+        assert '"line_sep": "one\\u2028two"' in shown
+        assert '"surrogate": "x\\ud800y"' in shown
+        assert '"[key]": "v"' in shown
+        for y in range(view.size.height):
+            for segment in view.render_line(y):
+                assert not UNSAFE.search(segment.text), repr(segment.text)
+        assert len(view.lines) == len(HOSTILE) + 2  # the line separator split nothing
+        title = str(app.inspector.query_one("#inspector-title", Static).render())
+        assert title == "[red]t\\e]0;title\\x07"
+
+
+async def test_search_counts_highlights_and_moves() -> None:
+    value = {"events": [{"eventName": "JOINED"}, {"eventName": "LEFT"}, {"x": "joined again"}]}
+    app = InspectorApp(InspectorScreen("events", value))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen, view = app.inspector, app.inspector.view
+        await pilot.press("slash")
+        assert app.focused is screen.query_one("#inspector-search", Input)
+        await pilot.press(*"joined")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused is view
+        assert view.match_count == 2
+        lines = [view.lines[m.line][m.start : m.end] for m in view.matches]
+        assert lines == ["JOINED", "joined"]
+        assert view.current_index == 0
+        status = screen.query_one("#inspector-status", Static)
+        assert str(status.render()).startswith("1 of 2 matches for “joined”")
+        current = view.get_component_rich_style("json-view--match-current").bgcolor
+        other = view.get_component_rich_style("json-view--match").bgcolor
+        assert current != other
+        first, second = view.matches
+        assert [s.style.bgcolor for s in view.render_line(first.line) if s.text == "JOINED"] == [
+            current
+        ]
+        assert [s.style.bgcolor for s in view.render_line(second.line) if s.text == "joined"] == [
+            other
+        ]
+        await pilot.press("n")
+        assert view.current_index == 1
+        await pilot.press("n")
+        assert view.current_index == 0  # wraps
+        await pilot.press("N")
+        assert view.current_index == 1
+        await pilot.pause()
+        assert str(status.render()).startswith("2 of 2")
+        # The field offers the last query, selected, so typing replaces it.
+        await pilot.press("slash")
+        assert screen.query_one("#inspector-search", Input).value == "joined"
+        await pilot.press("z", "z", "z", "enter")
+        await pilot.pause()
+        assert view.match_count == 0
+        assert str(status.render()) == "No match for “zzz”"
+        # Escape in the field clears the search.
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert view.search_query == "" and not screen.has_class("-searching")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+
+
+async def test_search_jumps_to_a_match_far_away() -> None:
+    value = [{"id": i, "wide": "w" * 200 + (" needle" if i == 700 else "")} for i in range(1000)]
+    app = InspectorApp(InspectorScreen("big", value))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.inspector.view
+        assert view.search("NEEDLE") == 1
+        await pilot.pause()
+        (match,) = view.matches
+        top = view.scroll_offset.y
+        assert top <= match.line < top + view.scrollable_content_region.height
+        assert view.scroll_offset.x > 0  # scrolled right to the match
+        assert any("needle" in line for line in _rendered(view))
+
+
+async def test_large_payload_renders_the_end() -> None:
+    value = {"items": [{"n": i, "text": "x" * 100} for i in range(40_000)]}  # ~5.8 MB of JSON
+    app = InspectorApp(InspectorScreen("large", value))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.inspector.view
+        assert len(view.text) > 5_000_000
+        await pilot.press("end")
+        await pilot.pause()
+        rendered = [line.rstrip() for line in _rendered(view)]
+        assert rendered[-3:] == ["    }", "  ]", "}"]
+        assert view.scroll_offset.y + len(rendered) == len(view.lines)
+
+
+async def test_y_copies_the_item_as_json(written: list[str]) -> None:
+    value = {"a": "é", "b": [1, 2]}
+    app = InspectorApp(InspectorScreen("item", value))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await pilot.pause()
+    assert _osc_payloads(written) == [format_json(value)]
+    assert app.notes[-1][0].startswith("Copied item JSON")
+
+
+async def test_y_inside_tmux_writes_the_wrapped_sequence(
+    written: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1/default,1,0")
+    app = InspectorApp(InspectorScreen("item", {"a": 1}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await pilot.pause()
+    payload = base64.b64encode(format_json({"a": 1}).encode()).decode()
+    assert f"\x1bPtmux;\x1b\x1b]52;c;{payload}\x07\x1b\\" in written
+
+
+async def test_y_too_large_says_so_and_writes_nothing(written: list[str]) -> None:
+    value = {"blob": "z" * 1_200_000}
+    app = InspectorApp(InspectorScreen("item", value))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+        await pilot.pause()
+    assert _osc_payloads(written) == []
+    assert app.notes[-1] == (
+        "Item JSON is too large to copy (1.2 MB); press w to write it to a file",
+        "warning",
+    )
+
+
+async def test_c_copies_the_cli_command_or_says_it_is_unavailable(written: list[str]) -> None:
+    command = "aws ivs-realtime list-participant-events --stage-arn A --session-id S"
+    app = InspectorApp(InspectorScreen("item", {}, cli_command=command))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+    assert _osc_payloads(written) == [command]
+    app = InspectorApp(InspectorScreen("item", {}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+    assert _osc_payloads(written) == [command]
+    assert app.notes[-1] == ("No AWS CLI command is available for this view", "warning")
+
+
+async def test_w_writes_the_file_and_remembers_the_path(tmp_path: Path) -> None:
+    value = {"eventName": "CreateProject", "ü": "\u202e"}
+    export = tmp_path / "exports"
+    export.mkdir()
+    app = InspectorApp(InspectorScreen("Event log 42", value, export_dir=export))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        field = prompt.query_one(Input)
+        assert field.value == str(export / "event-log-42.json")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        target = export / "event-log-42.json"
+        assert target.read_text(encoding="utf-8") == format_json(value) + "\n"
+        assert app.notes[-1] == (f"Wrote {target.stat().st_size} B to {target}", "information")
+        # The next write offers the same path; a bad path is refused in the prompt.
+        await pilot.press("w")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        assert field.value == str(target)
+        field.value = str(tmp_path / "missing" / "x.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.error.startswith("No such folder")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.inspector
+    assert sorted(p.name for p in export.iterdir()) == ["event-log-42.json"]  # no temp files
+
+
+def test_write_atomic_replaces_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "out.json"
+    target.write_text("old\n")
+    assert write_atomic(target, '{"a": 1}') == len('{"a": 1}\n')
+    assert target.read_text() == '{"a": 1}\n'
+
+    def fail(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tui.ui.screens.inspector.os.replace", fail)
+    with pytest.raises(OSError):
+        write_atomic(target, "new")
+    assert target.read_text() == '{"a": 1}\n'
+    assert [p.name for p in folder.iterdir()] == ["out.json"]
+
+
+def test_validate_write_path(tmp_path: Path) -> None:
+    assert validate_write_path("  ") == "Enter a file path."
+    assert validate_write_path(str(tmp_path)) == "That is a directory; add a file name."
+    assert validate_write_path(str(tmp_path / "a.json")) is None
+    assert (validate_write_path(str(tmp_path / "no" / "a.json")) or "").startswith("No such")
+
+
+async def test_json_view_beside_other_widgets_and_values_beyond_json() -> None:
+    from datetime import UTC, datetime
+
+    class Side(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Static("table here")
+            yield JsonView({"at": datetime(2024, 5, 1, tzinfo=UTC), "raw": b"\xff\x00"})
+
+    app = Side()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.query_one(JsonView)
+        assert '  "at": "2024-05-01T00:00:00+00:00",' in view.lines
+        assert '  "raw": "/wA="' in view.lines
+        view.set_value([1])
+        await pilot.pause()
+        assert view.lines == ["[", "  1", "]"]
+    assert clipboard.settings.max_base64 == clipboard.DEFAULT_MAX_BASE64
