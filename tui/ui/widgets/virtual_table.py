@@ -345,6 +345,8 @@ class VirtualTable(Widget):
             self.body.cursor_row = self.row_count - 1
             self.body.clear_cache()
         self.body.refresh()
+        if self.row_count and self.body.cursor_row == self.row_count - 1:
+            self.body.scroll_to_cursor()
         if self.show_status:
             self.query_one(".virtual-table--status", Static).update(self.status_text)
 

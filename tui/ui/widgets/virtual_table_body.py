@@ -44,8 +44,11 @@ def fit_cell(text: str, width: int, align: str = "left") -> str:
     return text + " " * pad
 
 
-class TableBody(ScrollView, can_focus=True):
-    """The scrolling, focusable part of a VirtualTable: sticky header, rows, trailer line."""
+class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
+    """The scrolling, focusable part of a VirtualTable: sticky header, rows, trailer line.
+
+    It inherits no scrolling bindings, so every key reaches the VirtualTable's (remappable) ones.
+    """
 
     COMPONENT_CLASSES = {
         "virtual-table--header",
@@ -143,10 +146,13 @@ class TableBody(ScrollView, can_focus=True):
         """Scroll just enough for the cursor row to be visible below the header."""
         top = round(self.scroll_offset.y)
         height = self.page_height
+        bottom = self.cursor_row
+        if bottom == self.table.row_count - 1 and self.table.trailer_text:
+            bottom += 1  # on the last row, keep the loading/error/end line in sight too
         if self.cursor_row < top:
             top = self.cursor_row
-        elif self.cursor_row >= top + height:
-            top = self.cursor_row - height + 1
+        elif bottom >= top + height:
+            top = min(self.cursor_row, bottom - height + 1)
         if top != round(self.scroll_offset.y):
             self.scroll_to(y=top, animate=False, force=True)
 
