@@ -294,7 +294,7 @@ async def test_enter_copy_and_export_messages() -> None:
         activated = app.of(VirtualTable.RowActivated)
         assert [m.row.key for m in activated] == ["arn:row/1"]  # type: ignore[attr-defined]
         copies = app.of(VirtualTable.CopyRequested)
-        assert [(m.what, m.text) for m in copies][0] == ("id", "arn:row/1")  # type: ignore[attr-defined]
+        assert [(m.what, m.text) for m in copies] == [("id", "arn:row/1"), ("JSON", copies[1].text)]  # type: ignore[attr-defined]
         assert copies[1].what == "JSON"  # type: ignore[attr-defined]
         assert json.loads(copies[1].text) == {"id": 1, "when": "2024-01-01T00:00:00+00:00"}  # type: ignore[attr-defined]
         assert [m.fmt for m in app.of(VirtualTable.ExportRequested)] == ["jsonl"]  # type: ignore[attr-defined]
