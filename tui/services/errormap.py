@@ -333,10 +333,13 @@ def _from_client_error(exc: bce.ClientError, ctx: CallContext) -> EventdeckError
             hint="Wait a little and retry, or raise the retry attempts (max_attempts).",
         )
     if code in ACCESS_DENIED_CODES or status == 403:
-        return AccessDeniedError(
-            f"Access denied: {ctx.action}{ctx.where}{said}",
-            hint=f"Ask for permission to {ctx.action}{ctx.where}, or use another --profile.",
-        )
+        hint = f"Ask for permission to {ctx.action}{ctx.where}, or use another --profile."
+        if ctx.service == "codecatalyst":
+            hint = (
+                "CodeCatalyst refused the bearer token or the user lacks access: run "
+                "`aws sso login --sso-session NAME` or set AWS_BEARER_TOKEN_CODECATALYST; " + hint
+            )
+        return AccessDeniedError(f"Access denied: {ctx.action}{ctx.where}{said}", hint=hint)
     if code in NOT_FOUND_CODES or status == 404:
         target = ctx.resource or "the requested resource"
         return NotFoundError(f"Not found: {target} ({ctx.operation}){said}")
