@@ -24,7 +24,8 @@ PID = "abCDEf12GHIj"
 
 def _model_enum(shape: str) -> list[str]:
     path = Path(botocore.__file__).parent / "data/ivs-realtime/2020-07-14/service-2.json.gz"
-    model = json.loads(gzip.open(path).read())
+    with gzip.open(path) as fh:
+        model = json.loads(fh.read())
     return list(model["shapes"][shape]["enum"])
 
 
