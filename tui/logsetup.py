@@ -29,51 +29,57 @@ KEEP_LOGS = 10
 MIN_SECRET_LENGTH = 6  # shorter values would redact ordinary words
 
 # Names whose values are secrets wherever they appear (JSON, dict reprs, key=value, XML, headers).
+# A key matches if it contains one of these, so "AWS_BEARER_TOKEN_CODECATALYST",
+# "x-amz-sso_bearer_token" and "roleCredentials.secretAccessKey" are all covered.
 _SECRET_NAMES = (
     r"authorization",
     r"x-amz-security-token",
     r"x-amz-signature",
     r"x-amz-credential",
-    r"aws_secret_access_key",
-    r"aws_session_token",
-    r"aws_security_token",
-    r"secret_?access_?key",
+    r"secret",
+    r"access_?key(?!_?id)",
     r"session_?token",
+    r"security_?token",
     r"access_?token",
     r"refresh_?token",
     r"id_?token",
-    r"client_?secret",
     r"bearer_?token",
+    r"token_?code",
+    r"device_?code",
     r"password",
 )
-_NAME = r"(?:" + "|".join(_SECRET_NAMES) + r")"
+_KEY = r"[\w-]*?(?:" + "|".join(_SECRET_NAMES) + r")[\w-]*"
+_XML_KEY = r"[\w-]*(?:" + "|".join(_SECRET_NAMES) + r")[\w-]*"
+_NOT_DONE = r"(?!\[REDACTED\])"
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # 'Authorization': b'AWS4-HMAC-SHA256 ...' / "accessToken": "..." (JSON, dict and bytes reprs)
     (
-        re.compile(r"""(?i)(["']""" + _NAME + r"""["']\s*:\s*b?)(["'])((?:\\.|(?!\2).)*)\2"""),
+        re.compile(
+            r"""(?i)(\\?["']""" + _KEY + r"""\\?["']\s*:\s*b?)(\\?["'])(?:(?!\2)(?:\\.|.))*\2"""
+        ),
         r"\1\2" + REDACTED + r"\2",
     ),
-    # <SecretAccessKey>...</SecretAccessKey> in XML response bodies
+    # <SecretAccessKey>...</SecretAccessKey> and <SessionToken> in XML response bodies
     (
-        re.compile(r"(?i)(<(" + _NAME + r")>)[^<]*(</\2>)"),
+        re.compile(r"(?i)(<(" + _XML_KEY + r")>)[^<]*(</\2>)"),
         r"\1" + REDACTED + r"\3",
     ),
     # header lines "x-amz-security-token:..." in canonical requests and HTTP dumps
     (
-        re.compile(r"(?im)^(\s*" + _NAME + r"[ \t]*:[ \t]*)(?!\s*\[REDACTED\])[^\r\n]+"),
+        re.compile(r"(?im)^(\s*" + _KEY + r"[ \t]*:[ \t]*)" + _NOT_DONE + r"[^\r\n]+"),
         r"\1" + REDACTED,
     ),
-    # key=value text: query strings, ini files, keyword reprs
+    # key=value text: query strings, ini files, environment dumps, keyword reprs
     (
-        re.compile(r"""(?i)(\b""" + _NAME + r"""\s*=\s*)(?!\[REDACTED\])[^\s&,;'"<>)}\]]+"""),
+        re.compile(r"(?i)((?<![\w-])" + _KEY + r"\s*=\s*)" + _NOT_DONE + r"""[^\s&,;'"<>)}\]]+"""),
         r"\1" + REDACTED,
     ),
     # the parts of a SigV4 Authorization value wherever it appears
-    (re.compile(r"(?i)(Credential=)(?!\[REDACTED\])[^\s,'\"&]+"), r"\1" + REDACTED),
-    (re.compile(r"(?i)(Signature=)(?!\[REDACTED\])[^\s,'\"&]+"), r"\1" + REDACTED),
+    (re.compile(r"(?i)(Credential=)" + _NOT_DONE + r"[^\s,'\"&]+"), r"\1" + REDACTED),
+    (re.compile(r"(?i)(Signature=)" + _NOT_DONE + r"[^\s,'\"&]+"), r"\1" + REDACTED),
     (re.compile(r"(?i)(\bSignature:\s*)[0-9a-f]{16,}"), r"\1" + REDACTED),
-    (re.compile(r"(?i)(\bBearer\s+)(?!\[REDACTED\])[A-Za-z0-9\-._~+/=:]+"), r"\1" + REDACTED),
+    (re.compile(r"(?i)(\bBearer\s+)" + _NOT_DONE + r"[A-Za-z0-9\-._~+/=:]+"), r"\1" + REDACTED),
 ]
 
 _lock = threading.Lock()
@@ -124,7 +130,11 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Redacts a record's message in place, for handlers whose formatter we do not control."""
+    """Redacts a record's message in place, for handlers whose formatter we do not control.
+
+    The record is shared by every handler, so attaching this changes what all later handlers
+    see; the debug log itself relies on ``RedactingFormatter`` instead and leaves records alone.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -176,7 +186,6 @@ def setup_debug_log(path: Path | None = None) -> Path:
     stream = os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.DEBUG)
-    handler.addFilter(RedactingFilter())
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
     )
