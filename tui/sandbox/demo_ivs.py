@@ -38,6 +38,7 @@ _SCENARIOS = [
     "ingest_error",
     "subscribe_quota",
 ]
+_ingest_codes: Iterator[int] = iter(range(10**9))
 _NAMES = [
     "mary",
     "john",
@@ -137,11 +138,12 @@ class _Session:
 
 
 def _simulate(
-    s: _Session, counter: Iterator[int], recording: bool
+    s: _Session, counter: Iterator[int], recording: bool, ingest: bool
 ) -> list[tuple[dict[str, Any], float, float | None]]:
     """Hosts publish, viewers subscribe to every overlapping publisher; returns the publishers."""
     rng = s.rng
     publishers: list[tuple[dict[str, Any], float, float | None]] = []
+    members_leave: dict[str, float | None] = {}
     for _ in range(rng.randint(1, 3)):
         p = s.participant("host")
         join, leave = s.stay(early=not publishers)
@@ -158,7 +160,8 @@ def _simulate(
                 recordingS3Prefix=s.sid,
             )
         publishers.append((p, join + 2, stop))
-    members = [(p, start, None if stop is None else stop + 0.5) for p, start, stop in publishers]
+        members_leave[p["participantId"]] = leave
+    members = [(p, start, members_leave[p["participantId"]]) for p, start, _stop in publishers]
     for _ in range(rng.randint(2, 8)):
         p = s.participant("viewer")
         join, leave = s.stay()
@@ -183,6 +186,8 @@ def _simulate(
                     )
     for _ in range(rng.randint(1, 2)):
         _scenario(s, _SCENARIOS[next(counter) % len(_SCENARIOS)], counter, publishers)
+    if ingest:  # every other session also has an encoder failing, so every ingest code appears
+        _scenario(s, "ingest_error", counter, publishers)
     return publishers
 
 
@@ -216,11 +221,9 @@ def _scenario(s: _Session, kind: str, counter: Iterator[int], publishers: list[A
             p, "SUBSCRIBE_ERROR", join + 0.8, remoteParticipantId=remote, errorCode="QUOTA_EXCEEDED"
         )
     else:
-        code = _INGEST_ERRORS[next(counter) % len(_INGEST_ERRORS)]
+        code = _INGEST_ERRORS[next(_ingest_codes) % len(_INGEST_ERRORS)]
         s.event(p, "PUBLISH_STARTED", join + 1)
-        s.event(
-            p, "PUBLISH_ERROR", join + rng.uniform(2, min(60, max(3, end - join))), errorCode=code
-        )
+        s.event(p, "PUBLISH_ERROR", min(join + rng.uniform(2, 60), end - 1), errorCode=code)
         s.event(p, "PUBLISH_STOPPED", end - 0.5)
         s.event(p, "LEFT", end)
         return
@@ -241,7 +244,9 @@ def build(seed: int, now_dt: datetime) -> dict[str, Any]:
     """The ``ivs_realtime`` section of a --data file, for ``seed`` and anchored at ``now_dt``."""
     rng = random.Random(f"ivs-{seed}")
     now = now_dt.timestamp()
+    global _ingest_codes
     counter = iter(range(10**9))
+    _ingest_codes = iter(range(10**9))
     plan = [
         ("town-hall", True, 5),
         ("support-desk", False, 4),
@@ -284,7 +289,7 @@ def build(seed: int, now_dt: datetime) -> dict[str, Any]:
             sim = _Session(rng, session_ids[name][i], start, end, now)
             if name == "hostile-strings":
                 _hostile(sim)
-            publishers = _simulate(sim, counter, recording=name == "town-hall")
+            publishers = _simulate(sim, counter, recording=name == "town-hall", ingest=i % 2 == 0)
             if name == "game-night" and i == 1:
                 _flapping_viewer(sim, publishers[0])
             if name == "support-desk" and i == 0:
@@ -411,12 +416,19 @@ def _replicate(east: _Session, west: _Session, east_arn: str, west_arn: str) -> 
             )
             west.event(replica, "PUBLISH_STOPPED", stopped + 0.3, replica=True)
             west.event(replica, "LEFT", stopped + 0.5, replica=True)
-        for viewer in west.participants[:3]:
-            if viewer is not replica and viewer["userId"].startswith("viewer"):
-                west.event(
-                    viewer,
-                    "SUBSCRIBE_STARTED",
-                    started + 2,
-                    remoteParticipantId=host["participantId"],
-                    replica=True,
-                )
+        replica_end = stopped + 0.2 if number == 0 else None
+        for viewer in west.participants:
+            if viewer is replica or not viewer["userId"].startswith("viewer"):
+                continue
+            times = [t for t, ev in viewer["_events"] if ev["name"] in ("JOINED", "LEFT")]
+            names = [ev["name"] for _t, ev in viewer["_events"]]
+            if "JOINED" not in names:
+                continue
+            left = max(times) if "LEFT" in names else None
+            begin = max(min(times), started) + 2
+            finish = min(x for x in (left, replica_end, west.now) if x is not None) - 0.1
+            if begin < finish:
+                sub = {"remoteParticipantId": host["participantId"], "replica": True}
+                west.event(viewer, "SUBSCRIBE_STARTED", begin, **sub)
+                if left is not None or replica_end is not None:
+                    west.event(viewer, "SUBSCRIBE_STOPPED", finish, **sub)
