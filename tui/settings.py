@@ -222,6 +222,10 @@ def _find_line(text: str, dotted: tuple[str, ...]) -> int | None:
             full = (*table, *_split_dotted(key.group(1)))
             if full[: len(dotted)] == dotted:
                 return number
+            rest = line[key.end() :]
+            inline = re.search(r"[{,]\s*[\"']?" + re.escape(dotted[-1]) + r"[\"']?\s*=", rest)
+            if dotted[: len(full)] == full and rest.lstrip().startswith("{") and inline:
+                return number  # an inline table: pages = { ivs = 0 }
     return None
 
 
