@@ -28,7 +28,7 @@ class Column:
     align: Align = "left"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One loaded item: ``key`` is its id/ARN, ``cells`` untrusted text, ``payload`` the raw item."""
 
