@@ -190,6 +190,11 @@ async def test_filter_is_case_insensitive_any_column() -> None:
         await pilot.press("slash", *"publish_e")
         await pilot.pause()
         assert keys_in_view(table) == [f"arn:row/{i}" for i in range(40) if i % 4 == 2]
+        await pilot.press("escape")  # escape in the filter input clears it and hides it
+        await pilot.pause()
+        assert table.row_count == 40 and table.body.has_focus
+        assert table.status_text == "40 · all loaded"
+        assert app.of(VirtualTable.BackRequested) == []
 
 
 async def test_sort_cycles_asc_desc_off_on_column_cursor() -> None:
