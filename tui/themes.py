@@ -8,16 +8,21 @@ Monochrome (``--color off`` or ``NO_COLOR``), what Textual does and what we add:
 Textual reads ``NO_COLOR`` once, in ``App.__init__`` (any value, even empty, counts). It then
 sets ``app.no_color``, enables the ``:nocolor`` CSS pseudo-class, and adds an output filter:
 ``Monochrome`` (every colour turned to its grey of the same luminance) for truecolor themes, or
-``NoColor`` (every colour replaced by the terminal default) for ANSI themes. Text styles (bold,
-reverse, underline) pass through both filters untouched. So a cursor or an error row that is
-shown only by colour can disappear: with ``NoColor`` all backgrounds are equal, and with
-``Monochrome`` two colours of similar luminance become the same grey. What we add:
-``monochrome_theme()`` uses only greys far apart in luminance and draws every highlight with a
-text style (the block cursor is ``reverse bold`` over the normal colours, error rows bold,
+``NoColor`` (every colour replaced by the terminal default) for ANSI themes. Text styles pass
+through both filters. So a cursor or an error row shown only by colour can disappear: with
+``NoColor`` all backgrounds are equal, and with ``Monochrome`` two colours of similar luminance
+become the same grey. Also, Textual 8 drops ``reverse`` from ``text-style`` in widgets that
+render through ``get_visual_style`` (OptionList and other Content-based widgets keep only bold,
+dim, italic, underline and strike), while widgets using ``get_component_rich_style`` (DataTable,
+Line-API tables) keep it; so a reverse-only cursor is not reliable either. What we add:
+``monochrome_theme()`` is a truecolor theme (so Textual picks the ``Monochrome`` filter, which
+keeps greys) whose cursor is drawn with inverted greys (black on light grey, which looks exactly
+like reverse video) plus bold, and whose semantic rows differ by text style (error rows bold,
 warning rows underlined, mutation rows italic). For ``--color off`` the CLI must set
 ``os.environ["NO_COLOR"] = "1"`` before the App is constructed (``color_disabled`` decides), and
 the app then selects ``MONOCHROME_THEME_NAME``. Widget TCSS should take ``text-style`` from the
-``$eventdeck-*-text-style`` variables so highlights survive in any theme.
+``$eventdeck-*-text-style`` variables so highlights survive in any theme, and must not add
+``reverse`` on top of the cursor colours (that would cancel the inversion in DataTable).
 """
 
 from __future__ import annotations
@@ -202,16 +207,22 @@ def monochrome_theme() -> Theme:
             "eventdeck-mutation-row": "#e0e0e0",
             "eventdeck-mutation-row-text-style": "italic",
             "eventdeck-muted": "#909090",
-            # The cursor keeps the normal colours and reverses them: visible with no colour at all.
-            "block-cursor-foreground": "#e0e0e0",
-            "block-cursor-background": "#000000",
-            "block-cursor-text-style": "reverse bold",
-            "block-cursor-blurred-foreground": "#e0e0e0",
-            "block-cursor-blurred-background": "#000000",
-            "block-cursor-blurred-text-style": "reverse",
-            "input-cursor-text-style": "reverse",
-            "input-selection-foreground": "#e0e0e0",
-            "input-selection-background": "#000000",
+            # The cursor is the normal colours inverted (what reverse video looks like), plus
+            # bold, which survives even a filter that drops every colour.
+            "block-cursor-foreground": "#000000",
+            "block-cursor-background": "#e0e0e0",
+            "block-cursor-text-style": "bold",
+            "block-cursor-blurred-foreground": "#000000",
+            "block-cursor-blurred-background": "#a0a0a0",
+            "block-cursor-blurred-text-style": "none",
+            "block-hover-background": "#303030",
+            "input-cursor-foreground": "#000000",
+            "input-cursor-background": "#e0e0e0",
+            "input-cursor-text-style": "none",
+            "input-selection-foreground": "#000000",
+            "input-selection-background": "#c0c0c0",
+            "screen-selection-foreground": "#000000",
+            "screen-selection-background": "#c0c0c0",
             "footer-key-foreground": "#ffffff",
             "button-focus-text-style": "bold reverse",
             "border": "#ffffff",
