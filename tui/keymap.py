@@ -21,7 +21,7 @@ _MODIFIER_ALIASES = {"control": "ctrl", "option": "alt", "cmd": "super", "comman
 NAMED_KEYS = frozenset(
     {
         "backspace", "delete", "down", "end", "enter", "escape", "home", "insert", "left",
-        "pagedown", "pageup", "right", "space", "tab", "up", "newline",
+        "pagedown", "pageup", "right", "space", "tab", "up",
         *(f"f{n}" for n in range(1, 25)),
     }
 )  # fmt: skip
