@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -14,7 +15,12 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import Input, Static
 
 from tui.ui import clipboard
-from tui.ui.screens.inspector import InspectorScreen, validate_write_path, write_atomic
+from tui.ui.screens.inspector import (
+    InspectorScreen,
+    decode_json_payloads,
+    validate_write_path,
+    write_atomic,
+)
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.widgets.json_view import JsonView, format_json
 
@@ -68,6 +74,12 @@ def fresh_session() -> Iterator[None]:
 
 def _rendered(view: JsonView) -> list[str]:
     return [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+
+
+def _backgrounds(view: JsonView, line: int, text: str) -> list[object]:
+    """The background colours of the segments reading ``text`` on document line ``line``."""
+    strip = view.render_line(line - view.scroll_offset.y)
+    return [s.style.bgcolor if s.style else None for s in strip if s.text == text]
 
 
 def _osc_payloads(out: list[str]) -> list[str]:
@@ -160,12 +172,8 @@ async def test_search_counts_highlights_and_moves() -> None:
         other = view.get_component_rich_style("json-view--match").bgcolor
         assert current != other
         first, second = view.matches
-        assert [s.style.bgcolor for s in view.render_line(first.line) if s.text == "JOINED"] == [
-            current
-        ]
-        assert [s.style.bgcolor for s in view.render_line(second.line) if s.text == "joined"] == [
-            other
-        ]
+        assert _backgrounds(view, first.line, "JOINED") == [current]
+        assert _backgrounds(view, second.line, "joined") == [other]
         await pilot.press("n")
         assert view.current_index == 1
         await pilot.press("n")
@@ -203,6 +211,8 @@ async def test_search_jumps_to_a_match_far_away() -> None:
         assert top <= match.line < top + view.scrollable_content_region.height
         assert view.scroll_offset.x > 0  # scrolled right to the match
         assert any("needle" in line for line in _rendered(view))
+        current = view.get_component_rich_style("json-view--match-current").bgcolor
+        assert _backgrounds(view, match.line, "needle") == [current]
 
 
 async def test_large_payload_renders_the_end() -> None:
@@ -348,3 +358,31 @@ async def test_json_view_beside_other_widgets_and_values_beyond_json() -> None:
         await pilot.pause()
         assert view.lines == ["[", "  1", "]"]
     assert clipboard.settings.max_base64 == clipboard.DEFAULT_MAX_BASE64
+
+
+def test_decode_json_payloads() -> None:
+    item: dict[str, Any] = {
+        "eventName": "CreateProject",
+        "requestPayload": {"contentType": "application/json", "data": '{"name": "p1", "n": [1]}'},
+        "responsePayload": {"contentType": "application/json", "data": "{not json"},
+        "other": [{"contentType": "text/plain", "data": '{"a": 1}'}],
+    }
+    decoded = decode_json_payloads(item)
+    assert decoded == {
+        "eventName": "CreateProject",
+        "requestPayload": {"contentType": "application/json", "data": {"name": "p1", "n": [1]}},
+        "responsePayload": {"contentType": "application/json", "data": "{not json"},
+        "other": [{"contentType": "text/plain", "data": '{"a": 1}'}],
+    }
+    assert item["requestPayload"]["data"] == '{"name": "p1", "n": [1]}'  # not modified
+
+
+async def test_inspector_shows_payloads_decoded(written: list[str]) -> None:
+    item = {"requestPayload": {"contentType": "application/json", "data": '{"k": "[b]v[/b]"}'}}
+    app = InspectorApp(InspectorScreen("log", item))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert '      "k": "[b]v[/b]"' in app.inspector.view.lines
+        await pilot.press("y")
+        await pilot.pause()
+    assert json.loads(_osc_payloads(written)[0])["requestPayload"]["data"] == {"k": "[b]v[/b]"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.app import App
 from textual.drivers.headless_driver import HeadlessDriver
@@ -20,7 +22,7 @@ class ModalApp(App[None]):
         super().__init__()
         self.results: list[object] = []
 
-    def open(self, screen: Screen[object]) -> None:
+    def open(self, screen: Screen[Any]) -> None:
         self.push_screen(screen, self.results.append)
 
 
@@ -28,7 +30,7 @@ def _text(widget: Static) -> str:
     return str(widget.render())
 
 
-def _fits(screen: Screen[object], selector: str, min_height: int = 3) -> None:
+def _fits(screen: Screen[Any], selector: str, min_height: int = 3) -> None:
     region = screen.query_one(selector).region
     assert region.x >= 0 and region.y >= 0
     assert region.right <= 80 and region.bottom <= 24

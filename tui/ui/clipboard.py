@@ -14,6 +14,7 @@ import base64
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import App
 
@@ -71,7 +72,7 @@ def in_tmux(environ: dict[str, str] | None = None) -> bool:
     return bool(env.get("TMUX"))
 
 
-def _terminal_writer(app: App[object]) -> Callable[[str], None] | None:
+def _terminal_writer(app: App[Any]) -> Callable[[str], None] | None:
     """The function that writes raw data to the app's terminal, or None when there is no driver.
 
     Textual 8 offers no public accessor for the driver; ``App.copy_to_clipboard`` and ``App.bell``
@@ -82,7 +83,7 @@ def _terminal_writer(app: App[object]) -> Callable[[str], None] | None:
     return None if driver is None else driver.write
 
 
-def copy_text(app: App[object], text: str, what: str) -> CopyResult:
+def copy_text(app: App[Any], text: str, what: str) -> CopyResult:
     """Copy ``text`` to the system clipboard through the terminal; ``what`` names it for messages.
 
     The text itself is never logged or put in the message (it may hold secrets).
@@ -108,7 +109,7 @@ def copy_text(app: App[object], text: str, what: str) -> CopyResult:
     return CopyResult(True, f"Copied {what} ({size})")
 
 
-def copy_and_notify(app: App[object], text: str, what: str) -> CopyResult:
+def copy_and_notify(app: App[Any], text: str, what: str) -> CopyResult:
     """``copy_text`` and tell the user what happened (a warning when nothing was copied)."""
     result = copy_text(app, text, what)
     if result.ok:

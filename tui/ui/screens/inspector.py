@@ -8,6 +8,8 @@ payloads too big for OSC 52), and the AWS CLI command that fetches it again (``c
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import tempfile
@@ -61,6 +63,25 @@ def validate_write_path(value: str) -> str | None:
     return None
 
 
+def decode_json_payloads(value: object) -> object:
+    """``value`` with every ``{contentType: *json*, data: "<json text>"}`` payload's data parsed.
+
+    CodeCatalyst event logs carry request and response payloads as JSON *strings*; shown raw they
+    are one unreadable escaped line. Data that does not parse is left as it was; ``value`` itself
+    is not modified.
+    """
+    if isinstance(value, list):
+        return [decode_json_payloads(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {key: decode_json_payloads(item) for key, item in value.items()}
+    content_type, data = result.get("contentType"), result.get("data")
+    if isinstance(content_type, str) and "json" in content_type.lower() and isinstance(data, str):
+        with contextlib.suppress(ValueError):
+            result["data"] = json.loads(data)
+    return result
+
+
 def default_file_name(title: str) -> str:
     """A file name made from the inspector title: lower case, safe characters only."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-.").lower()[:60]
@@ -68,7 +89,11 @@ def default_file_name(title: str) -> str:
 
 
 class InspectorScreen(Screen[None]):
-    """A full screen showing one item as JSON, with search, copy, write and copy-CLI actions."""
+    """A full screen showing one item as JSON, with search, copy, write and copy-CLI actions.
+
+    JSON payloads held as strings (CodeCatalyst's ``requestPayload.data``) are shown, copied and
+    written decoded unless ``decode_payloads`` is False.
+    """
 
     DEFAULT_CSS = """
     InspectorScreen { layout: vertical; }
@@ -94,8 +119,8 @@ class InspectorScreen(Screen[None]):
         Binding("escape", "close", "Close", id="inspector.close"),
         Binding("q", "close", "Close", show=False, id="inspector.quit"),
         Binding("slash", "search", "Search", key_display="/", id="inspector.search"),
-        Binding("n", "next_match", "Next", id="inspector.next_match"),
-        Binding("N", "previous_match", "Prev", id="inspector.previous_match"),
+        Binding("n", "next_match", "Next", show=False, id="inspector.next_match"),
+        Binding("N", "previous_match", "Prev", show=False, id="inspector.previous_match"),
         Binding("y", "copy", "Copy JSON", id="inspector.copy"),
         Binding("w", "write", "Write", id="inspector.write"),
         Binding("c", "copy_cli", "Copy CLI", id="inspector.copy_cli"),
@@ -111,10 +136,11 @@ class InspectorScreen(Screen[None]):
         cli_command: str | None = None,
         *,
         export_dir: Path | None = None,
+        decode_payloads: bool = True,
     ) -> None:
         super().__init__()
         self.title_text = title
-        self.value = value
+        self.value = decode_json_payloads(value) if decode_payloads else value
         self.cli_command = cli_command
         self.export_dir = export_dir
 
@@ -181,7 +207,8 @@ class InspectorScreen(Screen[None]):
             return
         more = "+" if event.truncated else ""
         position = 0 if event.index is None else event.index + 1
-        self._status(f"{position:,} of {event.count:,}{more} matches for “{query}” · n/N")
+        noun = "match" if event.count == 1 else "matches"
+        self._status(f"{position:,} of {event.count:,}{more} {noun} for “{query}” · n/N")
 
     def action_next_match(self) -> None:
         """Jump to the next match."""
