@@ -42,6 +42,7 @@ class Level:
     cli_command: Callable[[Any | None], str] | None = None
     poll: Callable[[list[Any]], list[Any]] | None = None
     empty_text: str = "Nothing here."
+    ids: dict[str, str] = field(default_factory=dict)
     items: list[Any] = field(default_factory=list)
     by_key: dict[str, Any] = field(default_factory=dict)
     next_token: str | None = None
@@ -133,14 +134,24 @@ class BrowsePane(Pane):
         self.last_error = None
         table = self.table
         table.clear()
+        table.set_filter("")
+        table.set_sort(None)
         table.set_columns(level.columns)
         if level.started:
             table.append_rows([level.to_row(item) for item in level.items], more=not level.done)
-            table.move_cursor(level.cursor)
+            table.move_to(level.cursor)
+        if self.display:
+            table.focus()
+            # A relayout of the emptied table can blur it; take the focus back after it.
+            self.call_after_refresh(self._refocus)
         self.update_crumbs()
         if not level.started or (not level.done and not level.items):
             self.load_more()
         self.update_status()
+
+    def _refocus(self) -> None:
+        if self.display and self.screen.focused is None:
+            self.table.focus()
 
     def update_crumbs(self) -> None:
         parts: list[str | tuple[str, str]] = []
@@ -154,16 +165,16 @@ class BrowsePane(Pane):
         self.query_one(".breadcrumb", Static).update(Content.assemble(*parts))
 
     def update_status(self) -> None:
-        table = self.table
-        text = table.status_text
+        """The pane's own line under the table: empty-result advice and follow state."""
         level = self.level
+        notes = []
         if level is not None and level.done and not level.items:
-            text = level.empty_text
+            notes.append(level.empty_text)
         if self.following:
-            text += " · following (f stops)"
-        if self.loading:
-            text += " · loading…"
-        self.query_one(".pane-status", Static).update(Content(text))
+            notes.append("following: new items appear at the end (f stops)")
+        status = self.query_one(".pane-status", Static)
+        status.display = bool(notes)
+        status.update(Content(" · ".join(notes)))
 
     # -- paging ----------------------------------------------------------------------------
     def load_more(self) -> None:

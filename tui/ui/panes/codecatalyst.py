@@ -1,0 +1,269 @@
+"""Pane 2, CodeCatalyst: spaces → event logs over a time range, optionally one event name.
+
+Built for "who changed this space yesterday?": MUTATION and error rows stand out, `t` picks the
+range (presets or RFC 3339), `E` narrows to one eventName, and payloads open decoded.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from textual.binding import Binding
+
+from tui.errors import EventdeckError
+from tui.services import codecatalyst as cc
+from tui.services.cli_command import cli_command
+from tui.services.paging import Page
+from tui.ui.format import fmt_time
+from tui.ui.panes.browse import BrowsePane, Level
+from tui.ui.widgets.virtual_table import Column, Row
+
+FOLLOW_MAX_PAGES = 20
+CUSTOM = "custom…"
+
+
+class CodeCatalystPane(BrowsePane):
+    """Spaces, then one space's event logs for the chosen range and event name."""
+
+    PANE_ID = "codecatalyst"
+    KEY = "2"
+    TITLE = "CodeCatalyst"
+
+    BINDINGS = [
+        Binding("t", "pick_range", "Time range", id="codecatalyst.range"),
+        Binding("E", "pick_event_name", "Event name", id="codecatalyst.event_name"),
+    ]
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.preset: str | None = ctx.settings.codecatalyst.default_range
+        self.start: datetime | None = None
+        self.end: datetime | None = None
+        self.event_name: str | None = None
+        self.space: str | None = None
+
+    @property
+    def page_size(self) -> int:
+        return self.ctx.settings.pages.codecatalyst
+
+    # -- levels ----------------------------------------------------------------------------
+    def root_level(self) -> Level:
+        factory = self.ctx.factory
+        return Level(
+            crumb="Spaces",
+            columns=[
+                Column("name", "Space", ratio=2, min_width=10),
+                Column("display", "Display name", ratio=2, min_width=8),
+                Column("region", "Region", width=12),
+                Column("description", "Description", ratio=3, min_width=8),
+            ],
+            fetch=lambda token: cc.list_spaces(factory, token),
+            to_row=lambda s: Row(
+                s.name, (s.name, s.display_name, s.region_name, s.description), "", s.raw
+            ),
+            open_item=lambda s: self.logs_level(s.name),
+            cli_command=lambda item: cli_command(
+                self.ctx.options, "codecatalyst", "list-spaces", {}
+            ),
+            empty_text="No spaces visible to this token.",
+        )
+
+    def current_range(self) -> tuple[datetime, datetime]:
+        """The range as it stands now (a preset ends now; a custom range is fixed)."""
+        if self.preset is not None:
+            return cc.time_range(self.preset)
+        assert self.start is not None and self.end is not None
+        return self.start, self.end
+
+    def range_label(self) -> str:
+        if self.preset is not None:
+            return cc.PRESET_LABELS.get(self.preset, self.preset)
+        return f"{fmt_time(self.start)} → {fmt_time(self.end)}"
+
+    def logs_level(self, space: str) -> Level:
+        factory = self.ctx.factory
+        self.space = space
+        start, end = self.current_range()
+        event_name = self.event_name
+        page_size = self.page_size
+
+        def fetch(token: str | None) -> Page[Any]:
+            return cc.list_event_logs(
+                factory, space, start, end, token, page_size, event_name=event_name
+            )
+
+        def poll(loaded: list[Any]) -> list[Any]:
+            """Logs from the newest one shown until now (the pane drops those it has)."""
+            times = [log.event_time for log in loaded if log.event_time is not None]
+            since = max(times) if times else start
+            items: list[Any] = []
+            token: str | None = None
+            for _ in range(FOLLOW_MAX_PAGES):
+                page = cc.list_event_logs(
+                    factory,
+                    space,
+                    since,
+                    datetime.now(UTC),
+                    token,
+                    page_size,
+                    event_name=event_name,
+                )
+                items.extend(page.items)
+                token = page.next_token
+                if token is None:
+                    break
+            return items
+
+        crumb = f"{space} · {self.range_label()}" + (f" · {event_name}" if event_name else "")
+        return Level(
+            crumb=crumb,
+            columns=[
+                Column("time", "Time (UTC)", width=19),
+                Column("event", "Event", ratio=2, min_width=12),
+                Column("op", "Op", width=8),
+                Column("user", "User", ratio=1, min_width=6),
+                Column("project", "Project", ratio=1, min_width=6),
+                Column("ip", "Source IP", width=15),
+                Column("error", "Error", ratio=1, min_width=5),
+            ],
+            fetch=fetch,
+            to_row=lambda log: Row(
+                log.id,
+                (
+                    fmt_time(log.event_time),
+                    log.event_name,
+                    log.operation_type,
+                    log.user_name,
+                    log.project_name,
+                    log.source_ip,
+                    log.error_code or "",
+                ),
+                "error" if log.is_error else ("mutation" if log.is_mutation else ""),
+                log.raw,
+            ),
+            inspect=cc.decoded_item,
+            inspect_title=lambda log: f"{log.event_name} · {space}",
+            cli_command=lambda item: cli_command(
+                self.ctx.options,
+                "codecatalyst",
+                "list-event-logs",
+                {
+                    "space-name": space,
+                    "start-time": start,
+                    "end-time": end,
+                    "event-name": event_name,
+                },
+            ),
+            poll=poll,
+            empty_text=f"No event logs in {self.range_label()} (t changes the range).",
+            ids={"space": space},
+        )
+
+    def reopen_logs(self) -> None:
+        """Run the event-log query again with the current range and event name."""
+        if self.space is None:
+            return
+        if len(self.levels) >= 2:
+            self.set_levels([*self.levels[:-1], self.logs_level(self.space)])
+        else:
+            self.set_levels([self.root_level(), self.logs_level(self.space)])
+
+    # -- range and event name --------------------------------------------------------------
+    def action_pick_range(self) -> None:
+        from tui.ui.screens.choice import ChoiceScreen
+
+        labels = [cc.PRESET_LABELS[p] for p in cc.PRESETS] + [CUSTOM]
+        current = cc.PRESET_LABELS.get(self.preset or "", CUSTOM)
+
+        def chosen(label: str | None) -> None:
+            if label is None:
+                return
+            if label == CUSTOM:
+                self._ask_custom_range()
+                return
+            self.preset = next(p for p, text in cc.PRESET_LABELS.items() if text == label)
+            self.start = self.end = None
+            self.reopen_logs()
+
+        self.app.push_screen(ChoiceScreen("Time range", labels, current), chosen)
+
+    def _ask_custom_range(self) -> None:
+        from tui.ui.screens.prompt import PromptScreen
+
+        def check(text: str) -> str | None:
+            try:
+                self._parse_range(text)
+            except EventdeckError as exc:
+                return exc.message
+            return None
+
+        def answer(text: str | None) -> None:
+            if not text:
+                return
+            self.start, self.end = self._parse_range(text)
+            self.preset = None
+            self.reopen_logs()
+
+        start, end = self.current_range()
+        self.app.push_screen(
+            PromptScreen(
+                "Custom time range",
+                "Start and end, RFC 3339 or relative (e.g. -2d), separated by a space:",
+                value=f"{start.isoformat(timespec='seconds')} {end.isoformat(timespec='seconds')}",
+                validator=check,
+            ),
+            answer,
+        )
+
+    @staticmethod
+    def _parse_range(text: str) -> tuple[datetime, datetime]:
+        from tui.errors import InputError
+
+        parts = text.split()
+        if len(parts) != 2:
+            raise InputError("Give exactly two times: start and end.", location="range")
+        return cc.parse_range(parts[0], parts[1])
+
+    def action_pick_event_name(self) -> None:
+        from tui.ui.screens.prompt import PromptScreen
+
+        def answer(text: str | None) -> None:
+            if text is None:
+                return
+            self.event_name = text.strip() or None
+            self.reopen_logs()
+
+        self.app.push_screen(
+            PromptScreen(
+                "Event name",
+                "Only this eventName (empty for all):",
+                value=self.event_name or "",
+                placeholder="e.g. CreateProject",
+            ),
+            answer,
+        )
+
+    # -- launch and jump -------------------------------------------------------------------
+    def apply_launch(self, params: dict[str, str], operation: str) -> None:
+        self.activated = True
+        space = params.get("space-name")
+        if not space:
+            self.set_levels([self.root_level()])
+            return
+        if params.get("start-time") or params.get("end-time"):
+            try:
+                self.start, self.end = cc.parse_range(
+                    params.get("start-time") or "-24h", params.get("end-time") or "now"
+                )
+                self.preset = None
+            except EventdeckError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+        self.event_name = params.get("event-name") or None
+        self.set_levels([self.root_level(), self.logs_level(space)])
+
+    def jump_label(self) -> str:
+        return "Space name"
+
+    def jump(self, text: str) -> None:
+        self.set_levels([self.root_level(), self.logs_level(text)])

@@ -1,0 +1,262 @@
+"""Pane 1, IVS Real-Time: stages → sessions → participants → participant events.
+
+Built for "why did this participant drop?": error events stand out with their code explained in
+one line, and a pasted stage ARN, session id or participant id jumps straight to its level.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from tui.services import ivs_realtime as ivs
+from tui.services.cli_command import cli_command
+from tui.services.paging import Page
+from tui.ui.format import fmt_bool, fmt_tags, fmt_time
+from tui.ui.panes.browse import BrowsePane, Level
+from tui.ui.widgets.virtual_table import Column, Row
+
+FOLLOW_MAX_PAGES = 50
+
+
+class IvsPane(BrowsePane):
+    """Drill down from stages to one participant's events."""
+
+    PANE_ID = "ivs"
+    KEY = "1"
+    TITLE = "IVS Real-Time"
+
+    @property
+    def page_size(self) -> int:
+        return self.ctx.settings.pages.ivs
+
+    def _cli(self, operation: str, **params: object) -> str:
+        return cli_command(self.ctx.options, "ivs-realtime", operation, params)
+
+    # -- levels ----------------------------------------------------------------------------
+    def root_level(self) -> Level:
+        factory = self.ctx.factory
+        return Level(
+            crumb="Stages",
+            columns=[
+                Column("name", "Name", ratio=2, min_width=12),
+                Column("id", "Stage ARN", ratio=3, min_width=14),
+                Column("active", "Active session", width=16),
+                Column("tags", "Tags", ratio=2, min_width=6),
+            ],
+            fetch=lambda token: ivs.list_stages(factory, token, self.page_size),
+            to_row=lambda s: Row(
+                s.arn,
+                (s.name, s.arn, s.active_session_id or "", fmt_tags(s.tags)),
+                "" if s.active_session_id else "muted",
+                s.raw,
+            ),
+            open_item=lambda s: self.sessions_level(s.arn, s.name),
+            cli_command=lambda item: self._cli("list-stages"),
+            empty_text="No stages in this region.",
+        )
+
+    def sessions_level(self, stage_arn: str, stage_name: str | None = None) -> Level:
+        factory = self.ctx.factory
+
+        def fetch(token: str | None) -> Page[Any]:
+            page = ivs.list_stage_sessions(factory, stage_arn, token, self.page_size)
+            return Page(ivs.newest_first(list(page.items)), page.next_token)
+
+        def row(s: ivs.StageSession) -> Row:
+            ongoing = s.is_active
+            duration = s.duration()
+            return Row(
+                s.session_id,
+                (
+                    s.session_id,
+                    fmt_time(s.start_time),
+                    "ongoing" if ongoing else fmt_time(s.end_time),
+                    ivs.format_duration(duration),
+                ),
+                "warning" if ongoing else "",
+                s.raw,
+            )
+
+        return Level(
+            crumb=f"stage {stage_name or stage_arn.rsplit('/', 1)[-1]}",
+            columns=[
+                Column("session", "Session", width=16),
+                Column("start", "Start (UTC)", width=19),
+                Column("end", "End (UTC)", width=19),
+                Column("duration", "Duration", ratio=1, min_width=8),
+            ],
+            fetch=fetch,
+            to_row=row,
+            open_item=lambda s: self.participants_level(stage_arn, s.session_id),
+            cli_command=lambda item: self._cli("list-stage-sessions", **{"stage-arn": stage_arn}),
+            empty_text="This stage has no sessions.",
+            ids={"stage_arn": stage_arn},
+        )
+
+    def participants_level(self, stage_arn: str, session_id: str) -> Level:
+        factory = self.ctx.factory
+        return Level(
+            crumb=f"session {session_id}",
+            columns=[
+                Column("participant", "Participant", width=14),
+                Column("state", "State", width=12),
+                Column("published", "Pub", width=4),
+                Column("user", "User id", ratio=2, min_width=8),
+                Column("joined", "First join (UTC)", width=19),
+                Column("recording", "Recording", ratio=1, min_width=6),
+            ],
+            fetch=partial(self._participants, factory, stage_arn, session_id),
+            to_row=lambda p: Row(
+                p.participant_id,
+                (
+                    p.participant_id,
+                    p.state,
+                    fmt_bool(p.published),
+                    p.user_id,
+                    fmt_time(p.first_join_time),
+                    p.recording_state or "",
+                ),
+                "" if p.state == "CONNECTED" else "muted",
+                p.raw,
+            ),
+            open_item=lambda p: self.events_level(stage_arn, session_id, p.participant_id),
+            cli_command=lambda item: self._cli(
+                "list-participants", **{"stage-arn": stage_arn, "session-id": session_id}
+            ),
+            empty_text="No participants in this session.",
+            ids={"stage_arn": stage_arn, "session_id": session_id},
+        )
+
+    def _participants(
+        self, factory: Any, stage_arn: str, session_id: str, token: str | None
+    ) -> Page[Any]:
+        return ivs.list_participants(factory, stage_arn, session_id, token, self.page_size)
+
+    def events_level(self, stage_arn: str, session_id: str, participant_id: str) -> Level:
+        factory = self.ctx.factory
+        fetch = partial(self._events, factory, stage_arn, session_id, participant_id)
+
+        def poll(loaded: list[Any]) -> list[Any]:
+            """Everything the API has now; the pane keeps only what it has not shown yet."""
+            items: list[Any] = []
+            token: str | None = None
+            for _ in range(FOLLOW_MAX_PAGES):
+                page = fetch(token)
+                items.extend(page.items)
+                token = page.next_token
+                if token is None:
+                    break
+            return items
+
+        def row(e: ivs.ParticipantEvent) -> Row:
+            error = ivs.is_error_event(e)
+            meaning = ivs.explain_error_code(e.error_code) if e.error_code else ""
+            target = e.remote_participant_id or e.destination_session_id or ""
+            return Row(
+                f"{e.participant_id}@{fmt_time(e.event_time)}:{e.name}:{target}",
+                (
+                    fmt_time(e.event_time),
+                    e.name + (" (replica)" if e.replica else ""),
+                    target,
+                    e.error_code or "",
+                    meaning,
+                ),
+                "error" if error else "",
+                e.raw,
+            )
+
+        return Level(
+            crumb=f"participant {participant_id}",
+            columns=[
+                Column("time", "Time (UTC)", width=19),
+                Column("event", "Event", width=20),
+                Column("remote", "Remote/dest.", width=14),
+                Column("code", "Error code", width=18),
+                Column("meaning", "Meaning", ratio=1, min_width=8),
+            ],
+            fetch=fetch,
+            to_row=row,
+            inspect_title=lambda e: f"{e.name} · participant {participant_id}",
+            cli_command=lambda item: self._cli(
+                "list-participant-events",
+                **{
+                    "stage-arn": stage_arn,
+                    "session-id": session_id,
+                    "participant-id": participant_id,
+                },
+            ),
+            poll=poll,
+            empty_text="No events for this participant.",
+            ids={
+                "stage_arn": stage_arn,
+                "session_id": session_id,
+                "participant_id": participant_id,
+            },
+        )
+
+    def _events(
+        self, factory: Any, stage_arn: str, session_id: str, participant_id: str, token: str | None
+    ) -> Page[Any]:
+        return ivs.list_participant_events(
+            factory, stage_arn, session_id, participant_id, token, self.page_size
+        )
+
+    # -- launch and jump -------------------------------------------------------------------
+    def stack_for(
+        self, stage_arn: str, session_id: str | None = None, participant_id: str | None = None
+    ) -> list[Level]:
+        """The full drill-down stack down to the deepest id given (parents load when shown)."""
+        levels = [self.root_level(), self.sessions_level(stage_arn)]
+        if session_id:
+            levels.append(self.participants_level(stage_arn, session_id))
+            if participant_id:
+                levels.append(self.events_level(stage_arn, session_id, participant_id))
+        return levels
+
+    def apply_launch(self, params: dict[str, str], operation: str) -> None:
+        self.activated = True
+        stage_arn = params.get("stage-arn")
+        if not stage_arn:
+            self.set_levels([self.root_level()])
+            return
+        self.set_levels(
+            self.stack_for(stage_arn, params.get("session-id"), params.get("participant-id"))
+        )
+
+    def jump_label(self) -> str:
+        return "Stage ARN, session id (st-…) or participant id — or all three"
+
+    def jump_placeholder(self) -> str:
+        return "arn:aws:ivs:REGION:ACCOUNT:stage/ID st-… PARTICIPANT"
+
+    def jump(self, text: str) -> None:
+        target = ivs.resolve_jump(text)
+        if target is None:
+            self.app.notify(
+                "Not a stage ARN, session id (st-…) or participant id.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        stage_arn, session_id = target.stage_arn, target.session_id
+        # Fill what the text left out from where the user is now.
+        current = self._current_ids()
+        stage_arn = stage_arn or current.get("stage_arn")
+        if target.level == "participant" and not session_id:
+            session_id = current.get("session_id")
+        if not stage_arn or (target.level == "participant" and not session_id):
+            self.app.notify(
+                "Open the stage (and session) first, or paste the stage ARN with the id.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.set_levels(self.stack_for(stage_arn, session_id, target.participant_id))
+
+    def _current_ids(self) -> dict[str, str]:
+        """The ids of the levels open now, deepest last."""
+        ids: dict[str, str] = {}
+        for level in self.levels:
+            ids.update(level.ids)
+        return ids

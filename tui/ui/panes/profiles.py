@@ -1,0 +1,153 @@
+"""Pane 3, Customer Profiles: domains → event streams → the GetEventStream detail.
+
+Built for "is the profile export stream healthy?": UNHEALTHY and STOPPED streams stand out with
+since-when, and the detail shows every field of GetEventStream, the whole response one key away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tui.services import customer_profiles as cp
+from tui.services.cli_command import cli_command
+from tui.services.paging import Page
+from tui.ui.format import fmt_tags, fmt_time
+from tui.ui.panes.browse import BrowsePane, Level
+from tui.ui.widgets.virtual_table import Column, Row
+
+HEALTH_STYLE = {"ok": "", "unhealthy": "error", "stopped": "warning"}
+
+
+@dataclass(frozen=True)
+class DetailField:
+    """One line of the stream detail: a field name, its value, and the whole response."""
+
+    name: str
+    value: str
+    style: str
+    stream: cp.EventStream
+
+
+def detail_fields(stream: cp.EventStream) -> list[DetailField]:
+    raw = stream.raw
+    dest = raw.get("DestinationDetails") or {}
+    health = stream.health
+    style = HEALTH_STYLE.get(health.level, "")
+    rows = [
+        ("Health", health.summary, style),
+        ("State", stream.state, "warning" if stream.state == "STOPPED" else ""),
+        ("StoppedSince", str(raw.get("StoppedSince") or ""), ""),
+        ("Destination Status", str(dest.get("Status") or ""), style),
+        ("UnhealthySince", str(dest.get("UnhealthySince") or ""), ""),
+        (
+            "Destination Message",
+            str(dest.get("Message") or ""),
+            style if dest.get("Message") else "",
+        ),
+        ("Destination Uri", stream.destination_uri, ""),
+        ("EventStreamArn", stream.arn, ""),
+        ("DomainName", stream.domain_name, ""),
+        ("CreatedAt", fmt_time(stream.created_at), ""),
+        ("Tags", fmt_tags(stream.tags), ""),
+    ]
+    return [DetailField(n, v, s, stream) for n, v, s in rows if v or n in ("State", "Health")]
+
+
+class ProfilesPane(BrowsePane):
+    """Domains, their event streams, and one stream's detail."""
+
+    PANE_ID = "profiles"
+    KEY = "3"
+    TITLE = "Customer Profiles"
+
+    @property
+    def page_size(self) -> int:
+        return self.ctx.settings.pages.customer_profiles
+
+    def _cli(self, operation: str, **params: object) -> str:
+        return cli_command(self.ctx.options, "customer-profiles", operation, params)
+
+    def root_level(self) -> Level:
+        factory = self.ctx.factory
+        return Level(
+            crumb="Domains",
+            columns=[
+                Column("name", "Domain", ratio=2, min_width=12),
+                Column("created", "Created (UTC)", width=19),
+                Column("updated", "Updated (UTC)", width=19),
+            ],
+            fetch=lambda token: cp.list_domains(factory, token, self.page_size),
+            to_row=lambda d: Row(
+                d.name, (d.name, fmt_time(d.created_at), fmt_time(d.last_updated_at)), "", d.raw
+            ),
+            open_item=lambda d: self.streams_level(d.name),
+            cli_command=lambda item: self._cli("list-domains"),
+            empty_text="No Customer Profiles domains in this region.",
+        )
+
+    def streams_level(self, domain: str) -> Level:
+        factory = self.ctx.factory
+        return Level(
+            crumb=f"domain {domain}",
+            columns=[
+                Column("name", "Event stream", ratio=2, min_width=10),
+                Column("state", "State", width=8),
+                Column("health", "Health", ratio=3, min_width=12),
+                Column("uri", "Destination", ratio=2, min_width=8),
+            ],
+            fetch=lambda token: cp.list_event_streams(factory, domain, token, self.page_size),
+            to_row=lambda s: Row(
+                s.name,
+                (s.name, s.state, s.health.summary, s.destination_uri),
+                HEALTH_STYLE.get(s.health.level, ""),
+                s.raw,
+            ),
+            open_item=lambda s: self.detail_level(domain, s.name),
+            cli_command=lambda item: self._cli("list-event-streams", **{"domain-name": domain}),
+            empty_text="This domain has no event streams.",
+            ids={"domain": domain},
+        )
+
+    def detail_level(self, domain: str, stream_name: str) -> Level:
+        factory = self.ctx.factory
+
+        def fetch(token: str | None) -> Page[Any]:
+            return Page(detail_fields(cp.get_event_stream(factory, domain, stream_name)), None)
+
+        return Level(
+            crumb=f"stream {stream_name}",
+            columns=[
+                Column("field", "Field", width=20),
+                Column("value", "Value", ratio=1, min_width=20),
+            ],
+            fetch=fetch,
+            to_row=lambda f: Row(f.name, (f.name, f.value), f.style, f.stream.raw),
+            inspect=lambda f: f.stream.raw,
+            inspect_title=lambda f: f"GetEventStream {domain} / {stream_name}",
+            cli_command=lambda item: self._cli(
+                "get-event-stream", **{"domain-name": domain, "event-stream-name": stream_name}
+            ),
+            ids={"domain": domain, "stream": stream_name},
+        )
+
+    def apply_launch(self, params: dict[str, str], operation: str) -> None:
+        self.activated = True
+        domain = params.get("domain-name")
+        levels = [self.root_level()]
+        if domain:
+            levels.append(self.streams_level(domain))
+            stream = params.get("event-stream-name")
+            if stream:
+                levels.append(self.detail_level(domain, stream))
+        self.set_levels(levels)
+
+    def jump_label(self) -> str:
+        return "Domain name, or domain/stream"
+
+    def jump(self, text: str) -> None:
+        domain, _, stream = text.partition("/")
+        params = {"domain-name": domain.strip()}
+        if stream.strip():
+            params["event-stream-name"] = stream.strip()
+        self.apply_launch(params, "customer-profiles get-event-stream")
