@@ -274,7 +274,7 @@ def test_real_botocore_debug_log_holds_no_secret(
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
         aws_session_token=SESSION_TOKEN,
-        region_name="us-east-1",
+        region_name="ap-southeast-2",  # not the sandbox's region: moto's backends are shared
     )
     config = Config(retries={"max_attempts": 1, "mode": "standard"})
     sts = session.client("sts", endpoint_url=moto_endpoint, config=config)
