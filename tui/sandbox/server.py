@@ -7,11 +7,13 @@ faults before any backend sees a request, and serves the /_sandbox/ control endp
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -137,16 +139,14 @@ class SandboxApp:
 
     @staticmethod
     def _drop(environ: dict[str, Any]) -> None:
-        """Shut the connection down without a response (a "reset" fault)."""
+        """Abort the connection without a response (a "reset" fault): the client sees a TCP RST.
+
+        The socket is only marked here; _QuietHandler stops the keep-alive loop and
+        _abort_or_shutdown closes it with SO_LINGER 0 once werkzeug has released it.
+        """
         sock = environ.get("werkzeug.socket")
         if sock is not None:
-            try:
-                sock.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
-                )
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            sock._eventdeck_abort = True
         raise _Dropped("connection dropped by the sandbox (reset fault)")
 
 
@@ -207,6 +207,23 @@ class _QuietHandler(WSGIRequestHandler):
     def log(self, type: str, message: str, *args: Any) -> None:
         del type, message, args
 
+    def connection_dropped(
+        self, error: BaseException, environ: dict[str, Any] | None = None
+    ) -> None:
+        """End the keep-alive loop so a connection dropped on purpose is not read again."""
+        del error, environ
+        self.close_connection = True
+
+
+def _abort_or_shutdown(server: BaseWSGIServer, request: Any) -> None:
+    """Close a connection marked by a reset fault with SO_LINGER 0 (an RST), others as usual."""
+    if getattr(request, "_eventdeck_abort", False):
+        with contextlib.suppress(OSError):
+            request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        server.close_request(request)
+        return
+    type(server).shutdown_request(server, request)
+
 
 def serve(
     app: SandboxApp, host: str, port: int, cert: Path, key: Path
@@ -225,6 +242,7 @@ def serve(
     )
     server.ssl_context = context
     server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+    server.shutdown_request = lambda request: _abort_or_shutdown(server, request)  # type: ignore[method-assign]
     thread = threading.Thread(
         target=server.serve_forever,
         kwargs={"poll_interval": 0.05},

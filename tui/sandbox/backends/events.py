@@ -176,7 +176,8 @@ def _backend(headers: Mapping[str, str]) -> PartnerEventsBackend:
 def _region(headers: Mapping[str, str]) -> str:
     auth = headers.get("Authorization", "")
     match = re.search(r"Credential=[^/]*/[^/]*/([^/]+)/", auth)
-    return match.group(1) if match else "us-east-1"
+    region = match.group(1) if match else "us-east-1"
+    return region if region in sandbox_backends[ACCOUNT_ID] else "us-east-1"
 
 
 def handle(

@@ -68,8 +68,9 @@ class PersonalizeEventsBackend(BaseBackend):
             self.received.append(recorded)
 
 
+# moto knows the regions of "personalize" (the signing name); personalize-events has the same.
 backends: BackendDict[PersonalizeEventsBackend] = BackendDict(
-    PersonalizeEventsBackend, "personalize-events"
+    PersonalizeEventsBackend, "personalize"
 )
 _lock = threading.Lock()
 
@@ -202,7 +203,8 @@ def _check_properties(properties: Any, where: str) -> None:
 
 def _region(headers: Mapping[str, str]) -> str:
     match = re.search(r"Credential=[^/]*/[^/]*/([^/]+)/", headers.get("Authorization", ""))
-    return match.group(1) if match else "us-east-1"
+    region = match.group(1) if match else "us-east-1"
+    return region if region in backends[ACCOUNT_ID] else "us-east-1"
 
 
 def handle(
