@@ -386,3 +386,29 @@ async def test_inspector_shows_payloads_decoded(written: list[str]) -> None:
         await pilot.press("y")
         await pilot.pause()
     assert json.loads(_osc_payloads(written)[0])["requestPayload"]["data"] == {"k": "[b]v[/b]"}
+
+
+async def test_very_long_line_renders_its_window_with_highlights() -> None:
+    value = {"blob": "a" * 15_000 + "needle" + "b" * 15_000, "tail": 1}
+    app = InspectorApp(InspectorScreen("long", value))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.inspector.view
+        assert view.search("needle") == 1
+        await pilot.pause()
+        (match,) = view.matches
+        x = view.scroll_offset.x
+        width = view.scrollable_content_region.width
+        assert x > 15_000 - width
+        row = view.render_line(match.line - view.scroll_offset.y)
+        assert row.text == view.lines[match.line][x : x + width]
+        assert row.cell_length == width
+        current = view.get_component_rich_style("json-view--match-current").bgcolor
+        string = view.get_component_rich_style("json-view--string").color
+        assert _backgrounds(view, match.line, "needle") == [current]
+        plain = [s for s in row if s.text and not s.text.strip("ab")]
+        assert plain and all(s.style and s.style.color == string for s in plain)
+        # Past the end of the long line the row is blank, not an error.
+        view.scroll_to(x=view.max_scroll_x, animate=False, immediate=True)
+        tail = view.render_line(match.line + 1 - view.scroll_offset.y)
+        assert tail.cell_length == width

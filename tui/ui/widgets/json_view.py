@@ -46,6 +46,8 @@ _TOKEN = re.compile(
     r"|(?P<literal>true|false|null|NaN|-?Infinity)"
     r"|(?P<punct>[{}\[\],])"
 )
+LONG_LINE = 8_192
+"""ASCII lines longer than this are rendered window by window instead of as one cached strip."""
 MAX_MATCHES = 100_000
 """Search stops recording matches after this many, so a one-letter query on 5 MB stays cheap."""
 
@@ -57,6 +59,20 @@ def _escape_extra(match: re.Match[str]) -> str:
 def display_line(line: str) -> str:
     """One line of JSON text with every control or invisible character shown as an escape."""
     return _EXTRA_INVISIBLE.sub(_escape_extra, visible(line))
+
+
+def token_spans(line: str) -> list[tuple[int, int, str]]:
+    """The highlighted spans of one displayed line: (start, end, kind) with kind a component."""
+    spans = []
+    for token in _TOKEN.finditer(line):
+        if token.group("string") is not None:
+            kind = "key" if token.group("colon") is not None else "string"
+            start, end = token.span("string")
+        else:
+            start, end = token.span()
+            kind = "punctuation" if token.lastgroup == "punct" else str(token.lastgroup)
+        spans.append((start, end, kind))
+    return spans
 
 
 def _json_default(value: object) -> object:
@@ -153,6 +169,7 @@ class JsonView(ScrollView, can_focus=True):
         self._lines: list[str] = []
         self._width = 0
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._long_spans: LRUCache[int, list[tuple[int, int, str]]] = LRUCache(64)
         self._styles: dict[str, Style] = {}
         self._query = ""
         self._matches: list[Match] = []
@@ -184,6 +201,7 @@ class JsonView(ScrollView, can_focus=True):
         self._lines = [display_line(line) for line in self._text.split("\n")]
         self._width = max((cell_len(line) for line in self._lines), default=0)
         self._cache.clear()
+        self._long_spans.clear()
         self.virtual_size = Size(self._width, len(self._lines))
         if self._query:
             self.search(self._query)
@@ -303,26 +321,42 @@ class JsonView(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
+        line = self._lines[index]
+        if len(line) > LONG_LINE and line.isascii():
+            # One huge string value: cropping a multi-megabyte strip costs ~0.1 s a frame, so
+            # render just the visible window (ASCII: one character is one cell).
+            return self._window_strip(index, scroll_x, width, base).apply_offsets(scroll_x, index)
         strip = self._cache.get(index)
         if strip is None:
             strip = self._cache[index] = self._build_strip(index, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
-    def _build_strip(self, index: int, base: Style) -> Strip:
-        line = self._lines[index]
-        text = Text(line, style=base, no_wrap=True, end="")
-        for token in _TOKEN.finditer(line):
-            kind = token.lastgroup
-            if token.group("string") is not None:
-                kind = "key" if token.group("colon") is not None else "string"
-                start, end = token.span("string")
-            else:
-                start, end = token.span()
-                kind = "punctuation" if kind == "punct" else kind
-            text.stylize(self._style(f"json-view--{kind}"), start, end)
+    def _match_spans(self, index: int) -> list[tuple[int, int, str]]:
+        spans = []
         for match_index in self._by_line.get(index, ()):
             match = self._matches[match_index]
             name = "match-current" if match_index == self._current else "match"
-            text.stylize(self._style(f"json-view--{name}"), match.start, match.end)
+            spans.append((match.start, match.end, name))
+        return spans
+
+    def _build_strip(self, index: int, base: Style) -> Strip:
+        line = self._lines[index]
+        text = Text(line, style=base, no_wrap=True, end="")
+        for start, end, kind in token_spans(line) + self._match_spans(index):
+            text.stylize(self._style(f"json-view--{kind}"), start, end)
         segments = list(text.render(self.app.console))
         return Strip(segments, cell_len(line))
+
+    def _window_strip(self, index: int, scroll_x: int, width: int, base: Style) -> Strip:
+        line = self._lines[index]
+        spans = self._long_spans.get(index)
+        if spans is None:
+            spans = self._long_spans[index] = token_spans(line)
+        end_x = scroll_x + width
+        text = Text(line[scroll_x:end_x], style=base, no_wrap=True, end="")
+        for start, end, kind in spans + self._match_spans(index):
+            if end > scroll_x and start < end_x:
+                style = self._style(f"json-view--{kind}")
+                text.stylize(style, max(start, scroll_x) - scroll_x, min(end, end_x) - scroll_x)
+        segments = list(text.render(self.app.console))
+        return Strip(segments, text.cell_len).extend_cell_length(width, base)
