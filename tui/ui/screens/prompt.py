@@ -65,6 +65,7 @@ class PromptScreen(ModalScreen[str | None]):
         self._value = value
         self._placeholder = placeholder
         self._validator = validator
+        self._error_text = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog") as dialog:
@@ -86,8 +87,6 @@ class PromptScreen(ModalScreen[str | None]):
     def error(self) -> str:
         """The validator message currently shown under the field ("" when none)."""
         return self._error_text
-
-    _error_text = ""
 
     def _show_error(self, message: str) -> None:
         self._error_text = message
