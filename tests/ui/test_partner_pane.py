@@ -1,0 +1,145 @@
+"""Pane 4 against the sandbox: compose, validate at the field, send, partial failure and R."""
+
+from __future__ import annotations
+
+import json
+
+from compose_helpers import (
+    error_at,
+    fill,
+    is_invalid,
+    make_app,
+    open_pane,
+    send_confirmed,
+    to_list,
+    type_text,
+    wait_until,
+)
+
+from tui.ui.screens.confirm import ConfirmScreen
+
+SOURCE = "aws.partner/example.com/orders"
+
+
+async def _entry(pilot, pane, detail_type: str, detail: str) -> None:  # type: ignore[no-untyped-def]
+    await fill(pilot, pane, "Source", SOURCE)
+    await fill(pilot, pane, "DetailType", detail_type)
+    await fill(pilot, pane, "Detail", detail)
+
+
+async def test_three_entries_one_broken_then_fixed_and_sent(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await _entry(pilot, pane, "First", '{"n": 1}')
+        await pilot.press("ctrl+n")
+        await _entry(pilot, pane, "Second", '{"n": 2')  # broken: no closing brace
+        await pilot.press("ctrl+n")
+        await _entry(pilot, pane, "Third", '{"n": 3}')
+        assert len(pane.entries) == 3
+        # The broken Detail is shown at its field, on entry 2.
+        await to_list(pilot, pane)
+        await pilot.press("up")
+        assert pane.selected == 1
+        assert "Detail must be a JSON object" in error_at(pane, "Detail")
+        assert is_invalid(pane, "Detail")
+        # ctrl+s refuses: no confirmation, nothing received.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert sandbox_env.received()["events"] == []
+        assert "Not sent" in str(pane.query_one("#compose-status").render())
+        # Fix it by typing the closing brace, as a user would.
+        await type_text(pilot, pane, "Detail", "}")
+        assert error_at(pane, "Detail") == ""
+        assert not is_invalid(pane, "Detail")
+        await send_confirmed(pilot)
+        await wait_until(pilot, lambda: all(r and r.get("EventId") for r in pane.results))
+        received = sandbox_env.received()["events"]
+        assert sorted(json.loads(e["Detail"])["n"] for e in received) == [1, 2, 3]
+        assert [r["EventId"] for r in pane.results] == [e["EventId"] for e in received]
+        # Each EventId is shown beside its entry in the list.
+        rows = pane.query_one("#compose-list").rows
+        assert [row.result for row in rows] == [r["EventId"] for r in pane.results]
+        assert pane.sends_in_flight == 0
+
+
+async def test_partial_failure_then_R_resends_only_failed(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(200, 60)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await _entry(pilot, pane, "ok-1", '{"n": 1}')
+        await pilot.press("ctrl+n")
+        await _entry(pilot, pane, "bad", '{"n": 2, "sandbox_fail": "InternalFailure"}')
+        await pilot.press("ctrl+n")
+        await _entry(pilot, pane, "ok-3", '{"n": 3}')
+        await send_confirmed(pilot)
+        await wait_until(pilot, lambda: all(r is not None for r in pane.results))
+        assert pane.results[1]["ErrorCode"] == "InternalFailure"
+        assert pane.results[0]["EventId"] and pane.results[2]["EventId"]
+        rows = pane.query_one("#compose-list").rows
+        assert [row.state for row in rows] == ["sent", "failed", "sent"]
+        assert len(sandbox_env.received()["events"]) == 2
+        # R unchanged: only the failed entry goes again (and fails again); the others are not re-sent.
+        await to_list(pilot, pane)
+        await send_confirmed(pilot, "R")
+        await wait_until(pilot, lambda: pane.sends_in_flight == 0 and not pane._sending)
+        assert pane.results[1]["ErrorCode"] == "InternalFailure"
+        assert len(sandbox_env.received()["events"]) == 2
+        # Fix it: it stays marked failed while edited, and R re-sends only it.
+        pane.query_one("#compose-list").highlighted = 1
+        await pilot.pause()
+        assert pane.selected == 1
+        await fill(pilot, pane, "Detail", '{"n": 2}')
+        assert pane.results[1]["ErrorCode"] == "InternalFailure"
+        await to_list(pilot, pane)
+        await send_confirmed(pilot, "R")
+        await wait_until(pilot, lambda: bool(pane.results[1] and pane.results[1].get("EventId")))
+        received = sandbox_env.received()["events"]
+        assert sorted(json.loads(e["Detail"])["n"] for e in received) == [1, 2, 3]
+        assert len({e["EventId"] for e in received}) == 3
+
+
+async def test_read_only_refuses_and_says_why(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options.with_(read_only=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await _entry(pilot, pane, "x", '{"a": 1}')
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "--read-only" in str(pane.query_one("#compose-status").render())
+        assert sandbox_env.received()["events"] == []
+
+
+async def test_bad_inputs_shown_at_their_fields_and_nothing_sent(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await _entry(pilot, pane, "x", '{"a": 1}')
+        cases = [
+            ("Detail", "[1, 2]", "must be a JSON object"),
+            ("Detail", "not json", "must be a JSON object"),
+            ("Source", "my.source", "aws.partner/"),
+            ("Time", "yesterday-ish", "not a time"),
+            ("DetailType", "", "required"),
+            ("Detail", json.dumps({"big": "x" * 270_000}), "256 KB"),
+        ]
+        good = dict(pane.entries[0])
+        for field, value, expected in cases:
+            await fill(pilot, pane, field, value)
+            assert expected in error_at(pane, field), (field, error_at(pane, field))
+            assert is_invalid(pane, field)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)
+            await fill(pilot, pane, field, good[field])
+            assert error_at(pane, field) == ""
+        # More than 20 entries: refused at the list, with a message.
+        for _ in range(25):
+            await pilot.press("ctrl+n")
+        assert len(pane.entries) == 20
+        assert "at most 20" in str(pane.query_one("#compose-status").render())
+        assert sandbox_env.received()["events"] == []

@@ -1,0 +1,491 @@
+"""The compose base of panes 4 and 5: a batch list beside an entry editor, validated live, sent safely.
+
+Both sends share one life: the form is validated by the service layer at every keystroke (each
+error shown at its field), ``ctrl+s`` confirms what goes where and sends in a worker (the service
+journals the batch in the outbox before the call and the results after it), per-entry results
+stay beside each entry, and ``R`` re-sends only the failed ones. The batch autosaves as a draft.
+Subclasses say what an entry is (fields, validation, the service call); the side flows (raw
+JSON, files, history, recovery, bulk import) live in ``ComposeFlows``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import Suggester
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, OptionList, Static
+
+from tui.errors import EventdeckError, ReadOnlyError
+from tui.services.outbox import Outbox
+from tui.services.partner_events import refuse_if_read_only
+from tui.services.validation import FieldError
+from tui.ui.panes.base import Pane
+from tui.ui.safe_text import safe_text
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.widgets.compose_flows import ComposeFlows
+from tui.ui.widgets.compose_form import ComposeForm, FieldSpec, field_of
+from tui.ui.widgets.entry_list import EntryList, EntryRow
+from tui.ui.widgets.field_error import FieldErrorLabel
+from tui.ui.widgets.json_editor import JsonEditor
+
+if TYPE_CHECKING:
+    from tui.context import AppContext
+
+AUTOSAVE_SECONDS = 1.0
+Result = dict[str, Any]  # {"EventId": ...} or {"ErrorCode": ..., "ErrorMessage": ...}
+
+
+def result_ok(result: Result | None) -> bool:
+    """True when ``result`` is a success (an EventId and no ErrorCode)."""
+    return bool(result) and not result.get("ErrorCode") and bool(result.get("EventId"))  # type: ignore[union-attr]
+
+
+def result_failed(result: Result | None) -> bool:
+    return bool(result) and bool(result.get("ErrorCode"))  # type: ignore[union-attr]
+
+
+class ComposePane(ComposeFlows, Pane):
+    """A batch of entries to send with one AWS operation; subclasses describe the entries."""
+
+    KIND: ClassVar[str] = ""  # outbox kind and cli_input operation ("partner-events", ...)
+    OPERATION_NAME: ClassVar[str] = ""  # "PutPartnerEvents"
+    NOUN: ClassVar[str] = "entry"
+    MAX_ENTRIES: ClassVar[int] = 20
+    ENTRY_FIELDS: ClassVar[list[FieldSpec]] = []
+    HEADER_FIELDS: ClassVar[list[FieldSpec]] = []
+
+    DEFAULT_CSS = """
+    ComposePane #compose-body { height: 1fr; }
+    ComposePane EntryList { width: 26; }
+    ComposePane #compose-switcher { width: 1fr; height: 1fr; }
+    ComposePane #compose-form-view { height: 1fr; padding: 0 1 0 0; }
+    ComposePane #compose-json-view { height: 1fr; }
+    ComposePane #compose-raw { height: 1fr; }
+    ComposePane #compose-result { height: auto; padding: 0 1; }
+    ComposePane #compose-status { height: auto; max-height: 3; padding: 0 1; background: $surface; }
+    ComposePane #compose-status.-error { color: $error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "Send", id="compose.send"),
+        Binding("R", "resend_failed", "Re-send failed", id="compose.resend_failed"),
+        Binding("ctrl+n", "add", "Add", id="compose.add"),
+        Binding("ctrl+t", "duplicate", "Duplicate", id="compose.duplicate"),
+        Binding("x", "delete", "Delete", id="compose.delete", show=False),
+        Binding("alt+up,K", "move(-1)", "Move up", id="compose.move_up", show=False),
+        Binding("alt+down,J", "move(1)", "Move down", id="compose.move_down", show=False),
+        Binding("f2", "toggle_json", "Form/JSON", id="compose.toggle_json"),
+        Binding("ctrl+g", "skeleton", "Skeleton", id="compose.skeleton", show=False),
+        Binding("ctrl+o", "load_file", "Load file", id="compose.load_file", show=False),
+        Binding("f6", "bulk_import", "Bulk import", id="compose.bulk_import", show=False),
+        Binding("f7", "history", "History", id="compose.history", show=False),
+        Binding("N", "new_batch", "New batch", id="compose.new_batch", show=False),
+        Binding("escape", "focus_list", "Entries", id="compose.focus_list", show=False),
+    ]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.header: dict[str, Any] = {}
+        self.entries: list[dict[str, Any]] = [self.new_entry()]
+        self.results: list[Result | None] = [None]
+        self.selected = 0
+        self.errors: list[FieldError] = []
+        self.sends_in_flight = 0
+        self.json_mode = False
+        self._outbox: Outbox | None = None
+        self._save_timer: Timer | None = None
+        self._sending: set[int] = set()
+        self._draft_loaded = False
+
+    # -- what subclasses provide -------------------------------------------------------------
+    def new_entry(self) -> dict[str, Any]:
+        """A fresh entry form (override)."""
+        return {}
+
+    def validate(self) -> list[FieldError]:
+        """Every problem of the batch and its header (override; from tui.services.validation)."""
+        return []
+
+    def entry_label(self, entry: dict[str, Any]) -> str:
+        """The short label of an entry in the list (override)."""
+        return ""
+
+    def payload_size(self, indexes: list[int]) -> int:
+        """Bytes that the selected entries weigh in the request (override)."""
+        return 0
+
+    def summary_lines(self) -> list[str]:
+        """Extra lines for the send confirmation (override)."""
+        return []
+
+    def make_send(self, indexes: list[int]) -> Callable[[], list[Result]]:
+        """A worker function sending ``indexes`` and returning one result per index (override)."""
+        raise NotImplementedError
+
+    def after_sent(self, indexes: list[int]) -> None:
+        """Remember what is worth remembering after a send came back (override)."""
+
+    def suggesters(self) -> dict[str, Suggester]:
+        """Completion for fields from remembered values (override)."""
+        return {}
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="compose-body"):
+            yield EntryList(id="compose-list")
+            with ContentSwitcher(initial="compose-form-view", id="compose-switcher"):
+                with VerticalScroll(id="compose-form-view"):
+                    if self.HEADER_FIELDS:
+                        yield ComposeForm(
+                            self.HEADER_FIELDS, prefix="header", id="compose-header",
+                            suggesters=self.suggesters(),
+                        )  # fmt: skip
+                    yield Static("", id="compose-result")
+                    yield ComposeForm(
+                        self.ENTRY_FIELDS, prefix="entry", id="compose-entry",
+                        suggesters=self.suggesters(),
+                    )  # fmt: skip
+                with Vertical(id="compose-json-view"):
+                    yield JsonEditor("", id="compose-raw")
+                    yield FieldErrorLabel("raw", id="compose-raw-error")
+        yield Static("", id="compose-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#compose-list", EntryList).border_title = f"{self.NOUN.title()} list"
+        self._show_all()
+
+    def on_unmount(self) -> None:
+        """Quitting keeps the draft: save it now, synchronously (the app is going away)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self._draft_loaded:
+            with contextlib.suppress(OSError):
+                self.outbox.save_draft(self.KIND, self.draft())
+
+    def focus_default(self) -> None:
+        self.query_one("#compose-list", EntryList).focus()
+
+    @property
+    def outbox(self) -> Outbox:
+        if self._outbox is None:
+            self._outbox = Outbox()
+        return self._outbox
+
+    # -- state -> screen ---------------------------------------------------------------------
+    def _show_all(self) -> None:
+        """Validate, then refresh the list, the editor of the selected entry and the status."""
+        self.errors = self.validate()
+        self._show_list()
+        self._show_selected()
+
+    def _entry_errors(self, index: int | None) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for error in self.errors:
+            if error.entry == index:
+                name = field_of(error.field)
+                found[name] = f"{found[name]}; {error.message}" if name in found else error.message
+        return found
+
+    def _show_list(self) -> None:
+        rows = []
+        for i, entry in enumerate(self.entries):
+            result = self.results[i]
+            if i in self._sending:
+                rows.append(EntryRow(self.entry_label(entry), "sending", "sending…"))
+            elif result_failed(result):
+                text = f"{result.get('ErrorCode')}: {result.get('ErrorMessage') or ''}"  # type: ignore[union-attr]
+                rows.append(EntryRow(self.entry_label(entry), "failed", text))
+            elif result_ok(result):
+                rows.append(EntryRow(self.entry_label(entry), "sent", f"{result['EventId']}"))  # type: ignore[index]
+            elif self._entry_errors(i):
+                rows.append(EntryRow(self.entry_label(entry), "invalid"))
+            else:
+                rows.append(EntryRow(self.entry_label(entry), "new"))
+        entry_list = self.query_one("#compose-list", EntryList)
+        entry_list.set_rows(rows, self.selected)
+        entry_list.border_subtitle = f"{len(self.entries)}/{self.MAX_ENTRIES}"
+        batch = [e.message for e in self.errors if e.entry is None and field_of(e.field) not in {
+            s.name for s in self.HEADER_FIELDS}]  # fmt: skip
+        invalid = sum(1 for i in range(len(self.entries)) if self._entry_errors(i))
+        if batch:
+            self.set_status("; ".join(batch), error=True)
+        elif invalid:
+            self.set_status(
+                f"{invalid} {self.NOUN}(s) need fixing before ctrl+s can send", error=True
+            )
+        else:
+            self.set_status(f"Ready: ctrl+s sends {self._unsent_count()} {self.NOUN}(s)")
+
+    def _show_selected(self) -> None:
+        form = self.query_one("#compose-entry", ComposeForm)
+        form.load(self.entries[self.selected])
+        form.show_errors(self._entry_errors(self.selected))
+        if self.HEADER_FIELDS:
+            header = self.query_one("#compose-header", ComposeForm)
+            header.load(self.header)
+            header.show_errors(self._entry_errors(None))
+        self._show_result()
+
+    def _show_result(self) -> None:
+        result = self.results[self.selected]
+        box = self.query_one("#compose-result", Static)
+        title = f"{self.NOUN.title()} {self.selected + 1} of {len(self.entries)}"
+        if result_ok(result):
+            box.update(safe_text(f"{title} · sent · EventId {result['EventId']}", "green"))  # type: ignore[index]
+        elif result_failed(result):
+            message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"  # type: ignore[index]
+            box.update(safe_text(f"{title} · FAILED · {message} (R re-sends failed)", "red"))
+        else:
+            box.update(safe_text(title))
+
+    def set_status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#compose-status", Static)
+        status.update(safe_text(message))
+        status.set_class(error, "-error")
+
+    def _unsent_count(self) -> int:
+        return sum(1 for r in self.results if not result_ok(r))
+
+    # -- edits -------------------------------------------------------------------------------
+    def on_compose_form_edited(self, event: ComposeForm.Edited) -> None:
+        event.stop()
+        if event.form.id == "compose-header":
+            self.header[event.field] = event.value
+        else:
+            self.entries[self.selected][event.field] = event.value
+            if result_ok(self.results[self.selected]) and self.selected not in self._sending:
+                self.results[self.selected] = None  # a sent entry edited: a new entry now
+                self._show_result()
+        self.errors = self.validate()
+        self._show_list()
+        self.query_one("#compose-entry", ComposeForm).show_errors(self._entry_errors(self.selected))
+        if self.HEADER_FIELDS:
+            self.query_one("#compose-header", ComposeForm).show_errors(self._entry_errors(None))
+        self.changed()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id != "compose-list" or event.option_index == self.selected:
+            return
+        if 0 <= event.option_index < len(self.entries):
+            self.selected = event.option_index
+            self._show_selected()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on an entry: edit it (focus its first field)."""
+        if event.option_list.id == "compose-list":
+            self.query_one("#compose-entry", ComposeForm).field_widget(
+                self.ENTRY_FIELDS[0].name
+            ).focus()
+
+    def changed(self) -> None:
+        """Something in the batch changed: autosave it a second after the last change."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft_now)
+
+    def save_draft_now(self) -> None:
+        draft = self.draft()
+        self.run_file_job(lambda: self.outbox.save_draft(self.KIND, draft), lambda _r: None)
+
+    def draft(self) -> dict[str, Any]:
+        """The whole pane state as the outbox keeps it (entries, header, results, selection)."""
+        return json.loads(json.dumps({
+            "header": self.header, "entries": self.entries, "results": self.results,
+            "selected": self.selected,
+        }))  # fmt: skip
+
+    def set_batch(
+        self,
+        header: dict[str, Any],
+        entries: list[dict[str, Any]],
+        results: list[Result | None] | None = None,
+    ) -> None:
+        """Replace the whole batch (a draft, a file, the raw JSON, history)."""
+        self.header = dict(header)
+        self.entries = [dict(e) for e in entries] or [self.new_entry()]
+        given = list(results or [])
+        self.results = [given[i] if i < len(given) else None for i in range(len(self.entries))]
+        self.selected = min(self.selected, len(self.entries) - 1)
+        self._show_all()
+        self.changed()
+
+    def _edit_list(
+        self, entries: list[dict[str, Any]], results: list[Result | None], selected: int
+    ) -> None:
+        self.entries, self.results = entries, results
+        self.selected = max(0, min(selected, len(entries) - 1))
+        self._show_all()
+        self.changed()
+
+    # -- list actions ------------------------------------------------------------------------
+    def _room(self) -> bool:
+        if len(self.entries) >= self.MAX_ENTRIES:
+            self.set_status(
+                f"A batch holds at most {self.MAX_ENTRIES} {self.NOUN}s; use bulk import (f6) for more",
+                error=True,
+            )
+            return False
+        return True
+
+    def action_add(self) -> None:
+        """Add a new entry after the selected one."""
+        if self._room():
+            at = self.selected + 1
+            self._edit_list(
+                [*self.entries[:at], self.new_entry(), *self.entries[at:]],
+                [*self.results[:at], None, *self.results[at:]], at,
+            )  # fmt: skip
+
+    def action_duplicate(self) -> None:
+        """Copy the selected entry (without its result or generated id) after it."""
+        if self._room():
+            at = self.selected + 1
+            copy = {k: v for k, v in self.entries[self.selected].items() if k != "eventId"}
+            self._edit_list(
+                [*self.entries[:at], copy, *self.entries[at:]],
+                [*self.results[:at], None, *self.results[at:]], at,
+            )  # fmt: skip
+
+    def action_delete(self) -> None:
+        """Delete the selected entry (the last one is emptied instead)."""
+        if self.selected in self._sending:
+            self.set_status("That entry is being sent; wait for its result", error=True)
+            return
+        if len(self.entries) == 1:
+            self._edit_list([self.new_entry()], [None], 0)
+            return
+        at = self.selected
+        self._edit_list(
+            self.entries[:at] + self.entries[at + 1 :],
+            self.results[:at] + self.results[at + 1 :],
+            at,
+        )
+
+    def action_move(self, delta: int) -> None:
+        """Move the selected entry up or down the batch."""
+        at, to = self.selected, self.selected + delta
+        if self._sending or not 0 <= to < len(self.entries):
+            return
+        entries, results = list(self.entries), list(self.results)
+        entries[at], entries[to] = entries[to], entries[at]
+        results[at], results[to] = results[to], results[at]
+        self._edit_list(entries, results, to)
+
+    def action_new_batch(self) -> None:
+        """Start an empty batch (the current one is in the history if it was sent)."""
+        if self._sending:
+            return
+        self.selected = 0
+        self.set_batch(self.header, [self.new_entry()])
+
+    def action_focus_list(self) -> None:
+        self.query_one("#compose-list", EntryList).focus()
+
+    # -- sending -----------------------------------------------------------------------------
+    def _refuse_read_only(self) -> bool:
+        try:
+            refuse_if_read_only(self.ctx.factory, self.OPERATION_NAME)
+        except ReadOnlyError as err:
+            text = f"{err.message} {err.hint or ''}".strip()
+            self.set_status(text, error=True)
+            self.app.notify(text, title="Read-only", severity="error", markup=False)
+            return True
+        return False
+
+    def action_send(self) -> None:
+        """Validate, confirm what goes where, then send every entry not yet sent."""
+        if self.json_mode and not self.apply_raw():
+            return
+        self._request_send([i for i, r in enumerate(self.results) if not result_ok(r)])
+
+    def action_resend_failed(self) -> None:
+        """Re-send only the entries whose last send failed."""
+        failed = [i for i, r in enumerate(self.results) if result_failed(r)]
+        if not failed:
+            self.set_status(f"No failed {self.NOUN}s to re-send")
+            return
+        self._request_send(failed)
+
+    def _request_send(self, indexes: list[int]) -> None:
+        if self._refuse_read_only():
+            return
+        if self._sending:
+            self.set_status("A send is already in flight; wait for its results", error=True)
+            return
+        if not indexes:
+            self.set_status(f"Every {self.NOUN} of this batch was sent; N starts a new batch")
+            return
+        self._show_all()
+        if self.errors:
+            first = self.errors[0]
+            if first.entry is not None:
+                self.selected = first.entry
+                self._show_all()
+            self.set_status(f"Not sent: {len(self.errors)} problem(s); first: {first}", error=True)
+            return
+        lines = [
+            f"{len(indexes)} {self.NOUN}(s) with {self.OPERATION_NAME}",
+            f"Profile:  {self.ctx.options.profile or 'default'}",
+            f"Region:   {self.ctx.options.region or '(from the AWS config)'}",
+            f"Endpoint: {self.ctx.endpoint_label}",
+            f"Size:     {self.payload_size(indexes):,} bytes",
+            *self.summary_lines(),
+        ]
+        title = f"Send {len(indexes)} {self.NOUN}(s)?"
+        self.app.push_screen(
+            ConfirmScreen(title, lines, confirm_label="Send"),
+            lambda ok: self._send(indexes) if ok else None,
+        )
+
+    def _send(self, indexes: list[int]) -> None:
+        try:
+            job = self.make_send(indexes)
+        except EventdeckError as err:
+            self.set_status(str(err), error=True)
+            return
+        self.sends_in_flight += 1
+        self._sending = set(indexes)
+        self._show_list()
+        self.set_status(f"Sending {len(indexes)} {self.NOUN}(s)…")
+        self.call_aws(
+            job,
+            lambda results: self._sent(indexes, results),
+            lambda err: self._send_failed(err),
+            group=f"send-{self.PANE_ID}",
+            description=f"{self.OPERATION_NAME} ({len(indexes)})",
+        )
+
+    def _sent(self, indexes: list[int], results: list[Result]) -> None:
+        self.sends_in_flight -= 1
+        self._sending = set()
+        for index, result in zip(indexes, results, strict=True):
+            self.results[index] = result
+        failed = sum(1 for r in results if result_failed(r))
+        self._show_all()
+        self.after_sent(indexes)
+        if failed:
+            self.set_status(
+                f"{failed} of {len(indexes)} failed; fix or press R to re-send them", error=True
+            )
+        else:
+            self.set_status(f"Sent {len(indexes)} {self.NOUN}(s)")
+        self.changed()
+
+    def _send_failed(self, err: EventdeckError) -> None:
+        """Nothing was sent (refused before the call): say why, keep the batch as it was."""
+        self.sends_in_flight -= 1
+        self._sending = set()
+        self._show_all()
+        self.set_status(f"Not sent: {err.message}", error=True)
+
+    def reload(self) -> None:
+        """Profile or region changed: keep the batch and any send in flight; look at the outbox."""
+        if self.activated:
+            self.check_outbox()

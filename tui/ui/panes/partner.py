@@ -1,0 +1,106 @@
+"""Pane 4: compose and send EventBridge partner events (PutPartnerEvents), 1–20 per batch.
+
+Each entry is validated by the service layer as it is typed; the send goes through the outbox
+(journaled before, results after) and each entry shows its EventId or ErrorCode beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.suggester import Suggester, SuggestFromList
+
+from tui.errors import InputError
+from tui.services.partner_events import PartnerSendResult, put_partner_events
+from tui.services.validation import (
+    FieldError,
+    ValidationFailed,
+    partner_entry_size,
+    to_partner_request_entry,
+    validate_partner_batch,
+)
+from tui.ui.panes.compose import ComposePane, Result
+from tui.ui.widgets.compose_form import FieldSpec
+
+
+def partner_results(result: PartnerSendResult) -> list[Result]:
+    """One result dict per sent entry: {"EventId"} or {"ErrorCode", "ErrorMessage"}."""
+    return [
+        {"EventId": r.event_id}
+        if r.ok
+        else {"ErrorCode": r.error_code or "Failed", "ErrorMessage": r.error_message or ""}
+        for r in result.entries
+    ]
+
+
+class PartnerPane(ComposePane):
+    """Partner events: Time, Source, DetailType, Detail (JSON) and Resources per entry."""
+
+    PANE_ID = "partner"
+    KEY = "4"
+    TITLE = "Partner events"
+    KIND = "partner-events"
+    OPERATION_NAME = "PutPartnerEvents"
+    NOUN = "entry"
+    MAX_ENTRIES = 20
+    ENTRY_FIELDS: ClassVar[list[FieldSpec]] = [
+        FieldSpec("Source", "Source", placeholder="aws.partner/example.com/orders", required=True),
+        FieldSpec("DetailType", "DetailType", placeholder="Order Created", required=True),
+        FieldSpec("Detail", "Detail (JSON object)", kind="json", required=True),
+        FieldSpec("Time", "Time", placeholder="now, -5m, 2024-05-01T12:00:00Z (empty: now)"),
+        FieldSpec("Resources", "Resources (one ARN per line)", kind="lines"),
+    ]
+
+    def _recent_sources(self) -> tuple[str, ...]:
+        recent = getattr(getattr(self.ctx.settings, "recent", None), "sources", None)
+        return tuple(recent or ())
+
+    def suggesters(self) -> dict[str, Suggester]:
+        sources = self._recent_sources()
+        return {"Source": SuggestFromList(sources)} if sources else {}
+
+    def new_entry(self) -> dict[str, Any]:
+        sources = self._recent_sources()
+        return {"Source": sources[0] if sources else "", "DetailType": "", "Detail": "{}",
+                "Time": "now", "Resources": ""}  # fmt: skip
+
+    def validate(self) -> list[FieldError]:
+        return validate_partner_batch(self.entries)
+
+    def entry_label(self, entry: dict[str, Any]) -> str:
+        detail_type = str(entry.get("DetailType") or "").strip()
+        source = str(entry.get("Source") or "").strip()
+        return detail_type or source.rsplit("/", 1)[-1]
+
+    def payload_size(self, indexes: list[int]) -> int:
+        try:
+            return sum(
+                partner_entry_size(to_partner_request_entry(self.entries[i])) for i in indexes
+            )
+        except ValidationFailed:
+            return 0
+
+    def summary_lines(self) -> list[str]:
+        sources = sorted({str(self.entries[i].get("Source")) for i in range(len(self.entries))})
+        return [f"Source:   {', '.join(sources)}"]
+
+    def make_send(self, indexes: list[int]) -> Callable[[], list[Result]]:
+        entries = [json.loads(json.dumps(self.entries[i])) for i in indexes]
+        factory, outbox = self.ctx.factory, self.outbox
+        if not entries:
+            raise InputError("nothing to send")
+        return lambda: partner_results(put_partner_events(factory, entries, outbox=outbox))
+
+    def after_sent(self, indexes: list[int]) -> None:
+        from tui.settings import remember_source
+
+        sent = {str(self.entries[i].get("Source")) for i in indexes if self.results[i]}
+        if self.ctx.settings is None:
+            return
+        for source in sorted(sent):
+            problem = self.ctx.remember(lambda s, src=source: remember_source(s, src))
+            if problem:
+                self.app.notify(f"Could not remember the source: {problem}", markup=False)
+                return

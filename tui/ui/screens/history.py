@@ -1,0 +1,91 @@
+"""Browse sent batches, newest first, with their results; enter opens one as a new draft.
+
+Why: "what did I send yesterday, and what did it become?" must be answerable without leaving the
+terminal, and a sent batch is the best starting point for the next one. The journal holds user
+and AWS text, so the preview is rendered as safe text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.services.outbox import BatchRecord
+from tui.ui.safe_text import safe_text
+from tui.ui.screens.outbox_recovery import batch_size
+
+
+def outcome(record: BatchRecord) -> str:
+    """A short verdict: pending, sent, or how many failed."""
+    results = record.results
+    if results is None:
+        return "pending"
+    if "entries" in results:
+        failed = int(results.get("failed_count") or 0)
+        return f"{failed} failed" if failed else "sent"
+    return "sent" if results.get("sent") else "failed"
+
+
+class HistoryScreen(ModalScreen[BatchRecord | None]):
+    """Journaled batches of one kind; dismisses with the one to open as a draft, or None."""
+
+    DEFAULT_CSS = """
+    HistoryScreen { background: $background 60%; }
+    HistoryScreen > #history-body { border: round $primary; background: $panel; height: 1fr; }
+    HistoryScreen OptionList { width: 2fr; height: 1fr; }
+    HistoryScreen #history-preview { width: 3fr; height: 1fr; padding: 0 1; }
+    HistoryScreen #history-hint { height: 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="history.close"),
+    ]
+
+    def __init__(self, records: list[BatchRecord], noun: str = "entry") -> None:
+        super().__init__()
+        self.records = list(records)
+        self.noun = noun
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="history-body") as body:
+            body.border_title = f"History — {len(self.records)} batch(es), newest first"
+            options = [
+                Option(
+                    safe_text(
+                        f"{r.created_at[:19]} · {batch_size(r)} {self.noun}(s) · {outcome(r)}"
+                    ),
+                    id=r.id,
+                )
+                for r in self.records
+            ]
+            yield OptionList(*options, id="history-list")
+            with VerticalScroll(id="history-preview"):
+                yield Static("No batch sent yet." if not self.records else "", id="history-detail")
+        yield Static("enter open as a new draft · escape close", id="history-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        if self.records:
+            self._preview(0)
+
+    def _preview(self, index: int) -> None:
+        record = self.records[index]
+        body = {"request": record.request, "results": record.results, "context": record.context}
+        text = json.dumps(body, indent=2, ensure_ascii=False, default=str)
+        self.query_one("#history-detail", Static).update(safe_text(text))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if 0 <= event.option_index < len(self.records):
+            self._preview(event.option_index)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.records[event.option_index])
+
+    def action_close(self) -> None:
+        self.dismiss(None)

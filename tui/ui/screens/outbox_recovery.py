@@ -1,0 +1,87 @@
+"""Offer the batches a crash left unanswered: re-send them (same requests, same eventIds) or discard.
+
+Why: the outbox journals every batch before its call; a batch with no results means the app died
+(or was killed) in between, and only the user can say whether it should go again. Batch contents
+are user or file text, so everything is shown as safe text.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.services.outbox import BatchRecord
+from tui.ui.safe_text import safe_text
+
+Choice = tuple[str, list[BatchRecord]]
+
+
+def batch_size(record: BatchRecord) -> int:
+    """How many entries/events a journaled request holds."""
+    items = record.request.get("Entries", record.request.get("eventList"))
+    return len(items) if isinstance(items, list) else 0
+
+
+def describe(record: BatchRecord, noun: str) -> Text:
+    """One line about a journaled batch: when, how many, where."""
+    where = record.context.get("endpoint") or record.context.get("region") or "AWS"
+    profile = record.context.get("profile") or "default"
+    return safe_text(f"{record.created_at} · {batch_size(record)} {noun}(s) · {profile} · {where}")
+
+
+class OutboxRecoveryScreen(ModalScreen[Choice | None]):
+    """Pending batches; dismisses with ("resend"|"discard", records) or None (decide later)."""
+
+    DEFAULT_CSS = """
+    OutboxRecoveryScreen { align: center middle; background: $background 60%; }
+    OutboxRecoveryScreen > #recovery-dialog {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $warning; background: $panel; padding: 0 1;
+    }
+    OutboxRecoveryScreen OptionList { height: auto; max-height: 10; }
+    OutboxRecoveryScreen .recovery-note { color: $text-muted; margin: 1 0 0 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "resend", "Re-send all", id="recovery.resend"),
+        Binding("d", "discard", "Discard all", id="recovery.discard"),
+        Binding("escape", "later", "Decide later", id="recovery.later"),
+    ]
+
+    def __init__(self, records: list[BatchRecord], noun: str = "entry") -> None:
+        super().__init__()
+        self.records = list(records)
+        self.noun = noun
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="recovery-dialog") as dialog:
+            dialog.border_title = "Unanswered batches in the outbox"
+            yield Static(
+                f"{len(self.records)} batch(es) were journaled but their results never came back "
+                "(the app stopped mid-send).",
+                markup=False,
+            )
+            yield OptionList(*[Option(describe(r, self.noun), id=r.id) for r in self.records])
+            note = (
+                "Re-sending uses the same eventIds: Personalize keeps only the first of each."
+                if self.noun == "event"
+                else "Partner events have no idempotency key: an entry AWS received before the "
+                "stop will be received again."
+            )
+            yield Static(note, classes="recovery-note", markup=False)
+            yield Static("r re-send all · d discard all · escape decide later", markup=False)
+
+    def action_resend(self) -> None:
+        self.dismiss(("resend", self.records))
+
+    def action_discard(self) -> None:
+        self.dismiss(("discard", self.records))
+
+    def action_later(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,64 @@
+"""The batch list: one row per entry with its state (new, invalid, sent with an id, failed).
+
+Why: the result of each entry belongs beside that entry; a failed one must stay visibly failed
+until it is re-sent, and an invalid one visibly invalid until fixed. Labels can hold text the
+user typed or AWS returned, so they are built as safe text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.ui.safe_text import safe_text
+
+MARKS = {
+    "new": ("·", "dim"),
+    "invalid": ("!", "bold red"),
+    "sent": ("✓", "bold green"),
+    "failed": ("✗", "bold red"),
+    "sending": ("…", "bold yellow"),
+}
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """What the list shows for one entry: a short label, a state and a result line."""
+
+    label: str
+    state: str  # one of MARKS
+    result: str = ""
+
+
+class EntryList(OptionList):
+    """Entries of the batch; the highlighted one is the one being edited."""
+
+    DEFAULT_CSS = """
+    EntryList { width: 30; height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows: list[EntryRow] = []
+
+    def set_rows(self, rows: list[EntryRow], highlighted: int | None = None) -> None:
+        """Replace every row (a batch has at most 20), keeping or moving the highlight."""
+        keep = self.highlighted if highlighted is None else highlighted
+        self.rows = list(rows)
+        self.clear_options()
+        self.add_options([self._option(i, row) for i, row in enumerate(rows)])
+        if rows:
+            self.highlighted = min(max(keep or 0, 0), len(rows) - 1)
+
+    @staticmethod
+    def _option(index: int, row: EntryRow) -> Option:
+        mark, style = MARKS.get(row.state, MARKS["new"])
+        text = Text.assemble((f"{mark} ", style), f"{index + 1}. ")
+        text.append_text(safe_text(row.label or "(empty)"))
+        if row.result:
+            text.append("\n  ")
+            text.append_text(safe_text(row.result, "red" if row.state == "failed" else "green"))
+        return Option(text, id=f"entry-{index}")
