@@ -1,0 +1,79 @@
+"""The outbox in the UI: pending batches offered at start (discard keeps nothing), history re-opened."""
+
+from __future__ import annotations
+
+import json
+
+from compose_helpers import fill, make_app, open_pane, send_confirmed, to_list, wait_until
+
+from tui.services.outbox import Outbox
+from tui.ui.screens.history import HistoryScreen
+from tui.ui.screens.outbox_recovery import OutboxRecoveryScreen
+
+ENTRY = {"Source": "aws.partner/example.com/orders", "DetailType": "Left", "Detail": '{"n": 9}'}
+
+
+async def test_pending_partner_batch_discarded_is_not_sent(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    outbox = Outbox()
+    record = outbox.record_batch("partner-events", {"Entries": [ENTRY]}, {"profile": None})
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await pilot.press("d")
+        await wait_until(
+            pilot, lambda: "Discarded 1" in str(pane.query_one("#compose-status").render())
+        )
+    assert outbox.pending() == [] and outbox.get(record.id) is None
+    assert sandbox_env.received()["events"] == []
+
+
+async def test_pending_batch_kept_when_deferred_and_resent_later(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    outbox = Outbox()
+    outbox.record_batch("partner-events", {"Entries": [ENTRY, {**ENTRY, "DetailType": "Two"}]}, {})
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "4")
+        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await pilot.press("escape")
+    assert len(outbox.pending()) == 1
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await pilot.press("r")
+        await wait_until(
+            pilot, lambda: "Re-sent 1" in str(pane.query_one("#compose-status").render())
+        )
+    assert sorted(e["DetailType"] for e in sandbox_env.received()["events"]) == ["Left", "Two"]
+    assert outbox.pending() == []
+
+
+async def test_history_newest_first_and_opened_as_new_draft(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_pane(pilot, "4")
+        for n in (1, 2):
+            await fill(pilot, pane, "Source", ENTRY["Source"])
+            await fill(pilot, pane, "DetailType", f"batch-{n}")
+            await fill(pilot, pane, "Detail", json.dumps({"n": n}))
+            await to_list(pilot, pane)
+            await send_confirmed(pilot)
+            await wait_until(
+                pilot, lambda: bool(pane.results[0] and pane.results[0].get("EventId"))
+            )
+            await pilot.press("N")  # a new, empty batch
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        history = app.screen
+        assert [r.request["Entries"][0]["DetailType"] for r in history.records] == [
+            "batch-2",
+            "batch-1",
+        ]
+        await pilot.press("down", "enter")  # open the older one
+        await wait_until(pilot, lambda: pane.entries[0].get("DetailType") == "batch-1")
+        assert pane.results == [None]  # a new draft: not sent yet
+        assert json.loads(pane.entries[0]["Detail"]) == {"n": 1}
+    assert len(sandbox_env.received()["events"]) == 2
