@@ -240,7 +240,8 @@ class ComposePane(ComposeFlows, Pane):
         if result_ok(result):
             box.update(safe_text(f"{title} · sent · EventId {result['EventId']}", "green"))  # type: ignore[index]
         elif result_failed(result):
-            message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"  # type: ignore[index]
+            assert result is not None
+            message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"
             box.update(safe_text(f"{title} · FAILED · {message} (R re-sends failed)", "red"))
         else:
             box.update(safe_text(title))

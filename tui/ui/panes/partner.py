@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 from textual.suggester import Suggester, SuggestFromList
@@ -33,6 +34,12 @@ def partner_results(result: PartnerSendResult) -> list[Result]:
         else {"ErrorCode": r.error_code or "Failed", "ErrorMessage": r.error_message or ""}
         for r in result.entries
     ]
+
+
+def _remember(settings: Any, source: str) -> Any:
+    from tui.settings import remember_source
+
+    return remember_source(settings, source)
 
 
 class PartnerPane(ComposePane):
@@ -94,13 +101,11 @@ class PartnerPane(ComposePane):
         return lambda: partner_results(put_partner_events(factory, entries, outbox=outbox))
 
     def after_sent(self, indexes: list[int]) -> None:
-        from tui.settings import remember_source
-
         sent = {str(self.entries[i].get("Source")) for i in indexes if self.results[i]}
         if self.ctx.settings is None:
             return
         for source in sorted(sent):
-            problem = self.ctx.remember(lambda s, src=source: remember_source(s, src))
+            problem = self.ctx.remember(partial(_remember, source=source))
             if problem:
                 self.app.notify(f"Could not remember the source: {problem}", markup=False)
                 return

@@ -164,6 +164,12 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         factory, outbox, kind = self.ctx.factory, self.outbox, self.kind
         workers = getattr(getattr(self.ctx.settings, "workers", None), "pool_size", 4)
 
+        def progress(snapshot: BulkProgress) -> None:
+            self.post_message(self.Progressed(snapshot))  # thread-safe; widgets untouched
+
+        def sender_ready(sender: BulkSender) -> None:
+            self.post_message(self.SenderReady(sender))
+
         def job() -> BulkTally:
             try:
                 total = count_items(path)
@@ -172,8 +178,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             self.post_message(self.TotalCounted(total))
             return import_file(
                 factory, outbox, path, kind, workers=workers, total=total,
-                progress=lambda p: self.post_message(self.Progressed(p)),
-                on_sender=lambda s: self.post_message(self.SenderReady(s)), **ids,
+                progress=progress, on_sender=sender_ready, **ids,
             )  # fmt: skip
 
         self.tally = None

@@ -8,7 +8,7 @@ state and its ``call_aws`` / ``run_file_job``); every file and outbox access run
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.widgets import ContentSwitcher, TextArea
 
@@ -20,11 +20,7 @@ from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
 
 if TYPE_CHECKING:
-    from tui.ui.panes.compose import ComposePane
-
-    _Base = ComposePane
-else:
-    _Base = object
+    from tui.ui.panes.compose import ComposePane  # noqa: F401 - the class this mixes into
 
 
 def _parse_inline_or_file(value: str, kind: str) -> dict[str, Any]:
@@ -43,8 +39,32 @@ def _parse_inline_or_file(value: str, kind: str) -> dict[str, Any]:
     return cli_input.load_request_file(text, kind)
 
 
-class ComposeFlows(_Base):
-    """Batch-level flows shared by the Partner and Personalize panes."""
+class ComposeFlows:
+    """Batch-level flows shared by the Partner and Personalize panes (mixed into ComposePane)."""
+
+    # Provided by ComposePane / Pane (declared for readers and type checkers).
+    KIND: ClassVar[str]
+    NOUN: ClassVar[str]
+    PANE_ID: ClassVar[str]
+    header: dict[str, Any]
+    entries: list[dict[str, Any]]
+    results: list[Any]
+    selected: int
+    json_mode: bool
+    sends_in_flight: int
+    _draft_loaded: bool
+    _sending: set[int]
+    _launched: bool = False
+    ctx: Any
+    app: Any
+    outbox: Any
+    query_one: Any
+    run_file_job: Any
+    call_aws: Any
+    set_status: Any
+    set_batch: Any
+    new_entry: Any
+    _refuse_read_only: Any
 
     # -- start: draft and outbox -------------------------------------------------------------
     def first_load(self) -> None:
@@ -64,7 +84,7 @@ class ComposeFlows(_Base):
         self, state: tuple[dict[str, Any] | None, list[BatchRecord], list[str]]
     ) -> None:
         draft, pending, warnings = state
-        if draft and not getattr(self, "_launched", False):
+        if draft and not self._launched:
             entries = [e for e in draft.get("entries") or [] if isinstance(e, dict)]
             results = draft.get("results") or []
             self.selected = int(draft.get("selected") or 0) if entries else 0
