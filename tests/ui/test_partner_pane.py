@@ -143,3 +143,36 @@ async def test_bad_inputs_shown_at_their_fields_and_nothing_sent(
         assert len(pane.entries) == 20
         assert "at most 20" in str(pane.query_one("#compose-status").render())
         assert sandbox_env.received()["events"] == []
+
+
+async def test_launch_with_cli_words_and_bad_files_refused(
+    sandbox_env, sandbox_options, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tui.cli import LaunchTarget
+
+    batch = tmp_path / "batch.json"
+    batch.write_text(
+        json.dumps([{"Source": SOURCE, "DetailType": "From file", "Detail": '{"f": 1}'}])
+    )
+    launch = LaunchTarget("partner", "put-partner-events", {"entries": f"file://{batch}"})
+    app = make_app(sandbox_options, launch=launch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_until(pilot, lambda: pane.entries[0].get("DetailType") == "From file")
+        assert pane.query_one("#entry-field-DetailType").value == "From file"
+        for content, expected in [
+            ("{not json", "not valid JSON"),
+            (json.dumps({"Entries": [1]}), "must be a JSON object"),
+            (json.dumps({"Wrong": []}), "unknown field"),
+            ("[" + " " * (9 * 1024 * 1024) + "]", "a request file may be at most"),
+        ]:
+            bad = tmp_path / "bad.json"
+            bad.write_text(content)
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            app.screen.query_one("Input").value = str(bad)
+            await pilot.press("enter")
+            status = pane.query_one("#compose-status")
+            await wait_until(pilot, lambda e=expected: e in str(status.render()))
+            assert pane.entries[0]["DetailType"] == "From file"  # the batch is untouched
+    assert sandbox_env.received()["events"] == []
