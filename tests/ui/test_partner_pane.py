@@ -173,6 +173,6 @@ async def test_launch_with_cli_words_and_bad_files_refused(
             app.screen.query_one("Input").value = str(bad)
             await pilot.press("enter")
             status = pane.query_one("#compose-status")
-            await wait_until(pilot, lambda e=expected: e in str(status.render()))
+            await wait_until(pilot, lambda e=expected, s=status: e in str(s.render()))
             assert pane.entries[0]["DetailType"] == "From file"  # the batch is untouched
     assert sandbox_env.received()["events"] == []
