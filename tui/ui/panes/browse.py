@@ -48,7 +48,7 @@ class Level:
     next_token: str | None = None
     started: bool = False
     done: bool = False
-    cursor: int = 0
+    cursor_key: str | None = None
 
     def add(self, items: list[Any]) -> list[Row]:
         rows = []
@@ -73,8 +73,9 @@ class BrowsePane(Pane):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.levels: list[Level] = []
-        self.loading = False
+        self.fetching = False
         self.following = False
+        self.follow_seconds = FOLLOW_SECONDS
         self._follow_timer: Any = None
         self.last_error: EventdeckError | None = None
 
@@ -112,7 +113,8 @@ class BrowsePane(Pane):
     def push_level(self, level: Level) -> None:
         current = self.level
         if current is not None:
-            current.cursor = self.table.cursor_row
+            row = self.table.current_row
+            current.cursor_key = row.key if row is not None else None
         self.cancel_calls()
         self.stop_follow()
         self.levels.append(level)
@@ -130,28 +132,26 @@ class BrowsePane(Pane):
         level = self.level
         if level is None:
             return
-        self.loading = False
+        self.fetching = False
         self.last_error = None
         table = self.table
         table.clear()
-        table.set_filter("")
+        table.clear_filter()
         table.set_sort(None)
         table.set_columns(level.columns)
         if level.started:
-            table.append_rows([level.to_row(item) for item in level.items], more=not level.done)
-            table.move_to(level.cursor)
+            rows = [level.to_row(item) for item in level.items]
+            table.append_rows(rows, more=not level.done)
+            keys = [row.key for row in rows]
+            if level.cursor_key in keys:
+                table.move_to(keys.index(level.cursor_key))
         if self.display:
             table.focus()
-            # A relayout of the emptied table can blur it; take the focus back after it.
-            self.call_after_refresh(self._refocus)
+
         self.update_crumbs()
         if not level.started or (not level.done and not level.items):
             self.load_more()
         self.update_status()
-
-    def _refocus(self) -> None:
-        if self.display and self.screen.focused is None:
-            self.table.focus()
 
     def update_crumbs(self) -> None:
         parts: list[str | tuple[str, str]] = []
@@ -179,9 +179,9 @@ class BrowsePane(Pane):
     # -- paging ----------------------------------------------------------------------------
     def load_more(self) -> None:
         level = self.level
-        if level is None or self.loading or (level.started and level.done):
+        if level is None or self.fetching or (level.started and level.done):
             return
-        self.loading = True
+        self.fetching = True
         level.started = True
         self.table.set_error(None)
         self.table.set_loading(True)
@@ -198,7 +198,7 @@ class BrowsePane(Pane):
     def _page_loaded(self, level: Level, page: Page[Any]) -> None:
         if level is not self.level:
             return
-        self.loading = False
+        self.fetching = False
         level.next_token = page.next_token
         level.done = page.next_token is None
         rows = level.add(list(page.items))
@@ -209,7 +209,7 @@ class BrowsePane(Pane):
     def _page_failed(self, level: Level, error: EventdeckError) -> None:
         if level is not self.level:
             return
-        self.loading = False
+        self.fetching = False
         self.last_error = error
         self.table.set_loading(False)
         self.table.set_error(str(error).replace("\n", " — "))
@@ -241,7 +241,7 @@ class BrowsePane(Pane):
         level.next_token = None
         level.started = False
         level.done = False
-        level.cursor = 0
+        level.cursor_key = None
         self.cancel_calls()
         self.show_level()
 
@@ -330,8 +330,8 @@ class BrowsePane(Pane):
             self.app.notify("Follow mode works on participant events and event logs.", markup=False)
         else:
             self.following = True
-            self._follow_timer = self.set_interval(FOLLOW_SECONDS, self._follow_tick)
-            self.app.notify(f"Following: new items every {FOLLOW_SECONDS:g}s.", markup=False)
+            self._follow_timer = self.set_interval(self.follow_seconds, self._follow_tick)
+            self.app.notify(f"Following: new items every {self.follow_seconds:g}s.", markup=False)
         self.update_status()
 
     def stop_follow(self) -> None:
@@ -342,14 +342,14 @@ class BrowsePane(Pane):
 
     def _follow_tick(self) -> None:
         level = self.level
-        if level is None or level.poll is None or self.loading:
+        if level is None or level.poll is None or self.fetching:
             return
         if not level.done:
             self.load_more()
             return
         poll = level.poll
         snapshot = list(level.items)
-        self.loading = True
+        self.fetching = True
         self.call_aws(
             lambda: poll(snapshot),
             lambda items: self._polled(level, items),
@@ -360,7 +360,7 @@ class BrowsePane(Pane):
     def _polled(self, level: Level, items: list[Any]) -> None:
         if level is not self.level:
             return
-        self.loading = False
+        self.fetching = False
         fresh = [item for item in items if level.to_row(item).key not in level.by_key]
         if fresh:
             self.table.append_rows(level.add(fresh), more=False, follow=True)

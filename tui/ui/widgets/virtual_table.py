@@ -410,6 +410,17 @@ class VirtualTable(Widget):
                 event.input.display = False
             self.body.focus()
 
+    def clear_filter(self) -> None:
+        """Remove the filter and hide its input (a new query starts unfiltered)."""
+        filter_input = self._filter_input
+        had_focus = filter_input.has_focus
+        if filter_input.value:
+            filter_input.value = ""
+        filter_input.display = False
+        self.set_filter("")
+        if had_focus:
+            self.body.focus()
+
     def _close_filter(self) -> None:
         filter_input = self._filter_input
         if filter_input.value:

@@ -1,0 +1,37 @@
+"""Small helpers for Pilot tests of the panes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+
+async def wait_for(
+    pilot: Pilot,
+    condition: Callable[[], bool],
+    timeout: float = 10.0,
+    message: Callable[[], str] | None = None,
+) -> None:
+    """Let the app run until ``condition()`` holds (AWS calls run in worker threads)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                "condition not met in time" + (f": {message()}" if message else "")
+            )
+        await pilot.pause(0.02)
+        await asyncio.sleep(0)
+
+
+def table_lines(table) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of every rendered line of a VirtualTable's body (header included)."""
+    body = table.body
+    return [body.render_line(y).text for y in range(body.scrollable_content_region.height)]
+
+
+def idle(pane) -> Callable[[], bool]:  # type: ignore[no-untyped-def]
+    """True when the pane has no page in flight and its level has started."""
+    return lambda: not pane.fetching and pane.level is not None and pane.level.started
