@@ -11,9 +11,13 @@ import re
 
 from rich.text import Text
 
-# C0 controls, DEL, C1 controls, and the invisible format characters that reorder or hide text.
+# C0 controls, DEL, C1 controls, the invisible format characters that reorder or hide text
+# (soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width and bidi controls, line
+# and paragraph separators, word joiner and invisible operators, BOM, tag characters), and lone
+# surrogates, which cannot even be encoded for the terminal.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ud800-\udfff\U000e0000-\U000e007f]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
@@ -24,7 +28,9 @@ def _escape(match: re.Match[str]) -> str:
     if named is not None:
         return named
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(value: object) -> str:
