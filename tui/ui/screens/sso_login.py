@@ -1,0 +1,239 @@
+"""The SSO sign-in modal: a URL and a code to open on any other device, and a wait for approval.
+
+On a jump host there is no browser, so the device-authorization code is shown big and plain for the
+person to open on their phone; the blocking calls (start, poll) run in thread workers and report
+back by message, escape stops the polling at once, and success writes the same token cache the
+AWS CLI uses. The URL comes from AWS, so it is shown through safe_text like any untrusted text.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
+
+from tui.errors import EventdeckError
+from tui.services.signin import DeviceCode, PollState, SsoLogin, SsoLoginCancelledError, TokenInfo
+from tui.ui.clipboard import copy_and_notify
+from tui.ui.panes.base import as_eventdeck_error
+from tui.ui.safe_text import safe_text
+
+_STATUS = {
+    "pending": "waiting for approval",
+    "slow_down": "waiting for approval (asked to slow down)",
+    "unreachable": "cannot reach AWS right now, still trying",
+}
+
+
+def _clock(seconds: int) -> str:
+    minutes, secs = divmod(max(0, seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+class SsoLoginScreen(ModalScreen[bool]):
+    """Sign in with the device code; dismisses with True once the token is cached, else False."""
+
+    DEFAULT_CSS = """
+    SsoLoginScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    SsoLoginScreen > #sso-dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-color: $primary;
+        border-title-style: bold;
+        background: $panel;
+        padding: 0 1;
+    }
+    SsoLoginScreen #sso-url, SsoLoginScreen #sso-code { margin: 0 0 1 2; }
+    SsoLoginScreen #sso-code { color: $accent; }
+    SsoLoginScreen #sso-complete { color: $foreground-muted; margin: 0 0 1 2; }
+    SsoLoginScreen #sso-state { height: auto; }
+    SsoLoginScreen #sso-error { color: $error; height: auto; }
+    SsoLoginScreen #sso-error.-empty, SsoLoginScreen .-hidden { display: none; }
+    SsoLoginScreen #sso-hint { color: $foreground-muted; margin: 1 0 0 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="sso_login.cancel"),
+        Binding("c", "copy_link", "Copy link", id="sso_login.copy"),
+        Binding("r", "restart", "New code", id="sso_login.restart"),
+    ]
+
+    class Polled(Message):
+        """The worker got an answer that is not the token yet (sent from the worker thread)."""
+
+        def __init__(self, state: PollState) -> None:
+            super().__init__()
+            self.state = state
+
+    def __init__(self, login: SsoLogin) -> None:
+        super().__init__()
+        self._login = login
+        self._code: DeviceCode | None = None
+        self._cancel = threading.Event()
+        self._worker: Worker[Any] | None = None
+        self._timer: Timer | None = None
+        self._status = "requesting a code"
+        self._error: EventdeckError | None = None
+        self.result: TokenInfo | None = None
+
+    # -- layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sso-dialog") as dialog:
+            dialog.border_title = safe_text(f"Sign in: {self._login.target.label}")
+            with Vertical(id="sso-codebox", classes="-hidden"):
+                yield Static("Open this on any device (your phone):", markup=False)
+                yield Static("", id="sso-url")
+                yield Static("and enter the code:", markup=False)
+                yield Static("", id="sso-code")
+                yield Static("or open this link, which fills in the code:", markup=False)
+                yield Static("", id="sso-complete")
+            yield Static("", id="sso-state")
+            yield Static("", id="sso-error", classes="-empty")
+            yield Static("c copy link · r new code · escape cancel", id="sso-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._login.on_poll = self._polled_from_thread
+        self._timer = self.set_interval(1.0, self._refresh_state)
+        self._begin()
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The state line as shown (for tests and screen readers)."""
+        return str(self.query_one("#sso-state", Static).content)
+
+    @property
+    def error(self) -> EventdeckError | None:
+        return self._error
+
+    @property
+    def device_code(self) -> DeviceCode | None:
+        return self._code
+
+    def _begin(self) -> None:
+        """Ask for a (new) code in a worker; any previous wait is stopped first."""
+        self._cancel.set()
+        self._cancel = threading.Event()
+        self._code = None
+        self._show_error(None)
+        self.query_one("#sso-codebox").set_class(True, "-hidden")
+        self._status = "requesting a code"
+        self._refresh_state()
+        self._worker = self.run_worker(
+            self._login.start,
+            name="sso-start",
+            group="sso-login",
+            thread=True,
+            exit_on_error=False,
+            exclusive=True,
+        )
+
+    def _wait(self) -> None:
+        cancel = self._cancel
+
+        def wait() -> TokenInfo:
+            return self._login.wait(cancel)
+
+        self._status = "waiting for approval"
+        self._worker = self.run_worker(
+            wait, name="sso-wait", group="sso-login", thread=True, exit_on_error=False
+        )
+
+    def _polled_from_thread(self, state: PollState) -> None:
+        self.post_message(self.Polled(state))
+
+    def on_sso_login_screen_polled(self, message: Polled) -> None:
+        message.stop()
+        status = _STATUS.get(message.state.status, message.state.status)
+        self._status = f"{status} (checked {message.state.attempt}×)"
+        self._refresh_state()
+
+    def _refresh_state(self) -> None:
+        line = self._status
+        if self._code is not None and self._error is None:
+            left = self._code.seconds_left(datetime.now(UTC))
+            line = f"Code expires in {_clock(left)} · {line}" if left else "The code has expired"
+        self.query_one("#sso-state", Static).update(safe_text(line))
+
+    def _show_code(self, code: DeviceCode) -> None:
+        self._code = code
+        self.query_one("#sso-url", Static).update(safe_text(code.verification_uri, "bold"))
+        self.query_one("#sso-code", Static).update(safe_text(code.user_code, "bold reverse"))
+        self.query_one("#sso-complete", Static).update(safe_text(code.verification_uri_complete))
+        self.query_one("#sso-codebox").set_class(False, "-hidden")
+
+    def _show_error(self, error: EventdeckError | None) -> None:
+        self._error = error
+        widget = self.query_one("#sso-error", Static)
+        widget.update(safe_text(str(error)) if error else "")
+        widget.set_class(error is None, "-empty")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker is not self._worker or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
+            return
+        event.stop()
+        if event.state == WorkerState.ERROR:
+            error = as_eventdeck_error(worker.error or RuntimeError("unknown error"))
+            if isinstance(error, SsoLoginCancelledError):
+                return
+            self._status = "not signed in"
+            self._show_error(error)
+            self._refresh_state()
+            return
+        if worker.name == "sso-start":
+            code: DeviceCode | None = worker.result
+            if code is None:
+                return
+            self._show_code(code)
+            self._wait()
+            self._refresh_state()
+            return
+        info: TokenInfo | None = worker.result
+        if info is None:
+            return
+        self.result = info
+        until = info.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        self.app.notify(
+            f"Signed in to {info.target.label}; the token is valid until {until}.",
+            title="AWS sign-in",
+            markup=False,
+        )
+        self.dismiss(True)
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_copy_link(self) -> None:
+        """Copy the link that fills in the code (OSC 52, works over SSH)."""
+        if self._code is None:
+            self.app.notify("No sign-in link yet.", severity="warning", markup=False)
+            return
+        copy_and_notify(self.app, self._code.verification_uri_complete, "sign-in link")
+
+    def action_restart(self) -> None:
+        """Get a new code (after an error or an expired code)."""
+        self._begin()
+
+    def action_cancel(self) -> None:
+        """Stop waiting and close without signing in."""
+        self._cancel.set()
+        self.dismiss(False)
