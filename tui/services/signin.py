@@ -28,7 +28,7 @@ import boto3
 import botocore.session
 from botocore import UNSIGNED
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, UnknownCredentialError
 
 from tui.errors import AuthError, ConfigError, MfaRequiredError
 from tui.logsetup import register_secret
@@ -522,7 +522,7 @@ def install_mfa_prompter(
     resolver = session._session.get_component("credential_provider")
     try:
         provider = resolver.get_provider("assume-role")
-    except Exception:  # botocore.exceptions.UnknownCredentialError
+    except UnknownCredentialError:
         return False
     if not hasattr(provider, "_prompter") or not hasattr(provider, "_load_creds_via_assume_role"):
         raise RuntimeError("botocore's AssumeRoleProvider changed: cannot install an MFA prompt")
