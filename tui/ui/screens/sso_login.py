@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -58,8 +59,9 @@ class SsoLoginScreen(ModalScreen[bool]):
         background: $panel;
         padding: 0 1;
     }
+    SsoLoginScreen #sso-codebox { height: auto; }
     SsoLoginScreen #sso-url, SsoLoginScreen #sso-code { margin: 0 0 1 2; }
-    SsoLoginScreen #sso-code { color: $accent; }
+    SsoLoginScreen #sso-code { width: auto; }
     SsoLoginScreen #sso-complete { color: $foreground-muted; margin: 0 0 1 2; }
     SsoLoginScreen #sso-state { height: auto; }
     SsoLoginScreen #sso-error { color: $error; height: auto; }
@@ -88,6 +90,7 @@ class SsoLoginScreen(ModalScreen[bool]):
         self._timer: Timer | None = None
         self._status = "requesting a code"
         self._error: EventdeckError | None = None
+        self._status_line = ""
         self.result: TokenInfo | None = None
 
     # -- layout -----------------------------------------------------------------------------
@@ -117,7 +120,7 @@ class SsoLoginScreen(ModalScreen[bool]):
     @property
     def status(self) -> str:
         """The state line as shown (for tests and screen readers)."""
-        return str(self.query_one("#sso-state", Static).content)
+        return self._status_line
 
     @property
     def error(self) -> EventdeckError | None:
@@ -170,12 +173,15 @@ class SsoLoginScreen(ModalScreen[bool]):
         if self._code is not None and self._error is None:
             left = self._code.seconds_left(datetime.now(UTC))
             line = f"Code expires in {_clock(left)} · {line}" if left else "The code has expired"
+        self._status_line = line
         self.query_one("#sso-state", Static).update(safe_text(line))
 
     def _show_code(self, code: DeviceCode) -> None:
         self._code = code
         self.query_one("#sso-url", Static).update(safe_text(code.verification_uri, "bold"))
-        self.query_one("#sso-code", Static).update(safe_text(code.user_code, "bold reverse"))
+        badge = Text("\u00a0\u00a0") + safe_text(code.user_code) + Text("\u00a0\u00a0")
+        badge.stylize("bold reverse")
+        self.query_one("#sso-code", Static).update(badge)
         self.query_one("#sso-complete", Static).update(safe_text(code.verification_uri_complete))
         self.query_one("#sso-codebox").set_class(False, "-hidden")
 

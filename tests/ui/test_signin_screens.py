@@ -1,0 +1,298 @@
+"""Pilot tests of the sign-in modals: the device-code screen against the fake SSO-OIDC endpoint,
+the MFA code screen, and the bridge that lets botocore ask for a code from a worker thread."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
+
+from tests.fake_sso import FakeSso
+from tests.ui.helpers import wait_for
+from tui.errors import MfaRequiredError
+from tui.services.signin import SsoLogin, SsoTarget, install_mfa_prompter
+from tui.ui.screens.mfa_prompt import MfaPromptScreen, UiMfaPrompter
+from tui.ui.screens.sso_login import SsoLoginScreen
+
+SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+PROMPT = f"Enter MFA code for {SERIAL}: "
+
+
+class HostApp(App[None]):
+    """A bare app that records what each pushed modal is dismissed with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[object] = []
+
+    def open(self, screen: Screen[Any]) -> None:
+        self.push_screen(screen, self.results.append)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSso]:
+    server = FakeSso()
+    yield server
+    server.stop()
+
+
+def target() -> SsoTarget:
+    return SsoTarget(
+        profile="dev",
+        session_name="corp",
+        start_url="https://corp.awsapps.com/start",
+        region="us-east-1",
+        scopes=("codecatalyst:read_write",),
+    )
+
+
+def quick(cancel: threading.Event, seconds: float) -> bool:
+    """Poll every 50 ms whatever the interval (the flow's timing is covered by service tests)."""
+    return cancel.wait(0.05)
+
+
+def text(screen: Screen[Any], selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_device_code_is_shown_and_success_dismisses_true(
+    isolated_dirs: Path, fake: FakeSso
+) -> None:
+    fake.state.outcomes = ["pending"]
+    app = HostApp()
+    login = SsoLogin(target(), endpoint_url=fake.endpoint, sleeper=quick)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SsoLoginScreen(login)
+        app.open(screen)
+        await wait_for(pilot, lambda: "checked" in screen.status)
+        await pilot.pause()
+        assert text(screen, "#sso-code").strip() == "ABCD-EFGH"
+        assert text(screen, "#sso-url") == "https://device.sso.example/"
+        assert "user_code=ABCD-EFGH" in text(screen, "#sso-complete")
+        assert re.match(r"Code expires in (9:5\d|10:00) · waiting for approval", screen.status)
+        body = " ".join(str(w.render()) for w in screen.query(Static))
+        assert "any device (your phone)" in body
+        region = screen.query_one("#sso-dialog").region
+        assert region.right <= 80 and region.bottom <= 24
+        assert not app.results
+        fake.state.outcomes = ["ok"]  # approved on the phone
+        await wait_for(pilot, lambda: bool(app.results))
+    assert app.results == [True]
+    assert screen.result is not None
+    assert json.loads(target().cache_path.read_text())["accessToken"] == fake.state.access_token
+    # the secret never reached the screen
+    assert fake.state.access_token not in body
+
+
+async def test_copy_puts_the_prefilled_link_on_the_clipboard(
+    isolated_dirs: Path, fake: FakeSso
+) -> None:
+    fake.state.outcomes = ["pending"]
+    app = HostApp()
+    login = SsoLogin(target(), endpoint_url=fake.endpoint, sleeper=quick)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SsoLoginScreen(login)
+        app.open(screen)
+        await wait_for(pilot, lambda: screen.device_code is not None)
+        await pilot.press("c")
+        assert app.clipboard == "https://device.sso.example/?user_code=ABCD-EFGH"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: bool(app.results))
+    assert app.results == [False]
+
+
+async def test_escape_stops_polling(isolated_dirs: Path, fake: FakeSso) -> None:
+    fake.state.outcomes = ["pending"]
+    app = HostApp()
+    login = SsoLogin(target(), endpoint_url=fake.endpoint, sleeper=quick)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SsoLoginScreen(login)
+        app.open(screen)
+        await wait_for(pilot, lambda: len(fake.state.calls("/token")) >= 2)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: bool(app.results))
+        await pilot.pause(0.2)
+        polled = len(fake.state.calls("/token"))
+        await pilot.pause(0.3)
+        assert len(fake.state.calls("/token")) == polled
+    assert app.results == [False]
+    assert not target().cache_path.exists()
+
+
+async def test_denied_shows_the_error_and_r_gets_a_new_code(
+    isolated_dirs: Path, fake: FakeSso
+) -> None:
+    fake.state.outcomes = ["pending", "denied", "ok"]
+    app = HostApp()
+    login = SsoLogin(target(), endpoint_url=fake.endpoint, sleeper=quick)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SsoLoginScreen(login)
+        app.open(screen)
+        await wait_for(pilot, lambda: screen.error is not None)
+        assert "refused" in text(screen, "#sso-error")
+        assert "not signed in" in screen.status
+        assert not app.results
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(app.results))
+    assert app.results == [True]
+    assert len(fake.state.calls("/device_authorization")) == 2
+
+
+async def test_hostile_url_is_shown_as_plain_visible_text(
+    isolated_dirs: Path, fake: FakeSso
+) -> None:
+    fake.state.outcomes = ["pending"]
+    fake.state.user_code = "[bold]X\x1b[31mY"
+    app = HostApp()
+    login = SsoLogin(target(), endpoint_url=fake.endpoint, sleeper=quick)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = SsoLoginScreen(login)
+        app.open(screen)
+        await wait_for(pilot, lambda: screen.device_code is not None)
+        await pilot.pause()
+        shown = text(screen, "#sso-code")
+        assert "[bold]X" in shown and "\x1b" not in shown
+        await pilot.press("escape")
+
+
+# -- MFA --------------------------------------------------------------------------------------------
+async def test_mfa_screen_accepts_only_six_digits() -> None:
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = MfaPromptScreen("ops", SERIAL)
+        app.open(screen)
+        await pilot.pause()
+        assert "alice" in text(screen, "#prompt-label")
+        await pilot.press(*"12a3")
+        assert screen.query_one(Input).value == "123"  # letters never reach the field
+        await pilot.press("enter")
+        assert "6 digits" in screen.error
+        assert not app.results
+        await pilot.press(*"45678")
+        assert screen.query_one(Input).value == "123456"  # capped at six
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == ["123456"]
+
+
+async def test_mfa_screen_escape_is_none() -> None:
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open(MfaPromptScreen(None, None))
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+def _run_in_worker(app: App[None], fn: Any) -> Worker[Any]:
+    return app.run_worker(fn, thread=True, exit_on_error=False, group="aws-test")
+
+
+async def test_ui_prompter_answers_a_worker_thread() -> None:
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompter = UiMfaPrompter(app, profile="ops")
+        ui_thread = threading.get_ident()
+        threads: list[int] = []
+
+        def job() -> str:
+            threads.append(threading.get_ident())
+            return prompter(PROMPT)
+
+        worker = _run_in_worker(app, job)
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        assert isinstance(app.screen, MfaPromptScreen) and app.screen.mfa_serial == SERIAL
+        assert worker.state == WorkerState.RUNNING  # the worker is blocked, the UI is not
+        await pilot.press(*"654321", "enter")
+        await wait_for(pilot, lambda: worker.state == WorkerState.SUCCESS)
+        assert worker.result == "654321"
+        assert threads and threads[0] != ui_thread
+
+
+async def test_ui_prompter_cancel_raises_mfa_required() -> None:
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompter = UiMfaPrompter(app, profile="ops")
+        worker = _run_in_worker(app, lambda: prompter(PROMPT))
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: worker.state == WorkerState.ERROR)
+        assert isinstance(worker.error, MfaRequiredError)
+        assert SERIAL in str(worker.error)
+
+
+async def test_ui_prompter_on_the_ui_thread_is_an_error_not_a_hang() -> None:
+    app = HostApp()
+    async with app.run_test(size=(80, 24)):
+        with pytest.raises(MfaRequiredError):
+            UiMfaPrompter(app)(PROMPT)
+
+
+async def test_cancelled_worker_takes_the_prompt_away() -> None:
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompter = UiMfaPrompter(app)
+        worker = _run_in_worker(app, lambda: prompter(PROMPT))
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        worker.cancel()
+        await wait_for(pilot, lambda: not isinstance(app.screen, MfaPromptScreen))
+
+
+MFA_CONFIG = f"""
+[profile base]
+region = us-east-1
+
+[profile mfa]
+role_arn = arn:aws:iam::123456789012:role/ops
+source_profile = base
+mfa_serial = {SERIAL}
+region = us-east-1
+"""
+
+
+@pytest.fixture(scope="module")
+def moto_sts() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+async def test_assume_role_in_a_worker_asks_through_the_modal(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str
+) -> None:
+    (isolated_dirs / ".aws" / "config").write_text(MFA_CONFIG)
+    (isolated_dirs / ".aws" / "credentials").write_text(
+        "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_sts)
+    session = boto3.Session(profile_name="mfa")
+    bodies: list[str] = []
+    session._session.register(
+        "before-send.sts.AssumeRole", lambda request, **_: bodies.append(str(request.body))
+    )
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        install_mfa_prompter(session, UiMfaPrompter(app, profile="mfa"))
+        client = session.client("sts")
+        worker = _run_in_worker(app, lambda: client.get_caller_identity()["Arn"])
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await pilot.press(*"246810", "enter")
+        await wait_for(pilot, lambda: worker.state == WorkerState.SUCCESS)
+    assert "assumed-role/ops/" in worker.result
+    assert len(bodies) == 1 and "TokenCode=246810" in bodies[0]
