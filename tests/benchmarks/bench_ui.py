@@ -113,6 +113,9 @@ def isolated_env(sandbox: SandboxProcess, home: Path) -> dict[str, str]:
     env["AWS_CONFIG_FILE"] = str(home / "aws-config")
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(home / "aws-credentials")
     env.pop("EVENTDECK_CONFIG", None)
+    # Bytecode as a real install has it: cached (in a private prefix, not in the tree) for both.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"):
         env[key] = sandbox.env[key]
     return env
@@ -190,11 +193,23 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-def time_eventdeck(
-    tmux: Tmux, argv: list[str], env: dict[str, str], rows: set[tuple[str, str]], tag: str
-) -> tuple[float, float]:
-    """Seconds from launch to the first paint of the shell, and to a row of P's events on screen."""
+def rows_on_screen(rows: set[tuple[str, str]]) -> Callable[[str], bool]:
+    """A test for a screen showing one of ``rows`` (time and event name on one line)."""
     names = {name for _, name in rows}
+    return lambda screen: any(
+        m.groups() in rows for m in ROW_RE.finditer(screen) if m.group(2) in names
+    )
+
+
+def time_in_tmux(
+    tmux: Tmux,
+    argv: list[str],
+    env: dict[str, str],
+    shown: Callable[[str], bool],
+    tag: str,
+    painted: str = "eventdeck",
+) -> tuple[float, float]:
+    """Seconds from launch to ``painted`` on screen, and to ``shown(screen)`` holding."""
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     command = f"exec env -i {exports} {shlex.join(argv)}"
     t0 = time.perf_counter()
@@ -206,14 +221,14 @@ def time_eventdeck(
         while time.perf_counter() < deadline:
             screen = tmux.run("capture-pane", "-p", "-t", tag)
             now = time.perf_counter() - t0
-            if not shell and "eventdeck" in screen:
+            if not shell and painted in screen:
                 shell = now
-            if any(m.groups() in rows for m in ROW_RE.finditer(screen) if m.group(2) in names):
+            if shown(screen):
                 rows_at = now
                 break
             time.sleep(0.003)
         if not rows_at:
-            raise RuntimeError(f"no participant event row on screen after 30 s:\n{screen}")
+            raise RuntimeError(f"{tag}: not on screen after 30 s:\n{screen}")
     finally:
         subprocess.run(["tmux", "-L", tmux.socket, "kill-session", "-t", tag], capture_output=True)
         _wait_gone(pid)
@@ -237,8 +252,20 @@ def time_aws_cli(argv: list[str], env: dict[str, str], expected: int) -> tuple[f
     return first, done
 
 
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Minimal(App):
+    def compose(self):
+        yield Header()
+        yield Static("bench-ui-minimal-ready")
+        yield Footer()
+Minimal().run()
+"""
+
+
 def bench_launch(sandbox: SandboxProcess, home: Path, reps: int) -> dict[str, list[float]]:
-    """(b): interleaved runs of eventdeck in tmux and the AWS CLI into a pipe."""
+    """(b): interleaved runs of eventdeck in tmux, the AWS CLI into a pipe, and a bare Textual app."""
     arn, sid, pid, rows = pick_participant(sandbox)
     print(f"(b) participant {pid} of session {sid} ({len(rows)} events on its first page)")
     env = isolated_env(sandbox, home)
@@ -248,24 +275,27 @@ def bench_launch(sandbox: SandboxProcess, home: Path, reps: int) -> dict[str, li
     where += ["--region", "us-east-1"]
     op = ["ivs-realtime", "list-participant-events"]
     ed_argv = [EVENTDECK, *op, *common, *where]
+    min_argv = [sys.executable, "-c", MINIMAL_APP]
     aws_argv = [AWS, *op, *common, "--max-results", str(IVS_PAGE), "--output", "json", *where]
-    results: dict[str, list[float]] = {k: [] for k in ("ed_shell", "ed_rows", "aws_first", "aws")}
+    shown = rows_on_screen(rows)
+    ready = "bench-ui-minimal-ready"
+    runs: dict[str, Callable[[str], tuple[float, float]]] = {
+        "ed": lambda tag: time_in_tmux(tmux, ed_argv, env, shown, tag),
+        "min": lambda tag: time_in_tmux(tmux, min_argv, env, lambda s: ready in s, tag, ready),
+        "aws": lambda tag: time_aws_cli(aws_argv, env, len(rows)),
+    }
+    results: dict[str, list[float]] = {}
     tmux = Tmux()
     try:
-        # One untimed run of each: .pyc files and the page cache warm for both alike.
-        time_eventdeck(tmux, ed_argv, env, rows, "warm")
-        time_aws_cli(aws_argv, env, len(rows))
+        # One untimed run of each: bytecode and the page cache warm for all alike.
+        for key, run in runs.items():
+            run(f"warm-{key}")
         for i in range(reps):
-            order = ("ed", "aws") if i % 2 == 0 else ("aws", "ed")
-            for which in order:
-                if which == "ed":
-                    shell, rows_at = time_eventdeck(tmux, ed_argv, env, rows, f"r{i}")
-                    results["ed_shell"].append(shell)
-                    results["ed_rows"].append(rows_at)
-                else:
-                    first, done = time_aws_cli(aws_argv, env, len(rows))
-                    results["aws_first"].append(first)
-                    results["aws"].append(done)
+            order = list(runs) if i % 2 == 0 else list(reversed(runs))
+            for key in order:
+                first, last = runs[key](f"{key}{i}")
+                results.setdefault(f"{key}_first", []).append(first)
+                results.setdefault(key, []).append(last)
     finally:
         tmux.close()
     return results
@@ -292,6 +322,32 @@ def boto3_pages(client: Any, start: datetime, end: datetime, pages: int, size: i
     took = time.perf_counter() - t0
     if rows != pages * size:
         raise RuntimeError(f"boto3 loop got {rows} rows, expected {pages * size}")
+    return took
+
+
+def service_pages(
+    sandbox: SandboxProcess, start: datetime, end: datetime, pages: int, size: int
+) -> float:
+    """Seconds for the same pages through eventdeck's service layer (client, errormap, typed items)."""
+    from tui.services import codecatalyst as cc
+    from tui.services.options import ConnectionOptions
+    from tui.services.session import ClientFactory
+
+    options = ConnectionOptions(
+        region="us-east-1", endpoint_url=sandbox.endpoint, ca_bundle=sandbox.ca_bundle
+    )
+    factory = ClientFactory(options)
+    factory.client("codecatalyst")  # built before timing, as the boto3 baselines' clients are
+    token: str | None = None
+    rows = 0
+    t0 = time.perf_counter()
+    for _ in range(pages):
+        page = cc.list_event_logs(factory, "demo-large", start, end, token, size)
+        rows += len(page.items)
+        token = page.next_token
+    took = time.perf_counter() - t0
+    if rows != pages * size:
+        raise RuntimeError(f"service loop got {rows} rows, expected {pages * size}")
     return took
 
 
@@ -357,7 +413,7 @@ async def ui_pages(
 def bench_pages(
     sandbox: SandboxProcess, reps: int, pages: int, size: int
 ) -> dict[str, list[float]]:
-    """(c): interleaved runs of the UI, plain boto3, and boto3 with the fast timestamp parser."""
+    """(c): interleaved runs of the UI, plain boto3, boto3 + the fast parser, the service layer."""
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"):
         os.environ[key] = sandbox.env[key]
     end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
@@ -369,6 +425,7 @@ def bench_pages(
         "ui": lambda: asyncio.run(ui_pages(sandbox, start, end, pages, size)),
         "boto3": lambda: boto3_pages(plain, start, end, pages, size),
         "boto3_fast": lambda: boto3_pages(fast, start, end, pages, size),
+        "service": lambda: service_pages(sandbox, start, end, pages, size),
     }
     results: dict[str, list[float]] = {k: [] for k in runs}
     for i in range(reps):
@@ -423,7 +480,9 @@ def main() -> int:
         print(
             f"sandbox {sandbox.endpoint} (pid {sandbox.proc.pid}, its own process: no shared GIL)"
         )
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        print(
+            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"
+        )
         try:
             launch = bench_launch(sandbox, home, args.reps_b) if args.only != "c" else None
             pages = (
@@ -433,6 +492,9 @@ def main() -> int:
             )
         finally:
             sandbox.stop()
+    print(
+        f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine adds noise)"
+    )
     if launch is not None:
         print_table(
             f"(b) launch to the first participant events on screen — {args.reps_b} runs each, "
@@ -440,8 +502,9 @@ def main() -> int:
             [
                 ("aws (CLI v1) list-participant-events: first output byte", launch["aws_first"]),
                 ("aws (CLI v1) list-participant-events: exit (baseline)", launch["aws"]),
-                ("eventdeck in tmux 120x40: shell painted", launch["ed_shell"]),
-                ("eventdeck in tmux 120x40: participant's events on screen", launch["ed_rows"]),
+                ("bare Textual app (Header, Static, Footer): first paint", launch["min"]),
+                ("eventdeck in tmux 120x40: shell painted", launch["ed_first"]),
+                ("eventdeck in tmux 120x40: participant's events on screen", launch["ed"]),
             ],
             launch["aws"],
             "target: eventdeck's events on screen faster than the AWS CLI (ratio < 1.00). "
@@ -455,6 +518,7 @@ def main() -> int:
             [
                 ("plain boto3 loop (baseline)", pages["boto3"]),
                 ("boto3 loop + eventdeck's fast timestamp parser", pages["boto3_fast"]),
+                ("eventdeck service layer loop (cc.list_event_logs, no UI)", pages["service"]),
                 ("eventdeck UI: first request to the last row in the table", pages["ui"]),
             ],
             pages["boto3"],
