@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,16 +100,15 @@ class BulkSender:
         self._running = threading.Event()
         self._running.set()
         self._cancelled = threading.Event()
+        self._crashes: list[BaseException] = []
 
     # --- controls ------------------------------------------------------------------------
     def pause(self) -> None:
         """Stop starting new batches (batches already on the wire finish)."""
         self._running.clear()
-        self._report()
 
     def resume(self) -> None:
         self._running.set()
-        self._report()
 
     def cancel(self) -> None:
         """Stop: batches not yet sent are dropped from the journal; the rest are kept."""
@@ -150,11 +149,20 @@ class BulkSender:
                     slots.release()
                     break
                 future = pool.submit(self._send, record)
-                future.add_done_callback(lambda _f: slots.release())
+                future.add_done_callback(lambda f: self._finished(f, slots))
         self.tally.cancelled = self._cancelled.is_set()
         self.tally.elapsed = time.perf_counter() - started
+        if self._crashes:  # a bug or a journal write failure must not vanish in a worker
+            raise self._crashes[0]
         self._report()
         return self.tally
+
+    def _finished(self, future: Future[None], slots: threading.BoundedSemaphore) -> None:
+        slots.release()
+        exc = future.exception()
+        if exc is not None:
+            self._crashes.append(exc)
+            self.cancel()
 
     def _journaled(self, items: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[BatchRecord]:
         """Group valid items into batches and journal each just before it is queued."""
