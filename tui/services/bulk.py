@@ -132,9 +132,9 @@ class BulkSender:
     def send_records(self, records: Iterable[BatchRecord]) -> BulkTally:
         """Send batches that are already journaled (re-sending what a crash left)."""
         refuse_if_read_only(self.factory, "re-sends")
-        return self._dispatch(iter(records))
+        return self._dispatch((record, None) for record in records)
 
-    def _dispatch(self, records: Iterator[BatchRecord]) -> BulkTally:
+    def _dispatch(self, records: Iterator[tuple[BatchRecord, dict[str, Any] | None]]) -> BulkTally:
         started = time.perf_counter()
         slots = threading.BoundedSemaphore(self.workers * 2)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="eventdeck-bulk") as pool:
@@ -144,11 +144,11 @@ class BulkSender:
                 if self._cancelled.is_set():
                     slots.release()
                     break
-                record = next(records, None)
-                if record is None:
+                queued = next(records, None)
+                if queued is None:
                     slots.release()
                     break
-                future = pool.submit(self._send, record)
+                future = pool.submit(self._send, *queued)
                 future.add_done_callback(lambda f: self._finished(f, slots))
         self.tally.cancelled = self._cancelled.is_set()
         self.tally.elapsed = time.perf_counter() - started
@@ -164,7 +164,9 @@ class BulkSender:
             self._crashes.append(exc)
             self.cancel()
 
-    def _journaled(self, items: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[BatchRecord]:
+    def _journaled(
+        self, items: Iterator[tuple[int, dict[str, Any]]]
+    ) -> Iterator[tuple[BatchRecord, dict[str, Any]]]:
         """Group valid items into batches and journal each just before it is queued."""
         size = BATCH_SIZE[self.kind]
         batch: list[dict[str, Any]] = []
@@ -214,7 +216,8 @@ class BulkSender:
 
     def _journal(
         self, key: tuple[Any, ...] | None, batch: list[dict[str, Any]], lines: list[int]
-    ) -> BatchRecord:
+    ) -> tuple[BatchRecord, dict[str, Any]]:
+        """Journal a batch; returns its record and the validated API parameters to send."""
         if self.kind == PARTNER:
             request: dict[str, Any] = {"Entries": batch}
         else:
@@ -223,9 +226,10 @@ class BulkSender:
         extra: dict[str, Any] = {"lines": [lines[0], lines[-1]]}
         if self.job_id:
             extra["job"] = self.job_id
-        return self.outbox.record_batch(self.kind, request, journal_context(self.factory, **extra))
+        context = journal_context(self.factory, **extra)
+        return self.outbox.record_batch(self.kind, request, context), request
 
-    def _send(self, record: BatchRecord) -> None:
+    def _send(self, record: BatchRecord, params: dict[str, Any] | None) -> None:
         self._running.wait()
         if self._cancelled.is_set():
             self.outbox.discard(record.id)
@@ -233,11 +237,11 @@ class BulkSender:
                 self.tally.discarded_batches += 1
             return
         try:
-            ok, failed, journal = self._send_with_retries(record)
+            ok, failed, journal = self._send_with_retries(record, params)
         except ValidationFailed as exc:  # a journal file edited by hand into something invalid
             ok, failed = 0, _count(record)
             journal = {"error": {"type": "ValidationFailed", "message": exc.message}}
-        self.outbox.record_results(record.id, journal)
+        self.outbox.record_results(record.id, journal, record=record)
         with self._lock:
             self.tally.batches += 1
             self.tally.sent += ok
@@ -246,16 +250,25 @@ class BulkSender:
                 self.tally.failed_batches.append(record.id)
         self._report()
 
-    def _send_with_retries(self, record: BatchRecord) -> tuple[int, int, dict[str, Any]]:
-        """Send one journaled batch, retrying whole-call transient failures with backoff."""
-        for attempt in range(self.batch_attempts):
+    def _send_with_retries(
+        self, record: BatchRecord, params: dict[str, Any] | None
+    ) -> tuple[int, int, dict[str, Any]]:
+        """Send one journaled batch, retrying whole-call transient failures with backoff.
+
+        ``params`` are the validated parameters when the batch was just built; a batch read back
+        from the journal (None) is validated and converted again.
+        """
+        if params is None:
             if record.kind == PARTNER:
                 params = to_partner_request(record.request["Entries"])
+            else:
+                params = to_personalize_request(record.request)
+        for attempt in range(self.batch_attempts):
+            if record.kind == PARTNER:
                 result = send_partner_request(self.factory, params, batch_id=record.id)
                 n_ok, n_failed = len(result.entries) - result.failed_count, result.failed_count
                 journal, error = result.to_journal(), result.error
             else:
-                params = to_personalize_request(record.request)
                 presult = send_personalize_request(self.factory, params, batch_id=record.id)
                 n = len(params["eventList"])
                 n_ok, n_failed = (n, 0) if presult.sent else (0, n)

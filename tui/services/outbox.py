@@ -94,7 +94,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def _dumps(obj: Any) -> bytes:
-    return json.dumps(jsonable(obj), ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(jsonable(obj), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class Outbox:
@@ -133,12 +133,18 @@ class Outbox:
         atomic_write_bytes(path, _dumps(self._as_dict(record)))
         return BatchRecord(**{**record.__dict__, "path": path})
 
-    def record_results(self, batch_id: str, results: dict[str, Any]) -> BatchRecord:
-        """Journal the results of ``batch_id``: the pending file becomes the done file."""
+    def record_results(
+        self, batch_id: str, results: dict[str, Any], *, record: BatchRecord | None = None
+    ) -> BatchRecord:
+        """Journal the results of ``batch_id``: the pending file becomes the done file.
+
+        Pass the ``record`` that ``record_batch`` returned to spare reading it back.
+        """
         pending = self._path(batch_id, "pending")
         done = self._path(batch_id, "done")
-        source = pending if pending.exists() else done
-        record = self._read(source)
+        source = pending if record is not None or pending.exists() else done
+        if record is None or record.id != batch_id:
+            record = self._read(source)
         if record is None:
             raise KeyError(f"no readable journaled batch {batch_id}")
         finished = BatchRecord(
@@ -147,8 +153,8 @@ class Outbox:
         )  # fmt: skip
         atomic_write_bytes(done, _dumps(self._as_dict(finished)))
         if source == pending:
+            # No directory fsync needed: a pending twin that survives a crash loses to "done".
             pending.unlink(missing_ok=True)
-            _fsync_dir(self.batches_dir)
         return BatchRecord(**{**finished.__dict__, "path": done})
 
     def get(self, batch_id: str) -> BatchRecord | None:
