@@ -2,7 +2,8 @@
 
 Public API (stable; the app, the CLI and the tests use only this):
 
-    sb = start_sandbox(host="127.0.0.1", port=0, seed=0, data=None, faults=None, demo=True)
+    sb = start_sandbox(host="127.0.0.1", port=0, seed=0, data=None, faults=None, demo=True,
+                       now=None)  # now: pin the demo data's times (default: the clock)
     sb.endpoint        # "https://127.0.0.1:PORT" (self-signed certificate made at start)
     sb.ca_bundle       # path of that certificate (PEM), for AWS_CA_BUNDLE / --ca-bundle
     sb.region          # "us-east-1"
@@ -14,6 +15,7 @@ Public API (stable; the app, the CLI and the tests use only this):
     sb.received()      # {"events": [...], "personalize-events": [...]}  (same as GET /_sandbox/received)
     sb.reset_received()
     sb.stop()          # also: `with start_sandbox(...) as sb:`
+    load_demo(module, seed, now=None)  # reload one backend's demo data (now passed if it takes it)
 
 One sandbox per process: the backends keep their state at module level (as moto does), so
 start_sandbox refuses to start a second one while another is running in the same process
@@ -22,16 +24,18 @@ start_sandbox refuses to start a second one while another is running in the same
 
 from __future__ import annotations
 
+import inspect
 import json
 import secrets
 import shutil
 import tempfile
 import threading
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["Sandbox", "start_sandbox"]
+__all__ = ["Sandbox", "load_demo", "start_sandbox"]
 
 REGION = "us-east-1"
 ACCESS_KEY_ID = "AKIASANDBOXEVENTDECK"
@@ -131,11 +135,14 @@ def start_sandbox(
     data: str | Path | None = None,
     faults: str | None = None,
     demo: bool = True,
+    now: datetime | None = None,
 ) -> Sandbox:
     """Start the sandbox in a background thread and return once it accepts connections.
 
     Why: tests and the demo need a real HTTPS endpoint in-process that starts in well under a
     second; state is reset, then demo data (seed) and the --data file (on top) are loaded.
+    ``now`` pins the demo data in time (screenshots and snapshot tests must not change with the
+    day they run); it goes to every backend whose ``load_demo`` accepts it.
     """
     global _running
     from tui.sandbox import backends
@@ -156,7 +163,7 @@ def start_sandbox(
             module.reset()
         if demo:
             for module in modules.values():
-                module.load_demo(seed)
+                load_demo(module, seed, now)
         if payload is not None:
             for route, module in modules.items():
                 section = payload.get(backends.MODULES[route][2])
@@ -173,6 +180,17 @@ def start_sandbox(
         sandbox = Sandbox(server, thread, app, host, tmpdir, cert)
         _running = sandbox
         return sandbox
+
+
+def load_demo(module: Any, seed: int, now: datetime | None = None) -> None:
+    """Load one backend's demo data, passing ``now`` only to backends whose load_demo takes it.
+
+    Why: some backends have no time-dependent demo data and keep the plain ``load_demo(seed)``.
+    """
+    if now is not None and "now" in inspect.signature(module.load_demo).parameters:
+        module.load_demo(seed, now=now)
+    else:
+        module.load_demo(seed)
 
 
 def _read_data(data: str | Path) -> dict[str, Any]:

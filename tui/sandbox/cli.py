@@ -11,7 +11,27 @@ import shlex
 import signal
 import sys
 import threading
+from datetime import UTC, datetime
 from types import FrameType
+
+
+def parse_now(text: str) -> datetime:
+    """An RFC 3339 time with its offset (``2026-01-15T12:00:00Z``) for --now, in UTC.
+
+    Why: the demo data's times are relative to now; a fixed one makes screenshots repeatable,
+    and an offset is required so the same flag means the same instant on every machine.
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an RFC 3339 time: {text!r} (e.g. 2026-01-15T12:00:00Z)"
+        ) from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no UTC offset (add Z or +HH:MM, e.g. 2026-01-15T12:00:00Z)"
+        )
+    return value.astimezone(UTC)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the demo data (default 0)")
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")
+    parser.add_argument(
+        "--now",
+        metavar="RFC3339",
+        type=parse_now,
+        help="pin the demo data in time, e.g. 2026-01-15T12:00:00Z (default: the clock)",
+    )
     return parser
 
 
@@ -48,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             data=args.data,
             faults=args.faults,
             demo=not args.no_demo,
+            now=args.now,
         )
     except (OSError, ValueError) as exc:
         print(f"eventdeck sandbox: {exc}", file=sys.stderr)
