@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 from tui.cli import build_parser
 from tui.doctor import colour_depth, run_doctor
 
 
-def test_doctor_on_the_demo_sandbox_checks_every_service() -> None:
-    args, rest = build_parser().parse_known_args(["--demo", "doctor"])
+def test_doctor_against_the_sandbox_checks_every_service(sandbox_env) -> None:  # type: ignore[no-untyped-def]
+    args, rest = build_parser().parse_known_args(
+        ["--endpoint-url", sandbox_env.endpoint, "--ca-bundle", sandbox_env.ca_bundle, "doctor"]
+    )
     out = io.StringIO()
     run_doctor(args, rest[1:], out=out)
     text = out.getvalue()
@@ -24,6 +28,19 @@ def test_doctor_on_the_demo_sandbox_checks_every_service() -> None:
     ):
         assert f"[ok  ] {service}" in text, text
     assert "AWS_BEARER_TOKEN_CODECATALYST" in text
+
+
+def test_eventdeck_doctor_demo_in_a_fresh_process() -> None:
+    """`eventdeck --demo doctor` starts its own sandbox and finds every service answering."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--demo", "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "[ok  ] ivs-realtime" in result.stdout, result.stdout + result.stderr
+    assert "[ok  ] personalize-events" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_doctor_reports_an_unreachable_endpoint() -> None:

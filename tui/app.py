@@ -5,8 +5,8 @@ It composes and handles app-wide concerns only; each pane owns its own views and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -14,9 +14,24 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
 from tui.context import AppContext
+from tui.errors import EventdeckError
+from tui.keymap import apply_keymap
+from tui.services.signin import SsoLogin, sso_target
+from tui.settings import update
+from tui.themes import (
+    MONOCHROME_THEME_NAME,
+    choose_theme,
+    color_disabled,
+    load_themes,
+    monochrome_theme,
+    user_themes_dir,
+)
 from tui.ui.panes.base import Pane
+from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.choice import ChoiceScreen
 from tui.ui.screens.help import HelpScreen, collect_bindings
+from tui.ui.screens.mfa_prompt import UiMfaPrompter
+from tui.ui.screens.sso_login import SsoLoginScreen
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
 
@@ -30,6 +45,28 @@ def pane_classes() -> list[type[Pane]]:
     from tui.ui.panes.profiles import ProfilesPane
 
     return [IvsPane, CodeCatalystPane, ProfilesPane, PartnerPane, PersonalizePane]
+
+
+def all_binding_ids() -> set[str]:
+    """Every binding id declared by eventdeck's widgets and screens (what a keymap may name)."""
+    from textual.dom import DOMNode
+
+    pane_classes()  # import every pane (and with them the widgets and screens they use)
+    import tui.ui.screens.help
+    import tui.ui.screens.inspector  # noqa: F401
+
+    ids: set[str] = set()
+    pending: list[type] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("tui."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", []):
+            binding_id = getattr(binding, "id", None)
+            if binding_id:
+                ids.add(binding_id)
+    return ids
 
 
 class EventdeckApp(App[None]):
@@ -49,6 +86,7 @@ class EventdeckApp(App[None]):
             "5", "show_pane('personalize')", "Personalize", id="app.pane.personalize", show=False
         ),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("L", "sign_in", "SSO sign-in", id="app.sign_in", show=False),
         Binding("q", "quit_app", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit_app", "Quit", id="app.quit_ctrl_c", show=False, priority=True),
     ]
@@ -63,42 +101,61 @@ class EventdeckApp(App[None]):
     def _apply_settings(self) -> None:
         """Themes and keymap from the settings; problems become one warning each, never a crash."""
         settings = self.ctx.settings
-        try:
-            from tui.themes import load_themes, user_themes_dir
-        except ImportError:  # themes land with the config work
-            return
         themes, warnings = load_themes(user_themes_dir())
         for theme in themes.values():
             self.register_theme(theme)
         self.ctx.warnings.extend(warnings)
-        wanted = getattr(getattr(settings, "ui", None), "theme", None) or "eventdeck-dark"
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
-            self.ctx.warnings.append(f"Theme {wanted!r} not found; using eventdeck-dark.")
-            if "eventdeck-dark" in self.available_themes:
-                self.theme = "eventdeck-dark"
-        keymap = getattr(settings, "keymap", None)
-        if keymap:
-            self.set_keymap(dict(keymap))
+        no_color = color_disabled(settings.ui.color, os.environ) or self.no_color
+        if no_color:
+            self.register_theme(monochrome_theme())
+        name, warnings = choose_theme(settings.ui.theme, themes, no_color)
+        self.ctx.warnings.extend(warnings)
+        self.theme = name
+        overrides, warnings = apply_keymap(all_binding_ids(), settings.keymap)
+        self.ctx.warnings.extend(warnings)
+        if overrides:
+            self.set_keymap(overrides)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme chosen at run time (not the monochrome stand-in)."""
+        if not self.is_mounted or theme == MONOCHROME_THEME_NAME:
+            return
+        if theme != self.ctx.settings.ui.theme:
+            problem = self.ctx.remember(lambda s: update(s, **{"ui.theme": theme}))
+            if problem:
+                self.notify(f"Theme not saved: {problem}", severity="warning", markup=False)
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.ctx)
         yield PaneTabs([(p.PANE_ID, p.KEY, p.TITLE) for p in self.panes])
-        with ContentSwitcher(initial=self.panes[0].id):
-            yield from self.panes
+        # Only the first pane is composed now; the others mount when first shown, so launch
+        # pays for one pane, not five.
+        first = self.pane(self.ctx.launch.pane if self.ctx.launch else self.panes[0].PANE_ID)
+        with ContentSwitcher(initial=first.id):
+            yield first
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
+        self.ctx.mfa_prompter = UiMfaPrompter(self, profile=self.ctx.options.profile)
+        self.ctx.switch()
         launch = self.ctx.launch
         for warning in self.ctx.warnings:
             self.notify(
                 warning, title="Configuration", severity="warning", markup=False, timeout=10
             )
-        first = launch.pane if launch else self.panes[0].PANE_ID
-        self.action_show_pane(first)
-        if launch is not None:
-            self.pane(launch.pane).apply_launch(launch.params, launch.operation)
+        if launch is None:
+            await self.action_show_pane(self.panes[0].PANE_ID)
+            return
+        pane = self.pane(launch.pane)
+        if isinstance(pane, BrowsePane):
+            # Opened from AWS CLI words: start at that view, without loading the top level first.
+            pane.activated = True
+            pane.apply_launch(launch.params, launch.operation)
+            await self.action_show_pane(pane.PANE_ID)
+        else:
+            await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
+            pane.apply_launch(launch.params, launch.operation)
 
     # -- panes -----------------------------------------------------------------------------
     def pane(self, pane_id: str) -> Pane:
@@ -112,9 +169,12 @@ class EventdeckApp(App[None]):
         switcher = self.query_one(ContentSwitcher)
         return self.query_one(f"#{switcher.current}", Pane)
 
-    def action_show_pane(self, pane_id: str) -> None:
+    async def action_show_pane(self, pane_id: str) -> None:
         pane = self.pane(pane_id)
-        self.query_one(ContentSwitcher).current = pane.id
+        switcher = self.query_one(ContentSwitcher)
+        if not pane.is_attached:
+            await switcher.mount(pane)
+        switcher.current = pane.id
         self.query_one(PaneTabs).set_active(pane_id)
         self.sub_title = pane.TITLE
         pane.activate()
@@ -154,11 +214,14 @@ class EventdeckApp(App[None]):
             yield SystemCommand(
                 f"Pane {pane.KEY}: {pane.TITLE}",
                 f"Show the {pane.TITLE} pane",
-                lambda p=pane.PANE_ID: self.action_show_pane(p),  # type: ignore[misc]
+                lambda p=pane.PANE_ID: self.run_worker(self.action_show_pane(p)),  # type: ignore[misc]
             )
         yield SystemCommand("Switch profile", "Pick another AWS profile", self.action_pick_profile)
         yield SystemCommand("Switch region", "Pick another AWS region", self.action_pick_region)
         yield SystemCommand("Reload pane", "Load the current pane again", self.action_reload_pane)
+        yield SystemCommand(
+            "Sign in (SSO)", "Device-code sign-in for this profile (L)", self.action_sign_in
+        )
         yield SystemCommand("Help", "Every key of the current pane", self.action_help)
 
     def action_reload_pane(self) -> None:
@@ -188,8 +251,30 @@ class EventdeckApp(App[None]):
 
         self.push_screen(ChoiceScreen("AWS region", regions, current), chosen)
 
+    def action_sign_in(self) -> None:
+        """Sign in with the SSO device-code flow: the code opens on any device (a phone)."""
+        try:
+            target = sso_target(self.ctx.options)
+        except EventdeckError as exc:
+            self.notify(str(exc), title="Cannot sign in", severity="error", markup=False)
+            return
+        if target is None:
+            self.notify(
+                f"Profile {self.ctx.options.profile or 'default'} does not use SSO.", markup=False
+            )
+            return
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.switch_connection()
+
+        login = SsoLogin(target, verify=self.ctx.options.verify)
+        self.push_screen(SsoLoginScreen(login), done)
+
     def switch_connection(self, **changes: object) -> None:
         """New profile/region: rebuild clients, refresh the header, reload every pane."""
+        if isinstance(self.ctx.mfa_prompter, UiMfaPrompter) and "profile" in changes:
+            self.ctx.mfa_prompter.profile = changes["profile"]  # type: ignore[assignment]
         self.ctx.switch(**changes)
         self.query_one(StatusHeader).refresh_identity()
         for pane in self.panes:
@@ -198,8 +283,3 @@ class EventdeckApp(App[None]):
             f"Now using {self.ctx.options.profile or 'default'} · {self.ctx.options.region or '?'}",
             markup=False,
         )
-
-    def export_directory(self) -> Path:
-        settings = self.ctx.settings
-        directory = getattr(getattr(settings, "export", None), "directory", None)
-        return Path(directory).expanduser() if directory else Path.cwd()

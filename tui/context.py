@@ -15,6 +15,7 @@ from tui.errors import EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
 from tui.services.session import ClientFactory
+from tui.settings import Settings
 
 
 @dataclass
@@ -29,15 +30,24 @@ class AppContext:
     warnings: list[str] = field(default_factory=list)
     log_path: Path | None = None
     pool: CallPool = field(default_factory=CallPool)
+    mfa_prompter: Callable[[str], str] | None = None
+    role_cache: dict[str, Any] = field(default_factory=dict)
     factory: ClientFactory = field(init=False)
 
     def __post_init__(self) -> None:
-        self.factory = ClientFactory(self.options, self.pool)
+        if self.settings is None:
+            self.settings = Settings()
+        self.factory = self._new_factory()
+
+    def _new_factory(self) -> ClientFactory:
+        return ClientFactory(
+            self.options, self.pool, mfa_prompter=self.mfa_prompter, role_cache=self.role_cache
+        )
 
     def switch(self, **changes: Any) -> None:
-        """Rebuild clients for new options (profile, region, endpoint)."""
+        """Rebuild clients for new options (profile, region, endpoint), or after signing in."""
         self.options = self.options.with_(**changes)
-        self.factory = ClientFactory(self.options, self.pool)
+        self.factory = self._new_factory()
 
     def remember(self, change: Callable[[Any], Any]) -> str | None:
         """Apply ``change`` to the settings and save them; the error text if saving failed.

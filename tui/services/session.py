@@ -6,14 +6,18 @@ hands the same client to every worker thread.
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from tui.logsetup import register_secret
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
+from tui.services.signin import install_mfa_prompter
 
 
 class ClientFactory:
@@ -22,15 +26,28 @@ class ClientFactory:
     Switching profile or region means a new factory (``with_options``); the old clients are dropped.
     """
 
-    def __init__(self, options: ConnectionOptions, pool: CallPool | None = None) -> None:
+    def __init__(
+        self,
+        options: ConnectionOptions,
+        pool: CallPool | None = None,
+        *,
+        mfa_prompter: Callable[[str], str] | None = None,
+        role_cache: dict[str, Any] | None = None,
+    ) -> None:
         self.options = options
         self.pool = pool or CallPool()
+        self.mfa_prompter = mfa_prompter
+        self.role_cache = role_cache if role_cache is not None else {}
         self._lock = threading.Lock()
         self._session: boto3.session.Session | None = None
         self._clients: dict[str, Any] = {}
 
     def with_options(self, options: ConnectionOptions) -> ClientFactory:
-        return self if options == self.options else ClientFactory(options, self.pool)
+        if options == self.options:
+            return self
+        return ClientFactory(
+            options, self.pool, mfa_prompter=self.mfa_prompter, role_cache=self.role_cache
+        )
 
     @property
     def session(self) -> boto3.session.Session:
@@ -39,7 +56,10 @@ class ClientFactory:
 
     def _get_session(self) -> boto3.session.Session:
         if self._session is None:
-            self._session = build_session(self.options)
+            session = build_session(self.options)
+            if self.mfa_prompter is not None:
+                install_mfa_prompter(session, self.mfa_prompter, cache=self.role_cache)
+            self._session = session
         return self._session
 
     def client(self, service: str) -> Any:
@@ -70,6 +90,7 @@ class ClientFactory:
             kwargs["region_name"] = opts.region
         client = self._get_session().client(service, **kwargs)  # type: ignore[call-overload]
         self.pool.watch_client(client)
+        _register_secrets(self._get_session())
         return client
 
 
@@ -80,10 +101,19 @@ def build_session(options: ConnectionOptions) -> boto3.session.Session:
     return session
 
 
+def _register_secrets(session: boto3.session.Session) -> None:
+    """Tell the log redactor the resolved secrets, so no debug line can carry them."""
+    register_secret(os.environ.get("AWS_BEARER_TOKEN_CODECATALYST"))
+    credentials = session.get_credentials()
+    if credentials is None:
+        return
+    frozen = credentials.get_frozen_credentials()
+    register_secret(frozen.secret_key)
+    register_secret(frozen.token)
+
+
 def _install_fast_timestamp_parser(session: boto3.session.Session) -> None:
     """Use a fromisoformat-based timestamp parser: dateutil dominates CPU on large pages."""
-    try:
-        from tui.services.timeparse import install_fast_timestamp_parser
-    except ImportError:  # pragma: no cover - the module lands with the services work
-        return
+    from tui.services.timeparse import install_fast_timestamp_parser
+
     install_fast_timestamp_parser(session)

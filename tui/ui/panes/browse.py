@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.errors import EventdeckError
+from tui.errors import BearerTokenMissingError, EventdeckError, SsoTokenExpiredError
 from tui.services.paging import Page
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.panes.base import Pane
@@ -212,7 +212,10 @@ class BrowsePane(Pane):
         self.fetching = False
         self.last_error = error
         self.table.set_loading(False)
-        self.table.set_error(str(error).replace("\n", " — "))
+        message = str(error).replace("\n", " — ")
+        if isinstance(error, (SsoTokenExpiredError, BearerTokenMissingError)):
+            message += " — or press L to sign in here"
+        self.table.set_error(message)
         self.update_status()
 
     def on_virtual_table_more_rows_requested(self, event: VirtualTable.MoreRowsRequested) -> None:
