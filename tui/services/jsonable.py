@@ -13,13 +13,64 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
 
 def jsonable(value: Any) -> Any:
     """A copy of ``value`` with datetimes as ISO 8601 strings and bytes as base64 text.
 
     Aware datetimes are written in UTC (``+00:00``); naive ones are written as they are.
     Unknown objects become ``str(value)`` rather than an error: exporting must never fail.
+    It runs on every item of every page, so the exact types botocore builds (dict, list, str,
+    datetime) take a fast path and anything else the general one.
     """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return _dict(value)
+    if kind is list:
+        return _list(value)
+    if kind is datetime:
+        return _iso_fast(value)
+    return _general(value)
+
+
+def _dict(value: dict[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    plain = _PLAIN
+    for key, item in value.items():
+        if type(key) is not str:
+            key = str(key)
+        kind = type(item)
+        if kind in plain:
+            out[key] = item
+        elif kind is dict:
+            out[key] = _dict(item)
+        elif kind is datetime:
+            out[key] = _iso_fast(item)
+        elif kind is list:
+            out[key] = _list(item)
+        else:
+            out[key] = _general(item)
+    return out
+
+
+def _list(value: list[Any]) -> list[Any]:
+    plain = _PLAIN
+    if all(type(item) in plain for item in value):
+        return list(value)
+    return [jsonable(item) for item in value]
+
+
+def _iso_fast(value: datetime) -> str:
+    if value.tzinfo is UTC:
+        return value.isoformat()
+    return iso(value)
+
+
+def _general(value: Any) -> Any:
+    """The slow path: subclasses and rarer types, by isinstance."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
