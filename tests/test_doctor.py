@@ -28,6 +28,7 @@ def test_doctor_against_the_sandbox_checks_every_service(sandbox_env) -> None:  
     ):
         assert f"[ok  ] {service}" in text, text
     assert "AWS_BEARER_TOKEN_CODECATALYST" in text
+    assert "identity  arn:aws:sts::123456789012:" in text
 
 
 def test_eventdeck_doctor_demo_in_a_fresh_process() -> None:

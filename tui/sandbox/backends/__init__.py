@@ -34,6 +34,7 @@ MODULES: dict[str, tuple[str, str, str]] = {
     "ivs": ("ivs_realtime", "ivs-realtime", "ivs_realtime"),
     "profile": ("customer_profiles", "customer-profiles", "customer_profiles"),
     "bearer": ("codecatalyst", "codecatalyst", "codecatalyst"),
+    "sts": ("sts", "sts", "sts"),
 }
 
 _lock = threading.Lock()
