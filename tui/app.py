@@ -127,7 +127,7 @@ class EventdeckApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.ctx)
-        yield PaneTabs([(p.PANE_ID, p.KEY, p.TITLE) for p in self.panes])
+        yield PaneTabs([(p.PANE_ID, p.KEY, p.TITLE, p.SHORT_TITLE or p.TITLE) for p in self.panes])
         # Only the first pane is composed now; the others mount when first shown, so launch
         # pays for one pane, not five.
         first = self.pane(self.ctx.launch.pane if self.ctx.launch else self.panes[0].PANE_ID)

@@ -39,6 +39,7 @@ class Pane(Vertical):
     PANE_ID: ClassVar[str] = ""
     KEY: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
+    SHORT_TITLE: ClassVar[str] = ""  # for the pane tabs at 80 columns; TITLE when empty
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(id=f"pane-{self.PANE_ID}", classes="pane")

@@ -41,6 +41,7 @@ class Level:
     inspect_title: Callable[[Any], str] | None = None
     cli_command: Callable[[Any | None], str] | None = None
     poll: Callable[[list[Any]], list[Any]] | None = None
+    describe: Callable[[Any], str | None] | None = None
     empty_text: str = "Nothing here."
     ids: dict[str, str] = field(default_factory=dict)
     items: list[Any] = field(default_factory=list)
@@ -154,15 +155,26 @@ class BrowsePane(Pane):
         self.update_status()
 
     def update_crumbs(self) -> None:
+        """The breadcrumb trail, dropping the oldest crumbs first when it does not fit."""
+        crumbs = [visible(level.crumb) for level in self.levels]
+        tail = "   esc: back" if len(self.levels) > 1 else ""
+        width = max(20, self.size.width - 2 - len(tail)) if self.size.width else 200
+        first = 0
+        while first < len(crumbs) - 1 and len(" › ".join(["…", *crumbs[first:]])) > width:
+            first += 1
         parts: list[str | tuple[str, str]] = []
-        for i, level in enumerate(self.levels):
-            if i:
+        if first:
+            parts.append(("… › ", "dim"))
+        for i, crumb in enumerate(crumbs[first:], start=first):
+            if i > first:
                 parts.append((" › ", "dim"))
-            last = i == len(self.levels) - 1
-            parts.append((visible(level.crumb), "bold" if last else ""))
-        if len(self.levels) > 1:
-            parts.append(("   esc: back", "dim"))
+            parts.append((crumb, "bold" if i == len(crumbs) - 1 else ""))
+        if tail:
+            parts.append((tail, "dim"))
         self.query_one(".breadcrumb", Static).update(Content.assemble(*parts))
+
+    def on_resize(self) -> None:
+        self.update_crumbs()
 
     def update_status(self) -> None:
         """The pane's own line under the table: empty-result advice and follow state."""
@@ -170,11 +182,16 @@ class BrowsePane(Pane):
         notes = []
         if level is not None and level.done and not level.items:
             notes.append(level.empty_text)
+        if level is not None and level.describe is not None:
+            item = self.item_for(self.table.current_row)
+            note = level.describe(item) if item is not None else None
+            if note:
+                notes.append(note)
         if self.following:
             notes.append("following: new items appear at the end (f stops)")
         status = self.query_one(".pane-status", Static)
         status.display = bool(notes)
-        status.update(Content(" · ".join(notes)))
+        status.update(Content(visible(" · ".join(notes))))
 
     # -- paging ----------------------------------------------------------------------------
     def load_more(self) -> None:

@@ -25,6 +25,7 @@ class IvsPane(BrowsePane):
     PANE_ID = "ivs"
     KEY = "1"
     TITLE = "IVS Real-Time"
+    SHORT_TITLE = "IVS"
 
     @property
     def page_size(self) -> int:
@@ -40,18 +41,19 @@ class IvsPane(BrowsePane):
             crumb="Stages",
             columns=[
                 Column("name", "Name", ratio=2, min_width=12),
-                Column("id", "Stage ARN", ratio=3, min_width=14),
+                Column("id", "Stage id", width=14),
                 Column("active", "Active session", width=16),
                 Column("tags", "Tags", ratio=2, min_width=6),
             ],
             fetch=lambda token: ivs.list_stages(factory, token, self.page_size),
             to_row=lambda s: Row(
                 s.arn,
-                (s.name, s.arn, s.active_session_id or "", fmt_tags(s.tags)),
+                (s.name, s.arn.rsplit("/", 1)[-1], s.active_session_id or "", fmt_tags(s.tags)),
                 "" if s.active_session_id else "muted",
                 s.raw,
             ),
             open_item=lambda s: self.sessions_level(s.arn, s.name),
+            describe=lambda s: s.arn,
             cli_command=lambda item: self._cli("list-stages"),
             empty_text="No stages in this region.",
         )
@@ -185,6 +187,11 @@ class IvsPane(BrowsePane):
                 },
             ),
             poll=poll,
+            describe=lambda e: (
+                f"{e.name} {e.error_code}: {ivs.explain_error_code(e.error_code)}"
+                if e.error_code
+                else None
+            ),
             empty_text="No events for this participant.",
             ids={
                 "stage_arn": stage_arn,

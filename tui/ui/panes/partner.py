@@ -48,6 +48,7 @@ class PartnerPane(ComposePane):
     PANE_ID = "partner"
     KEY = "4"
     TITLE = "Partner events"
+    SHORT_TITLE = "Partner"
     KIND = "partner-events"
     OPERATION_NAME = "PutPartnerEvents"
     NOUN = "entry"

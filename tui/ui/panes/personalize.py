@@ -39,6 +39,7 @@ class PersonalizePane(ComposePane):
     PANE_ID = "personalize"
     KEY = "5"
     TITLE = "Personalize events"
+    SHORT_TITLE = "Personalize"
     KIND = "personalize-events"
     OPERATION_NAME = "PutEvents"
     NOUN = "event"

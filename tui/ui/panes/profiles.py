@@ -60,6 +60,7 @@ class ProfilesPane(BrowsePane):
     PANE_ID = "profiles"
     KEY = "3"
     TITLE = "Customer Profiles"
+    SHORT_TITLE = "Profiles"
 
     @property
     def page_size(self) -> int:

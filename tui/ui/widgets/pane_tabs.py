@@ -13,9 +13,9 @@ class PaneTabs(Static):
     PaneTabs { height: 1; background: $boost; padding: 0 1; }
     """
 
-    def __init__(self, panes: list[tuple[str, str, str]]) -> None:
+    def __init__(self, panes: list[tuple[str, str, str, str]]) -> None:
         super().__init__(markup=False)
-        self.panes = panes  # (pane id, key, title)
+        self.panes = panes  # (pane id, key, title, short title)
         self.active = panes[0][0] if panes else ""
 
     def set_active(self, pane_id: str) -> None:
@@ -25,9 +25,16 @@ class PaneTabs(Static):
     def on_mount(self) -> None:
         self.refresh_tabs()
 
+    def on_resize(self) -> None:
+        self.refresh_tabs()
+
     def refresh_tabs(self) -> None:
+        """Full titles when they fit the width, short ones (80 columns) when not."""
+        full = sum(len(title) + len(key) + 4 for _, key, title, _ in self.panes)
+        use_short = bool(self.size.width) and full > self.size.width - 2
         parts: list[str | tuple[str, str]] = []
-        for pane_id, key, title in self.panes:
+        for pane_id, key, long_title, short in self.panes:
+            title = short if use_short else long_title
             style = "bold reverse $accent" if pane_id == self.active else ""
             parts.append((f" {key} {title} ", style))
             parts.append(" ")
