@@ -46,8 +46,9 @@ class ComposeForm(Vertical):
     ComposeForm { height: auto; }
     ComposeForm .field-label { color: $text-muted; height: 1; margin: 0 0 0 1; }
     ComposeForm .field-label.-required { color: $text; }
-    ComposeForm Input { height: 3; }
-    ComposeForm Input.-invalid { border: tall $error; }
+    ComposeForm Input { padding: 0 1; background: $boost; }
+    ComposeForm Input:focus { background: $primary 25%; }
+    ComposeForm Input.-invalid { text-style: underline; }
     ComposeForm TextArea.-lines { height: 4; }
     ComposeForm TextArea.-invalid { border: tall $error; }
     ComposeForm #form-error-entry { margin: 0 0 1 0; }
@@ -100,7 +101,10 @@ class ComposeForm(Vertical):
             area.border_title = spec.placeholder or None
             return area
         return Input(
-            placeholder=spec.placeholder, id=widget_id, suggester=self.suggesters.get(spec.name)
+            placeholder=spec.placeholder,
+            id=widget_id,
+            suggester=self.suggesters.get(spec.name),
+            compact=True,  # one line a field: the whole form fits at 80x24
         )
 
     # -- access ----------------------------------------------------------------------------
