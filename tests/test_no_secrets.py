@@ -295,6 +295,8 @@ async def test_no_secret_reaches_log_config_drafts_history_exports_or_screenshot
             for form in forms(secret):
                 if form.encode("utf-8") in data:
                     leaks.append(f"{name} ({form[:12]}...) in {path.relative_to(tmp_path)}")
+    assert (exports / "logs.jsonl").read_text().count("\n") >= 1, "no event logs were exported"
+    assert json.loads((exports / "ivs-event.json").read_text())
     names = {p.name for p in scanned}
     assert ctx.log_path in scanned and ctx.settings_path in scanned and shot in scanned
     assert {"ivs-event.json", "logs.jsonl"} <= names
