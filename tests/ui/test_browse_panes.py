@@ -265,3 +265,30 @@ async def test_profiles_unhealthy_and_stopped_streams_stand_out(app_ctx) -> None
             await wait_for(pilot, idle(pane))
         else:
             raise AssertionError("no unhealthy stream in the demo data")
+
+
+async def test_side_inspector_follows_the_cursor_on_wide_terminals(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    app_ctx.launch = LaunchTarget(
+        "codecatalyst", "codecatalyst list-event-logs", {"space-name": "acme-platform"}
+    )
+    app_ctx.launch.params.update({"start-time": "-30d", "end-time": "now"})
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(160, 40)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await pilot.press("i")
+        assert pane.side.display
+        first = pane.level.items[0].id
+        assert f'"id": "{first}"' in pane.side.text
+        await pilot.press("j")
+        second = pane.level.items[1].id
+        await wait_for(pilot, lambda: f'"id": "{second}"' in pane.side.text)
+        await pilot.press("i")
+        assert not pane.side.display
+    # Narrow terminals have no room: `i` opens the full inspector instead.
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))

@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
@@ -23,6 +24,8 @@ from tui.services.paging import Page
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.panes.base import Pane
 from tui.ui.safe_text import visible
+from tui.ui.screens.inspector import decode_json_payloads
+from tui.ui.widgets.json_view import JsonView
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 FOLLOW_SECONDS = 3.0
@@ -69,7 +72,10 @@ class BrowsePane(Pane):
         Binding("o", "jump", "Open id/ARN", id="browse.jump"),
         Binding("c", "copy_cli", "Copy CLI", id="browse.copy_cli"),
         Binding("ctrl+r", "refresh", "Refresh", id="browse.refresh"),
+        Binding("i", "toggle_side", "Side inspector", id="browse.side_inspector"),
     ]
+
+    SIDE_MIN_WIDTH = 120
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -82,7 +88,11 @@ class BrowsePane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(classes="breadcrumb", markup=False)
-        yield VirtualTable()
+        with Horizontal(classes="browse-body"):
+            yield VirtualTable()
+            side = JsonView(classes="side-inspector")
+            side.display = False
+            yield side
         yield Static(classes="pane-status", markup=False)
 
     @property
@@ -250,6 +260,38 @@ class BrowsePane(Pane):
     def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
         event.stop()
         self.update_status()
+        self.update_side()
+
+    # -- side inspector --------------------------------------------------------------------
+    @property
+    def side(self) -> JsonView:
+        return self.query_one(".side-inspector", JsonView)
+
+    def action_toggle_side(self) -> None:
+        """Show the current item beside the table on wide terminals; the full inspector otherwise."""
+        side = self.side
+        if side.display:
+            side.display = False
+            return
+        if self.size.width < self.SIDE_MIN_WIDTH:
+            item = self.item_for(self.table.current_row)
+            if item is not None:
+                self.inspect(item)
+            return
+        side.display = True
+        self.update_side()
+
+    def update_side(self) -> None:
+        side = self.side
+        if not side.display:
+            return
+        level = self.level
+        item = self.item_for(self.table.current_row)
+        if level is None or item is None:
+            side.set_value(None)
+            return
+        value = level.inspect(item) if level.inspect else getattr(item, "raw", item)
+        side.set_value(decode_json_payloads(value))
 
     def action_refresh(self) -> None:
         """Load the current level again from its first page."""
