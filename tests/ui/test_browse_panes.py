@@ -292,3 +292,28 @@ async def test_side_inspector_follows_the_cursor_on_wide_terminals(app_ctx) -> N
         await wait_for(pilot, idle(pane))
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
+
+
+async def test_session_errors_scan_lists_every_participant_error(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    stage, session_id, participant_id, code = find_publish_error(app_ctx.factory)
+    app_ctx.launch = LaunchTarget(
+        "ivs", "ivs-realtime list-participants", {"stage-arn": stage.arn, "session-id": session_id}
+    )
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await pilot.press("E")
+        await wait_for(
+            pilot, lambda: pane.level.crumb == f"errors in {session_id}" and idle(pane)()
+        )
+        found = pane.level.items
+        assert found and all(ivs.is_error_event(f.event) for f in found)
+        assert any(
+            f.participant.participant_id == participant_id and f.event.error_code == code
+            for f in found
+        )
+        # Enter on an error opens that participant's events.
+        await pilot.press("enter")
+        first = found[0].participant.participant_id
+        await wait_for(pilot, lambda: pane.level.crumb == f"participant {first}" and idle(pane)())

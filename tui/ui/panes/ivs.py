@@ -6,12 +6,16 @@ one line, and a pasted stage ARN, session id or participant id jumps straight to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from textual.binding import Binding
+
 from tui.services import ivs_realtime as ivs
 from tui.services.cli_command import cli_command
-from tui.services.paging import Page
+from tui.services.paging import Page, Pager
 from tui.ui.format import fmt_bool, fmt_tags, fmt_time
 from tui.ui.panes.browse import BrowsePane, Level
 from tui.ui.widgets.virtual_table import Column, Row
@@ -19,8 +23,24 @@ from tui.ui.widgets.virtual_table import Column, Row
 FOLLOW_MAX_PAGES = 50
 
 
+@dataclass(frozen=True)
+class SessionError:
+    """One error event found by scanning a session's participants."""
+
+    participant: ivs.Participant
+    event: ivs.ParticipantEvent
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return {"participant": self.participant.raw, "event": self.event.raw}
+
+
 class IvsPane(BrowsePane):
     """Drill down from stages to one participant's events."""
+
+    BINDINGS = [
+        Binding("E", "session_errors", "Errors in session", id="ivs.session_errors"),
+    ]
 
     PANE_ID = "ivs"
     KEY = "1"
@@ -206,6 +226,69 @@ class IvsPane(BrowsePane):
         return ivs.list_participant_events(
             factory, stage_arn, session_id, participant_id, token, self.page_size
         )
+
+    def errors_level(self, stage_arn: str, session_id: str) -> Level:
+        """Every error event of every participant of a session, found in one pooled scan."""
+        factory = self.ctx.factory
+
+        def fetch(token: str | None) -> Page[Any]:
+            found: list[SessionError] = []
+            pager = Pager(partial(self._participants, factory, stage_arn, session_id))
+            for participant in pager.items():
+                events = Pager(
+                    partial(
+                        self._events, factory, stage_arn, session_id, participant.participant_id
+                    )
+                )
+                found.extend(
+                    SessionError(participant, e) for e in events.items() if ivs.is_error_event(e)
+                )
+            found.sort(key=lambda f: f.event.event_time or datetime.min.replace(tzinfo=UTC))
+            return Page(found, None)
+
+        return Level(
+            crumb=f"errors in {session_id}",
+            columns=[
+                Column("time", "Time (UTC)", width=19),
+                Column("participant", "Participant", width=14),
+                Column("user", "User id", ratio=1, min_width=8),
+                Column("event", "Event", width=16),
+                Column("error", "Error code: meaning", ratio=2, min_width=12),
+            ],
+            fetch=fetch,
+            to_row=lambda f: Row(
+                f"{f.participant.participant_id}@{fmt_time(f.event.event_time)}:{f.event.name}",
+                (
+                    fmt_time(f.event.event_time),
+                    f.participant.participant_id,
+                    f.participant.user_id,
+                    f.event.name,
+                    f"{f.event.error_code}: {ivs.explain_error_code(f.event.error_code)}"
+                    if f.event.error_code
+                    else "",
+                ),
+                "error",
+                f.raw,
+            ),
+            open_item=lambda f: self.events_level(
+                stage_arn, session_id, f.participant.participant_id
+            ),
+            describe=lambda f: (
+                f"{f.event.error_code}: {ivs.explain_error_code(f.event.error_code)}"
+                if f.event.error_code
+                else None
+            ),
+            empty_text="No participant of this session hit an error.",
+            ids={"stage_arn": stage_arn, "session_id": session_id},
+        )
+
+    def action_session_errors(self) -> None:
+        """Scan the open session's participants for error events (E at the session's levels)."""
+        ids = self._current_ids()
+        if "session_id" not in ids:
+            self.app.notify("Open a session first: E lists its participants' errors.", markup=False)
+            return
+        self.push_level(self.errors_level(ids["stage_arn"], ids["session_id"]))
 
     # -- launch and jump -------------------------------------------------------------------
     def stack_for(
