@@ -159,6 +159,7 @@ class VirtualTable(Widget):
         self._finished = False
         self._last_needle = ""
         self._anchor: int | None = None
+        self._status_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield self.body
@@ -260,6 +261,8 @@ class VirtualTable(Widget):
         """Add a page; ``more=False`` marks the end; ``follow`` moves a cursor on the last row onto the new last row."""
         was_last = self.row_count == 0 or self.body.cursor_row >= self.row_count - 1
         anchor = self._row_index_at_cursor()
+        # Unsorted, new rows (and the trailer) land after the old last row: repaint from there only.
+        first = self.row_count if self.model.sort_column is None else 0
         self.model.append(rows)
         self._has_more = more
         self._finished = True
@@ -271,7 +274,7 @@ class VirtualTable(Widget):
             if position is not None and position != self.body.cursor_row:
                 self.body.cursor_row = position
                 self.body.clear_cache()
-        self._changed()
+        self._changed(first)
         if follow and was_last and self.row_count:
             self.move_to(self.row_count - 1)
         elif rows and not self.model.needle:
@@ -282,7 +285,7 @@ class VirtualTable(Widget):
         self._loading = loading
         if loading:
             self.error = None
-        self._changed()
+        self._changed(self.row_count)
 
     def set_error(self, message: str | None) -> None:
         """Show an error row ('✖ message — r to retry') after the rows already loaded, or remove it."""
@@ -290,7 +293,7 @@ class VirtualTable(Widget):
         if message is not None:
             self._loading = False
             self._requested = False
-        self._changed()
+        self._changed(self.row_count)
 
     def clear(self) -> None:
         """Drop every row and the load state (the filter and sort stay)."""
@@ -301,6 +304,7 @@ class VirtualTable(Widget):
         self._finished = False
         self.error = None
         self.body.cursor_row = 0
+        self.body.clear_cache()  # cached lines are keyed by row index, which new rows reuse
         self.body.scroll_to(0, 0, animate=False, force=True)
         self._changed()
 
@@ -337,18 +341,33 @@ class VirtualTable(Widget):
             return self.model.row_index(self.body.cursor_row)
         return None
 
-    def _changed(self) -> None:
+    def _changed(self, first: int = 0) -> None:
+        """Bring the body's size, lines and the status line up to date after a change.
+
+        ``first`` is the first view position whose line may differ (0: all of them). A page
+        appended below the screen then repaints neither the body nor forces a relayout: on a
+        25,000-row load that whole-body repaint was most of the UI thread's work.
+        """
         if not self.is_mounted:
             return
-        self.body.update_size()
-        if self.row_count and self.body.cursor_row >= self.row_count:
-            self.body.cursor_row = self.row_count - 1
-            self.body.clear_cache()
-        self.body.refresh()
-        if self.row_count and self.body.cursor_row == self.row_count - 1:
-            self.body.scroll_to_cursor()
+        body = self.body
+        body.update_size()
+        if self.row_count and body.cursor_row >= self.row_count:
+            body.cursor_row = self.row_count - 1
+            body.clear_cache()
+            first = 0
+        if first <= 0:
+            body.refresh()
+        else:
+            body.refresh_from(first)
+        if self.row_count and body.cursor_row == self.row_count - 1:
+            body.scroll_to_cursor()
         if self.show_status:
-            self.query_one(".virtual-table--status", Static).update(self.status_text)
+            text = self.status_text
+            if text != self._status_shown:
+                self._status_shown = text
+                # One line high by CSS: new text cannot change the layout.
+                self.query_one(".virtual-table--status", Static).update(text, layout=False)
 
     def _check_more(self) -> None:
         if not self._has_more or self._loading or self._requested or self.error is not None:

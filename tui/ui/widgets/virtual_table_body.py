@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -104,10 +104,38 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def update_size(self) -> None:
-        """Set the virtual size from the visible rows (+ header + trailer)."""
+        """Set the virtual size from the visible rows (+ header + trailer).
+
+        When only the height changes and the vertical scrollbar is always shown, nothing around
+        the table can move, so the size is set without the relayout and whole-body repaint that
+        assigning ``virtual_size`` triggers; only the scrollbar is updated. Appending a page
+        under the screen then costs no body repaint at all.
+        """
         total = sum(self.widths) + len(_GAP) * max(0, len(self.widths) - 1)
         lines = self.table.row_count + 1 + (1 if self.table.trailer_text else 0)
-        self.virtual_size = Size(total, lines)
+        size = Size(total, lines)
+        current = self.virtual_size
+        if size == current:
+            return
+        if (
+            size.width == current.width
+            and self.is_mounted
+            and self.styles.overflow_y == "scroll"
+            and self.show_vertical_scrollbar
+        ):
+            self.set_reactive(TableBody.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            if self.scroll_y > self.max_scroll_y:
+                self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
+            return
+        self.virtual_size = size
+
+    def refresh_from(self, position: int) -> None:
+        """Repaint the lines from view position ``position`` to the bottom, if any is on screen."""
+        y = max(1, position - round(self.scroll_offset.y) + 1)
+        height = self.scrollable_content_region.height
+        if y < height:
+            self.refresh(Region(0, y, self.scrollable_content_region.width, height - y))
 
     def on_resize(self, event: events.Resize) -> None:
         self.relayout()
