@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from tui.errors import EventdeckError
-from tui.services.bulk import BulkProgress, BulkSender, BulkTally, import_file
+from tui.services.bulk import BulkProgress, BulkSender, BulkTally, import_file, resume_import
 from tui.services.cli_input import PERSONALIZE
 from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error
@@ -102,8 +102,17 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             super().__init__()
             self.total = total
 
-    def __init__(self, ctx: AppContext, outbox: Outbox, kind: str, header: dict[str, str]) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        outbox: Outbox,
+        kind: str,
+        header: dict[str, str],
+        *,
+        resume_job: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
+        self.resume_job = resume_job
         self.ctx = ctx
         self.outbox = outbox
         self.kind = kind
@@ -133,6 +142,9 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
 
     def on_mount(self) -> None:
         self.query_one("#bulk-path", Input).focus()
+        if self.resume_job is not None:
+            self.query_one("#bulk-path", Input).value = str(self.resume_job.get("source", ""))
+            self.start()
 
     @property
     def running(self) -> bool:
@@ -170,12 +182,26 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         def sender_ready(sender: BulkSender) -> None:
             self.post_message(self.SenderReady(sender))
 
+        resume = self.resume_job
+
         def job() -> BulkTally:
             try:
                 total = count_items(path)
             except OSError as exc:
                 raise EventdeckError(f"cannot read {path}: {exc.strerror or exc}") from None
+            if resume is not None:
+                # What is left: the lines after the last journaled one, plus pending re-sends.
+                batches = outbox.job_batches(str(resume["id"]))
+                done = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
+                pending = sum(len(b.request.get("eventList") or b.request.get("Entries") or [])
+                              for b in batches if b.pending)  # fmt: skip
+                total = max(0, total - done) + pending
             self.post_message(self.TotalCounted(total))
+            if resume is not None:
+                return resume_import(
+                    factory, outbox, str(resume["id"]), workers=workers,
+                    progress=progress, on_sender=sender_ready,
+                )  # fmt: skip
             return import_file(
                 factory, outbox, path, kind, workers=workers, total=total,
                 progress=progress, on_sender=sender_ready, **ids,

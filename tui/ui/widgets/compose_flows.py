@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from tui.ui.panes.compose import ComposePane  # noqa: F401 - the class this mixes into
 
 
+StartState = tuple[dict[str, Any] | None, list[BatchRecord], list[dict[str, Any]], list[str]]
+
+
 def _parse_inline_or_file(value: str, kind: str) -> dict[str, Any]:
     """A launch parameter: ``file://path`` (or a path) loaded and shape-checked, or inline JSON."""
     text = value.strip()
@@ -72,18 +75,16 @@ class ComposeFlows:
         outbox = self.outbox
         kind = self.KIND
 
-        def read() -> tuple[dict[str, Any] | None, list[BatchRecord], list[str]]:
+        def read() -> StartState:
             pending = [r for r in outbox.pending() if r.kind == kind]
-            warnings = list(outbox.warnings)
+            jobs = [job for job in outbox.unfinished_jobs() if job.get("kind") == kind]
             draft = outbox.load_draft(kind)
-            return draft, pending, warnings + list(outbox.warnings)
+            return draft, pending, jobs, list(outbox.warnings)
 
         self.run_file_job(read, self._start_state_read, self._start_state_failed)
 
-    def _start_state_read(
-        self, state: tuple[dict[str, Any] | None, list[BatchRecord], list[str]]
-    ) -> None:
-        draft, pending, warnings = state
+    def _start_state_read(self, state: StartState) -> None:
+        draft, pending, jobs, warnings = state
         if draft and not self._launched:
             entries = [e for e in draft.get("entries") or [] if isinstance(e, dict)]
             results = draft.get("results") or []
@@ -92,8 +93,43 @@ class ComposeFlows:
         self._draft_loaded = True
         for warning in warnings:
             self.app.notify(warning, title="Outbox", severity="warning", markup=False)
-        if pending:
+        if jobs:
+            # An import cut off by a crash: resuming re-sends its pending batches too.
+            self._offer_resume(jobs[0])
+        elif pending:
             self._offer_recovery(pending)
+
+    def _offer_resume(self, job: dict[str, Any]) -> None:
+        from tui.ui.screens.bulk_import import BulkImportScreen
+        from tui.ui.screens.confirm import ConfirmScreen
+
+        batches = self.outbox.job_batches(str(job.get("id")))
+        lines = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
+
+        def chosen(resume: bool | None) -> None:
+            if resume:
+                if self._refuse_read_only():
+                    return
+                header = {k: str(v) for k, v in self.header.items() if v}
+                self.app.push_screen(
+                    BulkImportScreen(self.ctx, self.outbox, self.KIND, header, resume_job=job)
+                )
+            else:
+                self.set_status("Interrupted import kept; it is offered again at next start")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Resume the interrupted import?",
+                [
+                    f"File: {job.get('source')}",
+                    f"Journaled so far: {len(batches)} batch(es), up to line {lines:,}.",
+                    "Resuming re-sends the batches that got no answer (same eventIds), "
+                    "then reads on from there.",
+                ],
+                confirm_label="Resume",
+            ),
+            chosen,
+        )
 
     def _start_state_failed(self, err: EventdeckError) -> None:
         self._draft_loaded = True
