@@ -79,6 +79,7 @@ def test_health_lists_services(sandbox_env: Any) -> None:
         "ivs-realtime",
         "customer-profiles",
         "codecatalyst",
+        "sts",
     }
 
 
