@@ -31,6 +31,7 @@ from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.choice import ChoiceScreen
 from tui.ui.screens.help import HelpScreen, collect_bindings
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
+from tui.ui.screens.settings import SettingsSaved, SettingsScreen
 from tui.ui.screens.sso_login import SsoLoginScreen
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
@@ -87,6 +88,7 @@ class EventdeckApp(App[None]):
         ),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("L", "sign_in", "SSO sign-in", id="app.sign_in", show=False),
+        Binding("comma", "settings", "Settings", id="app.settings", show=False),
         Binding("q", "quit_app", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit_app", "Quit", id="app.quit_ctrl_c", show=False, priority=True),
     ]
@@ -223,6 +225,7 @@ class EventdeckApp(App[None]):
             "Sign in (SSO)", "Device-code sign-in for this profile (L)", self.action_sign_in
         )
         yield SystemCommand("Help", "Every key of the current pane", self.action_help)
+        yield SystemCommand("Settings", "Edit config.toml's settings (,)", self.action_settings)
 
     def action_reload_pane(self) -> None:
         self.current_pane.reload()
@@ -250,6 +253,25 @@ class EventdeckApp(App[None]):
                 self.switch_connection(region=region)
 
         self.push_screen(ChoiceScreen("AWS region", regions, current), chosen)
+
+    def action_settings(self) -> None:
+        """Edit the common settings of config.toml (saved atomically, mode 0600)."""
+        import boto3
+
+        profiles = sorted(boto3.session.Session().available_profiles)
+        self.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
+
+    def _settings_saved(self, saved: SettingsSaved | None) -> None:
+        if saved is None or not saved.changed:
+            return
+        after, changed = saved.after, saved.changed
+        if "ui.theme" in changed and self.theme != MONOCHROME_THEME_NAME:
+            self.theme = after.ui.theme
+        if "aws.max_attempts" in changed:
+            self.ctx.switch(max_attempts=after.aws.max_attempts)
+        later = sorted(changed & {"ui.color", "workers.pool_size", "aws.profile", "aws.region"})
+        note = f" {', '.join(later)}: from the next start." if later else ""
+        self.notify("Settings saved." + note, markup=False)
 
     def action_sign_in(self) -> None:
         """Sign in with the SSO device-code flow: the code opens on any device (a phone)."""

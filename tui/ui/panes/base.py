@@ -66,7 +66,7 @@ class Pane(Vertical):
         """Profile, region or endpoint changed: drop everything and load again."""
         self.cancel_calls()
         self.activated = False
-        if self.display:
+        if self.is_mounted and self.display:  # a pane not shown yet loads when first shown
             self.activate()
 
     def apply_launch(self, params: dict[str, str], operation: str) -> None:

@@ -1,0 +1,94 @@
+"""The shell: help, keymap, themes, monochrome, profile switching, quit with sends in flight."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.ui.helpers import idle, wait_for
+from tui.app import EventdeckApp, all_binding_ids
+from tui.settings import load_settings
+from tui.ui.screens.choice import ChoiceScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+
+
+async def test_help_lists_the_bindings_of_the_focused_pane(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        described = {description for _, _, description in app.screen.rows}
+        assert {"Filter", "Sort", "Export", "Copy JSON", "Follow", "Help", "Quit"} <= described
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keymap_from_settings_remaps_a_binding(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    assert "table.filter" in all_binding_ids()
+    app_ctx.settings = replace(app_ctx.settings, keymap={"table.filter": "ctrl+f", "no.such": "x"})
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await pilot.press("ctrl+f", *"town", "enter")
+        await wait_for(pilot, lambda: pane.table.row_count == 1)
+    assert any("no.such" in w for w in app_ctx.warnings)
+
+
+async def test_theme_choice_is_remembered(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == "eventdeck-dark"
+        app.theme = "eventdeck-light"
+        await pilot.pause(0.1)
+    settings, warnings = load_settings(app_ctx.settings_path)
+    assert settings.ui.theme == "eventdeck-light" and not warnings
+    assert oct(app_ctx.settings_path.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_no_color_gives_the_monochrome_theme(
+    app_ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        assert app.theme == "eventdeck-mono"
+
+
+async def test_switching_profile_rebuilds_clients_and_reloads(app_ctx, isolated_dirs: Path) -> None:  # type: ignore[no-untyped-def]
+    (isolated_dirs / ".aws" / "config").write_text(
+        "[profile ops]\nregion = us-east-1\n[profile dev]\nregion = us-east-1\n"
+    )
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        old_factory = app_ctx.factory
+        app.action_pick_profile()
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert app.screen.choices == ["dev", "ops"]
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app_ctx.options.profile == "ops")
+        assert app_ctx.factory is not old_factory
+        await wait_for(pilot, idle(pane))
+        header = str(app.query_one("StatusHeader #identity").render())
+        assert "ops" in header
+
+
+async def test_quit_asks_first_while_sends_are_in_flight(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await pilot.pause(0.2)
+        pane = app.current_pane
+        pane.sends_in_flight = 1
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        assert app.is_running
+        pane.sends_in_flight = 0
