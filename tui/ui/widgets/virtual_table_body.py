@@ -15,6 +15,7 @@ from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tui.ui.safe_text import visible
@@ -124,11 +125,42 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
             and self.show_vertical_scrollbar
         ):
             self.set_reactive(TableBody.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = size.height
+            self._set_scrollbar_virtual_height(size.height)
             if self.scroll_y > self.max_scroll_y:
                 self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
             return
         self.virtual_size = size
+
+    def _set_scrollbar_virtual_height(self, height: int) -> None:
+        """Tell the vertical scrollbar the new height, repainting it only if its thumb moved.
+
+        With thousands of rows the thumb is one cell and a page appended changes nothing drawn;
+        a needless scrollbar repaint dirties a full-height column, and Textual then recomposes the
+        whole screen area around it (every frame of a long load).
+        """
+        bar = self.vertical_scrollbar
+        if bar.window_virtual_size == height:
+            return
+        length = bar.size.height
+        if length and self._thumb(bar, length, bar.window_virtual_size) == self._thumb(
+            bar, length, height
+        ):
+            bar.set_reactive(ScrollBar.window_virtual_size, height)
+        else:
+            bar.window_virtual_size = height
+
+    @staticmethod
+    def _thumb(bar: ScrollBar, length: int, virtual: int) -> list[Segment]:
+        """The segments Textual's own scrollbar renderer draws for ``virtual`` (colours aside)."""
+        window = bar.window_size if bar.window_size < virtual else 0
+        bar_segments = bar.renderer.render_bar(
+            size=length,
+            virtual_size=virtual,
+            window_size=window,
+            position=bar.position,
+            vertical=True,
+        )
+        return list(bar_segments.segments)
 
     def refresh_from(self, position: int) -> None:
         """Repaint the lines from view position ``position`` to the bottom, if any is on screen."""
