@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -26,6 +25,7 @@ import platformdirs
 import tomli_w
 
 from tui.errors import ConfigError
+from tui.fsutil import atomic_write_bytes
 from tui.logsetup import contains_registered_secret
 
 APP_NAME = "eventdeck"
@@ -420,25 +420,7 @@ def save_settings(settings: Settings, path: Path) -> None:
     _check_no_secret_values(document, "")
     data = tomli_w.dumps(document).encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    atomic_write_bytes(target, data)
 
 
 # --- updating ----------------------------------------------------------------------------------

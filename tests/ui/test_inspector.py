@@ -326,7 +326,7 @@ def test_write_atomic_replaces_whole_or_not_at_all(
     def fail(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tui.ui.screens.inspector.os.replace", fail)
+    monkeypatch.setattr("tui.fsutil.os.replace", fail)
     with pytest.raises(OSError):
         write_atomic(target, "new")
     assert target.read_text() == '{"a": 1}\n'

@@ -7,7 +7,6 @@ which replaces the target only when complete, so a failed export never leaves ha
 from __future__ import annotations
 
 import base64
-import contextlib
 import csv
 import datetime as _dt
 import decimal
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from tui.errors import InputError
+from tui.fsutil import atomic_writer
 
 Format = Literal["jsonl", "csv", "json"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "json")
@@ -74,22 +74,13 @@ def export_rows(
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"no such directory: {directory}", location=str(target))
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            if fmt == "jsonl":
-                count = _write_jsonl(rows, out)
-            elif fmt == "json":
-                count = _write_json(rows, out)
-            else:
-                count = _write_csv(rows, out, directory)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    with atomic_writer(target, text=True, mode=0o644) as out:
+        if fmt == "jsonl":
+            count = _write_jsonl(rows, out)
+        elif fmt == "json":
+            count = _write_json(rows, out)
+        else:
+            count = _write_csv(rows, out, directory)
     return count
 
 

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import platformdirs
 
+from tui.fsutil import atomic_write_bytes, fsync_dir
 from tui.services.jsonable import jsonable
 
 Kind = Literal["partner-events", "personalize-events"]
@@ -64,33 +65,6 @@ def default_root() -> Path:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old file or the new, never a mix."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _dumps(obj: Any) -> bytes:
@@ -192,7 +166,7 @@ class Outbox:
         """Forget ``batch_id`` (the user chose not to re-send it)."""
         for state in ("pending", "done"):
             self._path(batch_id, state).unlink(missing_ok=True)
-        _fsync_dir(self.batches_dir)
+        fsync_dir(self.batches_dir)
 
     # --- drafts --------------------------------------------------------------------------
     def save_draft(self, kind: str, draft: dict[str, Any]) -> None:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, UnknownCredentialError
 
 from tui.errors import AuthError, ConfigError, MfaRequiredError
+from tui.fsutil import atomic_write_bytes
 from tui.logsetup import register_secret
 from tui.services.auth import effective_profile, sso_cache_dir
 from tui.services.errormap import CallContext, translate
@@ -225,17 +224,7 @@ def needs_sign_in(target: SsoTarget, *, now: datetime | None = None) -> bool:
 def write_private_json(path: Path, data: dict[str, Any]) -> None:
     """Write ``data`` to ``path`` atomically with mode 0600 (temp file, fsync, rename)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".eventdeck-", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, json.dumps(data).encode("utf-8"))
 
 
 Sleeper = Callable[[threading.Event, float], bool]

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from tui.fsutil import atomic_write_bytes
 from tui.ui.clipboard import copy_and_notify, human_size
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.screens.prompt import PromptScreen
@@ -38,16 +37,7 @@ def write_atomic(path: Path, text: str) -> int:
     """
     data = text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
     raw = (data + "\n").encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, raw, mode=0o644)
     return len(raw)
 
 

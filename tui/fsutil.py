@@ -1,0 +1,66 @@
+"""One way to write a file so that a crash, a kill or a full disk leaves the old file or the new.
+
+Used for everything eventdeck writes: the outbox journal, drafts, settings, exports, inspector
+writes and the SSO token cache. Files are private (0600) unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Literal, overload
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@overload
+def atomic_writer(
+    path: Path, *, text: Literal[True], mode: int = ...
+) -> contextlib.AbstractContextManager[IO[str]]: ...
+@overload
+def atomic_writer(
+    path: Path, *, text: Literal[False] = ..., mode: int = ...
+) -> contextlib.AbstractContextManager[IO[bytes]]: ...
+def atomic_writer(path: Path, *, text: bool = False, mode: int = 0o600):  # type: ignore[no-untyped-def]
+    """A handle to write ``path`` through: on a clean exit it replaces ``path`` whole."""
+    return _atomic_writer(Path(path), text, mode)
+
+
+@contextlib.contextmanager
+def _atomic_writer(path: Path, text: bool, mode: int) -> Iterator[IO]:  # type: ignore[type-arg]
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        os.fchmod(fd, mode)
+        handle: IO = (  # type: ignore[type-arg]
+            os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb")
+        )
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(directory)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Replace ``path`` with ``data`` atomically and durably."""
+    with atomic_writer(path, mode=mode) as handle:
+        handle.write(data)
