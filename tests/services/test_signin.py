@@ -31,6 +31,7 @@ from tests.fake_sso import FakeSso
 from tui.errors import ConfigError, MfaRequiredError
 from tui.logsetup import clear_registered_secrets, contains_registered_secret
 from tui.services.auth import bearer_token_source, sso_cache_dir
+from tui.services.mfa import install_mfa_prompter, mfa_serial_from_prompt
 from tui.services.options import ConnectionOptions
 from tui.services.signin import (
     GRANT_TYPE,
@@ -41,8 +42,6 @@ from tui.services.signin import (
     SsoLoginError,
     SsoLoginExpiredError,
     SsoTarget,
-    install_mfa_prompter,
-    mfa_serial_from_prompt,
     needs_sign_in,
     sso_target,
 )

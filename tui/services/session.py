@@ -17,7 +17,7 @@ from botocore.config import Config
 from tui.logsetup import register_secret
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
-from tui.services.signin import install_mfa_prompter
+from tui.services.mfa import install_mfa_prompter
 
 
 class ClientFactory:

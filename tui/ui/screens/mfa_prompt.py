@@ -17,7 +17,7 @@ from textual.widgets import Input
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 from tui.errors import MfaRequiredError
-from tui.services.signin import mfa_serial_from_prompt
+from tui.services.mfa import mfa_serial_from_prompt
 from tui.ui.screens.prompt import PromptScreen
 
 CODE_LENGTH = 6
