@@ -22,15 +22,13 @@ from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, OptionList, Static
 
-from tui.errors import EventdeckError, ReadOnlyError
 from tui.services.outbox import Outbox
-from tui.services.partner_events import refuse_if_read_only
 from tui.services.validation import FieldError
 from tui.ui.panes.base import Pane
 from tui.ui.safe_text import safe_text
-from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.compose_flows import ComposeFlows
 from tui.ui.widgets.compose_form import ComposeForm, FieldSpec, field_of
+from tui.ui.widgets.compose_send import ComposeSending, Result, result_failed, result_ok
 from tui.ui.widgets.entry_list import EntryList, EntryRow
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
@@ -39,19 +37,9 @@ if TYPE_CHECKING:
     from tui.context import AppContext
 
 AUTOSAVE_SECONDS = 1.0
-Result = dict[str, Any]  # {"EventId": ...} or {"ErrorCode": ..., "ErrorMessage": ...}
 
 
-def result_ok(result: Result | None) -> bool:
-    """True when ``result`` is a success (an EventId and no ErrorCode)."""
-    return bool(result) and not result.get("ErrorCode") and bool(result.get("EventId"))  # type: ignore[union-attr]
-
-
-def result_failed(result: Result | None) -> bool:
-    return bool(result) and bool(result.get("ErrorCode"))  # type: ignore[union-attr]
-
-
-class ComposePane(ComposeFlows, Pane):
+class ComposePane(ComposeSending, ComposeFlows, Pane):
     """A batch of entries to send with one AWS operation; subclasses describe the entries."""
 
     KIND: ClassVar[str] = ""  # outbox kind and cli_input operation ("partner-events", ...)
@@ -388,103 +376,6 @@ class ComposePane(ComposeFlows, Pane):
 
     def action_focus_list(self) -> None:
         self.query_one("#compose-list", EntryList).focus()
-
-    # -- sending -----------------------------------------------------------------------------
-    def _refuse_read_only(self) -> bool:
-        try:
-            refuse_if_read_only(self.ctx.factory, self.OPERATION_NAME)
-        except ReadOnlyError as err:
-            text = f"{err.message} {err.hint or ''}".strip()
-            self.set_status(text, error=True)
-            self.app.notify(text, title="Read-only", severity="error", markup=False)
-            return True
-        return False
-
-    def action_send(self) -> None:
-        """Validate, confirm what goes where, then send every entry not yet sent."""
-        if self.json_mode and not self.apply_raw():
-            return
-        self._request_send([i for i, r in enumerate(self.results) if not result_ok(r)])
-
-    def action_resend_failed(self) -> None:
-        """Re-send only the entries whose last send failed."""
-        failed = [i for i, r in enumerate(self.results) if result_failed(r)]
-        if not failed:
-            self.set_status(f"No failed {self.NOUN}s to re-send")
-            return
-        self._request_send(failed)
-
-    def _request_send(self, indexes: list[int]) -> None:
-        if self._refuse_read_only():
-            return
-        if self._sending:
-            self.set_status("A send is already in flight; wait for its results", error=True)
-            return
-        if not indexes:
-            self.set_status(f"Every {self.NOUN} of this batch was sent; N starts a new batch")
-            return
-        self._show_all()
-        if self.errors:
-            first = self.errors[0]
-            if first.entry is not None:
-                self.selected = first.entry
-                self._show_all()
-            self.set_status(f"Not sent: {len(self.errors)} problem(s); first: {first}", error=True)
-            return
-        lines = [
-            f"{len(indexes)} {self.NOUN}(s) with {self.OPERATION_NAME}",
-            f"Profile:  {self.ctx.options.profile or 'default'}",
-            f"Region:   {self.ctx.options.region or '(from the AWS config)'}",
-            f"Endpoint: {self.ctx.endpoint_label}",
-            f"Size:     {self.payload_size(indexes):,} bytes",
-            *self.summary_lines(),
-        ]
-        title = f"Send {len(indexes)} {self.NOUN}(s)?"
-        self.app.push_screen(
-            ConfirmScreen(title, lines, confirm_label="Send"),
-            lambda ok: self._send(indexes) if ok else None,
-        )
-
-    def _send(self, indexes: list[int]) -> None:
-        try:
-            job = self.make_send(indexes)
-        except EventdeckError as err:
-            self.set_status(str(err), error=True)
-            return
-        self.sends_in_flight += 1
-        self._sending = set(indexes)
-        self._show_list()
-        self.set_status(f"Sending {len(indexes)} {self.NOUN}(s)…")
-        self.call_aws(
-            job,
-            lambda results: self._sent(indexes, results),
-            lambda err: self._send_failed(err),
-            group=f"send-{self.PANE_ID}",
-            description=f"{self.OPERATION_NAME} ({len(indexes)})",
-        )
-
-    def _sent(self, indexes: list[int], results: list[Result]) -> None:
-        self.sends_in_flight -= 1
-        self._sending = set()
-        for index, result in zip(indexes, results, strict=True):
-            self.results[index] = result
-        failed = sum(1 for r in results if result_failed(r))
-        self._show_all()
-        self.after_sent(indexes)
-        if failed:
-            self.set_status(
-                f"{failed} of {len(indexes)} failed; fix or press R to re-send them", error=True
-            )
-        else:
-            self.set_status(f"Sent {len(indexes)} {self.NOUN}(s)")
-        self.changed()
-
-    def _send_failed(self, err: EventdeckError) -> None:
-        """Nothing was sent (refused before the call): say why, keep the batch as it was."""
-        self.sends_in_flight -= 1
-        self._sending = set()
-        self._show_all()
-        self.set_status(f"Not sent: {err.message}", error=True)
 
     def reload(self) -> None:
         """Profile or region changed: keep the batch and any send in flight; look at the outbox."""
