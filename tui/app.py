@@ -142,6 +142,8 @@ class EventdeckApp(App[None]):
         self.ctx.mfa_prompter = UiMfaPrompter(self, profile=self.ctx.options.profile)
         self.ctx.switch()
         launch = self.ctx.launch
+        if self.ctx.log_path is not None:
+            self.notify(f"Debug log (secrets redacted): {self.ctx.log_path}", markup=False)
         for warning in self.ctx.warnings:
             self.notify(
                 warning, title="Configuration", severity="warning", markup=False, timeout=10

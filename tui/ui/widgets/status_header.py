@@ -6,6 +6,8 @@ marked when it is not AWS, and DEMO / READ-ONLY badges say so plainly.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -14,6 +16,14 @@ from textual.widgets import Static
 from tui.context import AppContext
 from tui.services.pool import PoolStats
 from tui.ui.safe_text import visible
+
+
+def short_path(path: Path) -> str:
+    """``~/…`` for paths under the home directory: the header has little room."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 class StatusHeader(Horizontal):
@@ -59,7 +69,7 @@ class StatusHeader(Horizontal):
         if opts.read_only:
             parts += [" ", (" READ-ONLY ", "bold reverse $error")]
         if ctx.log_path is not None:
-            parts.append((f" · log {ctx.log_path}", "dim"))
+            parts.append((f" · log {short_path(ctx.log_path)}", "dim"))
         text = Content.assemble(*parts)
         self.query_one("#identity", Static).update(text)
 
