@@ -317,3 +317,21 @@ async def test_session_errors_scan_lists_every_participant_error(app_ctx) -> Non
         await pilot.press("enter")
         first = found[0].participant.participant_id
         await wait_for(pilot, lambda: pane.level.crumb == f"participant {first}" and idle(pane)())
+
+
+async def test_export_format_follows_the_extension(app_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        target = tmp_path / "stages.csv"
+        await pilot.press("e")
+        await wait_for(pilot, lambda: app.screen is not app.screen_stack[0])
+        app.screen.query_one("Input").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, target.exists)
+    rows = list(csv.DictReader(target.open()))
+    assert [row["name"] for row in rows] == [s.name for s in pane.level.items]
+    assert "arn" in rows[0]

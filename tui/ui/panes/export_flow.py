@@ -25,6 +25,12 @@ def default_path(pane: BrowsePane, fmt: str) -> str:
     return str(pane.export_dir() / f"eventdeck-{pane.PANE_ID}{ext}")
 
 
+def format_for(path: Path, default: str) -> str:
+    """The export format named by the file's extension, else ``default``."""
+    by_extension = {ext: fmt for fmt, ext in EXTENSIONS.items()}
+    return by_extension.get(path.suffix.lower(), default)
+
+
 def _check_path(text: str) -> str | None:
     path = Path(text).expanduser()
     if not text.strip():
@@ -44,15 +50,16 @@ def ask_and_export(pane: BrowsePane, fmt: str) -> None:
         if not text:
             return
         path = Path(text).expanduser()
+        chosen_fmt = format_for(path, fmt)
         rows = list(table.iter_export_rows())
 
         def write() -> int:
             from tui.services.export import export_rows
 
-            return export_rows(rows, path, fmt)
+            return export_rows(rows, path, chosen_fmt)
 
         def done(count: int) -> None:
-            pane.app.notify(f"Exported {count:,} rows to {path}", markup=False)
+            pane.app.notify(f"Exported {count:,} rows to {path} ({chosen_fmt})", markup=False)
             pane.ctx.remember_export_path(str(path))
 
         def failed(error: Exception) -> None:
@@ -62,8 +69,8 @@ def ask_and_export(pane: BrowsePane, fmt: str) -> None:
 
     pane.app.push_screen(
         PromptScreen(
-            f"Export {fmt.upper()}",
-            f"Write {table.status_text} to:",
+            "Export",
+            f"Write {table.status_text} to (.jsonl, .csv or .json: the extension picks the format):",
             value=default_path(pane, fmt),
             validator=_check_path,
         ),
