@@ -98,6 +98,8 @@ async def ivs_stages(pilot: Pilot[Any]) -> None:
 
 async def ivs_error_events(pilot: Pilot[Any]) -> None:
     """Pane 1 drilled down to a participant's events, a PUBLISH_ERROR among them, explained."""
+    from tui.services import ivs_realtime as ivs
+
     pane = await _browse_pane(pilot, "1")
     factory = pilot.app.ctx.factory  # type: ignore[attr-defined]
     stage, session, participant_id = await asyncio.to_thread(find_publish_error, factory)
@@ -110,6 +112,8 @@ async def ivs_error_events(pilot: Pilot[Any]) -> None:
         ]
     )
     await wait_for(pilot, lambda: idle(pane)() and pane.level.done)
+    # The cursor on the error: its code's meaning also shows on the status line (80 columns).
+    pane.table.move_to(next(i for i, e in enumerate(pane.level.items) if ivs.is_error_event(e)))
     await settle(pilot)
 
 
@@ -118,10 +122,9 @@ async def ivs_inspector(pilot: Pilot[Any]) -> None:
     from tui.services import ivs_realtime as ivs
     from tui.ui.screens.inspector import InspectorScreen
 
-    await ivs_error_events(pilot)
+    await ivs_error_events(pilot)  # leaves the cursor on the error event
     pane = pilot.app.current_pane  # type: ignore[attr-defined]
-    index = next(i for i, e in enumerate(pane.level.items) if ivs.is_error_event(e))
-    pane.table.move_to(index)
+    assert ivs.is_error_event(pane.item_for(pane.table.current_row))
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectorScreen))
     await settle(pilot)
