@@ -335,3 +335,18 @@ async def test_export_format_follows_the_extension(app_ctx, tmp_path) -> None:  
     rows = list(csv.DictReader(target.open()))
     assert [row["name"] for row in rows] == [s.name for s in pane.level.items]
     assert "arn" in rows[0]
+
+
+async def test_pasting_a_stage_arn_opens_it(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    from textual import events
+
+    stage, session_id, participant_id, code = find_publish_error(app_ctx.factory)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        pane.table.body.post_message(events.Paste(f"{stage.arn} {session_id} {participant_id}"))
+        await wait_for(
+            pilot, lambda: pane.level.crumb == f"participant {participant_id}" and idle(pane)()
+        )
+        assert any(e.error_code == code for e in pane.level.items)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -371,6 +372,13 @@ class BrowsePane(Pane):
         self.app.push_screen(
             PromptScreen("Open", self.jump_label(), placeholder=self.jump_placeholder()), answer
         )
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A stage ARN, session id or name pasted onto the table opens it, like `o`."""
+        text = event.text.strip()
+        if text and "\n" not in text:
+            event.stop()
+            self.jump(text)
 
     def jump_label(self) -> str:
         return "Id or ARN to open"
