@@ -278,13 +278,13 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        row = model.rows[index]
+        row_style = model.style(index)
         style = base
-        if row.style in ROW_STYLES:
-            style = style + self._style(row.style)
+        if row_style in ROW_STYLES:
+            style = style + self._style(row_style)
         if is_cursor:
             style = style + self._style("cursor")
-        cells = row.cells
+        cells = model.cells(index)
         parts = [
             fit_cell(visible(cells[i]) if i < len(cells) else "", width, column.align)
             for i, (column, width) in enumerate(zip(self.table.columns, self.widths, strict=False))

@@ -2,6 +2,11 @@
 
 Kept apart from the widget so filtering and sorting can run in a thread worker on a snapshot
 (a ``ViewJob``) and be tested without a terminal; the widget only renders ``visible_row(i)``.
+
+Rows are stored compactly, not as ``Row`` objects: a row's cells as one string joined by a
+separator (a tuple only when a cell holds the separator), and keys, styles and payloads in lists
+that exist only once some row needs them. A million rows of six short cells then take ~150 bytes
+each instead of ~500 (a Row, a tuple and six string objects); ``Row`` objects are made on demand.
 """
 
 from __future__ import annotations
@@ -14,6 +19,12 @@ from typing import Any, Literal
 
 Align = Literal["left", "right", "center"]
 SortKey = float | str
+Cells = str | tuple[str, ...]
+"""A stored row's cells: joined by ``SEP``, or the tuple itself when joining would be ambiguous."""
+
+SEP = "\x1f"
+"""Joins a row's cells in storage (and in the filter's haystack): a control character, so rare in
+data and never typed into the filter; a row whose cells contain it is stored as a tuple instead."""
 
 
 @dataclass(frozen=True)
@@ -38,12 +49,45 @@ class Row:
     payload: object = None
 
 
+def pack_cells(cells: Sequence[str]) -> Cells:
+    """``cells`` as stored: one joined string, or a tuple when that could not be split back exactly."""
+    if not cells:
+        return ()
+    try:
+        joined = SEP.join(cells)
+    except TypeError:  # a non-string cell: keep it as given
+        return tuple(cells)
+    if joined.count(SEP) != len(cells) - 1:
+        return tuple(cells)
+    return joined
+
+
+def unpack_cells(stored: Cells) -> tuple[str, ...]:
+    """The cells of a stored row."""
+    if type(stored) is str:
+        return tuple(stored.split(SEP))
+    return stored  # type: ignore[return-value]
+
+
+def cell_at(stored: Cells, column: int) -> str:
+    """One cell of a stored row ('' past the last), without splitting the cells after it."""
+    if type(stored) is str:
+        parts = stored.split(SEP, column + 1)
+        return parts[column] if column < len(parts) else ""
+    return stored[column] if column < len(stored) else ""
+
+
+def haystack(stored: Cells) -> str:
+    """The text the filter searches: every cell, separated so a match cannot span two cells."""
+    return stored if type(stored) is str else SEP.join(map(str, stored))  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class ViewJob:
     """A snapshot of what the view should be, computed away from the UI thread."""
 
     generation: int
-    rows: list[Row]
+    rows: Sequence[Cells]
     count: int
     needle: str
     sort_column: int | None
@@ -67,9 +111,10 @@ class ViewResult:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def row_matches(row: Row, needle: str) -> bool:
-    """Whether any cell of ``row`` contains ``needle`` (already casefolded)."""
-    return needle in "\x00".join(row.cells).casefold()
+def row_matches(row: Row | Cells, needle: str) -> bool:
+    """Whether any cell of ``row`` (a Row or its stored cells) contains ``needle`` (casefolded)."""
+    stored = pack_cells(row.cells) if isinstance(row, Row) else row
+    return needle in haystack(stored).casefold()
 
 
 def _number(text: str) -> float | None:
@@ -81,13 +126,13 @@ def _number(text: str) -> float | None:
 
 
 def column_keys(
-    rows: Sequence[Row], column: int, start: int, stop: int, numeric: bool | None
+    rows: Sequence[Cells], column: int, start: int, stop: int, numeric: bool | None
 ) -> tuple[list[SortKey], bool]:
-    """Sort keys for ``rows[start:stop]`` in ``column``: floats if every cell is a number, else casefolded text.
+    """Sort keys for stored rows ``rows[start:stop]`` in ``column``: floats if every cell is a number, else casefolded text.
 
     ``numeric=None`` decides from the cells; a later non-number in a numeric column sorts last.
     """
-    cells = [row.cells[column] if column < len(row.cells) else "" for row in rows[start:stop]]
+    cells = [cell_at(stored, column) for stored in rows[start:stop]]
     if numeric is None or numeric:
         floats: list[SortKey] = []
         for text in cells:
@@ -115,7 +160,7 @@ def compute_view(job: ViewJob) -> ViewResult:
         source = range(job.count)
     if job.needle:
         needle = job.needle
-        view = array("q", (i for i in source if needle in "\x00".join(rows[i].cells).casefold()))
+        view = array("q", (i for i in source if needle in haystack(rows[i]).casefold()))
     else:
         view = array("q", source)
     result = ViewResult(job.generation, job.count, job.needle, view)
@@ -137,7 +182,11 @@ class TableModel:
     """Loaded rows plus the current filter/sort view, with appends landing correctly in both."""
 
     def __init__(self) -> None:
-        self.rows: list[Row] = []
+        self._cells: list[Cells] = []
+        # Each list below exists only once a row needs it (None: every row so far has the default).
+        self._row_keys: list[str | None] | None = None  # a None entry: the key is the first cell
+        self._styles: list[str] | None = None
+        self._payloads: list[object] | None = None
         self.needle = ""
         self.sort_column: int | None = None
         self.descending = False
@@ -153,17 +202,34 @@ class TableModel:
     @property
     def loaded_count(self) -> int:
         """Every row loaded, whatever the filter."""
-        return len(self.rows)
+        return len(self._cells)
 
     @property
     def visible_count(self) -> int:
         """Rows in the current (filtered/sorted) view."""
-        return len(self.rows) if self._view is None else len(self._view)
+        return len(self._cells) if self._view is None else len(self._view)
 
     @property
     def has_view(self) -> bool:
         """Whether a filter or sort is in effect (the view is not simply every row in order)."""
         return self._view is not None
+
+    @property
+    def rows(self) -> Sequence[Row]:
+        """Every loaded row in arrival order (Row objects made on access)."""
+        return _RowsView(self)
+
+    def row(self, index: int) -> Row:
+        """Loaded row ``index`` (arrival order) as a Row."""
+        return _make_row(self._cells, self._row_keys, self._styles, self._payloads, index)
+
+    def cells(self, index: int) -> tuple[str, ...]:
+        """The cells of loaded row ``index``."""
+        return unpack_cells(self._cells[index])
+
+    def style(self, index: int) -> str:
+        """The style name of loaded row ``index`` ('' for none)."""
+        return self._styles[index] if self._styles is not None else ""
 
     def row_index(self, position: int) -> int:
         """Index into ``rows`` of the row shown at ``position`` of the view."""
@@ -171,22 +237,23 @@ class TableModel:
 
     def visible_row(self, position: int) -> Row:
         """The row shown at ``position`` of the view."""
-        return self.rows[self.row_index(position)]
+        return self.row(self.row_index(position))
 
     def position_of(self, index: int) -> int | None:
         """Where row ``index`` sits in the view, or None if the filter hides it."""
         if self._view is None:
-            return index if 0 <= index < len(self.rows) else None
+            return index if 0 <= index < len(self._cells) else None
         try:
             return self._view.index(index)
         except ValueError:
             return None
 
-    def snapshot(self) -> tuple[list[Row], array[int] | range]:
+    def snapshot(self) -> tuple[Sequence[Row], array[int] | range]:
         """The rows and a frozen copy of the view order, safe to iterate from another thread."""
+        rows = _RowsView(self)
         if self._view is None:
-            return self.rows, range(len(self.rows))
-        return self.rows, array("q", self._view)
+            return rows, range(len(self._cells))
+        return rows, array("q", self._view)
 
     def iter_visible(self) -> Iterator[Row]:
         """The visible rows in view order, from a snapshot taken when iteration starts."""
@@ -200,17 +267,18 @@ class TableModel:
         if not needle or count == 0:
             return None
         folded = needle.casefold()
-        rows = self.rows
+        stored = self._cells
         for offset in range(1, count + 1):
             position = (start + step * offset) % count
-            if folded in "\x00".join(rows[self.row_index(position)].cells).casefold():
+            if folded in haystack(stored[self.row_index(position)]).casefold():
                 return position
         return None
 
     # -- changing --------------------------------------------------------------------------
     def clear(self) -> None:
         """Drop every row (the filter and sort settings stay)."""
-        self.rows = []
+        self._cells = []
+        self._row_keys = self._styles = self._payloads = None
         self._keys = None
         self._numeric = None
         self._indexed = 0
@@ -220,9 +288,30 @@ class TableModel:
 
     def append(self, rows: Sequence[Row]) -> None:
         """Add rows; while no job is pending they land at once in the filtered/sorted view."""
-        self.rows.extend(rows)
+        if rows:
+            self._store(rows)
         if self._view is not None and not self.pending:
             self._incorporate()
+
+    def _store(self, rows: Sequence[Row]) -> None:
+        start = len(self._cells)
+        self._cells.extend([pack_cells(row.cells) for row in rows])
+        if self._row_keys is not None or any(
+            not row.cells or row.key != row.cells[0] for row in rows
+        ):
+            if self._row_keys is None:
+                self._row_keys = [None] * start
+            self._row_keys.extend(
+                None if row.cells and row.key == row.cells[0] else row.key for row in rows
+            )
+        if self._styles is not None or any(row.style for row in rows):
+            if self._styles is None:
+                self._styles = [""] * start
+            self._styles.extend(row.style for row in rows)
+        if self._payloads is not None or any(row.payload is not None for row in rows):
+            if self._payloads is None:
+                self._payloads = [None] * start
+            self._payloads.extend(row.payload for row in rows)
 
     def set_filter(self, needle: str) -> ViewJob | None:
         """Change the filter text; returns the job to run, or None when the view is simply every row."""
@@ -269,11 +358,11 @@ class TableModel:
             and self._view_needle in self.needle
         ):
             candidates = array("q", self._view)
-        count = self._indexed if candidates is not None else len(self.rows)
+        count = self._indexed if candidates is not None else len(self._cells)
         keys = list(self._keys) if self._keys is not None else None
         return ViewJob(
             self.generation,
-            self.rows,
+            self._cells,
             count,
             self.needle,
             self.sort_column,
@@ -286,19 +375,61 @@ class TableModel:
     def _incorporate(self) -> None:
         """Merge rows ``[_indexed, len(rows))`` into the view, keeping filter and sort order."""
         view = self._view
-        start, stop = self._indexed, len(self.rows)
+        start, stop = self._indexed, len(self._cells)
         self._indexed = stop
         if view is None or start >= stop:
             return
         needle = self._view_needle
-        fresh = [i for i in range(start, stop) if not needle or row_matches(self.rows[i], needle)]
+        stored = self._cells
+        fresh = [
+            i for i in range(start, stop) if not needle or needle in haystack(stored[i]).casefold()
+        ]
         if self.sort_column is None or self._keys is None:
             view.extend(fresh)
             return
-        more, _ = column_keys(self.rows, self.sort_column, len(self._keys), stop, self._numeric)
+        more, _ = column_keys(stored, self.sort_column, len(self._keys), stop, self._numeric)
         self._keys.extend(more)
         keys = self._keys
         self._view = _merge_sorted(view, fresh, keys.__getitem__, self.descending)
+
+
+def _make_row(
+    cells: list[Cells],
+    keys: list[str | None] | None,
+    styles: list[str] | None,
+    payloads: list[object] | None,
+    index: int,
+) -> Row:
+    row_cells = unpack_cells(cells[index])
+    key = keys[index] if keys is not None else None
+    if key is None:
+        key = row_cells[0]
+    return Row(
+        key,
+        row_cells,
+        styles[index] if styles is not None else "",
+        payloads[index] if payloads is not None else None,
+    )
+
+
+class _RowsView(Sequence[Row]):
+    """The rows loaded when it was made, as a read-only sequence of Row objects made on access.
+
+    It holds the store's lists themselves: appends only extend them (the count bounds what is
+    seen) and ``clear`` replaces them, so a snapshot stays valid from another thread.
+    """
+
+    def __init__(self, model: TableModel) -> None:
+        self._lists = (model._cells, model._row_keys, model._styles, model._payloads)
+        self._count = len(model._cells)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        return _make_row(*self._lists, index % self._count)
 
 
 def _merge_sorted(
