@@ -29,7 +29,7 @@ from tui.themes import (
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.choice import ChoiceScreen
-from tui.ui.screens.help import HelpScreen, collect_bindings
+from tui.ui.screens.help import HelpScreen, collect_bindings, format_key
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.screens.settings import SettingsSaved, SettingsScreen
 from tui.ui.screens.sso_login import SsoLoginScreen
@@ -228,6 +228,24 @@ class EventdeckApp(App[None]):
         )
         yield SystemCommand("Help", "Every key of the current pane", self.action_help)
         yield SystemCommand("Settings", "Edit config.toml's settings (,)", self.action_settings)
+        yield from self._binding_commands(screen)
+
+    def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        """Every described binding active where the focus is, runnable from the palette."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen:
+                continue
+            if active.node is self:  # the app's own are listed above
+                continue
+            seen.add(binding.description)
+
+            async def run(action: str = binding.action, node: object = active.node) -> None:
+                await self.run_action(action, node)  # type: ignore[arg-type]
+
+            owner = type(active.node).__name__
+            yield SystemCommand(binding.description, f"{owner} · key {format_key(key)}", run)
 
     def action_reload_pane(self) -> None:
         self.current_pane.reload()

@@ -92,3 +92,17 @@ async def test_quit_asks_first_while_sends_are_in_flight(app_ctx) -> None:  # ty
         await pilot.press("n")
         assert app.is_running
         pane.sends_in_flight = 0
+
+
+async def test_palette_offers_the_focused_pane_actions(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"Filter", "Sort", "Export", "Copy JSON", "Follow", "Switch profile"} <= set(
+            commands
+        )
+        await commands["Filter"].callback()
+        await pilot.pause(0.1)
+        assert pane.table.query_one("Input").has_focus
