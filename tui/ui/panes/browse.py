@@ -191,7 +191,9 @@ class BrowsePane(Pane):
         """The pane's own line under the table: empty-result advice and follow state."""
         level = self.level
         notes = []
-        if level is not None and level.done and not level.items:
+        if self.last_error is not None:
+            notes.append(str(self.last_error).replace("\n", " — "))
+        elif level is not None and level.done and not level.items:
             notes.append(level.empty_text)
         if level is not None and level.describe is not None:
             item = self.item_for(self.table.current_row)
@@ -210,6 +212,7 @@ class BrowsePane(Pane):
         if level is None or self.fetching or (level.started and level.done):
             return
         self.fetching = True
+        self.last_error = None
         level.started = True
         self.table.set_error(None)
         self.table.set_loading(True)
@@ -244,6 +247,7 @@ class BrowsePane(Pane):
         if isinstance(error, (SsoTokenExpiredError, BearerTokenMissingError)):
             message += " — or press L to sign in here"
         self.table.set_error(message)
+        self.update_status()
         self.update_status()
 
     def on_virtual_table_more_rows_requested(self, event: VirtualTable.MoreRowsRequested) -> None:

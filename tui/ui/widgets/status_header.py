@@ -31,8 +31,13 @@ class StatusHeader(Horizontal):
 
     DEFAULT_CSS = """
     StatusHeader { height: 1; background: $panel; color: $foreground; }
-    StatusHeader > #identity { width: 1fr; height: 1; }
-    StatusHeader > #pool { width: auto; height: 1; padding: 0 1; }
+    StatusHeader > #identity {
+        width: 1fr; min-width: 50; height: 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    StatusHeader > #pool {
+        width: auto; max-width: 30; height: 1; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, ctx: AppContext) -> None:
@@ -49,11 +54,15 @@ class StatusHeader(Horizontal):
         self.set_interval(0.25, self.refresh_pool)
         self.refresh_pool()
 
+    def on_resize(self) -> None:
+        self.refresh_identity()
+
     def refresh_identity(self) -> None:
         ctx = self.ctx
         opts = ctx.options
+        wide = self.size.width >= 100
         parts: list[str | tuple[str, str]] = [
-            (" eventdeck ", "bold reverse"),
+            (" eventdeck ", "bold reverse") if wide else "",
             " ",
             (visible(opts.profile or "default"), "bold"),
             " · ",
@@ -85,8 +94,12 @@ class StatusHeader(Horizontal):
         if stats.waiting:
             parts.append(f" +{stats.waiting} queued")
         if stats.retries:
-            parts.append((f"  ↻ {stats.retries} retries", "$warning"))
+            parts.append((f"  ↻{stats.retries}", "$warning"))
         if stats.last_error:
-            parts += [("  ✖ ", "bold $error"), (visible(stats.last_error)[:60], "$error")]
+            error = visible(stats.last_error)
+            parts += [
+                ("  ✖ ", "bold $error"),
+                (error[:16] + ("…" if len(error) > 16 else ""), "$error"),
+            ]
         text = Content.assemble(*parts)
         self.query_one("#pool", Static).update(text)
