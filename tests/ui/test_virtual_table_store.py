@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui.ui.widgets.virtual_table_model import SEP, Row, TableModel, compute_view, pack_cells
+from tui.ui.widgets.virtual_table_cells import SEP, pack_cells
+from tui.ui.widgets.virtual_table_model import Row, TableModel, compute_view
 
 
 def _odd_rows() -> list[Row]:
