@@ -106,3 +106,14 @@ async def test_palette_offers_the_focused_pane_actions(app_ctx) -> None:  # type
         await commands["Filter"].callback()
         await pilot.pause(0.1)
         assert pane.table.query_one("Input").has_focus
+
+
+async def test_textual_builtin_themes_work_too(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """A theme without eventdeck's row variables (Textual's own) falls back to defaults."""
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        app.theme = "nord"
+        await pilot.pause(0.2)
+        assert app.theme == "nord"
+        assert app.current_pane.table.row_count > 0

@@ -86,6 +86,7 @@ class BrowsePane(Pane):
         self.follow_seconds = FOLLOW_SECONDS
         self._follow_timer: Any = None
         self.last_error: EventdeckError | None = None
+        self._status_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="breadcrumb", markup=False)
@@ -202,9 +203,13 @@ class BrowsePane(Pane):
                 notes.append(note)
         if self.following:
             notes.append("following: new items appear at the end (f stops)")
+        text = visible(" · ".join(notes))
+        if self._status_shown == text:  # a relayout per page costs more than the page itself
+            return
+        self._status_shown = text
         status = self.query_one(".pane-status", Static)
         status.display = bool(notes)
-        status.update(Content(visible(" · ".join(notes))))
+        status.update(Content(text))
 
     # -- paging ----------------------------------------------------------------------------
     def load_more(self) -> None:
