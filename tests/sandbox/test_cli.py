@@ -79,3 +79,36 @@ def test_cli_rejects_a_bad_fault_spec() -> None:
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert out.returncode == 2 and "unknown fault" in out.stderr
+
+
+def test_cli_now_pins_the_demo_data_in_time() -> None:
+    """`--now` anchors every demo timestamp, so screenshots and snapshots are repeatable."""
+    proc, lines = _start("--seed", "1", "--now", "2026-01-15T12:00:00Z")
+    try:
+        endpoint = lines[0].split(" ", 1)[1]
+        bundle = lines[1].split(" ", 1)[1]
+        exports = {}
+        for line in lines[2:]:
+            key, _, value = line[len("export ") :].partition("=")
+            exports[key] = shlex.split(value)[0]
+        out = subprocess.run(
+            [AWS, "codecatalyst", "list-event-logs", "--space-name", "acme-platform",
+             "--start-time", "2025-12-01T00:00:00Z", "--end-time", "2026-02-01T00:00:00Z",
+             "--max-results", "50", "--output", "json",
+             "--endpoint-url", endpoint, "--ca-bundle", bundle],
+            capture_output=True, text=True, env={**os.environ, **exports}, timeout=60,
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        times = [item["eventTime"] for item in json.loads(out.stdout)["items"]]
+        assert times and all("2025-12-16" <= t[:10] <= "2026-01-15" for t in times)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+
+
+def test_cli_refuses_a_now_without_a_zone() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "tui.sandbox.cli", "--now", "2026-01-15T12:00:00"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert out.returncode == 2 and "--now" in out.stderr
