@@ -115,9 +115,9 @@ class Wire:
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         real = session_module.build_session
 
-        def build(options: Any) -> boto3.session.Session:
+        def build(options: Any) -> Any:
             session = real(options)
-            session.events.register("before-send", self.hook)
+            session.register("before-send", self.hook)
             return session
 
         monkeypatch.setattr(session_module, "build_session", build)

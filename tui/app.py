@@ -284,9 +284,9 @@ class EventdeckApp(App[None]):
         self.current_pane.reload()
 
     def action_pick_profile(self) -> None:
-        import boto3
+        import botocore.session
 
-        profiles = sorted(boto3.session.Session().available_profiles)
+        profiles = sorted(botocore.session.Session().available_profiles)
         current = self.ctx.options.profile or "default"
 
         def chosen(profile: str | None) -> None:
@@ -296,9 +296,9 @@ class EventdeckApp(App[None]):
         self.push_screen(ChoiceScreen("AWS profile", profiles, current), chosen)
 
     def action_pick_region(self) -> None:
-        import boto3
+        import botocore.session
 
-        regions = sorted(boto3.session.Session().get_available_regions("events"))
+        regions = sorted(botocore.session.Session().get_available_regions("events"))
         current = self.ctx.options.region
 
         def chosen(region: str | None) -> None:
@@ -309,9 +309,9 @@ class EventdeckApp(App[None]):
 
     def action_settings(self) -> None:
         """Edit the common settings of config.toml (saved atomically, mode 0600)."""
-        import boto3
+        import botocore.session
 
-        profiles = sorted(boto3.session.Session().available_profiles)
+        profiles = sorted(botocore.session.Session().available_profiles)
         self.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
 
     def _settings_saved(self, saved: SettingsSaved | None) -> None:

@@ -64,13 +64,13 @@ def source_of_profile(args: argparse.Namespace) -> tuple[str, str]:
 
 def source_of_region(args: argparse.Namespace, session: Any) -> tuple[str | None, str]:
     if args.demo:
-        return session.region_name, "--demo"
+        return session.get_config_variable("region"), "--demo"
     if args.region:
         return args.region, "--region"
     for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         if os.environ.get(var):
             return os.environ[var], var
-    region = session.region_name
+    region = session.get_config_variable("region")
     if region:
         return region, "the profile's config"
     return None, "nowhere"

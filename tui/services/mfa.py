@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
-import boto3
 from botocore.exceptions import UnknownCredentialError
 
 from tui.errors import MfaRequiredError
@@ -29,7 +28,7 @@ def mfa_serial_from_prompt(prompt: str) -> str | None:
 
 
 def install_mfa_prompter(
-    session: boto3.session.Session,
+    session: Any,
     prompter: MfaPrompter,
     *,
     cache: MutableMapping[str, Any] | None = None,
@@ -43,7 +42,8 @@ def install_mfa_prompter(
     credentials instead of asking again. Returns False when the session has no assume-role
     provider (credentials passed explicitly). Call before the first client is built.
     """
-    resolver = session._session.get_component("credential_provider")
+    botocore_session = getattr(session, "_session", session)  # a boto3 or a botocore session
+    resolver = botocore_session.get_component("credential_provider")
     try:
         provider = resolver.get_provider("assume-role")
     except UnknownCredentialError:
