@@ -5,8 +5,10 @@ It composes and handles app-wide concerns only; each pane owns its own views and
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -37,15 +39,48 @@ from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
 
 
-def pane_classes() -> list[type[Pane]]:
-    """The five panes, in key order."""
-    from tui.ui.panes.codecatalyst import CodeCatalystPane
-    from tui.ui.panes.ivs import IvsPane
-    from tui.ui.panes.partner import PartnerPane
-    from tui.ui.panes.personalize import PersonalizePane
-    from tui.ui.panes.profiles import ProfilesPane
+@dataclass(frozen=True)
+class PaneInfo:
+    """What the shell knows of a pane before its module is imported (imported when first shown)."""
 
-    return [IvsPane, CodeCatalystPane, ProfilesPane, PartnerPane, PersonalizePane]
+    pane_id: str
+    key: str
+    title: str
+    short_title: str
+    path: str  # "module:Class"
+
+    def load(self) -> type[Pane]:
+        module, _, name = self.path.partition(":")
+        cls: type[Pane] = getattr(importlib.import_module(module), name)
+        return cls
+
+
+PANES = [
+    PaneInfo("ivs", "1", "IVS Real-Time", "IVS", "tui.ui.panes.ivs:IvsPane"),
+    PaneInfo(
+        "codecatalyst",
+        "2",
+        "CodeCatalyst",
+        "CodeCatalyst",
+        "tui.ui.panes.codecatalyst:CodeCatalystPane",
+    ),
+    PaneInfo(
+        "profiles", "3", "Customer Profiles", "Profiles", "tui.ui.panes.profiles:ProfilesPane"
+    ),
+    PaneInfo("partner", "4", "Partner events", "Partner", "tui.ui.panes.partner:PartnerPane"),
+    PaneInfo(
+        "personalize",
+        "5",
+        "Personalize events",
+        "Personalize",
+        "tui.ui.panes.personalize:PersonalizePane",
+    ),
+]
+
+
+def pane_classes() -> list[type[Pane]]:
+    """The five pane classes, in key order (imports every pane module)."""
+    return [info.load() for info in PANES]
 
 
 def all_binding_ids() -> set[str]:
@@ -117,7 +152,7 @@ class EventdeckApp(App[None]):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.panes: list[Pane] = [cls(ctx) for cls in pane_classes()]
+        self._panes: dict[str, Pane] = {}
         self._apply_settings()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -134,10 +169,11 @@ class EventdeckApp(App[None]):
         name, warnings = choose_theme(settings.ui.theme, themes, no_color)
         self.ctx.warnings.extend(warnings)
         self.theme = name
-        overrides, warnings = apply_keymap(all_binding_ids(), settings.keymap)
-        self.ctx.warnings.extend(warnings)
-        if overrides:
-            self.set_keymap(overrides)
+        if settings.keymap:  # checking ids imports every pane: only when there is a keymap
+            overrides, warnings = apply_keymap(all_binding_ids(), settings.keymap)
+            self.ctx.warnings.extend(warnings)
+            if overrides:
+                self.set_keymap(overrides)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """eventdeck's row variables for themes that do not set them (Textual's own themes)."""
@@ -162,10 +198,10 @@ class EventdeckApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.ctx)
-        yield PaneTabs([(p.PANE_ID, p.KEY, p.TITLE, p.SHORT_TITLE or p.TITLE) for p in self.panes])
+        yield PaneTabs([(p.pane_id, p.key, p.title, p.short_title) for p in PANES])
         # Only the first pane is composed now; the others mount when first shown, so launch
         # pays for one pane, not five.
-        first = self.pane(self.ctx.launch.pane if self.ctx.launch else self.panes[0].PANE_ID)
+        first = self.pane(self.ctx.launch.pane if self.ctx.launch else PANES[0].pane_id)
         with ContentSwitcher(initial=first.id):
             yield first
         yield CoalescingFooter()
@@ -182,7 +218,7 @@ class EventdeckApp(App[None]):
                 warning, title="Configuration", severity="warning", markup=False, timeout=10
             )
         if launch is None:
-            await self.action_show_pane(self.panes[0].PANE_ID)
+            await self.action_show_pane(PANES[0].pane_id)
             return
         pane = self.pane(launch.pane)
         if isinstance(pane, BrowsePane):
@@ -195,11 +231,20 @@ class EventdeckApp(App[None]):
             pane.apply_launch(launch.params, launch.operation)
 
     # -- panes -----------------------------------------------------------------------------
+    @property
+    def panes(self) -> list[Pane]:
+        """The panes made so far (a pane is made when first shown)."""
+        return list(self._panes.values())
+
     def pane(self, pane_id: str) -> Pane:
-        for pane in self.panes:
-            if pane_id == pane.PANE_ID:
-                return pane
-        raise KeyError(pane_id)
+        """The pane ``pane_id``, made (and its module imported) on first use."""
+        pane = self._panes.get(pane_id)
+        if pane is None:
+            info = next((p for p in PANES if p.pane_id == pane_id), None)
+            if info is None:
+                raise KeyError(pane_id)
+            pane = self._panes[pane_id] = info.load()(self.ctx)
+        return pane
 
     @property
     def current_pane(self) -> Pane:
@@ -247,11 +292,11 @@ class EventdeckApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
         yield from super().get_system_commands(screen)
-        for pane in self.panes:
+        for info in PANES:
             yield SystemCommand(
-                f"Pane {pane.KEY}: {pane.TITLE}",
-                f"Show the {pane.TITLE} pane",
-                lambda p=pane.PANE_ID: self.run_worker(self.action_show_pane(p)),  # type: ignore[misc]
+                f"Pane {info.key}: {info.title}",
+                f"Show the {info.title} pane",
+                lambda p=info.pane_id: self.run_worker(self.action_show_pane(p)),  # type: ignore[misc]
             )
         yield SystemCommand("Switch profile", "Pick another AWS profile", self.action_pick_profile)
         yield SystemCommand("Switch region", "Pick another AWS region", self.action_pick_region)

@@ -117,3 +117,13 @@ async def test_textual_builtin_themes_work_too(app_ctx) -> None:  # type: ignore
         await pilot.pause(0.2)
         assert app.theme == "nord"
         assert app.current_pane.table.row_count > 0
+
+
+def test_pane_table_matches_the_pane_classes() -> None:
+    """The shell's pane table (used before a pane's module is imported) agrees with each class."""
+    from tui.app import PANES
+
+    for info in PANES:
+        cls = info.load()
+        assert (info.pane_id, info.key, info.title) == (cls.PANE_ID, cls.KEY, cls.TITLE)
+        assert (cls.SHORT_TITLE or cls.TITLE) == info.short_title
