@@ -208,8 +208,7 @@ class EventdeckApp(App[None]):
 
     async def on_mount(self) -> None:
         # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
-        self.ctx.mfa_prompter = UiMfaPrompter(self, profile=self.ctx.options.profile)
-        self.ctx.switch()
+        self.ctx.set_mfa_prompter(UiMfaPrompter(self, profile=self.ctx.options.profile))
         launch = self.ctx.launch
         if self.ctx.log_path is not None:
             self.notify(f"Debug log (secrets redacted): {self.ctx.log_path}", markup=False)

@@ -44,6 +44,11 @@ class AppContext:
             self.options, self.pool, mfa_prompter=self.mfa_prompter, role_cache=self.role_cache
         )
 
+    def set_mfa_prompter(self, prompter: Callable[[str], str]) -> None:
+        """Ask ``prompter`` for MFA codes, now and in every factory made after a switch."""
+        self.mfa_prompter = prompter
+        self.factory.set_mfa_prompter(prompter)
+
     def switch(self, **changes: Any) -> None:
         """Rebuild clients for new options (profile, region, endpoint), or after signing in."""
         self.options = self.options.with_(**changes)

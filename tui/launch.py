@@ -77,6 +77,15 @@ def start_demo(options):  # type: ignore[no-untyped-def]
     return sandbox, options
 
 
+FIRST_SERVICE = {
+    "ivs": "ivs-realtime",
+    "codecatalyst": "codecatalyst",
+    "profiles": "customer-profiles",
+    "partner": "events",
+    "personalize": "personalize-events",
+}
+
+
 def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     """Run the app until it exits; the demo sandbox stops with it."""
     if args.color == "off":
@@ -84,6 +93,8 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     elif args.color == "on":
         os.environ.pop("NO_COLOR", None)
     ctx = build_context(args, launch)
+    # Build the first pane's client while Textual loads: the first page comes sooner.
+    ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
     from tui.app import EventdeckApp
 
     try:

@@ -1,0 +1,40 @@
+"""The client factory: shared clients, prewarming, and when prewarming must not happen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.services.session import ClientFactory, profile_may_prompt
+
+
+def test_profile_may_prompt_follows_source_profiles(isolated_dirs: Path) -> None:
+    (isolated_dirs / ".aws" / "config").write_text(
+        "[profile base]\nmfa_serial = arn:aws:iam::1:mfa/me\n"
+        "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n"
+        "[profile plain]\nregion = us-east-1\n"
+    )
+    assert profile_may_prompt("role") is True
+    assert profile_may_prompt("base") is True
+    assert profile_may_prompt("plain") is False
+    assert profile_may_prompt(None) is False
+
+
+def test_prewarm_builds_the_client_once_and_shares_it(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    factory = ClientFactory(sandbox_options)
+    thread = factory.prewarm("ivs-realtime")
+    assert thread is not None
+    thread.join(10)
+    client = factory.client("ivs-realtime")
+    assert factory.client("ivs-realtime") is client
+    assert client.list_stages()["stages"]
+    assert factory.prewarm("ivs-realtime") is None  # the session exists: nothing to do
+
+
+def test_no_prewarm_for_a_profile_that_asks_for_mfa(isolated_dirs: Path) -> None:
+    (isolated_dirs / ".aws" / "config").write_text(
+        "[profile mfa]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n"
+        "mfa_serial = arn:aws:iam::1:mfa/me\n[profile base]\n"
+    )
+    from tui.services.options import ConnectionOptions
+
+    assert ClientFactory(ConnectionOptions(profile="mfa")).prewarm("ivs-realtime") is None
