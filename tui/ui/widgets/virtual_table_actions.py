@@ -1,0 +1,152 @@
+"""The keyboard actions of VirtualTable (moving, filter matches, sort, copy, export, retry).
+
+A mixin so that the widget file holds its state, messages and rendering glue, and this one what
+the keys do; the bindings that name these actions stay on VirtualTable.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any
+
+from tui.ui.safe_text import visible
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+class TableActions:
+    """Actions for VirtualTable's bindings; every one goes through VirtualTable's public API."""
+
+    body: Any
+    model: Any
+    columns: Any
+    error: Any
+    export_format: str
+    _last_needle: str
+    _filter_input: Any
+    current_row: Any
+    row_count: int
+    move_to: Any
+    set_sort: Any
+    set_error: Any
+    post_message: Any
+    notify: Any
+    _close_filter: Any
+    RowActivated: Any
+    BackRequested: Any
+    ExportRequested: Any
+    CopyRequested: Any
+    RetryRequested: Any
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.move_to(self.body.cursor_row + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.body.cursor_row - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        # On the last row already, move_to's check asks for the next page (G again loads on).
+        self.move_to(self.row_count - 1)
+
+    def action_half_page_down(self) -> None:
+        self.move_to(self.body.cursor_row + self.body.page_height // 2)
+
+    def action_half_page_up(self) -> None:
+        self.move_to(self.body.cursor_row - self.body.page_height // 2)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.body.cursor_row + self.body.page_height)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.body.cursor_row - self.body.page_height)
+
+    def action_activate(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.RowActivated(self, row))
+
+    def action_back(self) -> None:
+        if self.model.needle or self._filter_input.has_focus or self._filter_input.display:
+            self._close_filter()
+        else:
+            self.post_message(self.BackRequested(self))
+
+    def action_filter(self) -> None:
+        filter_input = self._filter_input
+        filter_input.display = True
+        filter_input.focus()
+
+    def _jump(self, step: int) -> None:
+        needle = self._filter_input.value or self._last_needle
+        position = self.model.find(needle, self.body.cursor_row, step)
+        if position is None:
+            self.notify(
+                f"no match for {visible(needle)!r}" if needle else "no filter text yet",
+                markup=False,
+            )
+        else:
+            self.move_to(position)
+
+    def action_next_match(self) -> None:
+        self._jump(1)
+
+    def action_previous_match(self) -> None:
+        self._jump(-1)
+
+    def _move_column(self, step: int) -> None:
+        if not self.columns:
+            return
+        self.body.column_cursor = (self.body.column_cursor + step) % len(self.columns)
+        self.body.refresh()
+        self.body.scroll_to_column()
+
+    def action_column_left(self) -> None:
+        self._move_column(-1)
+
+    def action_column_right(self) -> None:
+        self._move_column(1)
+
+    def action_sort(self) -> None:
+        column = self.body.column_cursor
+        if not self.columns:
+            return
+        if self.model.sort_column != column:
+            self.set_sort(column, False)
+        elif not self.model.descending:
+            self.set_sort(column, True)
+        else:
+            self.set_sort(None)
+
+    def action_export(self) -> None:
+        self.post_message(self.ExportRequested(self, self.export_format))
+
+    def action_copy_key(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.CopyRequested(self, row.key, "id"))
+
+    def action_copy_json(self) -> None:
+        row = self.current_row
+        if row is None:
+            return
+        payload = row.payload
+        if payload is None:
+            payload = dict(zip((c.key for c in self.columns), row.cells, strict=False))
+        text = json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
+        self.post_message(self.CopyRequested(self, text, "JSON"))
+
+    def action_retry(self) -> None:
+        if self.error is not None:
+            self.set_error(None)
+            self.post_message(self.RetryRequested(self))
