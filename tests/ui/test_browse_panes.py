@@ -350,3 +350,22 @@ async def test_pasting_a_stage_arn_opens_it(app_ctx) -> None:  # type: ignore[no
             pilot, lambda: pane.level.crumb == f"participant {participant_id}" and idle(pane)()
         )
         assert any(e.error_code == code for e in pane.level.items)
+
+
+async def test_profiles_scan_lists_every_flagged_stream(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3")
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await pilot.press("U")
+        await wait_for(
+            pilot, lambda: pane.level.crumb == "unhealthy or stopped streams" and idle(pane)()
+        )
+        levels = {s.health.level for s in pane.level.items}
+        assert levels == {"unhealthy", "stopped"}
+        first = pane.level.items[0]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pane.level.crumb == f"stream {first.name}" and idle(pane)())
+        health = next(f for f in pane.level.items if f.name == "Health")
+        assert health.value == first.health.summary

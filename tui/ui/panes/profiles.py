@@ -7,11 +7,14 @@ since-when, and the detail shows every field of GetEventStream, the whole respon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
+
+from textual.binding import Binding
 
 from tui.services import customer_profiles as cp
 from tui.services.cli_command import cli_command
-from tui.services.paging import Page
+from tui.services.paging import Page, Pager
 from tui.ui.format import fmt_tags, fmt_time
 from tui.ui.panes.browse import BrowsePane, Level
 from tui.ui.widgets.virtual_table import Column, Row
@@ -56,6 +59,10 @@ def detail_fields(stream: cp.EventStream) -> list[DetailField]:
 
 class ProfilesPane(BrowsePane):
     """Domains, their event streams, and one stream's detail."""
+
+    BINDINGS = [
+        Binding("U", "flagged_streams", "Unhealthy streams", id="profiles.flagged_streams"),
+    ]
 
     PANE_ID = "profiles"
     KEY = "3"
@@ -131,6 +138,39 @@ class ProfilesPane(BrowsePane):
             ),
             ids={"domain": domain, "stream": stream_name},
         )
+
+    def flagged_level(self) -> Level:
+        """Every STOPPED or UNHEALTHY event stream of every domain, found in one pooled scan."""
+        factory = self.ctx.factory
+
+        def fetch(token: str | None) -> Page[Any]:
+            flagged = []
+            for domain in Pager(partial(cp.list_domains, factory)).items():
+                streams = Pager(partial(cp.list_event_streams, factory, domain.name))
+                flagged.extend(s for s in streams.items() if s.health.flagged)
+            return Page(flagged, None)
+
+        return Level(
+            crumb="unhealthy or stopped streams",
+            columns=[
+                Column("domain", "Domain", ratio=1, min_width=10),
+                Column("name", "Event stream", ratio=1, min_width=10),
+                Column("health", "Health", ratio=3, min_width=12),
+            ],
+            fetch=fetch,
+            to_row=lambda s: Row(
+                f"{s.domain_name}/{s.name}",
+                (s.domain_name, s.name, s.health.summary),
+                HEALTH_STYLE.get(s.health.level, ""),
+                s.raw,
+            ),
+            open_item=lambda s: self.detail_level(s.domain_name, s.name),
+            empty_text="Every event stream of every domain is RUNNING and HEALTHY.",
+        )
+
+    def action_flagged_streams(self) -> None:
+        """Scan every domain for streams that are stopped or whose destination is unhealthy."""
+        self.set_levels([self.root_level(), self.flagged_level()])
 
     def apply_launch(self, params: dict[str, str], operation: str) -> None:
         self.activated = True
