@@ -165,8 +165,8 @@ async def test_no_secret_reaches_log_config_drafts_history_exports_or_screenshot
     shots.mkdir()
     app = EventdeckApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        # Show every pane once (CodeCatalyst has no token yet: it shows its error row), because
-        # signing in reloads all panes and a never-shown pane cannot reload yet (reported).
+        # Show every pane once (CodeCatalyst has no token yet: it shows its error row); signing
+        # in then reloads them all, with the new token.
         for key in "23451":
             await pilot.press(key)
             await pilot.pause(0.1)
