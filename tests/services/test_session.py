@@ -38,3 +38,21 @@ def test_no_prewarm_for_a_profile_that_asks_for_mfa(isolated_dirs: Path) -> None
     from tui.services.options import ConnectionOptions
 
     assert ClientFactory(ConnectionOptions(profile="mfa")).prewarm("ivs-realtime") is None
+
+
+def test_region_and_endpoint_environment_are_honoured(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.services.options import ConnectionOptions
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://all.example.test")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_IVS_REALTIME", "https://ivs.example.test")
+    factory = ClientFactory(ConnectionOptions())
+    assert factory.client("ivs-realtime").meta.region_name == "eu-west-1"
+    assert factory.client("ivs-realtime").meta.endpoint_url == "https://ivs.example.test"
+    assert factory.client("events").meta.endpoint_url == "https://all.example.test"
+    # --region wins over the environment.
+    other = ClientFactory(ConnectionOptions(region="ap-south-1"))
+    assert other.client("events").meta.region_name == "ap-south-1"

@@ -125,8 +125,11 @@ class ClientFactory:
 def build_session(options: ConnectionOptions) -> botocore.session.Session:
     """A session for ``options.profile`` (None: the default chain, AWS_PROFILE included)."""
     session = botocore.session.Session(profile=options.profile)
-    if options.region:
-        session.set_config_variable("region", options.region)
+    # botocore reads AWS_DEFAULT_REGION only; the AWS CLI v2 and the other SDKs honour AWS_REGION
+    # first, and so does eventdeck (after --region).
+    region = options.region or os.environ.get("AWS_REGION")
+    if region:
+        session.set_config_variable("region", region)
     _install_fast_timestamp_parser(session)
     return session
 
