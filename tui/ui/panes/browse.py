@@ -193,7 +193,7 @@ class BrowsePane(Pane):
         level = self.level
         notes = []
         if self.last_error is not None:
-            notes.append(str(self.last_error).replace("\n", " — "))
+            notes.append(self.error_text(self.last_error))
         elif level is not None and level.done and not level.items:
             notes.append(level.empty_text)
         if level is not None and level.describe is not None:
@@ -242,16 +242,21 @@ class BrowsePane(Pane):
         self.table.append_rows(rows, more=not level.done)
         self.update_status()
 
+    @staticmethod
+    def error_text(error: EventdeckError) -> str:
+        """One line: the error, its fix, and sign-in from here when a token is what is missing."""
+        text = str(error).replace("\n", " — ")
+        if isinstance(error, (SsoTokenExpiredError, BearerTokenMissingError)):
+            text += " — or press L to sign in with SSO here"
+        return text
+
     def _page_failed(self, level: Level, error: EventdeckError) -> None:
         if level is not self.level:
             return
         self.fetching = False
         self.last_error = error
         self.table.set_loading(False)
-        message = str(error).replace("\n", " — ")
-        if isinstance(error, (SsoTokenExpiredError, BearerTokenMissingError)):
-            message += " — or press L to sign in here"
-        self.table.set_error(message)
+        self.table.set_error(self.error_text(error))
         self.update_status()
         self.update_status()
 
