@@ -176,3 +176,17 @@ async def test_launch_with_cli_words_and_bad_files_refused(
             await wait_until(pilot, lambda e=expected, s=status: e in str(s.render()))
             assert pane.entries[0]["DetailType"] == "From file"  # the batch is untouched
     assert sandbox_env.received()["events"] == []
+
+
+async def test_tab_from_the_entry_list_lands_in_the_first_field(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard only: tab goes list → Source → DetailType → Detail, typing goes where it shows."""
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        pane.query_one("#compose-list").focus()
+        await pilot.press("tab", *"aws.partner/example.com/x", "tab", *"Typed")
+        await pilot.pause(0.2)
+        assert pane.entries[pane.selected].get("Source") == "aws.partner/example.com/x"
+        assert pane.entries[pane.selected].get("DetailType") == "Typed"

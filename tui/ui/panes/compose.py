@@ -129,7 +129,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         with Horizontal(id="compose-body"):
             yield EntryList(id="compose-list")
             with ContentSwitcher(initial="compose-form-view", id="compose-switcher"):
-                with VerticalScroll(id="compose-form-view"):
+                # Not focusable itself: tab goes from the list straight to the first field.
+                with VerticalScroll(id="compose-form-view", can_focus=False):
                     if self.HEADER_FIELDS:
                         yield ComposeForm(
                             self.HEADER_FIELDS, prefix="header", id="compose-header",
