@@ -109,17 +109,30 @@ def test_pause_resume_cancel(sandbox_options, sandbox_env, tmp_path: Path):  # t
     sender = BulkSender(ClientFactory(sandbox_options), "personalize-events", outbox=outbox,
                         workers=2, tracking_id="t", session_id="s", progress=progress)  # fmt: skip
     result: dict[str, Any] = {}
-    thread = threading.Thread(target=lambda: result.update(tally=sender.run(events(3000))))
+    # daemon: a failing assertion below must not leave a paused sender blocking pytest's exit
+    thread = threading.Thread(
+        target=lambda: result.update(tally=sender.run(events(3000))), daemon=True
+    )
     thread.start()
     assert paused_at.wait(20)
-    time.sleep(0.3)  # in-flight batches finish
-    frozen = len(sandbox_env.received()["personalize-events"])
+    # Batches already on the wire finish; wait until the count stops moving (a loaded CI machine
+    # may take a while), then check nothing more is sent while paused.
+    frozen = -1
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        count = len(sandbox_env.received()["personalize-events"])
+        if count == frozen:
+            break
+        frozen = count
+        time.sleep(0.3)
     time.sleep(0.4)
     assert len(sandbox_env.received()["personalize-events"]) == frozen  # nothing sent while paused
     assert sender.paused
     sender.resume()
-    time.sleep(0.3)
-    assert len(sandbox_env.received()["personalize-events"]) > frozen
+    deadline = time.monotonic() + 10
+    while len(sandbox_env.received()["personalize-events"]) <= frozen:
+        assert time.monotonic() < deadline, "nothing was sent after resume"
+        time.sleep(0.05)
     sender.cancel()
     thread.join(20)
     sandbox_env.set_faults(None)
