@@ -24,6 +24,7 @@ from typing import Any
 import platformdirs
 import tomli_w
 
+from tui.config_checks import choice, find_line, int_in, opt_str, str_list, theme_name, user_ids
 from tui.errors import ConfigError
 from tui.fsutil import atomic_write_bytes
 from tui.logsetup import contains_registered_secret
@@ -114,39 +115,6 @@ class Settings:
     recent: RecentSettings = field(default_factory=RecentSettings)
 
 
-# --- validators: each returns the converted value or raises ValueError(why) -------------------
-
-
-def _opt_str(value: object) -> str | None:
-    if not isinstance(value, str):
-        raise ValueError("must be a string")
-    return value.strip() or None
-
-
-def _int_in(low: int, high: int) -> Callable[[object], int]:
-    def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"must be an integer from {low} to {high}")
-        return value
-
-    return check
-
-
-def _choice(*options: str) -> Callable[[object], str]:
-    def check(value: object) -> str:
-        if not isinstance(value, str) or value.strip().lower() not in options:
-            raise ValueError("must be one of " + ", ".join(f'"{o}"' for o in options))
-        return value.strip().lower()
-
-    return check
-
-
-def _theme_name(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a theme name")
-    return value.strip()
-
-
 def parse_range(text: str) -> timedelta:
     """Parse a range like "30m", "24h" or "7d"; ValueError if malformed or over 30 days."""
     match = _RANGE_RE.match(text)
@@ -165,68 +133,20 @@ def _range(value: object) -> str:
     return value.strip()
 
 
-def _str_list(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("must be a list of strings")
-    return tuple(dict.fromkeys(v for v in value if v))[:RECENT_SOURCES_CAP]
-
-
-def _user_ids(value: object) -> dict[str, tuple[str, ...]]:
-    if not isinstance(value, dict):
-        raise ValueError("must be a table of profile = [user ids]")
-    out: dict[str, tuple[str, ...]] = {}
-    for profile, ids in list(value.items())[:RECENT_PROFILES_CAP]:
-        if not isinstance(ids, list) or not all(isinstance(v, str) for v in ids):
-            raise ValueError(f'"{profile}" must be a list of strings')
-        out[profile] = tuple(dict.fromkeys(v for v in ids if v))[:RECENT_USER_IDS_CAP]
-    return out
-
-
 _RULES: dict[str, dict[str, Callable[[object], Any]]] = {
-    "aws": {"profile": _opt_str, "region": _opt_str, "max_attempts": _int_in(1, 20)},
-    "ui": {"theme": _theme_name, "color": _choice(*COLOR_MODES)},
-    "pages": {pane: _int_in(1, high) for pane, high in PAGE_SIZE_MAX.items()},
-    "workers": {"pool_size": _int_in(1, 32)},
+    "aws": {"profile": opt_str, "region": opt_str, "max_attempts": int_in(1, 20)},
+    "ui": {"theme": theme_name, "color": choice(*COLOR_MODES)},
+    "pages": {pane: int_in(1, high) for pane, high in PAGE_SIZE_MAX.items()},
+    "workers": {"pool_size": int_in(1, 32)},
     "codecatalyst": {"default_range": _range},
-    "export": {"directory": _opt_str},
-    "recent": {"sources": _str_list, "user_ids": _user_ids, "export_path": _opt_str},
+    "export": {"directory": opt_str},
+    "recent": {
+        "sources": str_list(RECENT_SOURCES_CAP),
+        "user_ids": user_ids(RECENT_PROFILES_CAP, RECENT_USER_IDS_CAP),
+        "export_path": opt_str,
+    },
 }
 _SECTION_TYPES: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
-
-
-# --- locating keys in the text, for warnings --------------------------------------------------
-
-_HEADER_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY_RE = re.compile(
-    r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="""
-)
-
-
-def _split_dotted(text: str) -> list[str]:
-    parts = re.findall(r""""([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+)""", text)
-    return [a or b or c for a, b, c in parts]
-
-
-def _find_line(text: str, dotted: tuple[str, ...]) -> int | None:
-    """Return the 1-based line defining the key path ``dotted`` (a table header or a key)."""
-    table: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER_RE.match(line)
-        if header:
-            table = _split_dotted(header.group(1))
-            if tuple(table) == dotted:
-                return number
-            continue
-        key = _KEY_RE.match(line)
-        if key:
-            full = (*table, *_split_dotted(key.group(1)))
-            if full[: len(dotted)] == dotted:
-                return number
-            rest = line[key.end() :]
-            inline = re.search(r"[{,]\s*[\"']?" + re.escape(dotted[-1]) + r"[\"']?\s*=", rest)
-            if dotted[: len(full)] == full and rest.lstrip().startswith("{") and inline:
-                return number  # an inline table: pages = { ivs = 0 }
-    return None
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -279,7 +199,7 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     warnings: list[str] = []
 
     def warn(keys: tuple[str, ...], message: str) -> None:
-        line = _find_line(text, keys)
+        line = find_line(text, keys)
         where = f"{path}:{line}" if line else str(path)
         warnings.append(f"{where}: {'.'.join(keys)}: {message}")
 
