@@ -14,6 +14,7 @@ from tui.cli import LaunchTarget
 from tui.errors import EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
+from tui.services.prefetch import Prefetch
 from tui.services.session import ClientFactory
 from tui.settings import Settings
 
@@ -32,6 +33,7 @@ class AppContext:
     pool: CallPool = field(default_factory=CallPool)
     mfa_prompter: Callable[[str], str] | None = None
     role_cache: dict[str, Any] = field(default_factory=dict)
+    prefetch: Prefetch = field(default_factory=Prefetch)
     factory: ClientFactory = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +55,7 @@ class AppContext:
         """Rebuild clients for new options (profile, region, endpoint), or after signing in."""
         self.options = self.options.with_(**changes)
         self.factory = self._new_factory()
+        self.prefetch = Prefetch()  # pages fetched for the old connection are not for the new
 
     def remember(self, change: Callable[[Any], Any]) -> str | None:
         """Apply ``change`` to the settings and save them; the error text if saving failed.

@@ -86,6 +86,34 @@ FIRST_SERVICE = {
 }
 
 
+def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
+    """Fetch the launch target's first page in the background, where that is safe and useful."""
+    from tui.services.session import profile_may_prompt
+
+    if launch is None or profile_may_prompt(ctx.options.profile):
+        return False
+    params = launch.params
+    if (
+        launch.operation == "ivs-realtime list-participant-events"
+        and "cli-input-json" not in params
+    ):
+        from tui.services import ivs_realtime as ivs
+
+        stage, session, participant = (
+            params["stage-arn"],
+            params["session-id"],
+            params["participant-id"],
+        )
+        size = ctx.settings.pages.ivs
+        factory = ctx.factory
+        ctx.prefetch.start(
+            ivs.events_page_key(stage, session, participant, size),
+            lambda: ivs.list_participant_events(factory, stage, session, participant, None, size),
+        )
+        return True
+    return False
+
+
 def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     """Run the app until it exits; the demo sandbox stops with it."""
     if args.color == "off":
@@ -93,8 +121,10 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     elif args.color == "on":
         os.environ.pop("NO_COLOR", None)
     ctx = build_context(args, launch)
-    # Build the first pane's client while Textual loads: the first page comes sooner.
-    ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
+    # Build the first pane's client, or even fetch the launch target's first page, while
+    # Textual loads: the first rows come sooner.
+    if not start_prefetch(ctx, launch):
+        ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
     from tui.app import EventdeckApp
 
     try:

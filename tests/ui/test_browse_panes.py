@@ -369,3 +369,28 @@ async def test_profiles_scan_lists_every_flagged_stream(app_ctx) -> None:  # typ
         await wait_for(pilot, lambda: pane.level.crumb == f"stream {first.name}" and idle(pane)())
         health = next(f for f in pane.level.items if f.name == "Health")
         assert health.value == first.health.summary
+
+
+async def test_launch_target_first_page_is_prefetched_during_start_up(app_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.launch import start_prefetch
+
+    stage, session_id, participant_id, code = find_publish_error(app_ctx.factory)
+    app_ctx.launch = LaunchTarget(
+        "ivs",
+        "ivs-realtime list-participant-events",
+        {"stage-arn": stage.arn, "session-id": session_id, "participant-id": participant_id},
+    )
+    assert start_prefetch(app_ctx, app_ctx.launch)
+    key = ivs.events_page_key(stage.arn, session_id, participant_id, app_ctx.settings.pages.ivs)
+    app_ctx.prefetch._futures[key].result(timeout=10)  # the page is in before the app starts
+
+    def no_call(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the first page should come from the prefetch")
+
+    monkeypatch.setattr(ivs, "list_participant_events", no_call)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        assert pane.last_error is None
+        assert any(e.error_code == code for e in pane.level.items)

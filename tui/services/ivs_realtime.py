@@ -304,6 +304,13 @@ def list_participant_events(
     return Page([ParticipantEvent.from_api(i) for i in resp.get("events", [])], _token(resp))
 
 
+def events_page_key(
+    stage_arn: str, session_id: str, participant_id: str, max_results: int | None
+) -> tuple[str, ...]:
+    """The prefetch key of a participant's first page of events (see services/prefetch.py)."""
+    return ("ListParticipantEvents", stage_arn, session_id, participant_id, str(max_results))
+
+
 # -- single items -------------------------------------------------------------------------------
 def get_stage(factory: Any, stage_arn: str) -> Stage:
     """GetStage: the stage (its raw item also holds endpoints and recording configuration)."""

@@ -223,6 +223,11 @@ class IvsPane(BrowsePane):
     def _events(
         self, factory: Any, stage_arn: str, session_id: str, participant_id: str, token: str | None
     ) -> Page[Any]:
+        if token is None and factory is self.ctx.factory:
+            key = ivs.events_page_key(stage_arn, session_id, participant_id, self.page_size)
+            page = self.ctx.prefetch.take(key)
+            if page is not None:
+                return page  # type: ignore[no-any-return]
         return ivs.list_participant_events(
             factory, stage_arn, session_id, participant_id, token, self.page_size
         )

@@ -1,0 +1,48 @@
+"""Start-up prefetch: the launch target's first page, fetched while the UI is still loading.
+
+Why: launched with AWS CLI words (`eventdeck ivs-realtime list-participant-events …`), the first
+request can go out before Textual has even painted; the pane then takes the answer instead of
+asking again. A prefetched page is used once, for exactly the same call, and only if it
+succeeded; anything else falls back to a normal call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from typing import Any
+
+
+class Prefetch:
+    """Pages fetched ahead of time, keyed by the call that would fetch them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[Hashable, Future[Any]] = {}
+
+    def start(self, key: Hashable, fetch: Callable[[], Any]) -> Future[Any]:
+        """Run ``fetch`` in a background thread; its result waits under ``key``."""
+        future: Future[Any] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(fetch())
+            except BaseException as exc:  # the real call will report it
+                future.set_exception(exc)
+
+        with self._lock:
+            self._futures[key] = future
+        threading.Thread(target=run, name="eventdeck-prefetch", daemon=True).start()
+        return future
+
+    def take(self, key: Hashable, timeout: float = 60.0) -> Any | None:
+        """The prefetched result for ``key`` (waiting for it if still in flight), once; else None."""
+        with self._lock:
+            future = self._futures.pop(key, None)
+        if future is None:
+            return None
+        try:
+            return future.result(timeout=timeout)
+        except Exception:
+            return None
