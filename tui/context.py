@@ -34,6 +34,7 @@ class AppContext:
     mfa_prompter: Callable[[str], str] | None = None
     role_cache: dict[str, Any] = field(default_factory=dict)
     prefetch: Prefetch = field(default_factory=Prefetch)
+    outbox_root: Path | None = None  # None: the user's outbox; the demo keeps its own
     factory: ClientFactory = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +79,23 @@ class AppContext:
         from tui.settings import remember_export_path
 
         return self.remember(lambda s: remember_export_path(s, path))
+
+    def same_destination(self, context: dict[str, Any]) -> bool:
+        """Whether a journaled batch went where sends go now (profile, region, endpoint).
+
+        Why: a batch left pending by a crash must be re-sent to where it was going, never to
+        another account or endpoint the user has switched to since.
+        """
+        if self.demo is not None:
+            return True  # the demo's own outbox; its endpoint's port changes every run
+        now = {
+            "profile": self.options.profile,
+            "region": self.options.region,
+            "endpoint": self.options.endpoint_url,
+        }
+        # A key the journal does not name is not held against the batch: it is offered (the
+        # recovery screen shows where each batch was going).
+        return all(context[key] == value for key, value in now.items() if key in context)
 
     @property
     def endpoint_label(self) -> str:

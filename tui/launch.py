@@ -36,8 +36,15 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         from tui.logsetup import setup_debug_log
 
         log_path = setup_debug_log()
+    outbox_root = None
+    if demo is not None:
+        import platformdirs
+
+        # Demo batches must never be offered for re-sending to a real account later.
+        outbox_root = platformdirs.user_data_path("eventdeck") / "demo" / "outbox"
     ctx = AppContext(
         options=options,
+        outbox_root=outbox_root,
         settings=settings,
         settings_path=path,
         launch=launch,

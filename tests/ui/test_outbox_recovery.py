@@ -77,3 +77,28 @@ async def test_history_newest_first_and_opened_as_new_draft(sandbox_env, sandbox
         assert pane.results == [None]  # a new draft: not sent yet
         assert json.loads(pane.entries[0]["Detail"]) == {"n": 1}
     assert len(sandbox_env.received()["events"]) == 2
+
+
+async def test_pending_batches_for_another_destination_are_not_offered(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    """A batch journaled for another endpoint waits for it: it is never re-sent elsewhere."""
+    from tui.services.outbox import Outbox
+    from tui.ui.screens.outbox_recovery import OutboxRecoveryScreen
+
+    outbox = Outbox()
+    request = {"trackingId": "t", "sessionId": "s", "eventList": [
+        {"eventType": "click", "sentAt": 1700000000, "eventId": "e-1"}]}  # fmt: skip
+    outbox.record_batch(
+        "personalize-events",
+        request,
+        {"profile": "prod", "region": "eu-west-1", "endpoint": None},
+    )
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "5")
+        await pilot.pause(0.5)
+        assert not isinstance(app.screen, OutboxRecoveryScreen)
+        assert pane.sends_in_flight == 0
+    assert len(outbox.pending()) == 1  # still there for when prod/eu-west-1 is used
+    assert sandbox_env.received()["personalize-events"] == []

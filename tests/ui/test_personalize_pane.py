@@ -73,6 +73,11 @@ async def test_bad_inputs_at_their_fields_nothing_sent(sandbox_env, sandbox_opti
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "5")
+        # An untouched empty field is not shouted at; a send attempt shows what is missing.
+        assert error_at(pane, "trackingId", header=True) == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
         assert "required" in error_at(pane, "trackingId", header=True)
         await _header(pilot, pane)
         await fill(pilot, pane, "eventType", "click")

@@ -91,6 +91,10 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         self._save_timer: Timer | None = None
         self._sending: set[int] = set()
         self._draft_loaded = False
+        # "X is required" under a field nobody has typed in yet is noise; it shows once the field
+        # was edited or a send was tried. Every other error shows as soon as it exists.
+        self._touched: set[tuple[int | None, str]] = set()
+        self._send_attempted = False
 
     # -- what subclasses provide -------------------------------------------------------------
     def new_entry(self) -> dict[str, Any]:
@@ -164,7 +168,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
     @property
     def outbox(self) -> Outbox:
         if self._outbox is None:
-            self._outbox = Outbox()
+            self._outbox = Outbox(self.ctx.outbox_root)
         return self._outbox
 
     # -- state -> screen ---------------------------------------------------------------------
@@ -173,6 +177,17 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         self.errors = self.validate()
         self._show_list()
         self._show_selected()
+
+    def _field_errors(self, index: int | None) -> dict[str, str]:
+        """The errors to show at the fields of entry ``index`` (None: the header)."""
+        values = self.header if index is None else self.entries[index]
+        return {
+            name: message
+            for name, message in self._entry_errors(index).items()
+            if self._send_attempted
+            or (index, name) in self._touched
+            or str(values.get(name) or "").strip()
+        }
 
     def _entry_errors(self, index: int | None) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -215,11 +230,11 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
     def _show_selected(self) -> None:
         form = self.query_one("#compose-entry", ComposeForm)
         form.load(self.entries[self.selected])
-        form.show_errors(self._entry_errors(self.selected))
+        form.show_errors(self._field_errors(self.selected))
         if self.HEADER_FIELDS:
             header = self.query_one("#compose-header", ComposeForm)
             header.load(self.header)
-            header.show_errors(self._entry_errors(None))
+            header.show_errors(self._field_errors(None))
         self._show_result()
 
     def _show_result(self) -> None:
@@ -248,16 +263,18 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         event.stop()
         if event.form.id == "compose-header":
             self.header[event.field] = event.value
+            self._touched.add((None, event.field))
         else:
             self.entries[self.selected][event.field] = event.value
+            self._touched.add((self.selected, event.field))
             if result_ok(self.results[self.selected]) and self.selected not in self._sending:
                 self.results[self.selected] = None  # a sent entry edited: a new entry now
                 self._show_result()
         self.errors = self.validate()
         self._show_list()
-        self.query_one("#compose-entry", ComposeForm).show_errors(self._entry_errors(self.selected))
+        self.query_one("#compose-entry", ComposeForm).show_errors(self._field_errors(self.selected))
         if self.HEADER_FIELDS:
-            self.query_one("#compose-header", ComposeForm).show_errors(self._entry_errors(None))
+            self.query_one("#compose-header", ComposeForm).show_errors(self._field_errors(None))
         self.changed()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -373,6 +390,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         if self._sending:
             return
         self.selected = 0
+        self._touched.clear()
+        self._send_attempted = False
         self.set_batch(self.header, [self.new_entry()])
 
     def action_focus_list(self) -> None:

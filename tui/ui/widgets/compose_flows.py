@@ -74,9 +74,10 @@ class ComposeFlows:
         """Bring back the autosaved draft, then offer any batch a crash left unanswered."""
         outbox = self.outbox
         kind = self.KIND
+        same = self.ctx.same_destination  # batches for other accounts/endpoints wait for those
 
         def read() -> StartState:
-            pending = [r for r in outbox.pending() if r.kind == kind]
+            pending = [r for r in outbox.pending() if r.kind == kind and same(r.context)]
             jobs = [job for job in outbox.unfinished_jobs() if job.get("kind") == kind]
             draft = outbox.load_draft(kind)
             return draft, pending, jobs, list(outbox.warnings)
@@ -139,8 +140,9 @@ class ComposeFlows:
         """Look for pending batches again (after a profile or region switch)."""
         kind = self.KIND
         outbox = self.outbox
+        same = self.ctx.same_destination
         self.run_file_job(
-            lambda: [r for r in outbox.pending() if r.kind == kind],
+            lambda: [r for r in outbox.pending() if r.kind == kind and same(r.context)],
             lambda pending: (
                 self._offer_recovery(pending) if pending and not self._sending else None
             ),

@@ -38,6 +38,7 @@ class ComposeSending:
     json_mode: bool
     sends_in_flight: int
     _sending: set[int]
+    _send_attempted: bool
     ctx: Any
     app: Any
     call_aws: Any
@@ -85,6 +86,7 @@ class ComposeSending:
         if not indexes:
             self.set_status(f"Every {self.NOUN} of this batch was sent; N starts a new batch")
             return
+        self._send_attempted = True  # from now on every error shows at its field
         self._show_all()
         if self.errors:
             first = self.errors[0]
