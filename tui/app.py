@@ -18,7 +18,8 @@ from textual.widgets import ContentSwitcher, Footer
 from tui.context import AppContext
 from tui.errors import EventdeckError
 from tui.keymap import apply_keymap
-from tui.services.signin import SsoLogin, sso_target
+from tui.services.signin import SsoLogin
+from tui.services.sso_cache import sso_target
 from tui.settings import update
 from tui.themes import (
     MONOCHROME_THEME_NAME,

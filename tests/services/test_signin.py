@@ -41,6 +41,8 @@ from tui.services.signin import (
     SsoLoginDeniedError,
     SsoLoginError,
     SsoLoginExpiredError,
+)
+from tui.services.sso_cache import (
     SsoTarget,
     needs_sign_in,
     sso_target,

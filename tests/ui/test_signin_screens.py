@@ -21,7 +21,8 @@ from tests.fake_sso import FakeSso
 from tests.ui.helpers import wait_for
 from tui.errors import MfaRequiredError
 from tui.services.mfa import install_mfa_prompter
-from tui.services.signin import SsoLogin, SsoTarget
+from tui.services.signin import SsoLogin
+from tui.services.sso_cache import SsoTarget
 from tui.ui.screens.mfa_prompt import MfaPromptScreen, UiMfaPrompter
 from tui.ui.screens.sso_login import SsoLoginScreen
 
