@@ -165,6 +165,13 @@ class ParticipantEvent:
     def error_meaning(self) -> str:
         return explain_error_code(self.error_code)
 
+    @property
+    def error_line(self) -> str:
+        """``CODE: meaning`` for an event with an error code, else ""."""
+        return (
+            f"{self.error_code}: {explain_error_code(self.error_code)}" if self.error_code else ""
+        )
+
     @classmethod
     def from_api(cls, item: dict[str, Any]) -> ParticipantEvent:
         return cls(

@@ -173,7 +173,6 @@ class IvsPane(BrowsePane):
 
         def row(e: ivs.ParticipantEvent) -> Row:
             error = ivs.is_error_event(e)
-            meaning = ivs.explain_error_code(e.error_code) if e.error_code else ""
             target = e.remote_participant_id or e.destination_session_id or ""
             return Row(
                 f"{e.participant_id}@{fmt_time(e.event_time)}:{e.name}:{target}",
@@ -181,7 +180,7 @@ class IvsPane(BrowsePane):
                     fmt_time(e.event_time),
                     e.name + (" (replica)" if e.replica else ""),
                     target,
-                    f"{e.error_code}: {meaning}" if e.error_code else "",
+                    e.error_line,
                 ),
                 "error" if error else "",
                 e.raw,
@@ -207,11 +206,7 @@ class IvsPane(BrowsePane):
                 },
             ),
             poll=poll,
-            describe=lambda e: (
-                f"{e.name} {e.error_code}: {ivs.explain_error_code(e.error_code)}"
-                if e.error_code
-                else None
-            ),
+            describe=lambda e: f"{e.name} {e.error_line}" if e.error_code else None,
             empty_text="No events for this participant.",
             ids={
                 "stage_arn": stage_arn,
@@ -268,9 +263,7 @@ class IvsPane(BrowsePane):
                     f.participant.participant_id,
                     f.participant.user_id,
                     f.event.name,
-                    f"{f.event.error_code}: {ivs.explain_error_code(f.event.error_code)}"
-                    if f.event.error_code
-                    else "",
+                    f.event.error_line,
                 ),
                 "error",
                 f.raw,
@@ -278,11 +271,7 @@ class IvsPane(BrowsePane):
             open_item=lambda f: self.events_level(
                 stage_arn, session_id, f.participant.participant_id
             ),
-            describe=lambda f: (
-                f"{f.event.error_code}: {ivs.explain_error_code(f.event.error_code)}"
-                if f.event.error_code
-                else None
-            ),
+            describe=lambda f: f.event.error_line or None,
             empty_text="No participant of this session hit an error.",
             ids={"stage_arn": stage_arn, "session_id": session_id},
         )
