@@ -8,8 +8,6 @@ exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Cus
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,45 +22,13 @@ from tui.errors import BearerTokenMissingError, EventdeckError, SsoTokenExpiredE
 from tui.services.paging import Page
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.panes.base import Pane
+from tui.ui.panes.level import Level
 from tui.ui.safe_text import visible
 from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
-from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
+from tui.ui.widgets.virtual_table import Row, VirtualTable
 
 FOLLOW_SECONDS = 3.0
-
-
-@dataclass
-class Level:
-    """One view in a pane's drill-down stack, and the rows it has loaded so far."""
-
-    crumb: str
-    columns: list[Column]
-    fetch: Callable[[str | None], Page[Any]]
-    to_row: Callable[[Any], Row]
-    open_item: Callable[[Any], Level | None] | None = None
-    inspect: Callable[[Any], object] | None = None
-    inspect_title: Callable[[Any], str] | None = None
-    cli_command: Callable[[Any | None], str] | None = None
-    poll: Callable[[list[Any]], list[Any]] | None = None
-    describe: Callable[[Any], str | None] | None = None
-    empty_text: str = "Nothing here."
-    ids: dict[str, str] = field(default_factory=dict)
-    items: list[Any] = field(default_factory=list)
-    by_key: dict[str, Any] = field(default_factory=dict)
-    next_token: str | None = None
-    started: bool = False
-    done: bool = False
-    cursor_key: str | None = None
-
-    def add(self, items: list[Any]) -> list[Row]:
-        rows = []
-        for item in items:
-            row = self.to_row(item)
-            self.items.append(item)
-            self.by_key[row.key] = item
-            rows.append(row)
-        return rows
 
 
 class BrowsePane(Pane):
@@ -305,7 +271,7 @@ class BrowsePane(Pane):
         if level is None or item is None:
             side.set_value(None)
             return
-        value = level.inspect(item) if level.inspect else getattr(item, "raw", item)
+        value = level.value_of(item)
         side.set_value(decode_json_payloads(value))
 
     def action_refresh(self) -> None:
@@ -346,7 +312,7 @@ class BrowsePane(Pane):
 
         level = self.level
         assert level is not None
-        value = level.inspect(item) if level.inspect else getattr(item, "raw", item)
+        value = level.value_of(item)
         title = level.inspect_title(item) if level.inspect_title else level.crumb
         command = level.cli_command(item) if level.cli_command else None
         self.app.push_screen(

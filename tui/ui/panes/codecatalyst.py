@@ -16,7 +16,8 @@ from tui.services import codecatalyst as cc
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.ui.format import fmt_time
-from tui.ui.panes.browse import BrowsePane, Level
+from tui.ui.panes.browse import BrowsePane
+from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
 FOLLOW_MAX_PAGES = 20

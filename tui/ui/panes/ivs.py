@@ -17,7 +17,8 @@ from tui.services import ivs_realtime as ivs
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page, Pager
 from tui.ui.format import fmt_bool, fmt_tags, fmt_time
-from tui.ui.panes.browse import BrowsePane, Level
+from tui.ui.panes.browse import BrowsePane
+from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
 FOLLOW_MAX_PAGES = 50

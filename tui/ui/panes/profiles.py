@@ -16,7 +16,8 @@ from tui.services import customer_profiles as cp
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page, Pager
 from tui.ui.format import fmt_tags, fmt_time
-from tui.ui.panes.browse import BrowsePane, Level
+from tui.ui.panes.browse import BrowsePane
+from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
 HEALTH_STYLE = {"ok": "", "unhealthy": "error", "stopped": "warning"}
