@@ -412,3 +412,29 @@ async def test_very_long_line_renders_its_window_with_highlights() -> None:
         view.scroll_to(x=view.max_scroll_x, animate=False, immediate=True)
         tail = view.render_line(match.line + 1 - view.scroll_offset.y)
         assert tail.cell_length == width
+
+
+async def test_w_and_y_hold_no_control_and_the_file_is_private(
+    tmp_path: Path, written: list[str]
+) -> None:
+    value = {"c1": "\x9b31m\x9d0;t\x9c\x85", "bidi": "\u202e\u206a", "astral": "\U0001d173"}
+    target = tmp_path / "item.json"
+    app = InspectorApp(InspectorScreen("item", value, export_dir=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.inspector.view
+        assert '  "astral": "\\U0001d173"' in view.lines  # not \\u1d173
+        assert '  "bidi": "\\u202e\\u206a",' in view.lines
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (copied,) = _osc_payloads(written)
+    saved = target.read_text(encoding="utf-8")
+    for text in (copied, saved):
+        assert not UNSAFE.search(text.replace("\n", "")), repr(text)
+        assert json.loads(text) == value
+    assert target.stat().st_mode & 0o777 == 0o600
