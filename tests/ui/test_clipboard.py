@@ -6,7 +6,6 @@ import base64
 
 import pytest
 from textual.app import App
-from textual.drivers.headless_driver import HeadlessDriver
 
 from tui.textsafe import UNSAFE
 from tui.ui import clipboard
@@ -18,15 +17,6 @@ from tui.ui.clipboard import (
     osc52,
     tmux_passthrough,
 )
-
-
-@pytest.fixture
-def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Everything the (headless) driver is asked to write to the terminal."""
-    out: list[str] = []
-    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: out.append(data))
-    monkeypatch.delenv("TMUX", raising=False)
-    return out
 
 
 def _decoded(sequence: str) -> str:

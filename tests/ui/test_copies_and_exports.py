@@ -8,17 +8,13 @@ checked. (Hostile words inside the copied command are tested in tests/services/t
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from textual.drivers.headless_driver import HeadlessDriver
-
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import idle, osc52_payloads, wait_for
 from tui.app import EventdeckApp
 from tui.cli import LaunchTarget
 from tui.sandbox.backends import codecatalyst as cc_backend
@@ -30,23 +26,6 @@ EVIL = "\ntouch PWNED\x03\x04\x1b[201~\x9b31m\u202e\u2066\u2069\u206a"
 SPACE = "evil-space"  # CodeCatalyst refuses names outside [a-zA-Z0-9-_.]
 LOG_ID = "log-1" + EVIL
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
-
-
-@pytest.fixture
-def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Everything the (headless) driver writes to the terminal."""
-    out: list[str] = []
-    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: out.append(data))
-    monkeypatch.delenv("TMUX", raising=False)
-    return out
-
-
-def _copied(out: list[str]) -> list[str]:
-    found = []
-    for data in out:
-        for match in re.finditer("\x1b]52;c;([A-Za-z0-9+/=]*)\x07", data):
-            found.append(base64.b64decode(match.group(1)).decode("utf-8"))
-    return found
 
 
 def _load_evil_space() -> None:
@@ -98,7 +77,7 @@ async def test_y_and_c_copy_no_control_and_the_command_runs_once(
         await pilot.pause()
         await pilot.press("c")
         await pilot.pause()
-    copied_id, command, item_json, inspector_command = _copied(written)
+    copied_id, command, item_json, inspector_command = osc52_payloads(written)
     for text in (copied_id, command, inspector_command):
         assert not UNSAFE.search(text), repr(text)
     assert not UNSAFE.search(item_json.replace("\n", "")), repr(item_json)
