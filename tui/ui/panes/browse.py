@@ -326,7 +326,7 @@ class BrowsePane(Pane):
 
     def on_virtual_table_copy_requested(self, event: VirtualTable.CopyRequested) -> None:
         event.stop()
-        copy_and_notify(self.app, event.text, event.what)
+        copy_and_notify(self.app, event.text, event.what, multiline=event.multiline)
 
     def action_copy_cli(self) -> None:
         level = self.level
