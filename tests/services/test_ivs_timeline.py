@@ -105,7 +105,9 @@ def test_fan_out_stops_when_cancelled() -> None:
 
 def _all_hands(factory: ClientFactory) -> tuple[str, str]:
     stage = next(
-        s for s in Pager(lambda t: ivs.list_stages(factory, t)).items() if s.name == "quarterly-all-hands"
+        s
+        for s in Pager(lambda t: ivs.list_stages(factory, t)).items()
+        if s.name == "quarterly-all-hands"
     )
     session = next(iter(Pager(lambda t: ivs.list_stage_sessions(factory, stage.arn, t)).items()))
     return stage.arn, session.session_id

@@ -14,7 +14,9 @@ from tui.ui.widgets.timeline_view import TimelineView
 
 def all_hands(factory):  # type: ignore[no-untyped-def]
     stage = next(
-        s for s in Pager(partial(ivs.list_stages, factory)).items() if s.name == "quarterly-all-hands"
+        s
+        for s in Pager(partial(ivs.list_stages, factory)).items()
+        if s.name == "quarterly-all-hands"
     )
     session = next(Pager(partial(ivs.list_stage_sessions, factory, stage.arn)).items())
     return stage.arn, session.session_id
