@@ -39,6 +39,7 @@ from tui.ui.screens.sso_login import SsoLoginScreen
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
+from tui.words import count
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ class EventdeckApp(App[None]):
             ConfirmScreen(
                 "Quit while sending?",
                 [
-                    f"{sending} send(s) are in flight.",
+                    f"{count(sending, 'send')} {'is' if sending == 1 else 'are'} in flight.",
                     "They are journaled: the next start offers to re-send what got no answer.",
                 ],
                 confirm_label="Quit",

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from tui.services.outbox import BatchRecord
 from tui.ui.safe_text import safe_text
 from tui.ui.screens.outbox_recovery import batch_size
+from tui.words import count
 
 
 def outcome(record: BatchRecord) -> str:
@@ -54,11 +55,11 @@ class HistoryScreen(ModalScreen[BatchRecord | None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="history-body") as body:
-            body.border_title = f"History — {len(self.records)} batch(es), newest first"
+            body.border_title = f"History — {count(len(self.records), 'batch')}, newest first"
             options = [
                 Option(
                     safe_text(
-                        f"{r.created_at[:19]} · {batch_size(r)} {self.noun}(s) · {outcome(r)}"
+                        f"{r.created_at[:19]} · {count(batch_size(r), self.noun)} · {outcome(r)}"
                     ),
                     id=r.id,
                 )
