@@ -28,6 +28,7 @@ from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error
 from tui.ui.safe_text import safe_text
 from tui.ui.widgets.field_error import FieldErrorLabel
+from tui.words import count
 
 if TYPE_CHECKING:
     from tui.context import AppContext
@@ -49,7 +50,7 @@ def tally_lines(tally: BulkTally) -> list[str]:
     lines = [
         f"{'Cancelled' if tally.cancelled else 'Finished'} in {tally.elapsed:.1f} s: "
         f"{tally.sent} sent, {tally.failed} failed, {tally.invalid} invalid (not sent), "
-        f"{tally.batches} batch(es)"
+        f"{count(tally.batches, 'batch')}"
     ]
     if tally.failed_batches:
         lines.append(
@@ -59,7 +60,7 @@ def tally_lines(tally: BulkTally) -> list[str]:
         lines.append(f"line {number}: {'; '.join(e.message for e in errors)}")
     if tally.discarded_batches:
         lines.append(
-            f"{tally.discarded_batches} queued batch(es) dropped by the cancel (never sent)"
+            f"{count(tally.discarded_batches, 'queued batch')} dropped by the cancel (never sent)"
         )
     return lines
 
