@@ -87,3 +87,16 @@ async def test_ctrl_g_asks_before_replacing_a_batch_with_unsent_entries(
         await pilot.pause()
         assert not pane.json_mode
         assert pane.entries[0]["DetailType"] == "Keep me"
+
+
+async def test_bulk_import_pause_is_not_the_palette_key(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    from tui.ui.screens.bulk_import import BulkImportScreen
+
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "4")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        actions = {key: a.binding.action for key, a in app.screen.active_bindings.items()}
+        assert actions.get("ctrl+p") != "pause"
+        assert "pause" in actions.values()

@@ -81,7 +81,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
     BulkImportScreen #bulk-hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "pause", "Pause/resume", id="bulk.pause"),
+        Binding("ctrl+f", "pause", "Pause/resume", id="bulk.pause"),  # ctrl+p: the palette
         Binding("ctrl+x", "cancel", "Cancel import", id="bulk.cancel", priority=True),
         Binding("escape", "close", "Close", id="bulk.close"),
     ]
@@ -137,7 +137,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             yield Static("", id="bulk-status")
             yield Static("", id="bulk-tally")
             yield Static(
-                "enter start · ctrl+p pause/resume · ctrl+x cancel · escape close", id="bulk-hint",
+                "enter start · ctrl+f pause/resume · ctrl+x cancel · escape close", id="bulk-hint",
                 markup=False,
             )  # fmt: skip
 
