@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from compose_helpers import make_app, open_pane
 
 from tests.ui.helpers import idle, wait_for
@@ -109,3 +111,20 @@ async def test_palette_lists_actions_in_user_words_not_key_echoes(
         titles = {c.title for c in commands}
         assert "Delete character left" not in titles  # the text field's editing keys
         assert any(c.title == "Send" and c.help == "Compose · ctrl+s" for c in commands)
+
+
+async def test_header_error_badge_clears_when_the_next_call_succeeds(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        pool_text = app.screen.query_one("StatusHeader #pool")
+
+        def fail() -> None:
+            raise RuntimeError("clipboard paste was not JSON")
+
+        with contextlib.suppress(RuntimeError):
+            app_ctx.pool.run(fail)
+        await wait_for(pilot, lambda: "✖" in str(pool_text.render()))
+        app_ctx.pool.run(lambda: None)
+        await wait_for(pilot, lambda: "✖" not in str(pool_text.render()))
+        assert "DEMO" in str(app.screen.query_one("StatusHeader #identity").render())
