@@ -20,7 +20,7 @@ from tui.errors import EventdeckError
 from tui.keymap import apply_keymap
 from tui.services.signin import SsoLogin
 from tui.services.sso_cache import sso_target
-from tui.settings import update
+from tui.settings import export_directory, update
 from tui.themes import (
     MONOCHROME_THEME_NAME,
     choose_theme,
@@ -310,6 +310,21 @@ class EventdeckApp(App[None]):
                 await self.run_action(action, node)  # type: ignore[arg-type]
 
             yield SystemCommand(binding.description, f"{group_of(node)} · {format_key(key)}", run)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Screenshots (palette "Screenshot") go where exports go: a jump host has no ~/Downloads."""
+        if path is None:
+            folder = export_directory(self.ctx.settings)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                self.notify(f"Cannot save a screenshot in {folder}: {err}", severity="error",
+                            markup=False)  # fmt: skip
+                return None
+            path = str(folder)
+        return super().deliver_screenshot(filename, path, time_format)
 
     def action_reload_pane(self) -> None:
         self.current_pane.reload()

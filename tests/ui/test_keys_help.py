@@ -128,3 +128,15 @@ async def test_header_error_badge_clears_when_the_next_call_succeeds(app_ctx) ->
         app_ctx.pool.run(lambda: None)
         await wait_for(pilot, lambda: "✖" not in str(pool_text.render()))
         assert "DEMO" in str(app.screen.query_one("StatusHeader #identity").render())
+
+
+async def test_palette_screenshot_saves_where_exports_go(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    from tui.settings import export_directory
+
+    app = EventdeckApp(app_ctx)
+    folder = export_directory(app_ctx.settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Screenshot")
+        command.callback()
+        await wait_for(pilot, lambda: folder.is_dir() and any(folder.glob("*.svg")), timeout=10)
