@@ -140,3 +140,21 @@ async def test_palette_screenshot_saves_where_exports_go(app_ctx) -> None:  # ty
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Screenshot")
         command.callback()
         await wait_for(pilot, lambda: folder.is_dir() and any(folder.glob("*.svg")), timeout=10)
+
+
+async def test_region_picker_filters_as_you_type(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    from tui.ui.screens.choice import ChoiceScreen
+
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        app.action_pick_region()
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        screen = app.screen
+        assert len(screen.shown) > 10
+        await pilot.press(*"eu-we")
+        await pilot.pause()
+        shown = [screen.choices[i] for i in screen.shown]
+        assert shown and all(r.startswith("eu-west-") for r in shown)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app_ctx.options.region == shown[1])
