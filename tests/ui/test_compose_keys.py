@@ -100,3 +100,28 @@ async def test_bulk_import_pause_is_not_the_palette_key(sandbox_env, sandbox_opt
         actions = {key: a.binding.action for key, a in app.screen.active_bindings.items()}
         assert actions.get("ctrl+p") != "pause"
         assert "pause" in actions.values()
+
+
+async def test_load_file_prompt_completes_paths_with_tab(
+    sandbox_env, sandbox_options, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tui.ui.screens.prompt import PromptScreen
+
+    (tmp_path / "batches").mkdir()
+    (tmp_path / "batches" / "orders-may.json").write_text("[]")
+    (tmp_path / "batches" / "orders-june.json").write_text("[]")
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "4")
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        field = app.screen.query_one("Input")
+        field.value = str(tmp_path / "bat")
+        field.cursor_position = len(field.value)
+        await pilot.press("tab")
+        assert field.value == str(tmp_path / "batches") + "/"
+        await pilot.press(*"ord", "tab")
+        assert field.value == str(tmp_path / "batches" / "orders-")
+        assert "2 matches" in str(app.screen.query_one("#prompt-error").render())
+        await pilot.press("m", "tab")
+        assert field.value == str(tmp_path / "batches" / "orders-may.json")

@@ -250,6 +250,7 @@ class InspectorScreen(Screen[None]):
             "Path (the file is replaced if it exists):",
             value=str(self._default_path()),
             validator=validate_write_path,
+            paths=True,
         )
         self.app.push_screen(prompt, self._path_chosen)
 

@@ -366,7 +366,10 @@ class ComposeFlows:
 
         self.app.push_screen(
             PromptScreen(
-                "Load a batch", "Path of a --cli-input-json file", placeholder="batch.json"
+                "Load a batch",
+                "Path of a --cli-input-json file",
+                placeholder="batch.json",
+                paths=True,
             ),
             chosen,
         )
