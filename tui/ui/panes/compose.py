@@ -231,7 +231,9 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             self.set_status("; ".join(batch), error=True)
         elif invalid:
             self.set_status(
-                f"{count(invalid, self.NOUN)} need fixing before ctrl+s can send", error=True
+                f"{count(invalid, self.NOUN)} {'needs' if invalid == 1 else 'need'} fixing "
+                "before ctrl+s can send",
+                error=True,
             )
         else:
             self.set_status(f"Ready: ctrl+s sends {count(self._unsent_count(), self.NOUN)}")
