@@ -125,3 +125,20 @@ async def test_load_file_prompt_completes_paths_with_tab(
         assert "2 matches" in str(app.screen.query_one("#prompt-error").render())
         await pilot.press("m", "tab")
         assert field.value == str(tmp_path / "batches" / "orders-may.json")
+
+
+async def test_ctrl_n_from_a_field_moves_to_the_new_entrys_first_field(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await fill(pilot, pane, "Detail", '{"n": 1}')
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert pane.selected == 1
+        assert app.focused is pane.query_one("#entry-field-Source")
+        await pilot.press(*"abc")
+        await pilot.pause()
+        assert pane.entries[1]["Source"].endswith("abc")
+        assert pane.entries[0]["Detail"] == '{"n": 1}'

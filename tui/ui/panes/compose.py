@@ -298,9 +298,13 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on an entry: edit it (focus its first field)."""
         if event.option_list.id == "compose-list":
-            self.query_one("#compose-entry", ComposeForm).field_widget(
-                self.ENTRY_FIELDS[0].name
-            ).focus()
+            self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field of the selected entry (to type it)."""
+        self.query_one("#compose-entry", ComposeForm).field_widget(
+            self.ENTRY_FIELDS[0].name
+        ).focus()
 
     def changed(self) -> None:
         """Something in the batch changed: autosave it a second after the last change."""
@@ -360,6 +364,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
                 [*self.entries[:at], self.new_entry(), *self.entries[at:]],
                 [*self.results[:at], None, *self.results[at:]], at,
             )  # fmt: skip
+            if not isinstance(self.app.focused, EntryList):
+                self.focus_first_field()  # typing on: the new entry, from its first field
 
     def action_duplicate(self) -> None:
         """Copy the selected entry (without its result or generated id) after it."""
