@@ -158,3 +158,18 @@ async def test_region_picker_filters_as_you_type(app_ctx) -> None:  # type: igno
         assert shown and all(r.startswith("eu-west-") for r in shown)
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: app_ctx.options.region == shown[1])
+
+
+async def test_compose_help_lists_the_panes_keys_apart_from_inherited_list_keys(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "4")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        groups = dict(app.screen.grouped())
+        compose = {description for _, _, description in groups["Compose"]}
+        assert {"Send", "Re-send failed", "Add"} <= compose
+        assert not {"Scroll Left", "Page Up", "Up"} & compose
+        assert "Next entry" in {d for rows in groups.values() for _, _, d in rows}

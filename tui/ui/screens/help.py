@@ -67,10 +67,20 @@ def format_key(key: str) -> str:
     return "+".join(KEY_NAMES.get(part, part) for part in key.split("+"))
 
 
-def group_of(node: Any) -> str:
-    """The user's word for the owner of a binding: "Tables", "Compose", a pane's title, "App"."""
+def group_of(node: Any, action: str = "") -> str:
+    """The user's word for the owner of a binding: "Tables", "Compose", a pane's title, "App".
+
+    A key that an eventdeck widget inherits from Textual's (the entry list's cursor keys come
+    from OptionList) is grouped with Textual's widget: it is not what the pane adds.
+    """
     if isinstance(node, App):
         return "App"
+    name = action.split("(", 1)[0].rpartition(".")[2]
+    owner = next((c for c in type(node).__mro__ if f"action_{name}" in c.__dict__), None)
+    if name and owner is not None and not owner.__module__.startswith("tui."):
+        for cls in type(node).__mro__:  # the nearest of Textual's widgets the node is
+            if not cls.__module__.startswith("tui.") and cls.__name__ in GROUPS:
+                return GROUPS[cls.__name__]
     for cls in type(node).__mro__:
         if cls.__name__ in GROUPS:
             return GROUPS[cls.__name__]
@@ -184,7 +194,7 @@ def collect_bindings(screen_bindings: dict) -> list[Row]:  # type: ignore[type-a
         binding = active.binding
         if not binding.description:
             continue
-        group = group_of(active.node)
+        group = group_of(active.node, binding.action)
         ident = (group, binding.description)
         if ident not in merged:
             merged[ident] = []
