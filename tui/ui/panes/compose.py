@@ -235,8 +235,10 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
                 "before ctrl+s can send",
                 error=True,
             )
-        else:
+        elif self._unsent_count():
             self.set_status(f"Ready: ctrl+s sends {count(self._unsent_count(), self.NOUN)}")
+        else:
+            self.set_status(f"Every {self.NOUN} of this batch was sent; N starts a new batch")
 
     def _show_selected(self) -> None:
         form = self.query_one("#compose-entry", ComposeForm)
