@@ -142,7 +142,7 @@ class HelpScreen(ModalScreen[None]):
                 if height >= total / 2:
                     left, right = groups[: index + 1], groups[index + 1 :]
                     break
-        key_width = min(14, max((len(r[1]) for r in self.rows), default=8))
+        key_width = min(18, max((len(r[1]) for r in self.rows), default=8))
         left_lines = self._lines(left, key_width)
         right_lines = self._lines(right, key_width)
         column = max((line.cell_length for line in left_lines), default=0) + 3
