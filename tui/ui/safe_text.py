@@ -18,3 +18,14 @@ __all__ = ["safe_text", "visible"]
 def safe_text(value: object, style: str = "") -> Text:
     """A rich Text holding ``value`` literally: no markup parsing, control characters visible."""
     return Text(visible(value), style=style, no_wrap=False)
+
+
+def safe_lines(value: object, style: str = "") -> Text:
+    """Like ``safe_text``, but line breaks stay line breaks (each line made safe on its own).
+
+    Why: eventdeck's own multi-line text (pretty JSON, an error with its hint on the next line)
+    would otherwise show a literal ``\\n``; every other control character is still made visible.
+    """
+    text = value if isinstance(value, str) else str(value)
+    lines = text.replace("\r\n", "\n").split("\n")
+    return Text("\n".join(visible(line) for line in lines), style=style, no_wrap=False)

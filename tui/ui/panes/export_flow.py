@@ -82,6 +82,7 @@ def ask_and_export(pane: BrowsePane, fmt: str) -> None:
             f"Write {table.status_text} to (.jsonl, .csv or .json: the extension picks the format):",
             value=default_path(pane, fmt),
             validator=lambda text: check_path(text, export_dir),
+            paths=True,
         ),
         chosen,
     )

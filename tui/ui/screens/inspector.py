@@ -18,12 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.fsutil import atomic_write_bytes, make_private_dir
 from tui.ui.clipboard import copy_and_notify, human_size
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.screens.prompt import PromptScreen
+from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.json_view import JsonView
 
 INCREMENTAL_SEARCH_LINES = 50_000
@@ -147,7 +148,7 @@ class InspectorScreen(Screen[None]):
         yield JsonView(self.value, id="inspector-view")
         yield Static("", id="inspector-status")
         yield Input(placeholder="search (enter: done, escape: clear)", id="inspector-search")
-        yield Footer()
+        yield HintLine()
 
     @property
     def view(self) -> JsonView:
@@ -258,6 +259,7 @@ class InspectorScreen(Screen[None]):
             "Path (the file is replaced if it exists):",
             value=str(self._default_path()),
             validator=lambda value: validate_write_path(value, self.export_dir),
+            paths=True,
         )
         self.app.push_screen(prompt, self._path_chosen)
 

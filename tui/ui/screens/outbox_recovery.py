@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from tui.services.outbox import BatchRecord
 from tui.ui.safe_text import safe_text
+from tui.words import count
 
 Choice = tuple[str, list[BatchRecord]]
 
@@ -33,7 +34,9 @@ def describe(record: BatchRecord, noun: str) -> Text:
     """One line about a journaled batch: when, how many, where."""
     where = record.context.get("endpoint") or record.context.get("region") or "AWS"
     profile = record.context.get("profile") or "default"
-    return safe_text(f"{record.created_at} · {batch_size(record)} {noun}(s) · {profile} · {where}")
+    return safe_text(
+        f"{record.created_at} · {count(batch_size(record), noun)} · {profile} · {where}"
+    )
 
 
 class OutboxRecoveryScreen(ModalScreen[Choice | None]):
@@ -63,7 +66,9 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
         with Vertical(id="recovery-dialog") as dialog:
             dialog.border_title = "Unanswered batches in the outbox"
             yield Static(
-                f"{len(self.records)} batch(es) were journaled but their results never came back "
+                f"{count(len(self.records), 'batch')} "
+                f"{'was' if len(self.records) == 1 else 'were'} journaled but their results never "
+                "came back "
                 "(the app stopped mid-send).",
                 markup=False,
             )
