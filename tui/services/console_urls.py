@@ -79,3 +79,8 @@ def codecatalyst_space(space: str, region: str | None = None) -> ConsoleLink:
 def partner_event_source(region: str, name: str) -> ConsoleLink:
     url = f"{console_home('events', region)}#/partners/{_q(name)}"
     return ConsoleLink(url, f"partner event source {name} ({region})")
+
+
+def arn_url(arn: str) -> str:
+    """The console page of any ARN, through the console's own resolver (go/view?arn=)."""
+    return f"https://console.aws.amazon.com/go/view?arn={_q(arn)}"
