@@ -107,10 +107,20 @@ class ComposeSending:
             *self.summary_lines(),
         ]
         title = f"Send {count(len(indexes), self.NOUN)}?"
-        self.app.push_screen(
-            ConfirmScreen(title, lines, confirm_label="Send"),
-            lambda ok: self._send(indexes) if ok else None,
-        )
+
+        def confirm(warnings: list[str], danger: bool) -> None:
+            self.app.push_screen(
+                ConfirmScreen(title, [*warnings, *lines], confirm_label="Send", danger=danger),
+                lambda ok: self._send(indexes) if ok else None,
+            )
+
+        self.before_confirm(indexes, confirm)
+
+    def before_confirm(
+        self, indexes: list[int], proceed: Callable[[list[str], bool], None]
+    ) -> None:
+        """Call ``proceed(warning lines, danger)`` to confirm; a pane may check AWS first (override)."""
+        proceed([], False)
 
     def _send(self, indexes: list[int]) -> None:
         try:

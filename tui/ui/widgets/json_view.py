@@ -28,7 +28,22 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.services.console_urls import arn_url
 from tui.textsafe import json_escape, visible
+
+ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:[A-Za-z0-9/_.:+=@-]+")
+"""An ARN the inspector may turn into a link: plain characters only."""
+_hyperlinks: list[bool] = []
+
+
+def hyperlinks_on() -> bool:
+    """Whether to make ARNs into OSC 8 links (detected once per process; see services.hyperlinks)."""
+    if not _hyperlinks:
+        from tui.services.hyperlinks import detect
+
+        _hyperlinks.append(detect().enabled)
+    return _hyperlinks[0]
+
 
 # One JSON token on an indent=2 line: a string (a key when a colon follows), a number, a literal,
 # or punctuation. Strings are matched first so digits inside them are never numbers.
@@ -343,6 +358,10 @@ class JsonView(ScrollView, can_focus=True):
         text = Text(line, style=base, no_wrap=True, end="")
         for start, end, kind in token_spans(line) + self._match_spans(index):
             text.stylize(self._style(f"json-view--{kind}"), start, end)
+            if kind == "string" and hyperlinks_on() and line.startswith('"arn:', start):
+                arn = line[start + 1 : end - 1]
+                if ARN.fullmatch(arn):  # only a plain ARN: no escapes, nothing to smuggle
+                    text.stylize(Style(link=arn_url(arn)), start + 1, end - 1)
         segments = list(text.render(self.app.console))
         return Strip(segments, cell_len(line))
 
