@@ -70,7 +70,7 @@ def test_ivs_error_text_from_exception_message_and_request_id(
                 startTime="2024-01-01T00:00:00Z",
                 endTime="2024-01-02T00:00:00Z",
             ),
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_every_service_answers_with_a_request_id_and_its_text(

@@ -354,11 +354,12 @@ def _error_message_members(service: str, code: str) -> tuple[str, ...]:
     IVS Real-Time declares ``exceptionMessage`` instead, which botocore parses into the
     response's top level (the modeled error fields) while ``Error.Message`` stays empty.
     """
-    import botocore.session
+    import botocore.loaders
+    from botocore.model import ServiceModel
 
     try:
-        model = botocore.session.get_session().get_service_model(service)
-        shape = model.shape_for_error_code(code)
+        data = botocore.loaders.Loader().load_service_model(service, "service-2")
+        shape = ServiceModel(data, service).shape_for_error_code(code)
     except Exception:  # an unknown service or model: no declared members
         return ()
     if shape is None:
@@ -505,10 +506,13 @@ def _from_client_error(exc: bce.ClientError, ctx: CallContext) -> EventdeckError
                 f"for a role that allows {ctx.operation} (event logs need Space administrator). "
                 "If the token itself is stale: `aws sso login --sso-session NAME`."
             )
+        where = "" if ctx.resource and ctx.resource in message else ctx.where
         return AccessDeniedError(
-            f"Access denied: {ctx.action}{ctx.where}{said}", hint=hint, request_id=rid
+            f"Access denied: {ctx.action}{where}{said}", hint=hint, request_id=rid
         )
     if code in NOT_FOUND_CODES or status == 404:
+        if ctx.resource and ctx.resource in message:  # the service named it already: say it once
+            return NotFoundError(f"Not found ({ctx.operation}){said}", request_id=rid)
         target = ctx.resource or "the requested resource"
         return NotFoundError(f"Not found: {target} ({ctx.operation}){said}", request_id=rid)
     if code in VALIDATION_CODES or status == 400:
