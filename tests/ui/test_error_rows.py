@@ -46,7 +46,7 @@ async def test_ivs_error_row_shows_exception_message_and_request_id(
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
         shown = str(app.screen.query_one("#error-message").render())
-        assert f"Request id: {error.request_id}" in shown
+        assert f"(request id {error.request_id})" in shown
         assert "Stage not found" in shown
 
 

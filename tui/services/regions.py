@@ -8,6 +8,7 @@ pane, where it works, without asking the network.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,3 +95,50 @@ def unavailable_message(service: str, region: str) -> str:
     """'ivs-realtime is not available in sa-east-1; available in: …' (one line)."""
     where = ", ".join(service_regions(service)) or "no region botocore knows of"
     return f"{service} is not available in {region}; available in: {where}."
+
+
+def partition_of(region: str | None) -> str:
+    """The partition (aws, aws-cn, aws-us-gov, …) that ``region`` belongs to; "aws" if unknown."""
+    for partition in _partitions():
+        if region and region in partition.get("regions", {}):
+            return str(partition.get("partition", "aws"))
+    return "aws"
+
+
+def picker_regions(services: Iterable[str], current: str | None = None) -> list[str]:
+    """The regions of ``current``'s partition where at least one of ``services`` exists.
+
+    Why the partition: credentials of one partition (aws, aws-cn, aws-us-gov) do not work in
+    another, so offering those regions would only lead to a sign-in error.
+    """
+    session = _session()
+    partition = partition_of(current)
+    found: set[str] = set()
+    for service in services:
+        source = _REGIONS_OF.get(service, service)
+        found.update(session.get_available_regions(source, partition_name=partition))
+    if current:
+        found.add(current)
+    return sorted(found)
+
+
+def region_note(region: str, panes: Sequence[tuple[str, str]]) -> str:
+    """Which of ``panes`` ((label, service) pairs) work in ``region``, as a short note.
+
+    'all panes', or 'not: IVS, Profiles' naming the panes whose service is absent there; a
+    service with a global endpoint (CodeCatalyst) or no endpoint data counts as working.
+    """
+    missing = [label for label, service in panes if available_in(service, region) is False]
+    if not missing:
+        return "all panes"
+    if len(missing) == len(panes):
+        return "no pane"
+    return "not: " + ", ".join(missing)
+
+
+def where_note(label: str, service: str) -> str:
+    """'IVS: ap-northeast-1, …' or 'CodeCatalyst: one global endpoint' for the picker's header."""
+    if service in GLOBAL_SERVICES:
+        return f"{label}: any region (one global endpoint)"
+    regions = service_regions(service)
+    return f"{label}: {', '.join(regions)}" if regions else f"{label}: unknown"

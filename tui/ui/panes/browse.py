@@ -322,10 +322,8 @@ class BrowsePane(Pane):
 
         level = self.level
         title = f"{self.TITLE}: {level.crumb if level else 'load'} failed"
-        message = error.message
-        if error.request_id:
-            message += f"\n\nRequest id: {error.request_id}"
-        self.app.push_screen(ErrorModal(title, message, self.error_text_hint(error)))
+        # the message ends with "(request id …)" when AWS answered (EventdeckError adds it)
+        self.app.push_screen(ErrorModal(title, error.message, self.error_text_hint(error)))
 
     @classmethod
     def error_text_hint(cls, error: EventdeckError) -> str | None:

@@ -28,26 +28,44 @@ class ChoiceScreen(ModalScreen[str | None]):
         background: $surface; padding: 0 1;
     }
     ChoiceScreen OptionList { height: auto; max-height: 16; }
+    ChoiceScreen .choice-header { color: $text-muted; margin: 0 0 1 0; }
     """
 
-    def __init__(self, title: str, choices: list[str], current: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: list[str],
+        current: str | None = None,
+        *,
+        notes: dict[str, str] | None = None,
+        header: str | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.current = current
+        self.notes = notes or {}  # a dim note after a choice (the region picker: panes there)
+        self.header = header  # plain text above the list
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
+            if self.header:
+                yield Static(Content(visible(self.header)), classes="choice-header")
             if not self.choices:
                 yield Static("Nothing to choose from.", markup=False)
-            options = [
-                Option(
-                    Content(visible(c) + ("  (current)" if c == self.current else "")), id=str(i)
-                )
-                for i, c in enumerate(self.choices)
-            ]
+            options = [Option(self._label(c), id=str(i)) for i, c in enumerate(self.choices)]
             yield OptionList(*options)
+
+    def _label(self, choice: str) -> Content:
+        current = "  (current)" if choice == self.current else ""
+        note = self.notes.get(choice)
+        if not note:
+            return Content(visible(choice) + current)
+        width = max(len(visible(c)) for c in self.choices)
+        return Content.assemble(
+            visible(choice).ljust(width), ("  " + visible(note), "dim"), current
+        )
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
