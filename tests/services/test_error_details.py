@@ -16,7 +16,6 @@ import pytest
 from botocore import exceptions as bce
 
 from tui import errors
-from tui.logsetup import setup_debug_log, stop_debug_log
 from tui.services import codecatalyst as cc
 from tui.services import ivs_realtime as ivs
 from tui.services import regions
@@ -25,14 +24,7 @@ from tui.services.options import ConnectionOptions
 from tui.services.session import ClientFactory
 
 MISSING_STAGE = "arn:aws:ivs:us-east-1:123456789012:stage/nOsUcHsTaGe12"
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-@pytest.fixture
-def debug_log(tmp_path: Path) -> Any:
-    path = setup_debug_log(tmp_path / "logs" / "debug.log")
-    yield path
-    stop_debug_log()
+UUID = r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"  # the sandbox's request ids, as AWS's
 
 
 def test_ivs_error_text_from_exception_message_and_request_id(
