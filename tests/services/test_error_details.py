@@ -123,6 +123,20 @@ def test_region_without_the_service_says_where_it_is(sandbox_env: Any, no_dns: N
     assert "sa-east-1" not in message.split("available in:")[1]
 
 
+def test_a_region_that_does_not_exist_says_so(
+    sandbox_env: Any, no_dns: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = ConnectionOptions(region="eu-west1", max_attempts=1, connect_timeout=2)
+    with pytest.raises(errors.ConfigError) as info:
+        ivs.list_stages(ClientFactory(options))
+    assert "'eu-west1' is not an AWS region" in info.value.message
+    assert "eu-west-1" in info.value.message
+    monkeypatch.setenv("AWS_REGION", "eu-west1")  # the region from the environment
+    with pytest.raises(errors.ConfigError) as info:
+        ivs.list_stages(ClientFactory(ConnectionOptions(max_attempts=1, connect_timeout=2)))
+    assert "'eu-west1' is not an AWS region" in info.value.message
+
+
 def test_region_with_the_service_still_reports_the_connection(
     sandbox_env: Any, no_dns: None
 ) -> None:

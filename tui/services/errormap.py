@@ -455,8 +455,13 @@ def _unavailable_region(exc: bce.BotoCoreError, ctx: CallContext) -> EventdeckEr
     if not isinstance(exc, (bce.EndpointConnectionError, bce.ConnectTimeoutError)):
         return None
     url = (getattr(exc, "kwargs", None) or {}).get("endpoint_url")
+    if not regions.is_aws_endpoint(url):
+        return None
     region = regions.region_of_aws_endpoint(url)
-    if region is None or regions.available_in(ctx.service, region) is not False:
+    typo = ctx.region or regions.region_label(url)
+    if region is None and typo and typo not in regions.known_regions():
+        region = typo  # a typo ("eu-west1"): no such region at all
+    elif region is None or regions.available_in(ctx.service, region) is not False:
         return None
     return ConfigError(
         regions.unavailable_message(ctx.service, region),

@@ -74,16 +74,24 @@ def available_in(service: str, region: str | None) -> bool | None:
     return region in regions
 
 
+def _host(url: str) -> str:
+    return (urlsplit(url if "//" in url else f"https://{url}").hostname or "").lower()
+
+
+def is_aws_endpoint(url: str | None) -> bool:
+    """Whether ``url`` is one of AWS's own endpoints (not the sandbox, a proxy or LocalStack)."""
+    host = _host(url) if url else ""
+    return bool(host) and any(host == s or host.endswith("." + s) for s in dns_suffixes())
+
+
 def region_of_aws_endpoint(url: str | None) -> str | None:
     """The region named in an AWS endpoint URL (``ivsrealtime.sa-east-1.amazonaws.com``), else None.
 
     A custom endpoint (the sandbox, a proxy, LocalStack) gives None: its services are not AWS's.
     """
-    if not url:
+    if not url or not is_aws_endpoint(url):
         return None
-    host = (urlsplit(url if "//" in url else f"https://{url}").hostname or "").lower()
-    if not any(host == s or host.endswith("." + s) for s in dns_suffixes()):
-        return None
+    host = _host(url)
     regions = known_regions()
     for label in host.split("."):
         if label in regions:
@@ -91,9 +99,26 @@ def region_of_aws_endpoint(url: str | None) -> str | None:
     return None
 
 
+def region_label(url: str | None) -> str | None:
+    """The label before AWS's DNS suffix (``x.eu-west1.amazonaws.com`` → ``eu-west1``), if any.
+
+    Why: a region botocore does not know (a typo) still lands in the hostname it builds.
+    """
+    if not url or not is_aws_endpoint(url):
+        return None
+    host = _host(url)
+    for suffix in sorted(dns_suffixes(), key=len, reverse=True):
+        if host.endswith("." + suffix):
+            labels = host[: -len(suffix) - 1].split(".")
+            return labels[-1] if len(labels) > 1 else None
+    return None
+
+
 def unavailable_message(service: str, region: str) -> str:
     """'ivs-realtime is not available in sa-east-1; available in: …' (one line)."""
     where = ", ".join(service_regions(service)) or "no region botocore knows of"
+    if region not in known_regions():
+        return f"'{region}' is not an AWS region; {service} is available in: {where}."
     return f"{service} is not available in {region}; available in: {where}."
 
 
