@@ -173,7 +173,7 @@ def _profiles(home: Path) -> None:
     )
 
 
-def _expired(profile: str) -> errors.EventdeckError:
+def _expired(profile: str | None) -> errors.EventdeckError:
     exc = bce.ClientError(
         {
             "Error": {"Code": "ExpiredTokenException", "Message": "The token is expired"},
@@ -251,3 +251,36 @@ def test_codecatalyst_access_denied_names_space_roles(
     assert "space" in hint.lower() and "role" in hint.lower()
     assert "IAM" in hint and "Ask for permission to codecatalyst:" not in hint
     assert info.value.request_id
+
+
+def test_advice_follows_where_the_credentials_come_from(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _profiles(isolated_dirs)
+    with (isolated_dirs / ".aws" / "config").open("a") as config:
+        config.write(
+            "\n[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = ssoprof\n"
+            "\n[profile proc]\ncredential_process = /usr/local/bin/get-creds\n"
+        )
+    assert "aws sso login --profile ssoprof" in (_expired("role").hint or "")
+    assert "credential_process" in (_expired("proc").hint or "")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAENVKEY0000000000")
+    monkeypatch.setenv("AWS_PROFILE", "ssoprof")  # keys in the environment win over AWS_PROFILE
+    env = _expired(None)
+    assert "AWS_ACCESS_KEY_ID" in (env.hint or "") and not env.sso_sign_in
+
+
+def test_press_l_only_when_the_profile_has_an_sso_session(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.services.auth import check_bearer_token
+    from tui.ui.panes.browse import BrowsePane
+
+    _profiles(isolated_dirs)
+    monkeypatch.delenv("AWS_BEARER_TOKEN_CODECATALYST", raising=False)
+    with pytest.raises(errors.BearerTokenMissingError) as keys:
+        check_bearer_token(ConnectionOptions(profile="keys"))
+    assert "press L" not in BrowsePane.error_text(keys.value)
+    with pytest.raises(errors.BearerTokenMissingError) as sso:
+        check_bearer_token(ConnectionOptions(profile="ssoprof"))  # no cached token yet
+    assert "press L" in BrowsePane.error_text(sso.value)
