@@ -176,7 +176,8 @@ def aws_call(
         mapped = translate_aws(exc, ctx)
         if mapped is None:
             raise
-        _log.warning(
+        # INFO: into the --debug log, never onto the terminal (no handler prints below WARNING)
+        _log.info(
             "%s %s failed (%s, request id %s): %s",
             service,
             operation,
