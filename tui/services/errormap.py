@@ -411,6 +411,13 @@ def _credential_error(
     """An expired or refused credential, with the fix for where that credential comes from."""
     flag = ctx.profile_flag()
     kind = credential_kind(ctx.profile)
+    if ctx.service == "codecatalyst" and os.environ.get("AWS_BEARER_TOKEN_CODECATALYST"):
+        return AuthError(
+            text,
+            hint="The token comes from AWS_BEARER_TOKEN_CODECATALYST: set a fresh one, or unset "
+            "it to use the profile's sso_session.",
+            request_id=request_id,
+        )
     if ctx.service == "codecatalyst":
         # CodeCatalyst signs with the sso-session's bearer token, whatever the profile's keys
         return SsoTokenExpiredError(
