@@ -69,3 +69,13 @@ def sandbox_options(sandbox_env) -> ConnectionOptions:  # type: ignore[no-untype
         ca_bundle=sandbox_env.ca_bundle,
         max_attempts=3,
     )
+
+
+@pytest.fixture
+def debug_log(tmp_path: Path) -> Iterator[Path]:
+    """The --debug log, written to tmp_path for this test (stopped after it)."""
+    from tui.logsetup import setup_debug_log, stop_debug_log
+
+    path = setup_debug_log(tmp_path / "logs" / "debug.log")
+    yield path
+    stop_debug_log()

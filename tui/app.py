@@ -51,6 +51,7 @@ class PaneInfo:
     title: str
     short_title: str
     path: str  # "module:Class"
+    service: str = ""  # boto3 service name: the region picker shows where each pane works
 
     def load(self) -> type[Pane]:
         module, _, name = self.path.partition(":")
@@ -59,24 +60,40 @@ class PaneInfo:
 
 
 PANES = [
-    PaneInfo("ivs", "1", "IVS Real-Time", "IVS", "tui.ui.panes.ivs:IvsPane"),
+    PaneInfo(
+        "ivs", "1", "IVS Real-Time", "IVS", "tui.ui.panes.ivs:IvsPane", service="ivs-realtime"
+    ),
     PaneInfo(
         "codecatalyst",
         "2",
         "CodeCatalyst",
         "CodeCatalyst",
         "tui.ui.panes.codecatalyst:CodeCatalystPane",
+        service="codecatalyst",
     ),
     PaneInfo(
-        "profiles", "3", "Customer Profiles", "Profiles", "tui.ui.panes.profiles:ProfilesPane"
+        "profiles",
+        "3",
+        "Customer Profiles",
+        "Profiles",
+        "tui.ui.panes.profiles:ProfilesPane",
+        service="customer-profiles",
     ),
-    PaneInfo("partner", "4", "Partner events", "Partner", "tui.ui.panes.partner:PartnerPane"),
+    PaneInfo(
+        "partner",
+        "4",
+        "Partner events",
+        "Partner",
+        "tui.ui.panes.partner:PartnerPane",
+        service="events",
+    ),
     PaneInfo(
         "personalize",
         "5",
         "Personalize events",
         "Personalize",
         "tui.ui.panes.personalize:PersonalizePane",
+        service="personalize-events",
     ),
 ]
 
@@ -342,16 +359,22 @@ class EventdeckApp(App[None]):
         self.push_screen(ChoiceScreen("AWS profile", profiles, current), chosen)
 
     def action_pick_region(self) -> None:
-        import botocore.session
+        from tui.services.regions import picker_regions, region_note, where_note
 
-        regions = sorted(botocore.session.Session().get_available_regions("events"))
+        panes = [(info.short_title, info.service) for info in PANES]
         current = self.ctx.options.region
+        regions = picker_regions((service for _, service in panes), current)
+        notes = {region: region_note(region, panes) for region in regions}
+        info = next((p for p in PANES if p.pane_id == self.current_pane.PANE_ID), PANES[0])
+        header = where_note(f"{info.short_title} works in", info.service)
 
         def chosen(region: str | None) -> None:
             if region is not None and region != current:
                 self.switch_connection(region=region)
 
-        self.push_screen(ChoiceScreen("AWS region", regions, current), chosen)
+        self.push_screen(
+            ChoiceScreen("AWS region", regions, current, notes=notes, header=header), chosen
+        )
 
     def action_settings(self) -> None:
         """Edit the common settings of config.toml (saved atomically, mode 0600)."""

@@ -203,7 +203,10 @@ def test_errors_have_real_codes_and_statuses(ivs: Any) -> None:
             call()
         assert info.value.response["Error"]["Code"] == code
         assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
-        assert info.value.response["Error"]["Message"]
+        # as AWS sends it: the text in the modeled member exceptionMessage, Error.Message empty
+        assert info.value.response["exceptionMessage"]
+        assert info.value.response["Error"]["Message"] == ""
+        assert info.value.response["ResponseMetadata"]["RequestId"]
 
 
 def test_hostile_strings_live_in_their_own_stage(ivs: Any) -> None:

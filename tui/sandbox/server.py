@@ -16,6 +16,7 @@ import ssl
 import struct
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ class SandboxApp:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.respond(environ)
-        headers = {**headers, "Content-Length": str(len(body))}
+        headers = {**with_request_id(headers, body), "Content-Length": str(len(body))}
         reason = HTTP_STATUS_CODES.get(status, "Unknown")
         start_response(f"{status} {reason}", list(headers.items()))
         return [body]
@@ -148,6 +149,23 @@ class SandboxApp:
         if sock is not None:
             sock._eventdeck_abort = True
         raise _Dropped("connection dropped by the sandbox (reset fault)")
+
+
+_BODY_REQUEST_ID = re.compile(rb"<RequestId>([^<]{1,128})</RequestId>")
+
+
+def with_request_id(headers: dict[str, str], body: bytes) -> dict[str, str]:
+    """``headers`` with an x-amzn-RequestId, as every AWS response has (the body's id if any).
+
+    Why: support cases and eventdeck's error lines need the id; query-protocol services (STS) also
+    put it in the XML body, and the header must then name the same request.
+    """
+    names = {name.lower() for name in headers}
+    if "x-amzn-requestid" in names or "x-amz-request-id" in names:
+        return headers
+    match = _BODY_REQUEST_ID.search(body[:65536])
+    rid = match.group(1).decode("ascii", "replace") if match else str(uuid.uuid4())
+    return {**headers, "x-amzn-RequestId": rid}
 
 
 def received() -> dict[str, list[dict[str, Any]]]:

@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.errors import BearerTokenMissingError, EventdeckError, SsoTokenExpiredError
+from tui.errors import EventdeckError
 from tui.services.console_urls import ConsoleLink
 from tui.services.paging import Page
 from tui.ui.clipboard import copy_and_notify
@@ -214,7 +214,7 @@ class BrowsePane(Pane):
     def error_text(error: EventdeckError) -> str:
         """One line: the error, its fix, and sign-in from here when a token is what is missing."""
         text = str(error).replace("\n", " — ")
-        if isinstance(error, (SsoTokenExpiredError, BearerTokenMissingError)):
+        if error.sso_sign_in:
             text += " — or press L to sign in with SSO here"
         return text
 
@@ -251,7 +251,16 @@ class BrowsePane(Pane):
         return self.query_one(".side-inspector", JsonView)
 
     def action_toggle_side(self) -> None:
-        """Show the current item beside the table on wide terminals; the full inspector otherwise."""
+        """Show the current item beside the table on wide terminals; the full inspector otherwise.
+
+        On the error row (the cursor on the last row, or no rows) it shows the error instead:
+        message, fix and request id, copyable for a support case.
+        """
+        table = self.table
+        on_last = table.current_row is None or table.body.cursor_row >= table.row_count - 1
+        if self.last_error is not None and on_last:
+            self.inspect_error(self.last_error)
+            return
         side = self.side
         if side.display:
             side.display = False
@@ -308,6 +317,23 @@ class BrowsePane(Pane):
             self.push_level(child)
         else:
             self.inspect(item)
+
+    def inspect_error(self, error: EventdeckError) -> None:
+        """The inspector of an error row: the whole message, its fix and AWS's request id."""
+        from tui.ui.screens.error_modal import ErrorModal
+
+        level = self.level
+        title = f"{self.TITLE}: {level.crumb if level else 'load'} failed"
+        # the message ends with "(request id …)" when AWS answered (EventdeckError adds it)
+        self.app.push_screen(ErrorModal(title, error.message, self.error_text_hint(error)))
+
+    @classmethod
+    def error_text_hint(cls, error: EventdeckError) -> str | None:
+        """The error's fix, plus sign-in from here when a token is what is missing."""
+        hint = error.hint
+        if error.sso_sign_in:
+            hint = (hint + " — " if hint else "") + "or press L to sign in with SSO here"
+        return hint
 
     def inspect(self, item: Any) -> None:
         from tui.ui.screens.inspector import InspectorScreen
