@@ -59,7 +59,11 @@ BAD_ENTRIES = [
     (entry(Detail='{"v": NaN}'), "Detail", ["NaN is not valid JSON"]),
     (entry(Detail='{"v": [1, -Infinity]}'), "Detail", ["-Infinity is not valid JSON"]),
     (entry(Detail={"v": float("nan")}), "Detail", ["no NaN"]),
-    (entry(DetailType="Order\nPlaced"), "DetailType", ["control characters", "U+000A at character 6"]),
+    (
+        entry(DetailType="Order\nPlaced"),
+        "DetailType",
+        ["control characters", "U+000A at character 6"],
+    ),
     (entry(DetailType="Order\x1b]0;x\x07"), "DetailType", ["U+001B"]),
     (entry(DetailType="Order\x9b"), "DetailType", ["U+009B"]),
     (entry(Time="1969-12-31T23:59:59Z"), "Time", ["before 1970", "accepted: from 1970-01-01"]),
