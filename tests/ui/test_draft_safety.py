@@ -64,9 +64,12 @@ async def test_steady_typing_is_saved_within_a_second(sandbox_options) -> None: 
     assert draft is not None, "10 s of steady typing left no draft on disk"
     on_disk = draft["entries"][0]["DetailType"]
     assert text.startswith(on_disk)
-    # Everything typed more than a second (plus a write's time, 0.5 s) before the kill is there.
-    older = [t for when, t in typed if when < killed_at - 1.5]
+    # Everything typed more than a second (plus a write's time: 0.75 s on a busy machine) before
+    # the kill is there.
+    older = [t for when, t in typed if when < killed_at - 1.75]
     assert older and len(on_disk) >= len(older[-1]), (len(on_disk), len(older[-1]), len(text))
+    lag = killed_at - next(when for when, t in typed if t == on_disk)
+    print(f"draft on disk lagged the last keystroke by {lag:.2f} s")
 
 
 # -- a real `eventdeck --demo` in a pseudo-terminal ---------------------------------------------
