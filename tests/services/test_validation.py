@@ -131,6 +131,7 @@ BAD_EVENTS = [
     (event(properties='{"a": "\\ud800"}'), "properties", ["lone surrogate at properties.a"]),
     (event(properties={"a": "\ud800"}), "properties", ["lone surrogate at properties.a"]),
     (event(itemId="i\udc00"), "itemId", ["not valid Unicode"]),
+    (event(properties='{"TimeStamp": "1"}'), "properties", ["cannot use the name 'TimeStamp'"]),
 ]
 
 

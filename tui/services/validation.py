@@ -64,6 +64,10 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # "5.", which AWS's JSON parser refuses.
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _NO_CONTROL_FIELDS = ("DetailType",)
+# Names the model's documentation of Event.properties forbids, compared case-insensitively.
+_RESERVED_PROPERTIES = frozenset(
+    ("userid", "sessionid", "eventtype", "timestamp", "recommendationid", "impression")
+)
 
 
 def lone_surrogate_message(value: Any, where: str) -> str | None:
@@ -411,6 +415,16 @@ def _properties(value: Any, out: dict[str, Any], errs: list[tuple[str, str]]) ->
         return
     if not parsed:
         return  # {} means "no properties": the API refuses an empty string, so omit it
+    reserved = [k for k in parsed if isinstance(k, str) and k.lower() in _RESERVED_PROPERTIES]
+    if reserved:
+        errs.append(
+            (
+                "properties",
+                f"properties cannot use the name {reserved[0]!r}: PutEvents reserves userId, "
+                "sessionId, eventType, timestamp, recommendationId and impression (any case)",
+            )
+        )
+        return
     # The model's limit is on the string's length in characters (what botocore checks), not bytes.
     high = model.limit(model.personalize_event_shape().members["properties"], "max")
     if high is not None and len(text) > high:
