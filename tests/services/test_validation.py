@@ -276,6 +276,41 @@ def test_invalid_personalize_events_are_never_sent(sandbox_options, sandbox_env,
     assert sandbox_env.received()["personalize-events"] == []
 
 
+GAPS_ENTRIES = [
+    (entry(Detail='{"v": NaN}'), "Detail"),
+    (entry(DetailType="Order\x1b[2J"), "DetailType"),
+    (entry(Time="1969-12-31T23:59:59Z"), "Time"),
+    (entry(Time="3000-01-01T00:00:00Z"), "Time"),
+    (entry(Detail='{"a": "\\ud800"}'), "Detail"),
+]
+GAPS_EVENTS = [
+    (event(eventValue="1_000"), "eventValue"),
+    (event(sentAt="-1"), "sentAt"),
+    (event(properties='{"a": Infinity}'), "properties"),
+    (event(properties={"a": "\ud800"}), "properties"),
+]
+
+
+@pytest.mark.parametrize(("bad", "field"), GAPS_ENTRIES)
+def test_validation_gaps_refused_and_nothing_sent_partner(sandbox_options, sandbox_env, bad, field):  # type: ignore[no-untyped-def]
+    """Through real boto3 to the sandbox: refused at the field, the sandbox receives nothing."""
+    with pytest.raises(ValidationFailed) as info:
+        put_partner_events(ClientFactory(sandbox_options), [GOOD_ENTRY, bad])
+    assert [(e.entry, e.field) for e in info.value.errors] == [(1, field)]
+    assert sandbox_env.received()["events"] == []
+
+
+@pytest.mark.parametrize(("bad", "field"), GAPS_EVENTS)
+def test_validation_gaps_refused_and_nothing_sent_personalize(
+    sandbox_options, sandbox_env, bad, field
+):  # type: ignore[no-untyped-def]
+    request = {"trackingId": "t", "sessionId": "s", "eventList": [GOOD_EVENT, bad]}
+    with pytest.raises(ValidationFailed) as info:
+        put_events(ClientFactory(sandbox_options), request)
+    assert [(e.entry, e.field) for e in info.value.errors] == [(1, field)]
+    assert sandbox_env.received()["personalize-events"] == []
+
+
 def test_too_many_is_never_sent(sandbox_options, sandbox_env):  # type: ignore[no-untyped-def]
     factory = ClientFactory(sandbox_options)
     with pytest.raises(ValidationFailed):
