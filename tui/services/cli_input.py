@@ -131,7 +131,7 @@ def check_request_shape(request: Any, kind: str, where: str) -> dict[str, Any]:
         # "\ud800" parses, then cannot be encoded for the journal, a draft or the wire.
         problem = lone_surrogate_message(value, key)
         if problem:
-            raise InputError(f"{where}: {problem}", location=where)
+            raise InputError(f"{where} is {problem}", location=where)
     return request
 
 
