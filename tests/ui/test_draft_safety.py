@@ -155,7 +155,9 @@ def test_sighup_and_sigterm_save_the_draft_and_exit_cleanly(isolated_dirs: Path,
     draft = _draft_on_disk("partner-events", root)
     assert draft is not None, "no draft written on the signal"
     assert draft["entries"][0]["Source"] == marker
-    assert app.proc.returncode == 0, app.proc.returncode  # an exit, not death by the signal
+    # An exit through the handler (0, or 128+signal if the launcher passes the app's code on),
+    # not death by the signal (a negative return code).
+    assert app.proc.returncode in (0, 128 + sig), app.proc.returncode
     if sig == signal.SIGTERM:
         assert "Traceback" not in app.screen_text()
 
