@@ -18,6 +18,7 @@ from botocore.utils import ArgumentGenerator
 from tui.errors import InputError
 from tui.services import model
 from tui.services.jsonable import jsonable
+from tui.services.validation import lone_surrogate_message
 from tui.words import plural
 
 PARTNER = "partner-events"
@@ -127,6 +128,11 @@ def check_request_shape(request: Any, kind: str, where: str) -> dict[str, Any]:
                 f"{where}: {list_key}[{i}] must be a JSON object",
                 location=f"{where}:{list_key}[{i}]",
             )
+    for key, value in request.items():
+        # "\ud800" parses, then cannot be encoded for the journal, a draft or the wire.
+        problem = lone_surrogate_message(value, key)
+        if problem:
+            raise InputError(f"{where} is {problem}", location=where)
     return request
 
 

@@ -30,13 +30,18 @@ from typing import Any, Literal
 
 import platformdirs
 
-from tui.fsutil import atomic_write_bytes, fsync_dir
+from tui.errors import EventdeckError
+from tui.fsutil import atomic_write_bytes, fsync_dir, os_error_reason
 from tui.services.jsonable import jsonable
 
 Kind = Literal["partner-events", "personalize-events"]
 KINDS: tuple[str, ...] = ("partner-events", "personalize-events")
 _FORBIDDEN = re.compile(r"secret|token|password|credential|access.?key", re.IGNORECASE)
 _STALE_TMP_SECONDS = 600
+
+
+class DraftNotSavedError(EventdeckError):
+    """The draft could not be written (disk full, read-only, …); what is on screen is kept."""
 
 
 @dataclass(frozen=True)
@@ -170,13 +175,26 @@ class Outbox:
 
     # --- drafts --------------------------------------------------------------------------
     def save_draft(self, kind: str, draft: dict[str, Any]) -> None:
-        """Autosave the draft of ``kind``; cheap to call on every keystroke (unchanged: no I/O)."""
+        """Autosave the draft of ``kind``; cheap to call on every keystroke (unchanged: no I/O).
+
+        Raises DraftNotSavedError (saying why: "disk full", …) when the file cannot be written.
+        """
         _check_kind(kind)
-        data = _dumps(draft)
+        try:
+            data = _dumps(draft)
+        except UnicodeEncodeError:
+            # A lone surrogate that got past the fields: \u escapes keep it, and the draft, whole.
+            data = json.dumps(jsonable(draft), separators=(",", ":")).encode("ascii")
         with self._lock:
             if self._draft_cache.get(kind) == data:
                 return
-            atomic_write_bytes(self.drafts_dir / f"{kind}.json", data)
+            try:
+                atomic_write_bytes(self.drafts_dir / f"{kind}.json", data)
+            except OSError as exc:
+                raise DraftNotSavedError(
+                    f"Draft not saved: {os_error_reason(exc)}",
+                    hint=f"The batch stays on screen and is saved again at the next change ({self.drafts_dir}).",
+                ) from exc
             self._draft_cache[kind] = data
 
     def load_draft(self, kind: str) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,6 +23,7 @@ from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, OptionList, Static
 
+from tui.errors import EventdeckError
 from tui.services.outbox import Outbox
 from tui.services.validation import FieldError
 from tui.ui.panes.base import Pane
@@ -94,6 +96,12 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         self.json_mode = False
         self._outbox: Outbox | None = None
         self._save_timer: Timer | None = None
+        # Draft writes run in file workers; the lock and counters keep an older draft from
+        # landing after a newer one.
+        self._draft_lock = threading.Lock()
+        self._draft_taken = 0
+        self._draft_written = 0
+        self._draft_failing = False
         self._sending: set[int] = set()
         self._draft_loaded = False
         # "X is required" under a field nobody has typed in yet is noise; it shows once the field
@@ -161,11 +169,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
 
     def on_unmount(self) -> None:
         """Quitting keeps the draft: save it now, synchronously (the app is going away)."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        if self._draft_loaded:
-            with contextlib.suppress(OSError):
-                self.outbox.save_draft(self.KIND, self.draft())
+        self.save_unsaved()
 
     def hidden_hints(self) -> set[str]:
         """Actions the hint line leaves out: in a --read-only session the send keys only refuse."""
@@ -309,14 +313,55 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         ).focus()
 
     def changed(self) -> None:
-        """Something in the batch changed: autosave it a second after the last change."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft_now)
+        """Something in the batch changed: save the draft within a second, even while typing on.
+
+        A throttle, not a debounce: the timer is not restarted by later changes, so steady typing
+        followed by a kill -9 loses at most the last second (a debounce saved nothing at all).
+        """
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft_now)
 
     def save_draft_now(self) -> None:
-        draft = self.draft()
-        self.run_file_job(lambda: self.outbox.save_draft(self.KIND, draft), lambda _r: None)
+        """Write the draft as it is now, in a file worker (writes land in the order taken)."""
+        self._save_timer = None
+        if not self._draft_loaded:  # never write over the saved draft before it was read
+            self.changed()
+            return
+        self._draft_taken += 1
+        taken, draft, outbox = self._draft_taken, self.draft(), self.outbox
+
+        def write() -> None:
+            with self._draft_lock:
+                if taken < self._draft_written:
+                    return  # a newer draft is already on disk
+                outbox.save_draft(self.KIND, draft)
+                self._draft_written = taken
+
+        self.run_file_job(write, self._draft_saved, self._draft_not_saved)
+
+    def _draft_saved(self, _result: None) -> None:
+        if self._draft_failing:
+            self._draft_failing = False
+            self.set_status("Draft saved again")
+
+    def _draft_not_saved(self, err: EventdeckError) -> None:
+        """Say that the draft was not saved (not an "AWS call failed"); the batch stays on screen."""
+        self.set_status(err.message, error=True)
+        if not self._draft_failing:  # once per failing spell, not once a second
+            self.app.notify(str(err), title="Draft not saved", severity="error", markup=False)
+        self._draft_failing = True
+
+    def save_unsaved(self) -> None:
+        """Write the draft now, on this thread (the app is stopping: quit, SIGHUP, SIGTERM)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if not self._draft_loaded:
+            return
+        with contextlib.suppress(EventdeckError), self._draft_lock:
+            self.outbox.save_draft(self.KIND, self.draft())
+            self._draft_taken += 1
+            self._draft_written = self._draft_taken
 
     def draft(self) -> dict[str, Any]:
         """The whole pane state as the outbox keeps it (entries, header, results, selection)."""

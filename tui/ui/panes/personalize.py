@@ -57,7 +57,7 @@ class PersonalizePane(ComposePane):
         FieldSpec("itemId", "itemId", placeholder="optional"),
         FieldSpec("eventValue", "eventValue (a number)", placeholder="optional, e.g. 4.5"),
         FieldSpec("eventId", "eventId", placeholder="generated at send when empty, then kept"),
-        FieldSpec("properties", "properties (JSON object, sent as a string, ≤ 1 KB)", kind="json"),
+        FieldSpec("properties", "properties (JSON object as a string, ≤ 1,024 chars)", kind="json"),
         FieldSpec("impression", "impression (item ids, one per line, ≤ 25)", kind="lines"),
         FieldSpec("recommendationId", "recommendationId", placeholder="optional"),
         FieldSpec("metricAttribution", "metricAttribution source", placeholder="optional"),
