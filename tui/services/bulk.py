@@ -1,13 +1,24 @@
-"""Bulk send: stream entries/events into maximum-size batches, journal each, send through a pool.
+"""Bulk send: check a file first, then send each valid line exactly once, in maximum-size batches.
 
-Every batch is journaled in the outbox *before* it is handed to a worker, with its Personalize
-eventIds already assigned, so a crash leaves pending batches that re-send with the same ids
-(``resend_pending``), and a bulk import of a file records a job whose unread remainder can be
-continued (``resume_import``): every event ends up sent, none twice under a new id.
+A bulk import is two passes over a streamed file (a million lines are never held in memory):
+``scan_file`` checks every line and reports each bad one with its number and reason; the user then
+sends the valid lines (``import_file``) or cancels. Every batch goes through the one sending path
+(``sending.send_journaled``: journaled just before the call, sent through a CallPool slot, results
+journaled), so a crash leaves only batches that were on the wire.
+
+Nothing delivered is sent twice: each line has a key (its number and content, ``line_key``); a
+Personalize event without an eventId gets one derived from that key, so Personalize itself drops
+a repeat; and a ledger per source file and destination remembers which lines were delivered and
+which are unconfirmed (sent, no answer), so importing the same or a corrected file again skips
+them unless the user asks otherwise. The tally always ends the run: sent, failed, unconfirmed,
+skipped.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -16,11 +27,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.errors import EndpointError, ServiceError, ThrottledError
-from tui.services.cli_input import PARTNER, PERSONALIZE, PERSONALIZE_LINE_HEADER, iter_jsonl
+from tui.errors import EndpointError, InputError, ServiceError, ThrottledError
+from tui.services.cli_input import (
+    PARTNER,
+    PERSONALIZE,
+    PERSONALIZE_LINE_HEADER,
+    iter_jsonl_checked,
+)
 from tui.services.outbox import BatchRecord, Outbox
-from tui.services.partner_events import journal_context, refuse_if_read_only, send_partner_request
-from tui.services.personalize_events import prepare_events, send_personalize_request
+from tui.services.partner_events import (
+    PartnerSendResult,
+    journal_context,
+    refuse_if_read_only,
+    send_partner_request,
+)
+from tui.services.personalize_events import PersonalizeSendResult, send_personalize_request
+from tui.services.sending import FAILED, SENT, UNCONFIRMED, send_journaled
 from tui.services.validation import (
     MAX_PARTNER_ENTRY_BYTES,
     FieldError,
@@ -34,12 +56,13 @@ from tui.services.validation import (
 
 BATCH_SIZE = {PARTNER: 20, PERSONALIZE: 10}
 RETRYABLE = (ThrottledError, ServiceError, EndpointError)
-MAX_INVALID_KEPT = 100
+MAX_INVALID_KEPT = 10_000  # bad lines reported one by one; beyond, only counted
+SendResult = PartnerSendResult | PersonalizeSendResult
 
 
 @dataclass(frozen=True)
 class BulkProgress:
-    """A snapshot for a progress bar: events sent/failed/invalid so far, and the total if known."""
+    """A snapshot for a progress bar: what happened to the lines so far, and the total if known."""
 
     sent: int
     failed: int
@@ -47,29 +70,99 @@ class BulkProgress:
     total: int | None
     batches_done: int
     paused: bool
+    unconfirmed: int = 0
+    skipped: int = 0  # invalid, or delivered (or unconfirmed) by an earlier run
 
 
 @dataclass
 class BulkTally:
-    """The final count of a bulk send; ``invalid`` lines were never sent (see ``invalid_items``)."""
+    """The final count of a bulk send: every line is sent, failed, unconfirmed or skipped.
+
+    ``skipped`` = ``invalid`` (never sent) + ``delivered_before`` (an earlier run delivered it) +
+    ``unconfirmed_before`` (an earlier run sent it and got no answer; not re-sent unless asked).
+    """
 
     sent: int = 0
     failed: int = 0
+    unconfirmed: int = 0
     invalid: int = 0
+    delivered_before: int = 0
+    unconfirmed_before: int = 0
     batches: int = 0
     failed_batches: list[str] = field(default_factory=list)
+    unconfirmed_batches: list[str] = field(default_factory=list)
     invalid_items: list[tuple[int, list[FieldError]]] = field(default_factory=list)
     cancelled: bool = False
     discarded_batches: int = 0
     elapsed: float = 0.0
     job_id: str | None = None
 
+    @property
+    def skipped(self) -> int:
+        return self.invalid + self.delivered_before + self.unconfirmed_before
+
+
+@dataclass
+class ScanReport:
+    """What a check of a whole file found, before anything is sent."""
+
+    path: str
+    kind: str
+    lines: int = 0  # non-blank lines
+    valid: int = 0
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason), capped
+    bad_count: int = 0
+    delivered_before: int = 0  # valid lines an earlier import delivered (skipped)
+    unconfirmed_before: int = 0  # valid lines an earlier import may have delivered
+    ledger: str = ""
+
+    @property
+    def to_send(self) -> int:
+        """Valid lines that a send would send (delivered and unconfirmed ones skipped)."""
+        return self.valid - self.delivered_before - self.unconfirmed_before
+
+
+@dataclass(frozen=True)
+class ScanProgress:
+    """How far the check of a file has read (bytes) and what it found so far."""
+
+    done_bytes: int
+    total_bytes: int
+    lines: int
+    bad: int
+
+
+def line_key(number: int, item: dict[str, Any]) -> str:
+    """The identity of one line: its number and its content (canonical JSON), hashed.
+
+    Why: the same line at the same place is the same event, whichever run sends it; a corrected
+    line is a new one. The number is part of it so that two identical lines are two events.
+    """
+    text = json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{number}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def derived_event_id(key: str) -> str:
+    """The eventId of a Personalize line that has none: stable across runs of the same line."""
+    return f"eventdeck-{key}"
+
+
+def ledger_id(factory: Any, source: str | Path, kind: str, header: dict[str, Any]) -> str:
+    """The ledger of a source file sent to one destination (and, for Personalize, one tracker)."""
+    identity = {"source": str(_resolve(source)), "kind": kind,
+                "destination": journal_context(factory), "header": header}  # fmt: skip
+    return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()[
+        :32
+    ]
+
 
 class BulkSender:
     """Send many entries/events as consecutive full batches through ``workers`` threads.
 
-    Thread-safe controls: ``pause()``, ``resume()``, ``cancel()``. ``progress`` is called from
-    worker threads (a UI must hop to its own thread before touching widgets).
+    Each batch goes through ``send_journaled`` (journal, CallPool slot, results), so the pool
+    bounds bulk sends like every other call. Thread-safe controls: ``pause()``, ``resume()``,
+    ``cancel()``. ``progress`` is called from worker threads (a UI must hop to its own thread
+    before touching widgets).
     """
 
     def __init__(
@@ -85,6 +178,8 @@ class BulkSender:
         user_id: str | None = None,
         job_id: str | None = None,
         batch_attempts: int = 4,
+        ledger: str | None = None,
+        skip: Callable[[str], str | None] | None = None,
     ) -> None:
         if kind not in BATCH_SIZE:
             raise ValueError(f"unknown bulk kind {kind!r}")
@@ -94,6 +189,8 @@ class BulkSender:
         self.header = {"trackingId": tracking_id, "sessionId": session_id, "userId": user_id}
         self.job_id = job_id
         self.batch_attempts = max(1, batch_attempts)
+        self.ledger = ledger
+        self.skip = skip  # key -> "delivered" / "unconfirmed" (skip it) or None (send it)
         self.tally = BulkTally(job_id=job_id)
         self.total: int | None = None
         self._lock = threading.Lock()
@@ -111,7 +208,7 @@ class BulkSender:
         self._running.set()
 
     def cancel(self) -> None:
-        """Stop: batches not yet sent are dropped from the journal; the rest are kept."""
+        """Stop: batches not yet sent are dropped (never journaled); the rest are kept."""
         self._cancelled.set()
         self._running.set()
 
@@ -127,14 +224,16 @@ class BulkSender:
         """Send every item (a dict, or (line number, dict) as iter_jsonl yields) and tally."""
         refuse_if_read_only(self.factory, "bulk sends")
         self.total = total
-        return self._dispatch(self._journaled(_numbered(items)))
+        return self._dispatch(self._batches(_numbered(items)))
 
     def send_records(self, records: Iterable[BatchRecord]) -> BulkTally:
         """Send batches that are already journaled (re-sending what a crash left)."""
         refuse_if_read_only(self.factory, "re-sends")
-        return self._dispatch((record, None) for record in records)
+        return self._dispatch((None, None, record) for record in records)
 
-    def _dispatch(self, records: Iterator[tuple[BatchRecord, dict[str, Any] | None]]) -> BulkTally:
+    def _dispatch(
+        self, batches: Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Any]]
+    ) -> BulkTally:
         started = time.perf_counter()
         slots = threading.BoundedSemaphore(self.workers * 2)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="eventdeck-bulk") as pool:
@@ -144,7 +243,7 @@ class BulkSender:
                 if self._cancelled.is_set():
                     slots.release()
                     break
-                queued = next(records, None)
+                queued = next(batches, None)
                 if queued is None:
                     slots.release()
                     break
@@ -164,48 +263,62 @@ class BulkSender:
             self._crashes.append(exc)
             self.cancel()
 
-    def _journaled(
+    def _batches(
         self, items: Iterator[tuple[int, dict[str, Any]]]
-    ) -> Iterator[tuple[BatchRecord, dict[str, Any]]]:
-        """Group valid items into batches and journal each just before it is queued."""
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any], None]]:
+        """Group valid, not yet delivered items into batches: (request, journal context, None).
+
+        A batch is cut at the count limit, at a change of Personalize header, and (partner) when
+        the next entry would take the request over the 256 KB total that AWS allows.
+        """
         size = BATCH_SIZE[self.kind]
         batch: list[dict[str, Any]] = []
         lines: list[int] = []
+        keys: list[str] = []
         key: tuple[Any, ...] | None = None
         bytes_ = 0
         for number, item in items:
             converted = self._convert(number, item)
             if converted is None:
                 continue
-            item_key, api_item, item_bytes = converted
+            item_key, api_item, item_bytes, line = converted
             if batch and (
                 item_key != key
                 or len(batch) >= size
                 or bytes_ + item_bytes > MAX_PARTNER_ENTRY_BYTES
             ):
-                yield self._journal(key, batch, lines)
-                batch, lines, bytes_ = [], [], 0
+                yield self._request(key, batch, lines, keys)
+                batch, lines, keys, bytes_ = [], [], [], 0
             key = item_key
             batch.append(api_item)
             lines.append(number)
+            keys.append(line)
             bytes_ += item_bytes
         if batch:
-            yield self._journal(key, batch, lines)
+            yield self._request(key, batch, lines, keys)
 
     def _convert(
         self, number: int, item: dict[str, Any]
-    ) -> tuple[tuple[Any, ...], dict[str, Any], int] | None:
+    ) -> tuple[tuple[Any, ...], dict[str, Any], int, str] | None:
         try:
             if self.kind == PARTNER:
                 entry = to_partner_request_entry(item)
-                return (), entry, partner_entry_size(entry)
+                key = line_key(number, item)
+                if self._skipped(key):
+                    return None
+                return (), entry, partner_entry_size(entry), key
             header = {k: item.get(k) or self.header[k] for k in PERSONALIZE_LINE_HEADER}
             if not header["trackingId"] or not header["sessionId"]:
                 raise ValidationFailed([FieldError(None, "trackingId/sessionId",
                     "give trackingId and sessionId for the import, or on each line")])  # fmt: skip
             event = {k: v for k, v in item.items() if k not in PERSONALIZE_LINE_HEADER}
-            api_event = to_personalize_event(prepare_events([event])[0])
-            return tuple(header[k] for k in PERSONALIZE_LINE_HEADER), api_event, 0
+            key = line_key(number, {**event, **header})
+            if not isinstance(event.get("eventId"), str) or not event["eventId"].strip():
+                event["eventId"] = derived_event_id(key)
+            api_event = to_personalize_event(event)
+            if self._skipped(key):
+                return None
+            return tuple(header[k] for k in PERSONALIZE_LINE_HEADER), api_event, 0, key
         except ValidationFailed as failed:
             errors = [FieldError(number, e.field, e.message) for e in failed.errors]
             with self._lock:
@@ -214,81 +327,122 @@ class BulkSender:
                     self.tally.invalid_items.append((number, errors))
             return None
 
-    def _journal(
-        self, key: tuple[Any, ...] | None, batch: list[dict[str, Any]], lines: list[int]
-    ) -> tuple[BatchRecord, dict[str, Any]]:
-        """Journal a batch; returns its record and the validated API parameters to send."""
+    def _skipped(self, key: str) -> bool:
+        why = self.skip(key) if self.skip is not None else None
+        if why is None:
+            return False
+        if why == "settled":  # counted where it was settled (a resumed job's cut-off batches)
+            return True
+        with self._lock:
+            if why == "delivered":
+                self.tally.delivered_before += 1
+            else:
+                self.tally.unconfirmed_before += 1
+        return True
+
+    def _request(
+        self, key: tuple[Any, ...] | None, batch: list[dict[str, Any]], lines: list[int],
+        keys: list[str],
+    ) -> tuple[dict[str, Any], dict[str, Any], None]:  # fmt: skip
+        """The validated API parameters of a batch and the context its journal record keeps."""
         if self.kind == PARTNER:
             request: dict[str, Any] = {"Entries": batch}
         else:
             header = dict(zip(PERSONALIZE_LINE_HEADER, key or (), strict=False))
             request = {k: v for k, v in header.items() if v} | {"eventList": batch}
-        extra: dict[str, Any] = {"lines": [lines[0], lines[-1]]}
+        extra: dict[str, Any] = {"lines": [lines[0], lines[-1]], "keys": keys}
         if self.job_id:
             extra["job"] = self.job_id
-        context = journal_context(self.factory, **extra)
-        return self.outbox.record_batch(self.kind, request, context), request
+        if self.ledger:
+            extra["ledger"] = self.ledger
+        return request, journal_context(self.factory, **extra), None
 
-    def _send(self, record: BatchRecord, params: dict[str, Any] | None) -> None:
+    def _send(
+        self,
+        params: dict[str, Any] | None,
+        context: dict[str, Any] | None,
+        record: BatchRecord | None,
+    ) -> None:
         self._running.wait()
         if self._cancelled.is_set():
-            self.outbox.discard(record.id)
-            with self._lock:
-                self.tally.discarded_batches += 1
+            if record is None:  # never journaled: nothing to drop
+                with self._lock:
+                    self.tally.discarded_batches += 1
             return
-        try:
-            ok, failed, journal = self._send_with_retries(record, params)
-        except ValidationFailed as exc:  # a journal file edited by hand into something invalid
-            ok, failed = 0, _count(record)
-            journal = {"error": {"type": "ValidationFailed", "message": exc.message}}
-        self.outbox.record_results(record.id, journal, record=record)
+        if record is not None:
+            try:
+                params = _params_of(record)
+            except ValidationFailed as exc:  # a journal file edited by hand into something invalid
+                n = _count(record)
+                journal = {"error": {"type": "ValidationFailed", "message": exc.message}}
+                self.outbox.record_results(record.id, journal, record=record)
+                self._count_outcome(record.id, [FAILED] * n)
+                return
+        assert params is not None
+        send: Callable[..., SendResult] = (
+            send_partner_request if self.kind == PARTNER else send_personalize_request
+        )
+        result, done = send_journaled(
+            self.factory, self.kind, params, send, outbox=self.outbox, context=context,
+            record=record, before_results=self._note_ledger, attempts=self.batch_attempts,
+            retry_if=_worth_retrying,
+        )  # fmt: skip
+        self._count_outcome(done.id if done else "", statuses(result))
+
+    def _note_ledger(self, record: BatchRecord, result: SendResult) -> None:
+        """Remember which lines of the batch were delivered or are unconfirmed (before results)."""
+        ledger, keys = record.context.get("ledger"), record.context.get("keys")
+        if not isinstance(ledger, str) or not isinstance(keys, list):
+            return
+        outcome = statuses(result)
+        self.outbox.note_outcomes(
+            ledger,
+            [k for k, s in zip(keys, outcome, strict=False) if s == SENT],
+            [k for k, s in zip(keys, outcome, strict=False) if s == UNCONFIRMED],
+        )
+
+    def _count_outcome(self, batch_id: str, outcome: list[str]) -> None:
         with self._lock:
             self.tally.batches += 1
-            self.tally.sent += ok
-            self.tally.failed += failed
-            if failed:
-                self.tally.failed_batches.append(record.id)
+            self.tally.sent += outcome.count(SENT)
+            self.tally.failed += outcome.count(FAILED)
+            self.tally.unconfirmed += outcome.count(UNCONFIRMED)
+            if FAILED in outcome:
+                self.tally.failed_batches.append(batch_id)
+            if UNCONFIRMED in outcome:
+                self.tally.unconfirmed_batches.append(batch_id)
         self._report()
-
-    def _send_with_retries(
-        self, record: BatchRecord, params: dict[str, Any] | None
-    ) -> tuple[int, int, dict[str, Any]]:
-        """Send one journaled batch, retrying whole-call transient failures with backoff.
-
-        ``params`` are the validated parameters when the batch was just built; a batch read back
-        from the journal (None) is validated and converted again.
-        """
-        if params is None:
-            if record.kind == PARTNER:
-                params = to_partner_request(record.request["Entries"])
-            else:
-                params = to_personalize_request(record.request)
-        for attempt in range(self.batch_attempts):
-            if record.kind == PARTNER:
-                result = send_partner_request(self.factory, params, batch_id=record.id)
-                n_ok, n_failed = len(result.entries) - result.failed_count, result.failed_count
-                journal, error = result.to_journal(), result.error
-            else:
-                presult = send_personalize_request(self.factory, params, batch_id=record.id)
-                n = len(params["eventList"])
-                n_ok, n_failed = (n, 0) if presult.sent else (0, n)
-                journal, error = presult.to_journal(), presult.error
-            if (
-                error is None
-                or not isinstance(error, RETRYABLE)
-                or attempt + 1 == self.batch_attempts
-            ):
-                return n_ok, n_failed, journal
-            time.sleep(min(2.0, 0.1 * 2**attempt))
-        raise AssertionError("unreachable")
 
     def _report(self) -> None:
         if self.progress is None:
             return
         with self._lock:
             t = self.tally
-            snapshot = BulkProgress(t.sent, t.failed, t.invalid, self.total, t.batches, self.paused)
+            snapshot = BulkProgress(
+                t.sent, t.failed, t.invalid, self.total, t.batches, self.paused,
+                t.unconfirmed, t.skipped,
+            )  # fmt: skip
         self.progress(snapshot)
+
+
+def statuses(result: SendResult) -> list[str]:
+    """One status per entry/event of a send result: sent, failed or unconfirmed."""
+    if isinstance(result, PartnerSendResult):
+        return [r.status for r in result.entries]
+    return [result.status] * len(result.event_ids)
+
+
+def _worth_retrying(result: SendResult) -> bool:
+    """Retry a whole batch only when AWS answered with a transient error (it had no effect)."""
+    if result.error is None or not isinstance(result.error, RETRYABLE):
+        return False
+    return UNCONFIRMED not in statuses(result)
+
+
+def _params_of(record: BatchRecord) -> dict[str, Any]:
+    if record.kind == PARTNER:
+        return to_partner_request(record.request["Entries"])
+    return to_personalize_request(record.request)
 
 
 def _numbered(items: Iterable[Any]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -305,82 +459,277 @@ def _count(record: BatchRecord) -> int:
     return len(items) if isinstance(items, list) else 0
 
 
+def _resolve(path: str | Path) -> Path:
+    return Path(str(path).removeprefix("file://")).expanduser().resolve()
+
+
+# --- checking a file before sending ------------------------------------------------------------
+def scan_file(
+    factory: Any, outbox: Outbox, path: str | Path, kind: str, *,
+    tracking_id: str | None = None, session_id: str | None = None, user_id: str | None = None,
+    progress: Callable[[ScanProgress], None] | None = None,
+    cancelled: Callable[[], bool] | None = None, progress_every: int = 2000,
+) -> ScanReport:  # fmt: skip
+    """Check every line of a JSON Lines file (streamed) and report each bad one; send nothing.
+
+    Also counts the valid lines an earlier import of this file to this destination delivered or
+    left unconfirmed (they are skipped by ``import_file`` unless asked otherwise). Raises
+    InputError when the file cannot be read at all.
+    """
+    resolved = _resolve(path)
+    header = {"trackingId": tracking_id, "sessionId": session_id, "userId": user_id}
+    ledger = ledger_id(factory, resolved, kind, header)
+    report = ScanReport(str(resolved), kind, ledger=ledger)
+    delivered, unconfirmed = outbox.ledger(ledger)
+    unconfirmed |= _pending_keys(outbox, ledger)
+    checker = BulkSender(factory, kind, outbox=outbox, tracking_id=tracking_id,
+                         session_id=session_id, user_id=user_id)  # fmt: skip
+    try:
+        total_bytes = os.path.getsize(resolved)
+    except OSError as exc:
+        raise InputError(f"cannot read {resolved}: {exc.strerror or exc}") from None
+    read = [0]  # bytes read so far, for the progress bar
+    for number, value in iter_jsonl_checked(resolved, kind, bytes_read=read):
+        report.lines += 1
+        reason: str | None = None
+        if isinstance(value, InputError):
+            reason = value.message.removeprefix(f"{resolved} ").removeprefix(f"line {number} ")
+        else:
+            converted = checker._convert(number, value)
+            if converted is None:
+                errors = checker.tally.invalid_items.pop()[1] if checker.tally.invalid_items else []
+                reason = "; ".join(f"{e.field}: {e.message}" for e in errors) or "invalid"
+            else:
+                report.valid += 1
+                key = converted[3]
+                if key in delivered:
+                    report.delivered_before += 1
+                elif key in unconfirmed:
+                    report.unconfirmed_before += 1
+        if reason is not None:
+            report.bad_count += 1
+            if len(report.bad) < MAX_INVALID_KEPT:
+                report.bad.append((number, reason))
+        if progress is not None and report.lines % progress_every == 0:
+            if cancelled is not None and cancelled():
+                break
+            progress(ScanProgress(read[0], total_bytes, report.lines, report.bad_count))
+    if progress is not None:
+        progress(ScanProgress(total_bytes, total_bytes, report.lines, report.bad_count))
+    return report
+
+
+def _pending_keys(outbox: Outbox, ledger: str) -> set[str]:
+    """Keys of lines in batches of ``ledger`` that were on the wire when a run was cut off."""
+    keys: set[str] = set()
+    for record in outbox.pending():
+        if record.context.get("ledger") == ledger and isinstance(record.context.get("keys"), list):
+            keys.update(str(k) for k in record.context["keys"])
+    return keys
+
+
+# --- jobs: import, resume, discard -------------------------------------------------------------
 def resend_pending(
     factory: Any, outbox: Outbox, *, workers: int = 4,
     progress: Callable[[BulkProgress], None] | None = None, kind: str | None = None,
+    records: list[BatchRecord] | None = None,
 ) -> BulkTally:  # fmt: skip
-    """Re-send every pending batch (what a crash or kill -9 left), same requests, same eventIds."""
+    """Re-send pending batches (what a crash or kill -9 left), same requests, same eventIds.
+
+    A pending PutPartnerEvents batch may have reached AWS before the crash: callers ask the user
+    before re-sending one (see ``may_double``).
+    """
     tally = BulkTally()
+    pending = records if records is not None else outbox.pending()
     for each_kind in (PARTNER, PERSONALIZE):
         if kind not in (None, each_kind):
             continue
-        records = [r for r in outbox.pending() if r.kind == each_kind]
-        if not records:
+        chosen = [r for r in pending if r.kind == each_kind]
+        if not chosen:
             continue
         sender = BulkSender(factory, each_kind, outbox=outbox, workers=workers, progress=progress)
-        sender.total = sum(_count(r) for r in records)
-        _merge(tally, sender.send_records(records))
+        sender.total = sum(_count(r) for r in chosen)
+        _merge(tally, sender.send_records(chosen))
     return tally
+
+
+def may_double(records: Iterable[BatchRecord]) -> int:
+    """How many entries of these pending batches could arrive twice if re-sent (partner only)."""
+    return sum(_count(r) for r in records if r.kind == PARTNER)
+
+
+def mark_unconfirmed(outbox: Outbox, records: Iterable[BatchRecord]) -> int:
+    """Close pending batches without sending them again: their entries become unconfirmed.
+
+    Why: a partner batch cut off on the wire may or may not have arrived; when the user chooses
+    not to risk a duplicate, the journal says "unconfirmed" and the ledger skips those lines.
+    """
+    count = 0
+    for record in records:
+        n = _count(record)
+        count += n
+        message = "unconfirmed: cut off before the answer came; not re-sent"
+        if record.kind == PARTNER:
+            results: dict[str, Any] = {
+                "failed_count": 0, "unconfirmed_count": n, "error": None,
+                "entries": [{"Unconfirmed": True, "ErrorMessage": message}] * n,
+            }  # fmt: skip
+        else:
+            ids = [str(e.get("eventId")) for e in record.request.get("eventList") or []]
+            results = {"sent": False, "unconfirmed": True, "event_ids": ids,
+                       "error": {"type": "Unconfirmed", "message": message, "hint": None}}  # fmt: skip
+        ledger, keys = record.context.get("ledger"), record.context.get("keys")
+        if isinstance(ledger, str) and isinstance(keys, list):
+            outbox.note_outcomes(ledger, [], [str(k) for k in keys])
+        outbox.record_results(record.id, results, record=record)
+    return count
 
 
 def import_file(
     factory: Any, outbox: Outbox, path: str | Path, kind: str, *, workers: int = 4,
     progress: Callable[[BulkProgress], None] | None = None, tracking_id: str | None = None,
     session_id: str | None = None, user_id: str | None = None, total: int | None = None,
-    on_sender: Callable[[BulkSender], None] | None = None,
+    on_sender: Callable[[BulkSender], None] | None = None, resend_unconfirmed: bool = False,
+    resend_delivered: bool = False,
 ) -> BulkTally:  # fmt: skip
-    """Bulk-import a JSON Lines file as a resumable job (see ``resume_import``)."""
+    """Bulk-import the valid lines of a JSON Lines file as a resumable job (see ``resume_import``).
+
+    Invalid lines are skipped and counted (``scan_file`` lists them first); lines an earlier
+    import delivered are skipped unless ``resend_delivered``, and unconfirmed ones unless
+    ``resend_unconfirmed`` (they may then arrive twice).
+    """
     refuse_if_read_only(factory, "bulk imports")
+    resolved = _resolve(path)
     params = {"trackingId": tracking_id, "sessionId": session_id, "userId": user_id}
-    job_id = outbox.start_job(kind, str(Path(str(path).removeprefix("file://")).resolve()), params)
+    ledger = ledger_id(factory, resolved, kind, params)
+    job_id = outbox.start_job(kind, str(resolved), {**params, "ledger": ledger})
     job = outbox.get_job(job_id)
     assert job is not None
-    return _run_job(factory, outbox, job, 0, workers, progress, total, on_sender)
+    skip = _skip_rule(outbox, ledger, resend_unconfirmed, resend_delivered)
+    return _run_job(factory, outbox, job, workers, progress, total, on_sender, skip)
 
 
 def resume_import(
     factory: Any, outbox: Outbox, job_id: str, *, workers: int = 4,
     progress: Callable[[BulkProgress], None] | None = None,
-    on_sender: Callable[[BulkSender], None] | None = None,
+    on_sender: Callable[[BulkSender], None] | None = None, resend_unconfirmed: bool = False,
 ) -> BulkTally:  # fmt: skip
-    """Finish an interrupted import: re-send its pending batches, then read on after them."""
+    """Finish an interrupted import: settle the batches cut off on the wire, then send the rest.
+
+    Cut-off Personalize batches are re-sent (same eventIds: Personalize keeps one). Cut-off
+    partner batches may have arrived: re-sent only with ``resend_unconfirmed`` (they may arrive
+    twice), otherwise marked unconfirmed. Then the file is read again from the start and every
+    line not delivered (nor unconfirmed) is sent.
+    """
     job = outbox.get_job(job_id)
     if job is None:
         raise KeyError(f"no import job {job_id}")
-    batches = outbox.job_batches(job_id)
-    last_line = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
-    tally = resend_pending(factory, outbox, workers=workers, progress=progress, kind=job["kind"])
-    _merge(tally, _run_job(factory, outbox, job, last_line, workers, progress, None, on_sender))
+    refuse_if_read_only(factory, "bulk imports")
+    ledger = str((job.get("params") or {}).get("ledger") or "")
+    pending = [b for b in outbox.job_batches(job_id) if b.pending]
+    skip_now = _skip_rule(outbox, ledger, resend_unconfirmed, False) if ledger else None
+    in_flight = {str(k) for b in pending for k in b.context.get("keys") or []}
+    partner_pending = [b for b in pending if b.kind == PARTNER]
+    resend = [b for b in pending if b.kind != PARTNER or resend_unconfirmed]
+    tally = BulkTally()
+    if partner_pending and not resend_unconfirmed:
+        tally.unconfirmed_before += mark_unconfirmed(outbox, partner_pending)
+    if resend:
+        _merge(tally, resend_pending(factory, outbox, workers=workers, progress=progress,
+                                     records=resend))  # fmt: skip
+
+    def skip(key: str) -> str | None:
+        if key in in_flight:
+            return "settled"  # handled above; not counted again
+        return skip_now(key) if skip_now is not None else None
+
+    _merge(tally, _run_job(factory, outbox, job, workers, progress, None, on_sender, skip))
     tally.job_id = job_id
     return tally
 
 
+def discard_import(outbox: Outbox, job_id: str) -> int:
+    """Give up an interrupted import: its cut-off batches become unconfirmed, the job ends.
+
+    Returns how many entries were marked unconfirmed. Lines never sent stay unsent; importing the
+    file again later sends them (and skips what was delivered).
+    """
+    pending = [b for b in outbox.job_batches(job_id) if b.pending]
+    count = mark_unconfirmed(outbox, pending)
+    outbox.finish_job(job_id)
+    return count
+
+
+def _skip_rule(
+    outbox: Outbox, ledger: str, resend_unconfirmed: bool, resend_delivered: bool
+) -> Callable[[str], str | None]:
+    delivered, unconfirmed = outbox.ledger(ledger)
+    unconfirmed |= _pending_keys(outbox, ledger)
+    if resend_delivered:
+        delivered = set()
+    if resend_unconfirmed:
+        unconfirmed = set()
+
+    def skip(key: str) -> str | None:
+        if key in delivered:
+            return "delivered"
+        if key in unconfirmed:
+            return "unconfirmed"
+        return None
+
+    return skip
+
+
 def _run_job(
-    factory: Any, outbox: Outbox, job: dict[str, Any], after_line: int, workers: int,
+    factory: Any, outbox: Outbox, job: dict[str, Any], workers: int,
     progress: Callable[[BulkProgress], None] | None, total: int | None,
-    on_sender: Callable[[BulkSender], None] | None,
+    on_sender: Callable[[BulkSender], None] | None, skip: Callable[[str], str | None] | None,
 ) -> BulkTally:  # fmt: skip
     params = job.get("params") or {}
     sender = BulkSender(
         factory, job["kind"], outbox=outbox, workers=workers, progress=progress,
         tracking_id=params.get("trackingId"), session_id=params.get("sessionId"),
-        user_id=params.get("userId"), job_id=job["id"],
+        user_id=params.get("userId"), job_id=job["id"], ledger=params.get("ledger"), skip=skip,
     )  # fmt: skip
     if on_sender is not None:
         on_sender(sender)
-    items = ((n, item) for n, item in iter_jsonl(job["source"], job["kind"]) if n > after_line)
+    items = _good_lines(sender, iter_jsonl_checked(job["source"], job["kind"]))
     tally = sender.run(items, total=total)
     if not tally.cancelled:
         outbox.finish_job(job["id"])
     return tally
 
 
+def _good_lines(
+    sender: BulkSender, lines: Iterator[tuple[int, dict[str, Any] | InputError]]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The lines that are JSON objects; the others are counted invalid (skipped), not sent."""
+    for number, value in lines:
+        if isinstance(value, InputError):
+            _bad_line(sender, number, value)
+        else:
+            yield number, value
+
+
+def _bad_line(sender: BulkSender, number: int, value: InputError) -> bool:
+    """Count a line that is not even a JSON object as invalid (skipped), like a failed check."""
+    with sender._lock:
+        sender.tally.invalid += 1
+        if len(sender.tally.invalid_items) < MAX_INVALID_KEPT:
+            sender.tally.invalid_items.append((number, [FieldError(number, "line", value.message)]))
+    return True
+
+
 def _merge(into: BulkTally, other: BulkTally) -> None:
     into.sent += other.sent
     into.failed += other.failed
+    into.unconfirmed += other.unconfirmed
     into.invalid += other.invalid
+    into.delivered_before += other.delivered_before
+    into.unconfirmed_before += other.unconfirmed_before
     into.batches += other.batches
     into.failed_batches += other.failed_batches
+    into.unconfirmed_batches += other.unconfirmed_batches
     into.invalid_items += other.invalid_items
     into.cancelled = into.cancelled or other.cancelled
     into.discarded_batches += other.discarded_batches
