@@ -30,14 +30,21 @@ async def test_bulk_import_200_events_each_received_once(
         await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
         screen = app.screen
         assert screen.query_one("#bulk-trackingId").value == "bulk-tracker"
+        bar = screen.query_one("#bulk-progress", ProgressBar)
+        assert not bar.display or bar.total is not None  # no indeterminate animation at rest
         screen.query_one("#bulk-path").value = str(source)
-        await pilot.press("enter")
+        await pilot.press("enter")  # checks every line first; nothing is sent
+        await wait_until(pilot, lambda: screen.report is not None, timeout=30)
+        assert "line 51: sentAt" in str(screen.query_one("#bulk-tally").render())
+        assert sandbox_env.received()["personalize-events"] == []
+        await pilot.press("enter")  # sends the 200 valid lines
         await wait_until(pilot, lambda: screen.tally is not None, timeout=30)
         tally = screen.tally
-        assert (tally.sent, tally.failed, tally.invalid) == (200, 0, 1)
-        assert screen.query_one("#bulk-progress", ProgressBar).progress == 201
-        assert "200 sent" in str(screen.query_one("#bulk-tally").render())
-        assert "line 51" in str(screen.query_one("#bulk-tally").render())
+        assert (tally.sent, tally.failed, tally.unconfirmed, tally.skipped) == (200, 0, 0, 1)
+        assert bar.progress == 200 and bar.total == 200
+        text = str(screen.query_one("#bulk-tally").render())
+        assert "200 sent, 0 failed, 0 unconfirmed, 1 skipped" in text
+        assert "line 51" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, BulkImportScreen)
     received = sandbox_env.received()["personalize-events"]

@@ -28,7 +28,13 @@ from tui.ui.panes.base import Pane
 from tui.ui.safe_text import safe_text
 from tui.ui.widgets.compose_flows import ComposeFlows
 from tui.ui.widgets.compose_form import ComposeForm, FieldSpec, field_of
-from tui.ui.widgets.compose_send import ComposeSending, Result, result_failed, result_ok
+from tui.ui.widgets.compose_send import (
+    ComposeSending,
+    Result,
+    result_failed,
+    result_ok,
+    result_unconfirmed,
+)
 from tui.ui.widgets.entry_list import EntryList, EntryRow
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
@@ -206,6 +212,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             elif result_failed(result):
                 text = f"{result.get('ErrorCode')}: {result.get('ErrorMessage') or ''}"  # type: ignore[union-attr]
                 rows.append(EntryRow(self.entry_label(entry), "failed", text))
+            elif result_unconfirmed(result):
+                rows.append(EntryRow(self.entry_label(entry), "unconfirmed", "unconfirmed"))
             elif result_ok(result):
                 rows.append(EntryRow(self.entry_label(entry), "sent", f"{result['EventId']}"))  # type: ignore[index]
             elif self._entry_errors(i):
@@ -247,6 +255,11 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             assert result is not None
             message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"
             box.update(safe_text(f"{title} · FAILED · {message} (R re-sends failed)", "red"))
+        elif result_unconfirmed(result):
+            assert result is not None
+            message = str(result.get("ErrorMessage") or "no answer came back")
+            box.update(safe_text(f"{title} · UNCONFIRMED · {message} (R re-sends after asking)",
+                                 "yellow"))  # fmt: skip
         else:
             box.update(safe_text(title))
 
@@ -256,7 +269,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         status.set_class(error, "-error")
 
     def _unsent_count(self) -> int:
-        return sum(1 for r in self.results if not result_ok(r))
+        return sum(1 for r in self.results if not result_ok(r) and not result_unconfirmed(r))
 
     # -- edits -------------------------------------------------------------------------------
     def on_compose_form_edited(self, event: ComposeForm.Edited) -> None:
@@ -267,7 +280,10 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         else:
             self.entries[self.selected][event.field] = event.value
             self._touched.add((self.selected, event.field))
-            if result_ok(self.results[self.selected]) and self.selected not in self._sending:
+            result = self.results[self.selected]
+            if (result_ok(result) or result_unconfirmed(result)) and (
+                self.selected not in self._sending
+            ):
                 self.results[self.selected] = None  # a sent entry edited: a new entry now
                 self._show_result()
         self.errors = self.validate()

@@ -14,7 +14,7 @@ from tui.services.partner_events import refuse_if_read_only
 from tui.services.validation import FieldError
 from tui.ui.screens.confirm import ConfirmScreen
 
-Result = dict[str, Any]  # {"EventId": ...} or {"ErrorCode": ..., "ErrorMessage": ...}
+Result = dict[str, Any]  # {"EventId"}, {"ErrorCode", "ErrorMessage"} or {"Unconfirmed", ...}
 
 
 def result_ok(result: Result | None) -> bool:
@@ -26,10 +26,17 @@ def result_failed(result: Result | None) -> bool:
     return bool(result) and bool(result.get("ErrorCode"))  # type: ignore[union-attr]
 
 
+def result_unconfirmed(result: Result | None) -> bool:
+    """True when the entry was sent but no answer came back: it may have reached AWS."""
+    return bool(result) and bool(result.get("Unconfirmed"))  # type: ignore[union-attr]
+
+
 class ComposeSending:
     """ctrl+s and R: validate, confirm, send in a worker, record per-entry results."""
 
     NOUN: ClassVar[str]
+    # True when re-sending an unconfirmed entry may deliver it twice (no idempotency key).
+    RESEND_MAY_DOUBLE: ClassVar[bool] = True
     PANE_ID: ClassVar[str]
     OPERATION_NAME: ClassVar[str]
     results: list[Any]
@@ -67,15 +74,25 @@ class ComposeSending:
         """Validate, confirm what goes where, then send every entry not yet sent."""
         if self.json_mode and not self.apply_raw():
             return
-        self._request_send([i for i, r in enumerate(self.results) if not result_ok(r)])
+        unsent = [
+            i for i, r in enumerate(self.results) if not result_ok(r) and not result_unconfirmed(r)
+        ]
+        unconfirmed = sum(1 for r in self.results if result_unconfirmed(r))
+        if not unsent and unconfirmed:
+            self.set_status(
+                f"{unconfirmed} {self.NOUN}(s) unconfirmed (no answer came back); "
+                "R re-sends them after asking"
+            )
+            return
+        self._request_send(unsent)
 
     def action_resend_failed(self) -> None:
-        """Re-send only the entries whose last send failed."""
-        failed = [i for i, r in enumerate(self.results) if result_failed(r)]
-        if not failed:
-            self.set_status(f"No failed {self.NOUN}s to re-send")
+        """Re-send the entries whose last send failed, and (after asking) the unconfirmed ones."""
+        again = [i for i, r in enumerate(self.results) if result_failed(r) or result_unconfirmed(r)]
+        if not again:
+            self.set_status(f"No failed or unconfirmed {self.NOUN}s to re-send")
             return
-        self._request_send(failed)
+        self._request_send(again)
 
     def _request_send(self, indexes: list[int]) -> None:
         if self._refuse_read_only():
@@ -104,8 +121,22 @@ class ComposeSending:
             *self.summary_lines(),
         ]
         title = f"Send {len(indexes)} {self.NOUN}(s)?"
+        unconfirmed = sum(1 for i in indexes if result_unconfirmed(self.results[i]))
+        if unconfirmed and self.RESEND_MAY_DOUBLE:
+            title = f"Re-send {unconfirmed} unconfirmed {self.NOUN}(s)? They may arrive twice"
+            lines[:0] = [
+                f"{unconfirmed} of these were sent and got no answer: AWS may have recorded "
+                "them already.",
+                f"{self.OPERATION_NAME} has no idempotency key: re-sending may deliver them twice.",
+                "",
+            ]
+        elif unconfirmed:
+            lines.append(
+                f"{unconfirmed} unconfirmed {self.NOUN}(s) keep their eventIds: "
+                "Personalize keeps only one of each."
+            )
         self.app.push_screen(
-            ConfirmScreen(title, lines, confirm_label="Send"),
+            ConfirmScreen(title, lines, confirm_label="Send", danger=bool(unconfirmed)),
             lambda ok: self._send(indexes) if ok else None,
         )
 
@@ -133,9 +164,16 @@ class ComposeSending:
         for index, result in zip(indexes, results, strict=True):
             self.results[index] = result
         failed = sum(1 for r in results if result_failed(r))
+        unconfirmed = sum(1 for r in results if result_unconfirmed(r))
         self._show_all()
         self.after_sent(indexes)
-        if failed:
+        if unconfirmed:
+            self.set_status(
+                f"{unconfirmed} of {len(indexes)} unconfirmed: sent, but no answer came back, so "
+                f"AWS may have them; {failed} failed. R re-sends after asking",
+                error=True,
+            )
+        elif failed:
             self.set_status(
                 f"{failed} of {len(indexes)} failed; fix or press R to re-send them", error=True
             )
