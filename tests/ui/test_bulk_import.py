@@ -67,3 +67,68 @@ async def test_bulk_import_bad_file_said_at_the_field(
         await wait_until(pilot, lambda: bool(screen.query_one("#bulk-path-error").message))
         assert "cannot read" in screen.query_one("#bulk-path-error").message
     assert sandbox_env.received()["events"] == []
+
+
+async def test_escape_while_sending_says_still_sending_and_it_stays(
+    sandbox_env, sandbox_options, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "p.jsonl"
+    source.write_text("".join(
+        json.dumps({"Source": "aws.partner/example.com/o", "DetailType": "t",
+                    "Detail": json.dumps({"n": n})}) + "\n" for n in range(2000)
+    ))  # fmt: skip
+    sandbox_env.set_faults("latency=100ms")
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "4")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        screen = app.screen
+        screen.query_one("#bulk-path").value = str(source)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.report is not None, timeout=30)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.last is not None and screen.last.batches_done >= 1)
+        await pilot.press("escape")
+        seen = screen.last.batches_done
+        await wait_until(pilot, lambda: screen.last.batches_done >= seen + 2, timeout=30)
+        assert isinstance(app.screen, BulkImportScreen)
+        assert "Still sending" in str(screen.query_one("#bulk-notice").render())
+        await pilot.press("ctrl+x")
+        await wait_until(pilot, lambda: screen.tally is not None, timeout=30)
+    sandbox_env.set_faults(None)
+
+
+async def test_resume_prompt_offers_resume_discard_and_show(
+    sandbox_env, sandbox_options, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tui.services.outbox import Outbox
+    from tui.ui.screens.resume_import import ResumeImportScreen
+
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"Source": "aws.partner/example.com/o", "DetailType": "t",
+                                  "Detail": "{}"}) + "\n")  # fmt: skip
+    outbox = Outbox()
+    job = outbox.start_job("partner-events", str(source), {"ledger": "ab" * 16})
+    outbox.record_batch(
+        "partner-events",
+        {"Entries": [{"Source": "aws.partner/example.com/o", "DetailType": "t", "Detail": "{}"}]},
+        {"job": job, "lines": [1, 1], "keys": ["cd" * 16], "ledger": "ab" * 16},
+    )  # a batch cut off on the wire by a crash
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "4")
+        await wait_until(pilot, lambda: isinstance(app.screen, ResumeImportScreen))
+        screen = app.screen
+        hint = str(screen.query_one("#resume-hint").render())
+        assert "r resume" in hint and "d discard" in hint and "s show" in hint
+        assert "may double" in hint
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.query_one("#resume-show").display
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not outbox.unfinished_jobs())
+    assert outbox.pending() == [] and sandbox_env.received()["events"] == []
+    [record] = outbox.history()
+    assert record.results and record.results["entries"][0]["Unconfirmed"]
+    assert outbox.ledger("ab" * 16) == (set(), {"cd" * 16})
