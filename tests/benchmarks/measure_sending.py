@@ -133,8 +133,11 @@ def measure_reimport(sb: Any, options: ConnectionOptions, lines: int, tmp: Path)
         out[kind] = {
             "bad_lines_reported": [n for n, _ in report.bad],
             "first": {"sent": first.sent, "skipped": first.skipped},
-            "second": {"sent": second.sent, "skipped": second.skipped,
-                       "delivered_before": second.delivered_before},  # fmt: skip
+            "second": {
+                "sent": second.sent,
+                "skipped": second.skipped,
+                "delivered_before": second.delivered_before,
+            },  # fmt: skip
             "received": len(got),
             "doubled": sum(1 for c in got.values() if c > 1),
         }

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from botocore import exceptions as bce
+
 from tui.errors import EventdeckError, ReadOnlyError
 from tui.services.errormap import aws_call
 from tui.services.model import PARTNER_OPERATION, PARTNER_SERVICE
@@ -43,7 +45,7 @@ class PartnerEntryResult:
 
     @property
     def status(self) -> str:
-        """"sent", "failed" or "unconfirmed" (may have reached AWS; no answer came back)."""
+        """Sent, failed, or unconfirmed (sent, no answer came back: may have reached AWS)."""
         return SENT if self.ok else UNCONFIRMED if self.unconfirmed else FAILED
 
 
@@ -123,6 +125,20 @@ def align_results(n: int, response: dict[str, Any]) -> tuple[PartnerEntryResult,
     return tuple(results)
 
 
+def unconfirmed_message(err: EventdeckError) -> str:
+    """Why an entry is unconfirmed, said once, with what re-sending it risks."""
+    cause = err.__cause__
+    what = (
+        "no answer came within the read timeout"
+        if isinstance(cause, bce.ReadTimeoutError)
+        else "the connection closed before the answer"
+    )
+    return (
+        f"sent once, {what}, not retried: EventBridge may have the entries; "
+        "re-sending them may deliver them twice."
+    )
+
+
 def send_partner_request(
     factory: Any, params: dict[str, Any], *, batch_id: str | None = None
 ) -> PartnerSendResult:
@@ -133,10 +149,7 @@ def send_partner_request(
             response = factory.client(PARTNER_SERVICE).put_partner_events(**params)
     except EventdeckError as err:
         if may_have_arrived(err):
-            message = (
-                f"unconfirmed: {err.message} The entries may have reached EventBridge; "
-                "re-sending them may deliver them twice."
-            )
+            message = unconfirmed_message(err)
             unknown = tuple(
                 PartnerEntryResult(i, None, None, message, unconfirmed=True) for i in range(n)
             )

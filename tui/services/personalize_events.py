@@ -37,7 +37,7 @@ class PersonalizeSendResult:
 
     @property
     def status(self) -> str:
-        """"sent", "failed" or "unconfirmed" (the same for every event of the request)."""
+        """Sent, failed, or unconfirmed: the same for every event of the request."""
         return SENT if self.sent else UNCONFIRMED if self.unconfirmed else FAILED
 
     def to_journal(self) -> dict[str, Any]:

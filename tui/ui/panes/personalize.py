@@ -30,7 +30,7 @@ def personalize_results(result: PersonalizeSendResult) -> list[Result]:
         return [{"EventId": event_id} for event_id in result.event_ids]
     message = result.error.message if result.error is not None else "not recorded"
     if result.unconfirmed:
-        message = f"unconfirmed: {message} Re-sending is safe: the eventId is kept."
+        message = f"{message} Re-sending is safe: the eventIds are kept."
         return [{"Unconfirmed": True, "ErrorMessage": message, "eventId": i}
                 for i in result.event_ids]  # fmt: skip
     code = type(result.error).__name__ if result.error is not None else "Failed"
