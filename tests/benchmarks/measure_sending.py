@@ -18,6 +18,7 @@ The sandbox runs in this process; importers that get killed run in child process
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -34,7 +35,7 @@ import boto3
 from botocore.config import Config
 
 from tui.sandbox import start_sandbox
-from tui.services.bulk import import_file, resume_import, scan_file
+from tui.services.bulk import import_file, scan_file
 from tui.services.options import ConnectionOptions
 from tui.services.outbox import Outbox
 from tui.services.partner_events import send_partner_request
@@ -94,11 +95,9 @@ def measure_late(sb: Any, options: ConnectionOptions, sends: int) -> dict[str, A
                                                  "total_max_attempts": options.max_attempts}),
     )  # fmt: skip
     for n in range(min(sends, 3)):
-        try:
-            client.put_partner_events(Entries=[{"Source": SOURCE, "DetailType": "t",
-                                                "Detail": json.dumps({"n": n})}])  # fmt: skip
-        except Exception:  # noqa: BLE001 - the read timeout after the last attempt
-            pass
+        with contextlib.suppress(Exception):  # the read timeout after the last attempt
+            entry = {"Source": SOURCE, "DetailType": "t", "Detail": json.dumps({"n": n})}
+            client.put_partner_events(Entries=[entry])
     time.sleep(1.6)
     out["plain_boto3_standard_retries"] = {
         "partner_per_sent": len(sb.received()["events"]) / min(sends, 3)
@@ -137,7 +136,7 @@ def measure_reimport(sb: Any, options: ConnectionOptions, lines: int, tmp: Path)
                 "sent": second.sent,
                 "skipped": second.skipped,
                 "delivered_before": second.delivered_before,
-            },  # fmt: skip
+            },
             "received": len(got),
             "doubled": sum(1 for c in got.values() if c > 1),
         }
