@@ -197,10 +197,13 @@ def iter_jsonl_checked(
                     raw = handle.readline(max_line_bytes + 1)
                     if bytes_read is not None:
                         bytes_read[0] += len(raw)
-                yield number, InputError(
-                    f"{resolved} line {number} is longer than {max_line_bytes:,} bytes",
-                    location=where,
-                    hint="One entry or event per line; an entry can be at most 256 KB.",
+                yield (
+                    number,
+                    InputError(
+                        f"{resolved} line {number} is longer than {max_line_bytes:,} bytes",
+                        location=where,
+                        hint="One entry or event per line; an entry can be at most 256 KB.",
+                    ),
                 )
                 continue
             try:
@@ -216,15 +219,19 @@ def iter_jsonl_checked(
                 yield number, err
                 continue
             if not isinstance(value, dict):
-                yield number, InputError(
-                    f"{resolved} line {number} must be a JSON object", location=where
+                yield (
+                    number,
+                    InputError(f"{resolved} line {number} must be a JSON object", location=where),
                 )
                 continue
             unknown = [k for k in value if k not in allowed]
             if unknown:
-                yield number, InputError(
-                    f"{resolved} line {number} has unknown field(s) {', '.join(map(repr, unknown))}",
-                    location=where,
+                yield (
+                    number,
+                    InputError(
+                        f"{resolved} line {number} has unknown field(s) {', '.join(map(repr, unknown))}",
+                        location=where,
+                    ),
                 )
                 continue
             yield number, value
