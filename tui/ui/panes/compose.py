@@ -232,6 +232,13 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             self.set_status(
                 f"{invalid} {self.NOUN}(s) need fixing before ctrl+s can send", error=True
             )
+        elif not self._unsent_count() and any(result_unconfirmed(r) for r in self.results):
+            unconfirmed = sum(1 for r in self.results if result_unconfirmed(r))
+            self.set_status(
+                f"{unconfirmed} {self.NOUN}(s) unconfirmed (sent, no answer came back); "
+                "R re-sends them after asking",
+                error=True,
+            )
         else:
             self.set_status(f"Ready: ctrl+s sends {self._unsent_count()} {self.NOUN}(s)")
 
