@@ -11,6 +11,16 @@ from textual.widgets import ProgressBar
 from tui.ui.screens.bulk_import import BulkImportScreen
 
 
+async def open_bulk(pilot, pane_key: str, path: Path) -> BulkImportScreen:  # type: ignore[no-untyped-def]
+    """Open the bulk-import dialog of a pane with ``path`` in its file field."""
+    await open_pane(pilot, pane_key)
+    await pilot.press("f6")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, BulkImportScreen))
+    screen = pilot.app.screen
+    screen.query_one("#bulk-path").value = str(path)
+    return screen
+
+
 async def test_bulk_import_200_events_each_received_once(
     sandbox_env, sandbox_options, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -58,11 +68,7 @@ async def test_bulk_import_bad_file_said_at_the_field(
 ) -> None:  # type: ignore[no-untyped-def]
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_pane(pilot, "4")
-        await pilot.press("f6")
-        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
-        screen = app.screen
-        screen.query_one("#bulk-path").value = str(tmp_path / "missing.jsonl")
+        screen = await open_bulk(pilot, "4", tmp_path / "missing.jsonl")
         await pilot.press("enter")
         await wait_until(pilot, lambda: bool(screen.query_one("#bulk-path-error").message))
         assert "cannot read" in screen.query_one("#bulk-path-error").message
@@ -80,11 +86,7 @@ async def test_escape_while_sending_says_still_sending_and_it_stays(
     sandbox_env.set_faults("latency=100ms")
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_pane(pilot, "4")
-        await pilot.press("f6")
-        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
-        screen = app.screen
-        screen.query_one("#bulk-path").value = str(source)
+        screen = await open_bulk(pilot, "4", source)
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.report is not None, timeout=30)
         await pilot.press("enter")
