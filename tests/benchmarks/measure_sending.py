@@ -35,7 +35,7 @@ import boto3
 from botocore.config import Config
 
 from tui.sandbox import start_sandbox
-from tui.services.bulk import import_file, scan_file
+from tui.services.bulk_jobs import import_file, scan_file
 from tui.services.options import ConnectionOptions
 from tui.services.outbox import Outbox
 from tui.services.partner_events import send_partner_request
@@ -146,7 +146,7 @@ def measure_reimport(sb: Any, options: ConnectionOptions, lines: int, tmp: Path)
 IMPORTER = """
 import sys
 from pathlib import Path
-from tui.services.bulk import import_file, resume_import
+from tui.services.bulk_jobs import import_file, resume_import
 from tui.services.options import ConnectionOptions
 from tui.services.outbox import Outbox
 from tui.services.session import ClientFactory

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tui.errors import ReadOnlyError
-from tui.services.bulk import BulkProgress, BulkSender, import_file, resend_pending, resume_import
+from tui.services.bulk import BulkProgress, BulkSender, resend_pending
+from tui.services.bulk_jobs import import_file, resume_import
 from tui.services.outbox import Outbox
 from tui.services.session import ClientFactory
 
@@ -162,7 +163,7 @@ IMPORTER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from tui.services.bulk import import_file
+    from tui.services.bulk_jobs import import_file
     from tui.services.options import ConnectionOptions
     from tui.services.outbox import Outbox
     from tui.services.session import ClientFactory
@@ -252,7 +253,7 @@ def test_bulk_under_late_answers_sends_each_entry_at_most_once_and_tallies_uncon
 def test_scan_reports_every_bad_line_then_only_valid_lines_are_sent(
     sandbox_options, sandbox_env, tmp_path: Path
 ):  # type: ignore[no-untyped-def]
-    from tui.services.bulk import ScanProgress, scan_file
+    from tui.services.bulk_jobs import ScanProgress, scan_file
 
     good = [json.dumps(e) for e in events(30)]
     lines = list(good)
@@ -283,7 +284,7 @@ def test_scan_reports_every_bad_line_then_only_valid_lines_are_sent(
 def test_reimporting_a_corrected_file_doubles_nothing(
     sandbox_options, sandbox_env, tmp_path: Path, kind: str
 ):  # type: ignore[no-untyped-def]
-    from tui.services.bulk import scan_file
+    from tui.services.bulk_jobs import scan_file
 
     items = partner_lines(300) if kind == "partner-events" else events(300)
     broken = {7, 120, 121, 250, 299}

@@ -82,7 +82,7 @@ async def test_killed_mid_batch_then_offered_and_resent_once(
 IMPORTER = textwrap.dedent(
     """
     import sys
-    from tui.services.bulk import import_file
+    from tui.services.bulk_jobs import import_file
     from tui.services.options import ConnectionOptions
     from tui.services.outbox import Outbox
     from tui.services.session import ClientFactory

@@ -23,16 +23,8 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from tui.errors import EventdeckError
-from tui.services.bulk import (
-    BulkProgress,
-    BulkSender,
-    BulkTally,
-    ScanProgress,
-    ScanReport,
-    import_file,
-    resume_import,
-    scan_file,
-)
+from tui.services.bulk import BulkProgress, BulkSender, BulkTally
+from tui.services.bulk_jobs import ScanProgress, ScanReport, import_file, resume_import, scan_file
 from tui.services.cli_input import PERSONALIZE
 from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error

@@ -14,7 +14,8 @@ from textual.widgets import ContentSwitcher, TextArea
 
 from tui.errors import EventdeckError, InputError
 from tui.services import cli_input
-from tui.services.bulk import BulkSender, BulkTally, discard_import, mark_unconfirmed
+from tui.services.bulk import BulkSender, BulkTally
+from tui.services.bulk_jobs import discard_import, mark_unconfirmed
 from tui.services.outbox import BatchRecord
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
