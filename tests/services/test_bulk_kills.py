@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from measure_sending import measure_kills  # noqa: E402
+from measure_sending import measure_kills
 
 
 @pytest.mark.slow
