@@ -45,7 +45,8 @@ async def test_bulk_import_200_events_each_received_once(
         screen.query_one("#bulk-path").value = str(source)
         await pilot.press("enter")  # checks every line first; nothing is sent
         await wait_until(pilot, lambda: screen.report is not None, timeout=30)
-        assert "line 51: sentAt" in str(screen.query_one("#bulk-tally").render())
+        report = str(screen.query_one("#bulk-tally").render())
+        assert "\nline 51: sentAt" in report and "\\n" not in report  # one line each
         assert sandbox_env.received()["personalize-events"] == []
         await pilot.press("enter")  # sends the 200 valid lines
         await wait_until(pilot, lambda: screen.tally is not None, timeout=30)

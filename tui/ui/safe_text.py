@@ -42,3 +42,8 @@ def visible(value: object) -> str:
 def safe_text(value: object, style: str = "") -> Text:
     """A rich Text holding ``value`` literally: no markup parsing, control characters visible."""
     return Text(visible(value), style=style, no_wrap=False)
+
+
+def safe_lines(lines: list[str], style: str = "") -> Text:
+    """Lines shown one under the other, each literally (safe_text shows a newline as \\n)."""
+    return Text("\n", style=style).join(safe_text(line, style) for line in lines)

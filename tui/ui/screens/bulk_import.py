@@ -28,7 +28,7 @@ from tui.services.bulk_jobs import ScanProgress, ScanReport, import_file, resume
 from tui.services.cli_input import PERSONALIZE
 from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error
-from tui.ui.safe_text import safe_text
+from tui.ui.safe_text import safe_lines, safe_text
 from tui.ui.widgets.field_error import FieldErrorLabel
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
 
     def _checked(self, report: ScanReport) -> None:
         self.report = report
-        self.query_one("#bulk-tally", Static).update(safe_text("\n".join(report_lines(report))))
+        self.query_one("#bulk-tally", Static).update(safe_lines(report_lines(report)))
         if report.to_send <= 0 and not (report.unconfirmed_before and self.kind != PERSONALIZE):
             self.query_one("#bulk-status", Static).update("Nothing to send.")
             self._hint("escape goes back")
@@ -352,9 +352,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
                 return
             self.tally = result
             assert self.tally is not None
-            self.query_one("#bulk-tally", Static).update(
-                safe_text("\n".join(tally_lines(self.tally)))
-            )
+            self.query_one("#bulk-tally", Static).update(safe_lines(tally_lines(self.tally)))
             self.query_one("#bulk-status", Static).update("Done: escape closes")
             self.query_one("#bulk-notice", Static).update("")
             self._hint("escape closes")

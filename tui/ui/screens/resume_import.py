@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from tui.services.cli_input import PARTNER
 from tui.services.outbox import BatchRecord
-from tui.ui.safe_text import safe_text
+from tui.ui.safe_text import safe_lines
 from tui.ui.screens.outbox_recovery import batch_size
 
 # What the screen dismisses with: "resume", "resume-resend" (re-send cut-off partner batches
@@ -96,9 +96,9 @@ class ResumeImportScreen(ModalScreen[ResumeChoice]):
                 )
             elif self.cut_off:
                 text.append("The cut-off events are re-sent with the same eventIds (safe).")
-            yield Static(safe_text("\n".join(text)))
+            yield Static(safe_lines(text))
             with VerticalScroll(id="resume-show"):
-                yield Static(safe_text("\n".join(job_lines(self.job, self.batches))))
+                yield Static(safe_lines(job_lines(self.job, self.batches)))
             keys = "r resume · "
             if self.partner and self.cut_off:
                 keys += "u resume and re-send cut-off (may double) · "
