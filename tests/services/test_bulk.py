@@ -311,3 +311,24 @@ def test_reimporting_a_corrected_file_doubles_nothing(
         assert third.sent == 300
         got = Counter(r["itemId"] for r in sandbox_env.received()[kind])
         assert len(got) == 300 and max(got.values()) == 1
+
+
+def test_unconfirmed_personalize_lines_are_simply_sent_again_with_the_same_ids(
+    sandbox_options, sandbox_env, tmp_path: Path
+):  # type: ignore[no-untyped-def]
+    from tui.services.bulk_jobs import scan_file
+
+    outbox = Outbox(tmp_path / "outbox")
+    factory = ClientFactory(sandbox_options.with_(read_timeout=0.25, max_attempts=2))
+    source = write_jsonl(tmp_path / "e.jsonl", events(40))
+    ids = {"tracking_id": "t", "session_id": "s"}
+    sandbox_env.set_faults("latency=500ms,late=0.5,seed=2")
+    first = import_file(factory, outbox, source, "personalize-events", **ids)
+    sandbox_env.set_faults(None)
+    assert first.unconfirmed > 0 and first.sent + first.unconfirmed == 40
+    report = scan_file(factory, outbox, source, "personalize-events", **ids)
+    assert report.unconfirmed_before == 0 and report.to_send == first.unconfirmed
+    again = import_file(factory, outbox, source, "personalize-events", **ids)
+    assert (again.sent, again.delivered_before) == (first.unconfirmed, first.sent)
+    received = sandbox_env.received()["personalize-events"]
+    assert sorted(r["itemId"] for r in received) == sorted(f"item-{i}" for i in range(40))

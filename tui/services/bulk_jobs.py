@@ -117,8 +117,8 @@ def scan_file(
                 key = converted[3]
                 if key in delivered:
                     report.delivered_before += 1
-                elif key in unconfirmed:
-                    report.unconfirmed_before += 1
+                elif key in unconfirmed and kind == PARTNER:
+                    report.unconfirmed_before += 1  # Personalize re-sends them: same ids
         if reason is not None:
             report.bad_count += 1
             if len(report.bad) < MAX_INVALID_KEPT:
@@ -193,7 +193,7 @@ def import_file(
     job_id = outbox.start_job(kind, str(resolved), {**params, "ledger": ledger})
     job = outbox.get_job(job_id)
     assert job is not None
-    skip = _skip_rule(outbox, ledger, resend_unconfirmed, resend_delivered)
+    skip = _skip_rule(outbox, ledger, resend_unconfirmed, resend_delivered, kind)
     return _run_job(factory, outbox, job, workers, progress, total, on_sender, skip)
 
 
@@ -215,7 +215,9 @@ def resume_import(
     refuse_if_read_only(factory, "bulk imports")
     ledger = str((job.get("params") or {}).get("ledger") or "")
     pending = [b for b in outbox.job_batches(job_id) if b.pending]
-    skip_now = _skip_rule(outbox, ledger, resend_unconfirmed, False) if ledger else None
+    skip_now = (
+        _skip_rule(outbox, ledger, resend_unconfirmed, False, job["kind"]) if ledger else None
+    )
     in_flight = {str(k) for b in pending for k in b.context.get("keys") or []}
     partner_pending = [b for b in pending if b.kind == PARTNER]
     resend = [b for b in pending if b.kind != PARTNER or resend_unconfirmed]
@@ -249,13 +251,18 @@ def discard_import(outbox: Outbox, job_id: str) -> int:
 
 
 def _skip_rule(
-    outbox: Outbox, ledger: str, resend_unconfirmed: bool, resend_delivered: bool
+    outbox: Outbox, ledger: str, resend_unconfirmed: bool, resend_delivered: bool, kind: str
 ) -> Callable[[str], str | None]:
+    """Which lines a run skips: delivered ones, and (partner only) unconfirmed ones.
+
+    An unconfirmed Personalize event is simply sent again: it keeps its eventId (its own, or the
+    one derived from the line), and Personalize keeps only the first event with a given id.
+    """
     delivered, unconfirmed = outbox.ledger(ledger)
     unconfirmed |= _pending_keys(outbox, ledger)
     if resend_delivered:
         delivered = set()
-    if resend_unconfirmed:
+    if resend_unconfirmed or kind != PARTNER:
         unconfirmed = set()
 
     def skip(key: str) -> str | None:

@@ -272,9 +272,18 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
     def _checked(self, report: ScanReport) -> None:
         self.report = report
         self.query_one("#bulk-tally", Static).update(safe_lines(report_lines(report)))
-        if report.to_send <= 0 and not (report.unconfirmed_before and self.kind != PERSONALIZE):
-            self.query_one("#bulk-status", Static).update("Nothing to send.")
-            self._hint("escape goes back")
+        if report.to_send <= 0:
+            if report.unconfirmed_before:
+                self.query_one("#bulk-status", Static).update(
+                    "Nothing new to send: every valid line was delivered or is unconfirmed."
+                )
+                self._hint(
+                    f"u re-sends the {report.unconfirmed_before:,} unconfirmed (they may arrive "
+                    "twice) · escape goes back"
+                )
+            else:
+                self.query_one("#bulk-status", Static).update("Nothing to send.")
+                self._hint("escape goes back")
             return
         self.query_one("#bulk-status", Static).update(
             safe_text(f"Ready: {report.to_send:,} valid line(s) to send.")
@@ -287,7 +296,8 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
     # --- step 2: send the valid lines --------------------------------------------------------
     def action_send(self) -> None:
         """Send the valid lines of the checked file (skipping what was delivered before)."""
-        self._send(self.resend_unconfirmed)
+        if self.report is not None and (self.report.to_send > 0 or self.resume_job is not None):
+            self._send(self.resend_unconfirmed)
 
     def action_send_unconfirmed(self) -> None:
         """Send, and re-send the lines an earlier import left unconfirmed (they may double)."""
