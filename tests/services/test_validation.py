@@ -16,6 +16,7 @@ from tui.services.validation import (
     FieldError,
     ValidationFailed,
     partner_entry_size,
+    to_partner_request,
     to_partner_request_entry,
     to_personalize_event,
     validate_partner_batch,
@@ -319,3 +320,17 @@ def test_too_many_is_never_sent(sandbox_options, sandbox_env):  # type: ignore[n
         put_events(factory, {"trackingId": "t", "sessionId": "s", "eventList": [GOOD_EVENT] * 11})
     received = sandbox_env.received()
     assert received["events"] == [] and received["personalize-events"] == []
+
+
+def test_the_256_kb_rule_is_on_the_whole_request() -> None:
+    # 20 entries of 200 KB: each fits, the request does not (EventBridge rejects it whole).
+    big = [entry(Detail=json.dumps({"x": "y" * (200 * 1024)})) for _ in range(20)]
+    assert all(validate_partner_entry(e, i) == [] for i, e in enumerate(big))
+    [problem] = validate_partner_batch(big)
+    assert problem.field == "Entries" and "at most 262,144" in problem.message
+    with pytest.raises(ValidationFailed):
+        to_partner_request(big)
+    two = [entry(Detail=json.dumps({"x": "y" * (130 * 1024)})) for _ in range(2)]
+    assert validate_partner_batch(two)[0].field == "Entries"
+    fits = [entry(Detail=json.dumps({"x": "y" * (120 * 1024)})) for _ in range(2)]
+    assert validate_partner_batch(fits) == []

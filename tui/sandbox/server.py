@@ -2,7 +2,7 @@
 
 Why: moto's own server routes by SigV4 credential scope but knows neither the services eventdeck
 needs nor bearer-token auth; this small dispatcher routes by scope (or bearer token), applies
-faults before any backend sees a request, and serves the /_sandbox/ control endpoints.
+faults (before the backend, or for a late answer after it), and serves the /_sandbox/ control endpoints.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def route_for(authorization: str) -> str | None:
 class SandboxApp:
     """The WSGI application: control endpoints, routing, bearer check, faults, backends.
 
-    Why: keeping the fault draw before the backend call guarantees that a faulted request has no
-    effect, so a client's retry can never record an event twice.
+    Why: throttles, errors and resets are drawn before the backend call, so they have no effect;
+    a late answer (``late``) is served first and delayed after, so a client that times out and
+    retries sends a request that AWS already processed, as happens for real.
     """
 
     def __init__(self, bearer_token: str, faults: FaultInjector) -> None:
@@ -91,7 +92,7 @@ class SandboxApp:
                 "json", 501, "UnknownOperationException", f"The sandbox does not serve {route!r}"
             )
         fault = self.faults.draw()
-        if fault.latency:
+        if fault.latency and not fault.late:
             time.sleep(fault.latency)
         if fault.kind == "reset":
             self._drop(environ)
@@ -121,6 +122,8 @@ class SandboxApp:
                 "InternalFailure",
                 f"Sandbox backend error: {type(exc).__name__}: {exc}",
             )
+        if fault.late:
+            time.sleep(fault.latency)  # the work is done; only the answer is late
         return status, out_headers, out_body
 
     def control(self, method: str, path: str) -> Response:

@@ -30,7 +30,13 @@ from tui.ui.panes.base import Pane
 from tui.ui.safe_text import safe_text
 from tui.ui.widgets.compose_flows import ComposeFlows
 from tui.ui.widgets.compose_form import ComposeForm, FieldSpec, field_of
-from tui.ui.widgets.compose_send import ComposeSending, Result, result_failed, result_ok
+from tui.ui.widgets.compose_send import (
+    ComposeSending,
+    Result,
+    result_failed,
+    result_ok,
+    result_unconfirmed,
+)
 from tui.ui.widgets.entry_list import EntryList, EntryRow
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
@@ -219,6 +225,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             elif result_failed(result):
                 text = f"{result.get('ErrorCode')}: {result.get('ErrorMessage') or ''}"  # type: ignore[union-attr]
                 rows.append(EntryRow(self.entry_label(entry), "failed", text))
+            elif result_unconfirmed(result):
+                rows.append(EntryRow(self.entry_label(entry), "unconfirmed", "unconfirmed"))
             elif result_ok(result):
                 rows.append(EntryRow(self.entry_label(entry), "sent", f"{result['EventId']}"))  # type: ignore[index]
             elif self._entry_errors(i):
@@ -241,6 +249,13 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             )
         elif self._unsent_count():
             self.set_status(f"Ready: ctrl+s sends {count(self._unsent_count(), self.NOUN)}")
+        elif any(result_unconfirmed(r) for r in self.results):
+            unconfirmed = sum(1 for r in self.results if result_unconfirmed(r))
+            self.set_status(
+                f"{count(unconfirmed, self.NOUN)} unconfirmed (sent, no answer came back); "
+                "ctrl+r re-sends them after asking",
+                error=True,
+            )
         else:
             self.set_status(f"Every {self.NOUN} of this batch was sent; N starts a new batch")
 
@@ -264,6 +279,11 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             assert result is not None
             message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"
             box.update(safe_text(f"{title} · FAILED · {message} (ctrl+r re-sends failed)", "red"))
+        elif result_unconfirmed(result):
+            assert result is not None
+            message = str(result.get("ErrorMessage") or "no answer came back")
+            box.update(safe_text(f"{title} · UNCONFIRMED · {message} (ctrl+r re-sends after asking)",
+                                 "yellow"))  # fmt: skip
         else:
             box.update(safe_text(title))
 
@@ -273,7 +293,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         status.set_class(error, "-error")
 
     def _unsent_count(self) -> int:
-        return sum(1 for r in self.results if not result_ok(r))
+        return sum(1 for r in self.results if not result_ok(r) and not result_unconfirmed(r))
 
     # -- edits -------------------------------------------------------------------------------
     def on_compose_form_edited(self, event: ComposeForm.Edited) -> None:
@@ -284,7 +304,10 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         else:
             self.entries[self.selected][event.field] = event.value
             self._touched.add((self.selected, event.field))
-            if result_ok(self.results[self.selected]) and self.selected not in self._sending:
+            result = self.results[self.selected]
+            if (result_ok(result) or result_unconfirmed(result)) and (
+                self.selected not in self._sending
+            ):
                 self.results[self.selected] = None  # a sent entry edited: a new entry now
                 self._show_result()
         self.errors = self.validate()
