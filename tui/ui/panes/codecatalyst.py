@@ -7,6 +7,7 @@ range (presets or RFC 3339), `E` narrows to one eventName, and payloads open dec
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from textual.binding import Binding
@@ -20,7 +21,6 @@ from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
-FOLLOW_MAX_PAGES = 20
 CUSTOM = "custom…"
 
 
@@ -68,6 +68,7 @@ class CodeCatalystPane(BrowsePane):
                 self.ctx.options, "codecatalyst", "list-spaces", {}
             ),
             empty_text="No spaces visible to this token.",
+            table_id="codecatalyst.spaces",
         )
 
     def current_range(self) -> tuple[datetime, datetime]:
@@ -94,51 +95,43 @@ class CodeCatalystPane(BrowsePane):
                 factory, space, start, end, token, page_size, event_name=event_name
             )
 
-        def poll(loaded: list[Any]) -> list[Any]:
-            """Logs from the newest one shown until now (the pane drops those it has)."""
+        def newer(loaded: list[Any]) -> Any:
+            """ListEventLogs from the newest log shown until now, newest first."""
             times = [log.event_time for log in loaded if log.event_time is not None]
             since = max(times) if times else start
-            items: list[Any] = []
-            token: str | None = None
-            for _ in range(FOLLOW_MAX_PAGES):
-                page = cc.list_event_logs(
-                    factory,
-                    space,
-                    since,
-                    datetime.now(UTC),
-                    token,
-                    page_size,
-                    event_name=event_name,
-                )
-                items.extend(page.items)
-                token = page.next_token
-                if token is None:
-                    break
-            return items
+            return partial(
+                cc.list_event_logs,
+                factory,
+                space,
+                since,
+                datetime.now(UTC),
+                max_results=page_size,
+                event_name=event_name,
+            )
 
         crumb = f"{space} · {self.range_label()}" + (f" · {event_name}" if event_name else "")
         return Level(
             crumb=crumb,
-            columns=[
+            columns=[  # priority order: what triage reads first gets room first at 80 columns
                 Column("time", "Time (UTC)", width=19),
-                Column("event", "Event", ratio=2, min_width=12),
+                Column("event", "Event", ratio=3, min_width=16),
+                Column("user", "User", ratio=2, min_width=10),
                 Column("op", "Op", width=8),
-                Column("user", "User", ratio=1, min_width=6),
-                Column("project", "Project", ratio=1, min_width=6),
+                Column("project", "Project", ratio=1, min_width=8),
+                Column("error", "Error", ratio=1, min_width=6),
                 Column("ip", "Source IP", width=15),
-                Column("error", "Error", ratio=1, min_width=5),
             ],
             fetch=fetch,
             to_row=lambda log: Row(
                 log.id,
                 (
-                    fmt_time(log.event_time),
+                    self.fmt_time(log.event_time),
                     log.event_name,
-                    log.operation_type,
                     log.user_name,
+                    log.operation_type,
                     log.project_name,
-                    log.source_ip,
                     log.error_code or "",
+                    log.source_ip,
                 ),
                 "error" if log.is_error else ("mutation" if log.is_mutation else ""),
                 log.raw,
@@ -156,8 +149,12 @@ class CodeCatalystPane(BrowsePane):
                     "event-name": event_name,
                 },
             ),
-            poll=poll,
-            empty_text=f"No event logs in {self.range_label()} (t changes the range).",
+            newer=newer,
+            table_id="codecatalyst.logs",
+            empty_text=(
+                f"No event logs in {self.range_label()} for {event_name or 'any event'} "
+                f"in {space} (t: range, E: event name)"
+            ),
             ids={"space": space},
         )
 
