@@ -29,7 +29,6 @@ class TableActions:
     columns: Any
     hidden_columns: set[str]
     column_widths: dict[str, int]
-    layout_text: str
     LayoutChanged: Any
     error: Any
     export_format: str
@@ -126,7 +125,7 @@ class TableActions:
     def _layout_changed(self) -> None:
         self.body.relayout()
         self.body.scroll_to_column()
-        self.post_message(self.LayoutChanged(self, self.layout_text))
+        self.post_message(self.LayoutChanged(self, self.layout_text))  # type: ignore[attr-defined]
 
     def action_hide_column(self) -> None:
         """Hide the column under the column cursor (A shows every column again)."""

@@ -272,7 +272,8 @@ class TableModel:
         fresh = (self._cells, self._row_keys, self._styles, self._payloads)
         self._cells = fresh[0] + old[0]
         if fresh[1] is not None or old[1] is not None:
-            self._row_keys = (fresh[1] or [None] * n) + (old[1] or [None] * count)
+            no_keys: list[str | None] = [None] * (n + count)
+            self._row_keys = (fresh[1] or no_keys[:n]) + (old[1] or no_keys[:count])
         if fresh[2] is not None or old[2] is not None:
             self._styles = (fresh[2] or [""] * n) + (old[2] or [""] * count)
         if fresh[3] is not None or old[3] is not None:
@@ -484,15 +485,30 @@ def layout_widths(
             break
         used += need
         fit.append(i)
-    free = width - used
     flexible = [i for i in fit if fixed(columns[i]) is None]
-    if free > 0 and flexible:
-        total_ratio = sum(max(columns[i].ratio, 1) for i in flexible)
+    free = width - used + sum(out[i] for i in flexible)
+    # Share the flexible space by ratio; pin a column whose share is below its minimum, repeat.
+    remaining = list(flexible)
+    while remaining:
+        total_ratio = sum(max(columns[i].ratio, 1) for i in remaining)
+        pinned = [
+            i
+            for i in remaining
+            if free * max(columns[i].ratio, 1) / total_ratio < columns[i].min_width
+        ]
+        if not pinned:
+            break
+        for i in pinned:
+            out[i] = columns[i].min_width
+            free -= columns[i].min_width
+            remaining.remove(i)
+    if remaining:
+        total_ratio = sum(max(columns[i].ratio, 1) for i in remaining)
         given = 0
-        for i in flexible:
+        for i in remaining:
             share = free * max(columns[i].ratio, 1) // total_ratio
-            out[i] += share
+            out[i] = share
             given += share
-        for i in flexible[: free - given]:
+        for i in remaining[: free - given]:
             out[i] += 1
     return out
