@@ -64,11 +64,14 @@ def _mix(value: int) -> int:
     return value ^ (value >> 31)
 
 
-def ivs_realtime(seed: int, now: datetime) -> dict[str, Any]:
-    """Stages, sessions, participants and their events (built in demo_ivs to keep files small)."""
+def ivs_realtime(seed: int, now: datetime, live: bool = False) -> dict[str, Any]:
+    """Stages, sessions, participants and their events (built in demo_ivs to keep files small).
+
+    ``live``: some participants of ongoing sessions keep producing events as the clock runs.
+    """
     from tui.sandbox.demo_ivs import build
 
-    return build(seed, now)
+    return build(seed, now, live)
 
 
 # -- Customer Profiles ---------------------------------------------------------------------------

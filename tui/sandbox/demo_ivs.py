@@ -56,7 +56,7 @@ _NAMES = [
 _CLIENTS = [
     ("macOS", "14.4", "Chrome", "124.0", "Comcast Cable"),
     ("Windows", "11", "Edge", "123.0", "Verizon"),
-    ("iOS", "17.4", "Safari", "17.4", "AT&T Wireless"),
+    ("iOS", "17.4", "Safari", "17.4", "AT-T Wireless"),
     ("Android", "14", "Chrome", "124.0", "T-Mobile USA"),
     ("Linux", "6.5", "Firefox", "125.0", "Deutsche Telekom AG"),
 ]
@@ -120,7 +120,8 @@ class _Session:
             timeline = sorted(p.pop("_events"), key=lambda item: item[0])
             events = []
             for t, ev in reversed(timeline):  # newest first, as ListParticipantEvents returns them
-                events.append({**ev, "eventTime": datetime.fromtimestamp(round(t, 3), tz=UTC)})
+                # Whole seconds, as IVS shows them (so events of one second share a time).
+                events.append({**ev, "eventTime": datetime.fromtimestamp(int(t), tz=UTC)})
             names = [ev["name"] for _, ev in timeline]
             joined = [t for t, ev in timeline if ev["name"] == "JOINED"]
             p["state"] = (
@@ -130,7 +131,7 @@ class _Session:
             )
             p["published"] = "PUBLISH_STARTED" in names
             if joined:
-                p["firstJoinTime"] = datetime.fromtimestamp(round(joined[0], 3), tz=UTC)
+                p["firstJoinTime"] = datetime.fromtimestamp(int(joined[0]), tz=UTC)
             p["events"] = events
             out.append(p)
         out.sort(key=lambda p: p.get("firstJoinTime") or datetime.max.replace(tzinfo=UTC))
@@ -240,8 +241,34 @@ def _token(rng: random.Random, user: str, caps: list[str], expires: datetime) ->
     }
 
 
-def build(seed: int, now_dt: datetime) -> dict[str, Any]:
-    """The ``ivs_realtime`` section of a --data file, for ``seed`` and anchored at ``now_dt``."""
+LIVE_EVERY_SECONDS = 15
+"""How often a viewer of an ongoing demo session re-subscribes while the demo runs."""
+
+
+def _live_viewer(s: _Session, publisher: tuple[dict[str, Any], float, float | None]) -> None:
+    """A viewer of an ongoing session whose events keep coming while the demo runs (for follow).
+
+    Its history ends at ``now``; the ``_live`` entry tells the sandbox backend to add a
+    SUBSCRIBE_STOPPED / SUBSCRIBE_STARTED pair every LIVE_EVERY_SECONDS from then on.
+    """
+    pub = publisher[0]
+    p = s.participant("viewer", userId="viewer-live-mobile-007")
+    join = s.now - 600
+    s.event(p, "JOINED", join)
+    s.event(p, "SUBSCRIBE_STARTED", join + 2, remoteParticipantId=pub["participantId"])
+    p["_live"] = {
+        "start": s.now,
+        "every": LIVE_EVERY_SECONDS,
+        "remoteParticipantId": pub["participantId"],
+    }
+
+
+def build(seed: int, now_dt: datetime, live: bool = False) -> dict[str, Any]:
+    """The ``ivs_realtime`` section of a --data file, for ``seed`` and anchored at ``now_dt``.
+
+    With ``live`` (the demo on the real clock) one viewer per ongoing session keeps producing
+    events while the sandbox runs.
+    """
     rng = random.Random(f"ivs-{seed}")
     now = now_dt.timestamp()
     global _ingest_codes
@@ -294,6 +321,8 @@ def build(seed: int, now_dt: datetime) -> dict[str, Any]:
                 _flapping_viewer(sim, publishers[0])
             if name == "support-desk" and i == 0:
                 _token_exchange(sim, now_dt)
+            if live and name in ("town-hall", "game-night") and i == 0:
+                _live_viewer(sim, publishers[0])
             if live and i == 0:
                 live_sims[name] = sim
             stages[name]["sessions"].append(
