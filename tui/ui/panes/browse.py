@@ -34,7 +34,7 @@ from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 FOLLOW_SECONDS = 3.0
 FOLLOW_MAX_PAGES = 50
 TIME_MODES = ("utc", "local", "relative")
-AGO_WIDTH = 9
+AGO_WIDTH = 10
 
 
 class BrowsePane(Pane):
