@@ -16,7 +16,7 @@ from tui.errors import EventdeckError
 from tui.services import codecatalyst as cc
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
-from tui.ui.format import fmt_time
+from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
@@ -79,9 +79,15 @@ class CodeCatalystPane(BrowsePane):
         return self.start, self.end
 
     def range_label(self) -> str:
+        """A preset's name, or a typed range in the shown time format and relative to now."""
         if self.preset is not None:
             return cc.PRESET_LABELS.get(self.preset, self.preset)
-        return f"{fmt_time(self.start)} → {fmt_time(self.end)}"
+        mode = "utc" if self.time_mode == "relative" else self.time_mode
+        zone = "UTC" if mode == "utc" else "local"
+        start, end = fmt_time(self.start, mode), fmt_time(self.end, mode)
+        if start[:10] == end[:10]:
+            end = end[11:]
+        return f"{start} → {end} {zone} ({fmt_ago(self.start)} → {fmt_ago(self.end)})"  # type: ignore[arg-type]
 
     def logs_level(self, space: str) -> Level:
         factory = self.ctx.factory
@@ -191,7 +197,7 @@ class CodeCatalystPane(BrowsePane):
 
         def check(text: str) -> str | None:
             try:
-                self._parse_range(text)
+                self._parse_range(text, self.time_mode == "local")
             except EventdeckError as exc:
                 return exc.message
             return None
@@ -199,7 +205,7 @@ class CodeCatalystPane(BrowsePane):
         def answer(text: str | None) -> None:
             if not text:
                 return
-            self.start, self.end = self._parse_range(text)
+            self.start, self.end = self._parse_range(text, self.time_mode == "local")
             self.preset = None
             self.reopen_logs()
 
@@ -207,7 +213,12 @@ class CodeCatalystPane(BrowsePane):
         self.app.push_screen(
             PromptScreen(
                 "Custom time range",
-                "Start and end, RFC 3339 or relative (e.g. -2d), separated by a space:",
+                "Start and end, separated by a space: relative (-2d, -90m, now) or a time "
+                + (
+                    "(2026-05-01T09:00, local time unless it ends in Z or +hh:mm):"
+                    if self.time_mode == "local"
+                    else "(2026-05-01T09:00Z, UTC unless it ends in +hh:mm):"
+                ),
                 value=f"{start.isoformat(timespec='seconds')} {end.isoformat(timespec='seconds')}",
                 validator=check,
             ),
@@ -215,29 +226,54 @@ class CodeCatalystPane(BrowsePane):
         )
 
     @staticmethod
-    def _parse_range(text: str) -> tuple[datetime, datetime]:
+    def _parse_range(text: str, local: bool = False) -> tuple[datetime, datetime]:
+        """Two times; with ``local``, a time without a zone is the user's local time."""
         from tui.errors import InputError
 
         parts = text.split()
         if len(parts) != 2:
             raise InputError("Give exactly two times: start and end.", location="range")
-        return cc.parse_range(parts[0], parts[1])
+        times: list[str | datetime] = list(parts)
+        if local:
+            for i, part in enumerate(parts):
+                try:
+                    value = datetime.fromisoformat(part)
+                except ValueError:
+                    continue  # relative, epoch or bad: parse_range says what it is
+                if value.tzinfo is None:
+                    times[i] = value.astimezone()  # a naive time read as local
+        return cc.parse_range(times[0], times[1])
+
+    def event_names(self) -> list[str]:
+        """Names to offer for E: those in the loaded rows, then the model's operations."""
+        level = self.level
+        seen = {log.event_name for log in level.items} if level and "space" in level.ids else set()
+        return sorted(seen) + [n for n in cc.model_event_names() if n not in seen]
 
     def action_pick_event_name(self) -> None:
+        """Ask for one eventName, completed from known names and matched ignoring case."""
+        from textual.suggester import SuggestFromList
+
         from tui.ui.screens.prompt import PromptScreen
+
+        names = self.event_names()
 
         def answer(text: str | None) -> None:
             if text is None:
                 return
-            self.event_name = text.strip() or None
+            name = cc.match_event_name(text, names) if text.strip() else ""
+            if name and name != text.strip():
+                self.app.notify(f"Event name: {name}", markup=False)
+            self.event_name = name or None
             self.reopen_logs()
 
         self.app.push_screen(
             PromptScreen(
                 "Event name",
-                "Only this eventName (empty for all):",
+                "Only this eventName (empty for all); → completes, case does not matter:",
                 value=self.event_name or "",
-                placeholder="e.g. CreateProject",
+                placeholder="e.g. " + (names[0] if names else "CreateProject"),
+                suggester=SuggestFromList(names, case_sensitive=False),
             ),
             answer,
         )

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from tui.ui.safe_text import safe_text
@@ -58,8 +59,10 @@ class PromptScreen(ModalScreen[str | None]):
         value: str = "",
         placeholder: str = "",
         validator: Validator | None = None,
+        suggester: Suggester | None = None,
     ) -> None:
         super().__init__()
+        self._suggester = suggester
         self._title = title
         self._label = label
         self._value = value
@@ -76,6 +79,7 @@ class PromptScreen(ModalScreen[str | None]):
                 placeholder=self._placeholder,
                 id="prompt-input",
                 select_on_focus=False,
+                suggester=self._suggester,
             )
             yield Static("", id="prompt-error", classes="-empty")
             yield Static("enter OK · escape cancel", id="prompt-hint", markup=False)
