@@ -385,3 +385,46 @@ async def test_time_format_cycles_utc_local_relative_and_is_remembered(app_ctx, 
         assert "Time (ago)" in lines[0] and "28m ago" in lines[1]
         await pilot.pause()
     assert load_settings(app_ctx.settings_path)[0].ui.time_format == "relative"
+
+
+# -- event name and range ---------------------------------------------------------------------
+async def test_event_name_filter_matches_known_names_ignoring_case(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    logs = [_log(i, now, "DeleteDevEnvironment" if i % 2 else "UpdateProject") for i in range(6)]
+    cc_backend.load({"spaces": [{"name": SPACE, "event_logs": logs}]})
+    _launch_logs(app_ctx)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        assert "DeleteDevEnvironment" in pane.event_names()
+        assert "CreateProject" in pane.event_names()  # from the model, not seen in the rows
+        await pilot.press("E", *"deletedevenvironment", "enter")
+        await wait_for(pilot, lambda: pane.event_name is not None and idle(pane)())
+        assert pane.event_name == "DeleteDevEnvironment"
+        assert len(pane.level.items) == 3
+        assert all(log.event_name == "DeleteDevEnvironment" for log in pane.level.items)
+
+
+async def test_typed_range_takes_local_times_and_shows_both_forms(app_ctx, new_york) -> None:  # type: ignore[no-untyped-def]
+    app_ctx.settings = replace(
+        app_ctx.settings, ui=replace(app_ctx.settings.ui, time_format="local")
+    )
+    _load_space(datetime.now(UTC), 3)
+    _launch_logs(app_ctx)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("end", "enter")  # custom… is the last choice
+        await pilot.pause()
+        prompt = app.screen.query_one("#prompt-input")
+        prompt.value = ""
+        await pilot.press(*"2026-01-05T09:00", "space", *"-2h", "enter")
+        await wait_for(pilot, lambda: pane.preset is None and idle(pane)())
+        # 09:00 in New York (EST, UTC-5) is 14:00 UTC.
+        assert pane.start == datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
+        label = pane.range_label()
+        assert "2026-01-05 09:00:00" in label and "local" in label and "ago" in label
