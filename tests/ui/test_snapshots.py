@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests import hostile_data
 from tests.screenshots import (
     NARROW,
     PINNED_NOW,
@@ -50,6 +51,7 @@ def pinned_demo(sandbox: Any) -> Iterator[None]:
         for module in modules.values():
             module.reset()
             load_demo(module, SESSION_SEED)
+        hostile_data.load()  # the session sandbox's test data, as tests/conftest.py loads it
 
 
 @pytest.fixture

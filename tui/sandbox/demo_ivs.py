@@ -280,7 +280,6 @@ def build(seed: int, now_dt: datetime, live: bool = False) -> dict[str, Any]:
         ("game-night", True, 4),
         ("studio-east", True, 3),
         ("studio-west", True, 3),
-        ("hostile-strings", False, 1),
     ]
     stages: dict[str, dict[str, Any]] = {}
     for name, _live, _count in plan:
@@ -314,8 +313,6 @@ def build(seed: int, now_dt: datetime, live: bool = False) -> dict[str, Any]:
                 start = now - (i + 0.3) * 1.5 * 86400 - rng.uniform(0, 6) * 3600
                 end = start + rng.uniform(20, 180) * 60
             sim = _Session(rng, session_ids[name][i], start, end, now)
-            if name == "hostile-strings":
-                _hostile(sim)
             publishers = _simulate(sim, counter, recording=name == "town-hall", ingest=i % 2 == 0)
             if name == "game-night" and i == 1:
                 _flapping_viewer(sim, publishers[0])
@@ -343,22 +340,6 @@ def build(seed: int, now_dt: datetime, live: bool = False) -> dict[str, Any]:
         for session in stage["sessions"]:
             session["participants"] = session.pop("_sim").finish()
     return {"stages": list(stages.values())}
-
-
-def _hostile(s: _Session) -> None:
-    """One participant whose strings try markup, an OSC 52 clipboard write and a bidi override."""
-    p = s.participant(
-        "viewer", participantId="hostileParticipant1", userId="hostile-\u202euser[bold red]x[/]"
-    )
-    p["attributes"] = {
-        "displayName": "[bold red]x[/]",
-        "note": "\x1b]52;c;ZXZpbA==\x07",
-        "bidi": "\u202eevil",
-    }
-    join, _leave = s.stay(early=True)
-    s.event(p, "JOINED", join)
-    s.event(p, "PUBLISH_ERROR", join + 1, errorCode="INSUFFICIENT_CAPABILITIES")
-    s.event(p, "LEFT", join + 30)
 
 
 def _flapping_viewer(s: _Session, publisher: tuple[dict[str, Any], float, float | None]) -> None:
