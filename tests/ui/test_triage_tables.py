@@ -426,5 +426,6 @@ async def test_typed_range_takes_local_times_and_shows_both_forms(app_ctx, new_y
         await wait_for(pilot, lambda: pane.preset is None and idle(pane)())
         # 09:00 in New York (EST, UTC-5) is 14:00 UTC.
         assert pane.start == datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
-        label = pane.range_label()
+        assert "2026-01-05 09:00:00 → " in pane.level.crumb and "local" in pane.level.crumb
+        label = pane.range_label(relative=True)
         assert "2026-01-05 09:00:00" in label and "local" in label and "ago" in label

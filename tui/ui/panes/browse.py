@@ -35,6 +35,7 @@ FOLLOW_SECONDS = 3.0
 FOLLOW_MAX_PAGES = 50
 TIME_MODES = ("utc", "local", "relative")
 AGO_WIDTH = 10
+RELATIVE_REFRESH_MAX = 20_000  # rows remade per follow poll in relative-time mode, at most
 
 
 class BrowsePane(Pane):
@@ -548,6 +549,8 @@ class BrowsePane(Pane):
                 level.started = True
             self.table.prepend_rows(level.add(fresh, front=True))
             self.new_count += len(fresh)
+        if self.time_mode == "relative" and len(level.items) <= RELATIVE_REFRESH_MAX:
+            self.rerender()  # "3m ago" moves on with every poll
         self.update_status()
 
     def _poll_failed(self, level: Level, error: EventdeckError) -> None:

@@ -78,8 +78,8 @@ class CodeCatalystPane(BrowsePane):
         assert self.start is not None and self.end is not None
         return self.start, self.end
 
-    def range_label(self) -> str:
-        """A preset's name, or a typed range in the shown time format and relative to now."""
+    def range_label(self, relative: bool = False) -> str:
+        """A preset's name, or a typed range in the shown time format (and relative to now)."""
         if self.preset is not None:
             return cc.PRESET_LABELS.get(self.preset, self.preset)
         mode = "utc" if self.time_mode == "relative" else self.time_mode
@@ -87,7 +87,10 @@ class CodeCatalystPane(BrowsePane):
         start, end = fmt_time(self.start, mode), fmt_time(self.end, mode)
         if start[:10] == end[:10]:
             end = end[11:]
-        return f"{start} → {end} {zone} ({fmt_ago(self.start)} → {fmt_ago(self.end)})"  # type: ignore[arg-type]
+        label = f"{start} → {end} {zone}"
+        if relative and self.start is not None and self.end is not None:
+            label += f" ({fmt_ago(self.start)} → {fmt_ago(self.end)})"
+        return label
 
     def logs_level(self, space: str) -> Level:
         factory = self.ctx.factory
@@ -158,7 +161,7 @@ class CodeCatalystPane(BrowsePane):
             newer=newer,
             table_id="codecatalyst.logs",
             empty_text=(
-                f"No event logs in {self.range_label()} for {event_name or 'any event'} "
+                f"No event logs in {self.range_label(relative=True)} for {event_name or 'any event'} "
                 f"in {space} (t: range, E: event name)"
             ),
             ids={"space": space},
@@ -207,6 +210,7 @@ class CodeCatalystPane(BrowsePane):
                 return
             self.start, self.end = self._parse_range(text, self.time_mode == "local")
             self.preset = None
+            self.app.notify(f"Range: {self.range_label(relative=True)}", markup=False)
             self.reopen_logs()
 
         start, end = self.current_range()

@@ -102,8 +102,8 @@ class ProfilesPane(BrowsePane):
             columns=[
                 Column("name", "Event stream", ratio=2, min_width=10),
                 Column("state", "State", width=8),
-                Column("health", "Health", ratio=3, min_width=12),
-                Column("uri", "Destination", ratio=2, min_width=8),
+                Column("health", "Health", ratio=4, min_width=16),
+                Column("uri", "Destination", ratio=1, min_width=10),
             ],
             fetch=lambda token: cp.list_event_streams(factory, domain, token, self.page_size),
             to_row=lambda s: Row(
