@@ -48,6 +48,21 @@ def _load_space(now: datetime, count: int) -> None:
     )
 
 
+def _load_session(
+    participants: list[dict[str, Any]], start: datetime, end: datetime | None = None
+) -> None:
+    """One stage with one session (ongoing without ``end``) holding ``participants``."""
+    session: dict[str, Any] = {
+        "sessionId": SESSION,
+        "startTime": start,
+        "participants": participants,
+    }
+    if end is not None:
+        session["endTime"] = end
+    stage = {"arn": STAGE_ARN, "name": "triage-stage", "sessions": [session]}
+    ivs_backend.load({"stages": [stage]})
+
+
 def _launch_logs(app_ctx: Any, space: str = SPACE, **params: str) -> None:
     app_ctx.launch = LaunchTarget(
         "codecatalyst", "codecatalyst list-event-logs", {"space-name": space, **params}
@@ -109,36 +124,23 @@ async def test_follow_on_a_24h_range_polls_at_once_and_never_pages_history(app_c
 async def test_follow_shows_a_live_participant_event_arriving_at_the_top(app_ctx) -> None:  # type: ignore[no-untyped-def]
     start = time.time()
     joined = datetime.fromtimestamp(int(start) - 60, UTC)
-    ivs_backend.load(
-        {
-            "stages": [
-                {
-                    "arn": STAGE_ARN,
-                    "name": "triage-stage",
-                    "sessions": [
-                        {
-                            "sessionId": SESSION,
-                            "startTime": joined - timedelta(minutes=5),
-                            "participants": [
-                                {
-                                    "participantId": "liveViewer01",
-                                    "userId": "viewer-live",
-                                    "state": "CONNECTED",
-                                    "events": [
-                                        {"name": "JOINED", "eventTime": joined},
-                                    ],
-                                    "_live": {
-                                        "start": start,
-                                        "every": 1,
-                                        "remoteParticipantId": "hostPub00001",
-                                    },
-                                }
-                            ],
-                        }
-                    ],
-                }
-            ]
-        }
+    _load_session(
+        [
+            {
+                "participantId": "liveViewer01",
+                "userId": "viewer-live",
+                "state": "CONNECTED",
+                "events": [
+                    {"name": "JOINED", "eventTime": joined},
+                ],
+                "_live": {
+                    "start": start,
+                    "every": 1,
+                    "remoteParticipantId": "hostPub00001",
+                },
+            }
+        ],
+        joined - timedelta(minutes=5),
     )
     app_ctx.launch = LaunchTarget(
         "ivs",
@@ -196,34 +198,21 @@ async def test_session_error_scan_survives_one_participant_failing(app_ctx, monk
     def event(name: str, second: int, **extra: Any) -> dict[str, Any]:
         return {"name": name, "eventTime": datetime(2026, 1, 1, 12, 0, second, tzinfo=UTC), **extra}
 
-    ivs_backend.load(
-        {
-            "stages": [
-                {
-                    "arn": STAGE_ARN,
-                    "name": "triage-stage",
-                    "sessions": [
-                        {
-                            "sessionId": SESSION,
-                            "startTime": datetime(2026, 1, 1, 11, tzinfo=UTC),
-                            "endTime": datetime(2026, 1, 1, 13, tzinfo=UTC),
-                            "participants": [
-                                {
-                                    "participantId": f"part{i}",
-                                    "userId": f"user-{i}",
-                                    "state": "DISCONNECTED",
-                                    "events": [
-                                        event("JOINED", 1),
-                                        event("PUBLISH_ERROR", 2 + i, errorCode="QUOTA_EXCEEDED"),
-                                    ],
-                                }
-                                for i in range(3)
-                            ],
-                        }
-                    ],
-                }
-            ]
-        }
+    _load_session(
+        [
+            {
+                "participantId": f"part{i}",
+                "userId": f"user-{i}",
+                "state": "DISCONNECTED",
+                "events": [
+                    event("JOINED", 1),
+                    event("PUBLISH_ERROR", 2 + i, errorCode="QUOTA_EXCEEDED"),
+                ],
+            }
+            for i in range(3)
+        ],
+        datetime(2026, 1, 1, 11, tzinfo=UTC),
+        datetime(2026, 1, 1, 13, tzinfo=UTC),
     )
     original = ivs_backend.backend.participant
 
@@ -252,37 +241,24 @@ async def test_session_error_scan_survives_one_participant_failing(app_ctx, monk
 
 async def test_events_that_share_a_second_stay_distinct_rows(app_ctx) -> None:  # type: ignore[no-untyped-def]
     at = datetime(2026, 1, 1, 12, 0, 5, tzinfo=UTC)
-    ivs_backend.load(
-        {
-            "stages": [
-                {
-                    "arn": STAGE_ARN,
-                    "name": "triage-stage",
-                    "sessions": [
-                        {
-                            "sessionId": SESSION,
-                            "startTime": at - timedelta(hours=1),
-                            "endTime": at + timedelta(hours=1),
-                            "participants": [
-                                {
-                                    "participantId": "twinEvents01",
-                                    "userId": "viewer",
-                                    "state": "DISCONNECTED",
-                                    "events": [
-                                        {
-                                            "name": "PUBLISH_ERROR",
-                                            "eventTime": at,
-                                            "errorCode": code,
-                                        }
-                                        for code in ("QUOTA_EXCEEDED", "INSUFFICIENT_CAPABILITIES")
-                                    ],
-                                }
-                            ],
-                        }
-                    ],
-                }
-            ]
-        }
+    _load_session(
+        [
+            {
+                "participantId": "twinEvents01",
+                "userId": "viewer",
+                "state": "DISCONNECTED",
+                "events": [
+                    {
+                        "name": "PUBLISH_ERROR",
+                        "eventTime": at,
+                        "errorCode": code,
+                    }
+                    for code in ("QUOTA_EXCEEDED", "INSUFFICIENT_CAPABILITIES")
+                ],
+            }
+        ],
+        at - timedelta(hours=1),
+        at + timedelta(hours=1),
     )
     app_ctx.launch = LaunchTarget(
         "ivs",

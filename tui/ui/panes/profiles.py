@@ -88,7 +88,10 @@ class ProfilesPane(BrowsePane):
             ],
             fetch=lambda token: cp.list_domains(factory, token, self.page_size),
             to_row=lambda d: Row(
-                d.name, (d.name, fmt_time(d.created_at), fmt_time(d.last_updated_at)), "", d.raw
+                d.name,
+                (d.name, self.fmt_time(d.created_at), self.fmt_time(d.last_updated_at)),
+                "",
+                d.raw,
             ),
             open_item=lambda d: self.streams_level(d.name),
             cli_command=lambda item: self._cli("list-domains"),
