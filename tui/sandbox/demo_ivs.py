@@ -305,9 +305,9 @@ def build(seed: int, now_dt: datetime, live: bool = False) -> dict[str, Any]:
         name: [f"st-{_ident(rng, 13)}" for _ in range(count)] for name, _l, count in plan
     }
     live_sims: dict[str, _Session] = {}
-    for name, live, count in plan:
+    for name, ongoing, count in plan:
         for i in range(count):
-            if live and i == 0:
+            if ongoing and i == 0:
                 start, end = now - rng.uniform(15, 120) * 60, None
             else:
                 start = now - (i + 0.3) * 1.5 * 86400 - rng.uniform(0, 6) * 3600
@@ -318,9 +318,9 @@ def build(seed: int, now_dt: datetime, live: bool = False) -> dict[str, Any]:
                 _flapping_viewer(sim, publishers[0])
             if name == "support-desk" and i == 0:
                 _token_exchange(sim, now_dt)
-            if live and name in ("town-hall", "game-night") and i == 0:
+            if live and ongoing and name in ("town-hall", "game-night") and i == 0:
                 _live_viewer(sim, publishers[0])
-            if live and i == 0:
+            if ongoing and i == 0:
                 live_sims[name] = sim
             stages[name]["sessions"].append(
                 {
