@@ -123,8 +123,8 @@ class CodeCatalystPane(BrowsePane):
             crumb=crumb,
             columns=[  # priority order: what triage reads first gets room first at 80 columns
                 Column("time", "Time (UTC)", width=19),
-                Column("event", "Event", ratio=3, min_width=16),
-                Column("user", "User", ratio=2, min_width=10),
+                Column("event", "Event", ratio=3, min_width=20),
+                Column("user", "User", ratio=2, min_width=12),
                 Column("op", "Op", width=8),
                 Column("project", "Project", ratio=1, min_width=8),
                 Column("error", "Error", ratio=1, min_width=6),
