@@ -407,3 +407,49 @@ async def test_typed_range_takes_local_times_and_shows_both_forms(app_ctx, new_y
         assert "2026-01-05 09:00:00 → " in pane.level.crumb and "local" in pane.level.crumb
         label = pane.range_label(relative=True)
         assert "2026-01-05 09:00:00" in label and "local" in label and "ago" in label
+
+
+async def test_older_pages_after_follow_do_not_repeat_rows(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """A page read by offset after follow put new items on top repeats none of them."""
+    app_ctx.settings = replace(app_ctx.settings, pages=PageSettings(ivs=5))
+    start = time.time()
+    joined = datetime.fromtimestamp(int(start) - 1200, UTC)
+    events = [{"name": "JOINED", "eventTime": joined}] + [
+        {
+            "name": "SUBSCRIBE_STARTED" if i % 2 else "SUBSCRIBE_STOPPED",
+            "eventTime": joined + timedelta(seconds=10 * i),
+            "remoteParticipantId": "hostPub00001",
+        }
+        for i in range(1, 60)
+    ]
+    live = {"start": start, "every": 1, "remoteParticipantId": "hostPub00001"}
+    participant = {
+        "participantId": "liveViewer02",
+        "userId": "viewer-live",
+        "state": "CONNECTED",
+        "events": events,
+        "_live": live,
+    }
+    _load_session([participant], joined - timedelta(minutes=5))
+    app_ctx.launch = LaunchTarget(
+        "ivs",
+        "ivs-realtime list-participant-events",
+        {"stage-arn": STAGE_ARN, "session-id": SESSION, "participant-id": "liveViewer02"},
+    )
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        pane.follow_seconds = 0.3
+        await wait_for(pilot, idle(pane))
+        assert not pane.level.done, "the history must be longer than what the screen loads"
+        await pilot.press("f")
+        await wait_for(pilot, lambda: pane.level.prepended >= 2, timeout=15)
+        await pilot.press("f")  # stop, then read the rest of the history
+        while not pane.level.done:
+            await pilot.press("G")
+            await wait_for(pilot, idle(pane))
+        keys = [row.key for row in pane.table.model.rows]
+        assert not any("#" in key for key in keys), "a row was read twice"
+        assert len(keys) == len(set(keys)) == 60 + pane.level.prepended
+        times = [item.event_time for item in pane.level.items]
+        assert times == sorted(times, reverse=True)

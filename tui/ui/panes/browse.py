@@ -311,7 +311,12 @@ class BrowsePane(Pane):
         self.fetching = False
         level.next_token = page.next_token
         level.done = page.next_token is None
-        rows = level.add(list(page.items))
+        items = list(page.items)
+        if level.prepended:
+            # Follow put newer items on top since this query began; a page read by offset can
+            # then repeat some of them at its start.
+            items = [item for item in items if not level.seen(item)]
+        rows = level.add(items)
         if not rows and not level.done:
             # An empty page that says "more": the next one may hold rows; keep looking by itself.
             self.searching += 1
@@ -527,6 +532,8 @@ class BrowsePane(Pane):
         level = self.level
         if level is None or level.newer is None or self.polling:
             return
+        if self.fetching and not level.items:
+            return  # the first page is on its way and holds the newest items
         fetch = level.newer(list(level.items[:1]))
         known = set(level.by_key)
         to_row = level.to_row
@@ -548,6 +555,7 @@ class BrowsePane(Pane):
             if not level.started:
                 level.started = True
             self.table.prepend_rows(level.add(fresh, front=True))
+            level.prepended += len(fresh)
             self.new_count += len(fresh)
         if self.time_mode == "relative" and len(level.items) <= RELATIVE_REFRESH_MAX:
             self.rerender()  # "3m ago" moves on with every poll

@@ -43,6 +43,7 @@ class Level:
     started: bool = False
     done: bool = False
     cursor_key: str | None = None
+    prepended: int = 0  # items follow mode put on top
 
     def value_of(self, item: Any) -> object:
         """What the inspector shows for ``item``: the level's view of it, else the raw AWS item."""
@@ -102,3 +103,4 @@ class Level:
         self.started = False
         self.done = False
         self.cursor_key = None
+        self.prepended = 0
