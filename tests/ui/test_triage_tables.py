@@ -63,6 +63,14 @@ def _load_session(
     ivs_backend.load({"stages": [stage]})
 
 
+def _launch_events(app_ctx: Any, participant_id: str) -> None:
+    app_ctx.launch = LaunchTarget(
+        "ivs",
+        "ivs-realtime list-participant-events",
+        {"stage-arn": STAGE_ARN, "session-id": SESSION, "participant-id": participant_id},
+    )
+
+
 def _launch_logs(app_ctx: Any, space: str = SPACE, **params: str) -> None:
     app_ctx.launch = LaunchTarget(
         "codecatalyst", "codecatalyst list-event-logs", {"space-name": space, **params}
@@ -142,11 +150,7 @@ async def test_follow_shows_a_live_participant_event_arriving_at_the_top(app_ctx
         ],
         joined - timedelta(minutes=5),
     )
-    app_ctx.launch = LaunchTarget(
-        "ivs",
-        "ivs-realtime list-participant-events",
-        {"stage-arn": STAGE_ARN, "session-id": SESSION, "participant-id": "liveViewer01"},
-    )
+    _launch_events(app_ctx, "liveViewer01")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
@@ -260,11 +264,7 @@ async def test_events_that_share_a_second_stay_distinct_rows(app_ctx) -> None:  
         at - timedelta(hours=1),
         at + timedelta(hours=1),
     )
-    app_ctx.launch = LaunchTarget(
-        "ivs",
-        "ivs-realtime list-participant-events",
-        {"stage-arn": STAGE_ARN, "session-id": SESSION, "participant-id": "twinEvents01"},
-    )
+    _launch_events(app_ctx, "twinEvents01")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
@@ -431,11 +431,7 @@ async def test_older_pages_after_follow_do_not_repeat_rows(app_ctx) -> None:  # 
         "_live": live,
     }
     _load_session([participant], joined - timedelta(minutes=5))
-    app_ctx.launch = LaunchTarget(
-        "ivs",
-        "ivs-realtime list-participant-events",
-        {"stage-arn": STAGE_ARN, "session-id": SESSION, "participant-id": "liveViewer02"},
-    )
+    _launch_events(app_ctx, "liveViewer02")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
