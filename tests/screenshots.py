@@ -269,6 +269,30 @@ async def personalize_form(pilot: Pilot[Any]) -> None:
     await show_form(pilot, pane, "#compose-header")
 
 
+async def session_timeline(pilot: Pilot[Any]) -> None:
+    """Pane 1's `V` on the demo's all-hands session, the cursor on its first error event."""
+    from functools import partial
+
+    from tui.services import ivs_realtime as ivs
+    from tui.services.paging import Pager
+    from tui.ui.widgets.timeline_view import TimelineView
+
+    pane = await _browse_pane(pilot, "1")
+    factory = pilot.app.ctx.factory  # type: ignore[attr-defined]
+    stage = next(
+        s
+        for s in Pager(partial(ivs.list_stages, factory)).items()
+        if s.name == "quarterly-all-hands"
+    )
+    session = next(Pager(partial(ivs.list_stage_sessions, factory, stage.arn)).items())
+    pane.set_levels(pane.stack_for(stage.arn, session.session_id))
+    await wait_for(pilot, lambda: idle(pane)() and bool(pane.level.items))
+    await pilot.press("V")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query(TimelineView)))
+    await pilot.press("n")
+    await settle(pilot)
+
+
 async def help_screen(pilot: Pilot[Any]) -> None:
     """The `?` screen over pane 1's stages: every key that applies there."""
     from tui.ui.screens.help import HelpScreen
@@ -302,6 +326,8 @@ SHOTS: list[Shot] = [
     Shot("compose-error.svg", partner_error),
     Shot("help.svg", help_screen),
     Shot("ivs-80x24.svg", ivs_error_events, NARROW),
+    Shot("timeline-80x24.svg", session_timeline, NARROW),
+    Shot("timeline.svg", session_timeline),
     *[Shot(f"theme-{name}.svg", profiles_streams, theme=name) for name in THEMES],
     Shot("theme-monochrome.svg", profiles_streams, no_color=True),
 ]

@@ -30,6 +30,7 @@ from tests.screenshots import (
     partner_error,
     personalize_form,
     profiles_streams,
+    session_timeline,
 )
 from tui.app import EventdeckApp
 from tui.context import AppContext
@@ -106,6 +107,12 @@ def test_ivs_stages(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-
 def test_codecatalyst_event_logs(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]
     """Pane 2's event logs at 80x24: time, event, user, op and project get the room first."""
     assert shot(snap_compare, snap_app, codecatalyst_event_logs, NARROW)
+
+
+@SIZES
+def test_session_timeline(snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
+    """`V` on the demo's all-hands session: 34 participants across time, the first error named."""
+    assert shot(snap_compare, snap_app, session_timeline, size)
 
 
 def test_help_screen(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]

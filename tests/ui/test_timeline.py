@@ -48,7 +48,7 @@ async def test_timeline_draws_every_participant_and_names_what_is_under_the_curs
         assert "█" in body and "░" in body and "!" in body
         assert len([line for line in lines[1:] if line.strip()]) == view.size.height - 1
         title = str(screen.query_one("#timeline-title").render())
-        assert "participants" in title and "error events" in title
+        assert "participants" in title and "errors" in title
         # n jumps to the first error event; the status line names it with its meaning.
         await pilot.press("n")
         status = str(screen.query_one("#timeline-status").render())
@@ -90,3 +90,32 @@ async def test_escape_while_loading_cancels_the_scan(app_ctx) -> None:  # type: 
     finally:
         app_ctx.demo.set_faults(None)
     assert chosen == [None]
+
+
+async def test_v_opens_the_timeline_and_enter_lands_on_the_participant_at_that_time(
+    app_ctx,
+) -> None:  # type: ignore[no-untyped-def]
+    arn, sid = all_hands(app_ctx.factory)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        pane.set_levels(pane.stack_for(arn, sid))
+        await wait_for(pilot, lambda: pane.level is not None and pane.level.started)
+        await pilot.press("V")
+        await wait_for(pilot, lambda: bool(app.screen.query(TimelineView)), timeout=30)
+        view = app.screen.query_one(TimelineView)
+        await pilot.press("n", "n")  # the second error event of the session
+        info = view.cursor_info()
+        assert info is not None and info.track.error_events
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pane.level is not None and "participant" in pane.level.crumb)
+
+        def landed() -> bool:
+            row = pane.table.current_row
+            item = pane.item_for(row) if row is not None else None
+            return item is not None and item.event_time.timestamp() < info.end
+
+        await wait_for(pilot, landed, timeout=30)  # the newest event before the slice ends
+        item = pane.item_for(pane.table.current_row)
+        assert item.participant_id == info.track.participant.participant_id
+        assert pane.table.cursor_row > 0 or item.name.endswith("_ERROR")

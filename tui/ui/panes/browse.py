@@ -328,6 +328,10 @@ class BrowsePane(Pane):
         self.table.set_loading(False)
         self.table.append_rows(rows, more=not level.done)
         self.update_status()
+        self.page_shown(level)
+
+    def page_shown(self, level: Level) -> None:
+        """A page of ``level`` is on screen (override to act on it, e.g. move to an item)."""
 
     @staticmethod
     def error_text(error: EventdeckError) -> str:

@@ -64,7 +64,10 @@ class IvsPane(BrowsePane):
 
     BINDINGS = [
         Binding("E", "session_errors", "Errors in session", id="ivs.session_errors"),
+        Binding("V", "session_timeline", "Session timeline", id="ivs.session_timeline"),
     ]
+
+    _seek: tuple[Level, float] | None = None  # the timeline's jump, until its event is loaded
 
     PANE_ID = "ivs"
     KEY = "1"
@@ -315,6 +318,44 @@ class IvsPane(BrowsePane):
             self.app.notify("Open a session first: E lists its participants' errors.", markup=False)
             return
         self.push_level(self.errors_level(ids["stage_arn"], ids["session_id"]))
+
+    def action_session_timeline(self) -> None:
+        """Every participant of the open session on one time axis (V at the session's levels)."""
+        from tui.ui.screens.timeline import OpenAt, TimelineScreen
+
+        ids = self._current_ids()
+        if "session_id" not in ids:
+            self.app.notify("Open a session first: V shows its timeline.", markup=False)
+            return
+        stage_arn, session_id = ids["stage_arn"], ids["session_id"]
+
+        def chosen(choice: OpenAt | None) -> None:
+            if choice is None:
+                return
+            self.set_levels(self.stack_for(stage_arn, session_id, choice.participant_id))
+            if self.level is not None:
+                self._seek = (self.level, choice.until)
+
+        screen = TimelineScreen(self.ctx.factory, self.ctx.pool, stage_arn, session_id)
+        self.app.push_screen(screen, chosen)
+
+    def page_shown(self, level: Level) -> None:
+        """After a page: finish a jump from the timeline to the event at its time."""
+        seek = self._seek
+        if seek is None or seek[0] is not level:
+            return
+        until = seek[1]
+        for index, item in enumerate(level.items):  # newest first: the first one before the slice
+            at = item.event_time.timestamp() if item.event_time is not None else None
+            if at is not None and at < until:
+                self._seek = None
+                self.table.move_to(index)
+                return
+        if level.done:
+            self._seek = None
+            self.table.move_to(len(level.items) - 1)
+        else:
+            self.load_more()
 
     # -- launch and jump -------------------------------------------------------------------
     def stack_for(

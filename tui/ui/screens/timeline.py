@@ -23,6 +23,7 @@ from tui.services.pool import CallPool
 from tui.services.scan import ScanCancelled
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.widgets.timeline_view import TimelineView, describe
+from tui.words import count
 
 LEGEND = "─ present  ░ subscribing  █ publishing  ¦ rejoined  ! error  ⇄ replica"
 
@@ -33,6 +34,7 @@ class OpenAt:
 
     participant_id: str
     at: float
+    until: float
 
 
 class TimelineScreen(Screen[OpenAt | None]):
@@ -106,8 +108,8 @@ class TimelineScreen(Screen[OpenAt | None]):
         self.timeline = timeline
         live = " · live" if timeline.live else ""
         title = (
-            f"Timeline · {self.title_text} · {len(timeline.tracks)} participants · "
-            f"{timeline.error_count} error events{live}"
+            f"Timeline · {self.title_text} · {count(len(timeline.tracks), 'participant')} · "
+            f"{count(timeline.error_count, 'error')}{live}"
         )
         self.query_one("#timeline-title", Static).update(safe_text(title))
         view = TimelineView(timeline, id="timeline-view")
@@ -128,7 +130,7 @@ class TimelineScreen(Screen[OpenAt | None]):
         info = views.first().cursor_info() if views else None
         if info is None or info.track.error is not None:
             return
-        self.dismiss(OpenAt(info.track.participant.participant_id, info.start))
+        self.dismiss(OpenAt(info.track.participant.participant_id, info.start, info.end))
 
     def action_close(self) -> None:
         self.cancel.set()
