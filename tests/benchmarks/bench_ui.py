@@ -34,21 +34,26 @@ import argparse
 import asyncio
 import os
 import re
-import shlex
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT, Table, interleave, load_line, run_in_pty, visible_text
+from harness import (
+    SandboxProcess,
+    Table,
+    interleave,
+    load_line,
+    run_in_pty,
+    start_sandbox_process,
+    visible_text,
+)
 
 BIN = Path(sys.executable).parent
 AWS = str(BIN / "aws")
@@ -56,57 +61,6 @@ EVENTDECK = str(BIN / "eventdeck")
 SIZE = (120, 40)
 IVS_PAGE = 100  # eventdeck's default IVS page size (Settings.pages.ivs); the CLI asks the same
 ROW_RE = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\s+([A-Z_]+)")
-
-
-# -- the sandbox in its own process --------------------------------------------------------------
-@dataclass
-class SandboxProcess:
-    """A sandbox started with ``python -m tui.sandbox.cli``: what it printed, and the process."""
-
-    proc: subprocess.Popen[str]
-    endpoint: str
-    ca_bundle: str
-    env: dict[str, str]
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def start_sandbox_process() -> SandboxProcess:
-    """Start the sandbox CLI on a free port and parse its endpoint, CA bundle and export lines."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.sandbox.cli", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    endpoint = ca_bundle = ""
-    env: dict[str, str] = {}
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"sandbox exited early (rc={proc.poll()})")
-        word, _, rest = line.strip().partition(" ")
-        if word == "endpoint":
-            endpoint = rest
-        elif word == "ca-bundle":
-            ca_bundle = rest
-        elif word == "export":
-            key, _, value = rest.partition("=")
-            env[key] = shlex.split(value)[0] if value else ""
-            if key == "AWS_BEARER_TOKEN_CODECATALYST":
-                break
-    if not (endpoint and ca_bundle and "AWS_ACCESS_KEY_ID" in env):
-        proc.kill()
-        raise RuntimeError("the sandbox did not print its endpoint, CA bundle and credentials")
-    return SandboxProcess(proc, endpoint, ca_bundle, env)
 
 
 def isolated_env(sandbox: SandboxProcess, home: Path) -> dict[str, str]:

@@ -17,6 +17,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import signal
 import statistics
 import struct
@@ -225,3 +226,54 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+# -- the sandbox in its own process (no GIL shared with the client under test) -----------------
+@dataclass
+class SandboxProcess:
+    """A sandbox started with ``python -m tui.sandbox.cli``: what it printed, and the process."""
+
+    proc: subprocess.Popen[str]
+    endpoint: str
+    ca_bundle: str
+    env: dict[str, str]
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_sandbox_process(*args: str) -> SandboxProcess:
+    """Start the sandbox CLI on a free port (``args`` added) and read its endpoint, CA bundle and exports."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.sandbox.cli", "--port", "0", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    endpoint = ca_bundle = ""
+    env: dict[str, str] = {}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"sandbox exited early (rc={proc.poll()})")
+        word, _, rest = line.strip().partition(" ")
+        if word == "endpoint":
+            endpoint = rest
+        elif word == "ca-bundle":
+            ca_bundle = rest
+        elif word == "export":
+            key, _, value = rest.partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+            if key == "AWS_BEARER_TOKEN_CODECATALYST":
+                break
+    if not (endpoint and ca_bundle and "AWS_ACCESS_KEY_ID" in env):
+        proc.kill()
+        raise RuntimeError("the sandbox did not print its endpoint, CA bundle and credentials")
+    return SandboxProcess(proc, endpoint, ca_bundle, env)
