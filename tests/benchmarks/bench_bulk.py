@@ -3,6 +3,8 @@
 Run: ``python tests/benchmarks/bench_bulk.py [--events 10000] [--workers 8] [--cli-calls 50]``.
 The sandbox runs in a separate process (so it does not share the client's GIL); every method
 sends to the same sandbox in the same run, with the same concurrency for BulkSender and boto3.
+BulkSender and boto3 run interleaved for ``--rounds`` rounds; each figure is the median with its
+min–max and the paired ratio per round (tests/benchmarks/harness.py), with the load printed.
 The AWS CLI is run for a small sample of calls and extrapolated linearly (said in the table).
 """
 
@@ -25,19 +27,14 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Table, interleave, load_line, start_sandbox_process
+
 from tui.services.bulk import BulkSender
 from tui.services.options import ConnectionOptions
 from tui.services.outbox import Outbox
 from tui.services.session import ClientFactory
-
-SANDBOX = """
-import json, sys, time
-from tui.sandbox import start_sandbox
-sb = start_sandbox(host="127.0.0.1", port=0, seed=1)
-print(json.dumps({"env": sb.env(), "endpoint": sb.endpoint, "ca": sb.ca_bundle}), flush=True)
-sys.stdin.read()
-sb.stop()
-"""
 
 
 def events(n: int) -> list[dict[str, Any]]:
@@ -109,60 +106,53 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--cli-calls", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    proc = subprocess.Popen([sys.executable, "-c", SANDBOX], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
-    assert proc.stdout is not None and proc.stdin is not None
-    info = json.loads(proc.stdout.readline())
-    for key, value in info["env"].items():
+    sb = start_sandbox_process("--seed", "1")
+    for key, value in sb.env.items():
         if key != "AWS_ENDPOINT_URL":
             os.environ[key] = value
-    endpoint, ca = info["endpoint"], info["ca"]
+    endpoint, ca = sb.endpoint, sb.ca_bundle
+    print(f"sandbox {endpoint} (its own process); python {sys.version.split()[0]}, {load_line()}")
     options = ConnectionOptions(
         region="us-east-1", endpoint_url=endpoint, ca_bundle=ca, max_attempts=3
     )
     try:
         bench_boto3(options, 500, args.workers)  # warm-up: TLS, connection pool, model loading
         bench_bulk_sender(options, 500, args.workers)
-        boto_times, bulk_times = [], []
-        for _ in range(args.rounds):  # interleaved so drift hits both alike
+
+        def checked(send: Any) -> float:
             reset(endpoint, ca)
-            boto_times.append(bench_boto3(options, args.events, args.workers))
+            took = float(send(options, args.events, args.workers))
             assert received_count(endpoint, ca) == args.events
-            reset(endpoint, ca)
-            bulk_times.append(bench_bulk_sender(options, args.events, args.workers))
-            assert received_count(endpoint, ca) == args.events
+            return took
+
+        times = interleave(
+            {"boto3": lambda: checked(bench_boto3), "bulk": lambda: checked(bench_bulk_sender)},
+            args.rounds,
+            warmup=0,
+        )
         cli_sample = bench_cli(endpoint, ca, args.cli_calls)
     finally:
-        proc.stdin.close()
-        proc.wait(10)
+        sb.stop()
 
-    boto, bulk = min(boto_times), min(bulk_times)
     cli = cli_sample / args.cli_calls * (args.events / 10)
-    rows = [
-        ("plain boto3, ThreadPoolExecutor", boto, "measured"),
-        ("eventdeck BulkSender (validated, journaled)", bulk, "measured"),
-        ("aws personalize-events put-events, shell loop", cli,
-         f"extrapolated from {args.cli_calls} calls ({cli_sample:.1f} s)"),
-    ]  # fmt: skip
-    print(f"\n{args.events:,} Personalize events, 10 per call, {args.workers} workers, "
-          f"best of {args.rounds} rounds; sandbox in its own process\n")  # fmt: skip
-    print(f"{'method':<48} {'seconds':>8} {'events/s':>9} {'vs boto3':>9}  note")
-    for name, seconds, note in rows:
-        print(
-            f"{name:<48} {seconds:8.2f} {args.events / seconds:9.0f} {seconds / boto:8.2f}x  {note}"
-        )
-    print(
-        f"\nBulkSender overhead vs plain boto3: {(bulk / boto - 1) * 100:+.1f}% (target: within 10%)"
+    table = Table(
+        f"{args.events:,} Personalize events, 10 per call, {args.workers} workers, "
+        f"{args.rounds} interleaved rounds; baseline: plain boto3 with a thread pool",
+        unit="s",
+        scale=1.0,
     )
-    print(
-        "all rounds (s): boto3 "
-        + ", ".join(f"{t:.2f}" for t in boto_times)
-        + "; bulk "
-        + ", ".join(f"{t:.2f}" for t in bulk_times)
+    table.add("plain boto3, ThreadPoolExecutor (baseline)", times["boto3"], times["boto3"])
+    table.add("eventdeck BulkSender (validated, journaled)", times["bulk"], times["boto3"])
+    table.add(
+        f"aws CLI put-events in a shell loop (from {args.cli_calls} calls)",
+        [cli],
+        None,
     )
+    table.notes.append("target: BulkSender within 1.05x of plain boto3")
+    table.print()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
 """Benchmark: VirtualTable vs Textual's DataTable vs textual-fastdatatable holding participant-event rows.
 
-Run: ``python tests/benchmarks/bench_table.py [--rows 1000000] [--datatable-rows 100000]``.
-Each contender runs in its own subprocess (clean memory figures, same generated rows) and the
-parent prints one table with ratios against textual-fastdatatable measured in the same run.
+Run: ``python tests/benchmarks/bench_table.py [--rows 1000000] [--datatable-rows 100000] [--reps 3]``.
+Each contender runs in its own subprocess (clean memory figures, same generated rows); the
+contenders run interleaved, the order rotating per repetition, and every figure is printed with
+its paired ratio against textual-fastdatatable measured in the same repetition, min–max of the
+ratio, and the machine's load (tests/benchmarks/harness.py). Every subprocess imports the same
+modules (Textual, textual-fastdatatable, pyarrow, eventdeck's table) before its memory baseline,
+so no contender's imports are counted against its rows.
 
 Measured per contender (headless ``App.run_test`` at 120x40; the compositor still renders
 every frame, only the terminal write is skipped):
@@ -11,7 +15,8 @@ every frame, only the terminal write is skipped):
   (``pilot.press`` + ``pilot.pause``), median of many presses, as CPU time (the work done);
   wall time is printed too but is dominated by Pilot's idle detection (sleeps of ~80 ms);
 - memory: RSS after the first paint minus RSS before the rows were generated (the rows the
-  widget holds plus its own structures), and the peak (VmHWM) over the same baseline.
+  widget holds plus its own structures), and the peak (VmHWM) over the same baseline; both
+  baselines taken after every contender's imports.
 Textual's DataTable measures every cell of every row on add, so it is capped (default 100k).
 """
 
@@ -26,6 +31,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Table, interleave, load_line, rss_kib
 
 COLUMNS = (
     "eventTime",
@@ -45,13 +54,6 @@ EVENTS = (
 )
 SIZE = (120, 40)
 PRESSES = 40
-
-
-def _rss_kib(field: str = "VmRSS") -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def make_rows(count: int) -> list[tuple[str, ...]]:
@@ -74,11 +76,17 @@ def make_rows(count: int) -> list[tuple[str, ...]]:
 
 def run_one(kind: str, count: int) -> dict[str, object]:
     """Measure one contender in this process and return its figures."""
+    # Every contender imports everything before its baseline: imports are not the rows' cost.
+    import pyarrow  # noqa: F401
+    import textual_fastdatatable  # noqa: F401
     from textual.app import App, ComposeResult
     from textual.widget import Widget
+    from textual.widgets import DataTable
+
+    from tui.ui.widgets import virtual_table  # noqa: F401
 
     gc.collect()
-    base = _rss_kib()
+    base = rss_kib()
     rows = make_rows(count)
     gc.collect()
     holder: dict[str, Widget] = {}
@@ -98,7 +106,6 @@ def run_one(kind: str, count: int) -> dict[str, object]:
 
             backend = ArrowBackend.from_records(rows, has_header=False, column_names=list(COLUMNS))
             return FastTable(backend=backend, cursor_type="row")
-        from textual.widgets import DataTable
 
         table = DataTable(cursor_type="row")
         table.add_columns(*COLUMNS)
@@ -125,7 +132,7 @@ def run_one(kind: str, count: int) -> dict[str, object]:
             table = holder["table"]
             table.focus()
             await pilot.pause()
-            figures["rss_mib"] = (_rss_kib() - base) / 1024
+            figures["rss_mib"] = (rss_kib() - base) / 1024
             for name, key in (("row_ms", "down"), ("page_ms", "pagedown")):
                 samples, walls = [], []
                 for _ in range(PRESSES):
@@ -136,67 +143,74 @@ def run_one(kind: str, count: int) -> dict[str, object]:
                     walls.append((time.perf_counter() - w0) * 1000)
                 figures[name] = statistics.median(samples)
                 figures[name + "_wall"] = statistics.median(walls)
-            figures["peak_mib"] = (_rss_kib("VmHWM") - base) / 1024
+            figures["peak_mib"] = (rss_kib("VmHWM") - base) / 1024
 
     asyncio.run(measure())
     return figures
+
+
+def measure_in_subprocess(kind: str, count: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", kind, str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+METRICS = (
+    ("first paint", "first_paint_s", 1.0, "s"),
+    ("row move (CPU)", "row_ms", 1.0, "ms"),
+    ("page move (CPU)", "page_ms", 1.0, "ms"),
+    ("RSS Δ after first paint", "rss_mib", 1.0, "MiB"),
+    ("peak RSS Δ", "peak_mib", 1.0, "MiB"),
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--datatable-rows", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--one", nargs=2, metavar=("KIND", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]))))
         return
-    plan = [
-        ("fastdatatable", args.rows),
-        ("virtual", args.rows),
-        ("datatable", args.datatable_rows),
-        ("virtual", args.datatable_rows),
-        ("fastdatatable", args.datatable_rows),
+    print(f"python {sys.version.split()[0]}, {load_line()}", flush=True)
+    groups = [
+        (args.rows, ("fastdatatable", "virtual")),
+        (args.datatable_rows, ("fastdatatable", "virtual", "datatable")),
     ]
-    results = []
-    for kind, count in plan:
-        print(f"measuring {kind} with {count:,} rows…", file=sys.stderr, flush=True)
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", kind, str(count)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    baseline = {r["rows"]: r for r in results if r["kind"] == "fastdatatable"}
-    header = (
-        f"{'table':<14}{'rows':>10}{'first paint':>13}{'row move':>11}{'page move':>11}"
-        f"{'RSS Δ':>10}{'peak Δ':>10}{'wall row/page':>17}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r in results:
-        print(
-            f"{r['kind']:<14}{r['rows']:>10,}{r['first_paint_s']:>11.3f} s{r['row_ms']:>8.2f} ms"
-            f"{r['page_ms']:>8.2f} ms{r['rss_mib']:>6.0f} MiB{r['peak_mib']:>6.0f} MiB"
-            f"{r['row_ms_wall']:>8.0f}/{r['page_ms_wall']:.0f} ms"
-        )
-    print("\nratios (this table ÷ textual-fastdatatable with the same rows; < 1 is better):")
-    for r in results:
-        b = baseline.get(r["rows"])
-        if b is None or r["kind"] == "fastdatatable":
-            continue
-        ratios = [
-            f"{name} {float(r[key]) / max(float(b[key]), 1e-9):.2f}×"
-            for name, key in (
-                ("first paint", "first_paint_s"),
-                ("row", "row_ms"),
-                ("page", "page_ms"),
-                ("RSS", "rss_mib"),
-                ("peak", "peak_mib"),
+    for count, kinds in groups:
+        figures: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+
+        def runner(
+            kind: str, count: int = count, figures: dict[str, list[dict[str, float]]] = figures
+        ) -> float:
+            print(f"  {kind} with {count:,} rows…", file=sys.stderr, flush=True)
+            result = measure_in_subprocess(kind, count)
+            figures[kind].append(result)
+            return float(result["first_paint_s"])
+
+        interleave({kind: (lambda k=kind: runner(k)) for kind in kinds}, args.reps, warmup=0)
+        base = figures["fastdatatable"]
+        for label, key, _, unit in METRICS:
+            table = Table(
+                f"{label} — {count:,} rows, {args.reps} runs each, interleaved; "
+                "baseline: textual-fastdatatable",
+                unit=unit,
+                scale=1.0,
             )
-        ]
-        print(f"  {r['kind']:<12}{r['rows']:>10,}  " + "  ".join(ratios))
+            for kind in kinds:
+                values = [float(f[key]) for f in figures[kind]]
+                table.add(kind, values, [float(f[key]) for f in base])
+            table.print()
+    print(
+        "\nratios < 1 are better. Wall time per key press is dominated by Pilot's idle detection "
+        "(~80 ms sleeps), so moves are CPU time."
+    )
 
 
 if __name__ == "__main__":

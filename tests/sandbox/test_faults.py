@@ -127,16 +127,26 @@ def test_sandbox_faults_repeat_for_a_seed_and_faulted_requests_have_no_effect(
     assert {"ok", "ThrottlingException", "InternalException", "reset"} <= set(first)
 
 
-def test_latency_is_added(sandbox_env: Any) -> None:
+def test_latency_is_added(sandbox_env: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server waits the spec's latency before answering (recorded, not timed with a clock)."""
     import time
+    from types import SimpleNamespace
+
+    from tui.sandbox import server
 
     client = _events(sandbox_env, 1)
     entry = {"Source": SOURCE, "DetailType": "t", "Detail": "{}"}
     client.put_partner_events(Entries=[entry])  # warm the connection
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    monkeypatch.setattr(server, "time", SimpleNamespace(sleep=sleep))  # the server's clock only
     sandbox_env.set_faults("latency=150ms")
-    started = time.perf_counter()
     client.put_partner_events(Entries=[entry])
-    assert time.perf_counter() - started >= 0.15
+    assert waits == [0.15]
 
 
 def test_a_late_answer_was_processed(sandbox_env: Any) -> None:

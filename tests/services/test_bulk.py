@@ -45,9 +45,7 @@ def test_ten_thousand_events_under_faults_received_exactly_once(
         ClientFactory(sandbox_options), "personalize-events", outbox=outbox, workers=8,
         tracking_id="tracker", session_id="session", progress=seen.append,
     )  # fmt: skip
-    started = time.perf_counter()
     tally = sender.run(events(10_000), total=10_000)
-    elapsed = time.perf_counter() - started
     sandbox_env.set_faults(None)
     assert (tally.sent, tally.failed, tally.invalid, tally.batches) == (10_000, 0, 0, 1_000)
     received = sandbox_env.received()["personalize-events"]
@@ -58,7 +56,6 @@ def test_ten_thousand_events_under_faults_received_exactly_once(
     journal_ids = {e["eventId"] for r in outbox.history() for e in r.request["eventList"]}
     assert journal_ids == set(ids)  # the ids sent are the ids journaled before sending
     assert seen[-1].sent == 10_000 and seen[-1].total == 10_000
-    assert elapsed < 60
 
 
 def test_partner_bulk_invalid_lines_and_partial_failures(
@@ -130,7 +127,7 @@ def test_pause_resume_cancel(sandbox_options, sandbox_env, tmp_path: Path):  # t
     assert len(sandbox_env.received()["personalize-events"]) == frozen  # nothing sent while paused
     assert sender.paused
     sender.resume()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # a hang guard, not a speed check
     while len(sandbox_env.received()["personalize-events"]) <= frozen:
         assert time.monotonic() < deadline, "nothing was sent after resume"
         time.sleep(0.05)

@@ -277,7 +277,7 @@ def test_registration_is_reused_and_renewed_when_refused(aws_home: Path, fake: F
 
 def test_cancel_stops_polling_at_once(aws_home: Path, fake: FakeSso) -> None:
     fake.state.outcomes = ["pending"]
-    fake.state.interval = 5
+    fake.state.interval = 300  # uncancelled, the next poll is minutes away: join() tells
     target = corp(aws_home)
     login = SsoLogin(target, endpoint_url=fake.endpoint)  # the real, event-based sleeper
     login.start()
@@ -295,11 +295,9 @@ def test_cancel_stops_polling_at_once(aws_home: Path, fake: FakeSso) -> None:
     deadline = time.monotonic() + 5
     while not fake.state.calls("/token") and time.monotonic() < deadline:
         time.sleep(0.01)
-    started = time.monotonic()
     cancel.set()
-    thread.join(2)
+    thread.join(60)  # a hang guard only: without the cancel the thread sleeps 300 s
     assert not thread.is_alive()
-    assert time.monotonic() - started < 1.0
     assert len(errors) == 1 and isinstance(errors[0], SsoLoginCancelledError)
     polled = len(fake.state.calls("/token"))
     time.sleep(0.2)

@@ -65,7 +65,8 @@ def is_invalid(pane: ComposePane, field: str) -> bool:
     return pane.query_one(f"#entry-field-{field}").has_class("-invalid")
 
 
-async def wait_until(pilot: Any, condition: Any, timeout: float = 10.0) -> None:
+async def wait_until(pilot: Any, condition: Any, timeout: float = 60.0) -> None:
+    """Let the app run until ``condition()`` holds; ``timeout`` is a hang guard, not a speed check."""
     for _ in range(int(timeout / 0.05)):
         if condition():
             return

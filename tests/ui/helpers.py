@@ -14,10 +14,13 @@ from textual.pilot import Pilot
 async def wait_for(
     pilot: Pilot,
     condition: Callable[[], bool],
-    timeout: float = 10.0,
+    timeout: float = 60.0,
     message: Callable[[], str] | None = None,
 ) -> None:
-    """Let the app run until ``condition()`` holds (AWS calls run in worker threads)."""
+    """Let the app run until ``condition()`` holds (AWS calls run in worker threads).
+
+    ``timeout`` is a hang guard, not a speed check: generous, so a loaded machine never fails it.
+    """
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

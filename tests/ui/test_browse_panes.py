@@ -100,13 +100,13 @@ async def test_codecatalyst_pages_lazily_without_loss_or_duplicates_under_faults
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
-        await wait_for(pilot, idle(pane), timeout=20)
+        await wait_for(pilot, idle(pane))
         for _ in range(12):  # G at the end loads the next page; r retries after an error row
             if pane.last_error is not None:
                 await pilot.press("r")
             else:
                 await pilot.press("G")
-            await wait_for(pilot, idle(pane), timeout=20)
+            await wait_for(pilot, idle(pane))
         loaded = [log.id for log in pane.level.items]
     app_ctx.demo.set_faults(None)
     assert len(loaded) >= 800

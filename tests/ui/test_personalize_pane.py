@@ -164,7 +164,7 @@ async def test_draft_autosaves_and_comes_back_in_a_new_app(sandbox_env, sandbox_
         await pilot.press("ctrl+n")
         await fill(pilot, pane, "eventType", "second")
         draft_file = pane.outbox.drafts_dir / "personalize-events.json"
-        await wait_until(pilot, draft_file.exists, timeout=5)  # debounced autosave
+        await wait_until(pilot, draft_file.exists)  # debounced autosave
         await fill(pilot, pane, "itemId", "typed-just-before-quit")
     # Quitting saved the last keystrokes too; a new app brings the batch back.
     app2 = make_app(sandbox_options)

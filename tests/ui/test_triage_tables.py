@@ -396,8 +396,8 @@ async def test_typed_range_takes_local_times_and_shows_both_forms(app_ctx, new_y
         await wait_for(pilot, idle(pane))
         await pilot.press("t")
         await pilot.pause()
-        await pilot.press("end", "enter")  # custom… is the last choice
-        await pilot.pause()
+        await pilot.press(*"custom", "enter")  # the picker filters as you type
+        await wait_for(pilot, lambda: bool(app.screen.query("#prompt-input")))
         prompt = app.screen.query_one("#prompt-input")
         prompt.value = ""
         await pilot.press(*"2026-01-05T09:00", "space", *"-2h", "enter")

@@ -58,6 +58,9 @@ class BrowsePane(Pane):
         super().__init__(ctx)
         self.levels: list[Level] = []
         self.fetching = False
+        # Paging fetches one page ahead: the next page is on its way while this one is drawn.
+        self._ahead: tuple[Level, Page[Any]] | None = None  # fetched, not yet asked for
+        self._wanted = False  # the table asked for rows: show the page in flight when it lands
         self.following = False
         self.follow_seconds = FOLLOW_SECONDS
         self._follow_timer: Any = None
@@ -128,6 +131,8 @@ class BrowsePane(Pane):
             return
         self.fetching = False
         self.searching = 0
+        self._ahead = None
+        self._wanted = False
         self.last_error = None
         table = self.table
         table.clear()
@@ -288,15 +293,28 @@ class BrowsePane(Pane):
         status.update(Content(text))
 
     # -- paging ----------------------------------------------------------------------------
-    def load_more(self) -> None:
+    def load_more(self, ahead: bool = False) -> None:
+        """Show the next page: the one fetched ahead, the one in flight, or a new one (``ahead``: fetch only)."""
         level = self.level
-        if level is None or self.fetching or (level.started and level.done):
+        if level is None or (level.started and level.done):
             return
+        if not ahead and self._ahead is not None and self._ahead[0] is level:
+            page, self._ahead = self._ahead[1], None
+            self._wanted = True
+            self._page_loaded(level, page)
+            return
+        if self.fetching:
+            if not ahead and not self._wanted and level.started:
+                self._wanted = True
+                self.table.set_loading(True)
+            return
+        self._wanted = not ahead
         self.fetching = True
         self.last_error = None
         level.started = True
-        self.table.set_error(None)
-        self.table.set_loading(True)
+        if not ahead:
+            self.table.set_error(None)
+            self.table.set_loading(True)
         token = level.next_token
         fetch = level.fetch
         self.call_aws(
@@ -311,6 +329,11 @@ class BrowsePane(Pane):
         if level is not self.level:
             return
         self.fetching = False
+        if not self._wanted:  # fetched ahead: kept until the table asks for it
+            self._ahead = (level, page)
+            return
+        self._wanted = False
+        ahead = bool(level.items)  # the first page alone asks for nothing more: no extra call
         level.next_token = page.next_token
         level.done = page.next_token is None
         items = list(page.items)
@@ -328,6 +351,8 @@ class BrowsePane(Pane):
         self.table.set_loading(False)
         self.table.append_rows(rows, more=not level.done)
         self.update_status()
+        if ahead:
+            self.load_more(ahead=True)  # the next page comes while this one is drawn
         self.page_shown(level)
 
     def page_shown(self, level: Level) -> None:
@@ -345,6 +370,9 @@ class BrowsePane(Pane):
         if level is not self.level:
             return
         self.fetching = False
+        if not self._wanted and level.items and not self.following:
+            return  # a page fetched ahead failed: when asked for, it is fetched again (and shown)
+        self._wanted = False
         self.searching = 0
         self.last_error = error
         self.table.set_loading(False)

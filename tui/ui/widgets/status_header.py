@@ -44,6 +44,7 @@ class StatusHeader(Horizontal):
         super().__init__()
         self.ctx = ctx
         self._last_stats: PoolStats | None = None
+        self._pool_width = -1
 
     def compose(self) -> ComposeResult:
         yield Static(id="identity", markup=False)
@@ -102,4 +103,8 @@ class StatusHeader(Horizontal):
                 (error[:16] + ("…" if len(error) > 16 else ""), "$error"),
             ]
         text = Content.assemble(*parts)
-        self.query_one("#pool", Static).update(text)
+        # Same width (⇅ 0/8 → ⇅ 1/8, every page of a long load): nothing around it moves, so no
+        # relayout, which would recompose the whole screen a few times a second while paging.
+        width = text.cell_length
+        self.query_one("#pool", Static).update(text, layout=width != self._pool_width)
+        self._pool_width = width

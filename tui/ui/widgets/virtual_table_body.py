@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Offset, Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -160,17 +160,38 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
             bar.window_virtual_size = height
 
     @staticmethod
-    def _thumb(bar: ScrollBar, length: int, virtual: int) -> list[Segment]:
+    def _thumb(
+        bar: ScrollBar, length: int, virtual: int, position: float | None = None
+    ) -> list[Segment]:
         """The segments Textual's own scrollbar renderer draws for ``virtual`` (colours aside)."""
         window = bar.window_size if bar.window_size < virtual else 0
         bar_segments = bar.renderer.render_bar(
             size=length,
             virtual_size=virtual,
             window_size=window,
-            position=bar.position,
+            position=bar.position if position is None else position,
             vertical=True,
         )
         return list(bar_segments.segments)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scroll; the vertical scrollbar repaints only when its thumb moves.
+
+        Why: with thousands of rows the thumb is one cell that most scrolls leave in place, and
+        repainting the full-height bar anyway was the largest single cost of a frame with a key
+        held (more than the rows themselves).
+        """
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            length, virtual = bar.size.height, bar.window_virtual_size
+            if length and self._thumb(bar, length, virtual) == self._thumb(
+                bar, length, virtual, new_value
+            ):
+                bar.set_reactive(ScrollBar.position, new_value)
+            else:
+                bar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
 
     def refresh_from(self, position: int) -> None:
         """Repaint the lines from view position ``position`` to the bottom, if any is on screen."""
@@ -241,11 +262,26 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(x=right - view, animate=False, force=True)
 
     # -- rendering ------------------------------------------------------------------------
+    _frame: tuple[Offset, int, Style] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines of one frame, with the scroll offset, width and base style looked up once.
+
+        Why: ``rich_style`` walks the ancestors and ``scroll_offset`` is a reactive; looked up
+        for every line they were half of the body's render time while paging with a key held.
+        """
+        self._frame = (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
         """One screen line: the sticky header at 0, then rows from the scroll offset, then the trailer."""
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        frame = self._frame
+        if frame is None:
+            frame = (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+        (scroll_x, scroll_y), width, base = frame
         if y == 0:
             strip = self._header_strip(base)
         else:
