@@ -18,7 +18,7 @@ from typing import Any
 
 from tui.errors import EndpointError, ServiceError, ThrottledError
 from tui.services.cli_input import PARTNER, PERSONALIZE, PERSONALIZE_LINE_HEADER, iter_jsonl
-from tui.services.outbox import BatchRecord, Outbox
+from tui.services.outbox import BatchRecord, Outbox, service_of
 from tui.services.partner_events import journal_context, refuse_if_read_only, send_partner_request
 from tui.services.personalize_events import prepare_events, send_personalize_request
 from tui.services.validation import (
@@ -226,7 +226,7 @@ class BulkSender:
         extra: dict[str, Any] = {"lines": [lines[0], lines[-1]]}
         if self.job_id:
             extra["job"] = self.job_id
-        context = journal_context(self.factory, **extra)
+        context = journal_context(self.factory, service_of(self.kind), **extra)
         return self.outbox.record_batch(self.kind, request, context), request
 
     def _send(self, record: BatchRecord, params: dict[str, Any] | None) -> None:

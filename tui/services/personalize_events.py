@@ -85,7 +85,9 @@ def put_events(
     params = to_personalize_request(prepare_request(request))
     batch_id = None
     if outbox is not None:
-        batch_id = outbox.record_batch(KIND, params, journal_context(factory)).id
+        batch_id = outbox.record_batch(
+            KIND, params, journal_context(factory, PERSONALIZE_SERVICE)
+        ).id
     result = send_personalize_request(factory, params, batch_id=batch_id)
     if outbox is not None and batch_id is not None:
         outbox.record_results(batch_id, result.to_journal())
