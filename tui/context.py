@@ -45,7 +45,11 @@ class AppContext:
 
     def _new_factory(self) -> ClientFactory:
         return ClientFactory(
-            self.options, self.pool, mfa_prompter=self.mfa_prompter, role_cache=self.role_cache
+            self.options,
+            self.pool,
+            mfa_prompter=self.mfa_prompter,
+            role_cache=self.role_cache,
+            own_outbox=self.demo is not None,  # the demo's outbox; its port changes every run
         )
 
     def set_mfa_prompter(self, prompter: Callable[[str], str]) -> None:
@@ -96,8 +100,6 @@ class AppContext:
         Why: a batch left pending by a crash must be re-sent to where it was going, never to
         another account or endpoint the user has switched to since.
         """
-        if self.demo is not None:
-            return True  # the demo's own outbox; its endpoint's port changes every run
         return self.factory.same_destination(context, service)
 
     def describe_destination(self, context: dict[str, Any]) -> str:
