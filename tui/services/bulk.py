@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.errors import EndpointError, ServiceError, ThrottledError
+from tui.errors import ConfigError, EndpointError, ServiceError, ThrottledError
 from tui.services.cli_input import PARTNER, PERSONALIZE, PERSONALIZE_LINE_HEADER, iter_jsonl
 from tui.services.outbox import BatchRecord, Outbox, service_of
 from tui.services.partner_events import journal_context, refuse_if_read_only, send_partner_request
 from tui.services.personalize_events import prepare_events, send_personalize_request
+from tui.services.resolve import describe_destination
 from tui.services.validation import (
     MAX_PARTNER_ENTRY_BYTES,
     FieldError,
@@ -314,7 +315,11 @@ def resend_pending(
     for each_kind in (PARTNER, PERSONALIZE):
         if kind not in (None, each_kind):
             continue
-        records = [r for r in outbox.pending() if r.kind == each_kind]
+        service = service_of(each_kind)  # never elsewhere: only batches journaled for here
+        records = [
+            r for r in outbox.pending()
+            if r.kind == each_kind and factory.same_destination(r.context, service)
+        ]  # fmt: skip
         if not records:
             continue
         sender = BulkSender(factory, each_kind, outbox=outbox, workers=workers, progress=progress)
@@ -332,7 +337,8 @@ def import_file(
     """Bulk-import a JSON Lines file as a resumable job (see ``resume_import``)."""
     refuse_if_read_only(factory, "bulk imports")
     params = {"trackingId": tracking_id, "sessionId": session_id, "userId": user_id}
-    job_id = outbox.start_job(kind, str(Path(str(path).removeprefix("file://")).resolve()), params)
+    source = str(Path(str(path).removeprefix("file://")).resolve())
+    job_id = outbox.start_job(kind, source, params, factory.destination(service_of(kind)))
     job = outbox.get_job(job_id)
     assert job is not None
     return _run_job(factory, outbox, job, 0, workers, progress, total, on_sender)
@@ -347,12 +353,25 @@ def resume_import(
     job = outbox.get_job(job_id)
     if job is None:
         raise KeyError(f"no import job {job_id}")
+    check_job_destination(factory, job)
     batches = outbox.job_batches(job_id)
     last_line = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
     tally = resend_pending(factory, outbox, workers=workers, progress=progress, kind=job["kind"])
     _merge(tally, _run_job(factory, outbox, job, last_line, workers, progress, None, on_sender))
     tally.job_id = job_id
     return tally
+
+
+def check_job_destination(factory: Any, job: dict[str, Any]) -> None:
+    """Raise ConfigError unless ``job`` was journaled for where calls go now (never elsewhere)."""
+    service = service_of(str(job.get("kind")))
+    recorded = job.get("destination") or {}
+    if not factory.same_destination(recorded, service):
+        raise ConfigError(
+            f"Not resumed: this import was sending to {describe_destination(recorded)}; "
+            f"eventdeck now sends to {describe_destination(factory.destination(service))}.",
+            hint="Start eventdeck with that profile, region and endpoint to resume it.",
+        )
 
 
 def _run_job(

@@ -103,6 +103,24 @@ class ComposeFlows:
         from tui.ui.screens.bulk_import import BulkImportScreen
         from tui.ui.screens.confirm import ConfirmScreen
 
+        recorded = job.get("destination") or {}
+        if not self.ctx.same_destination(recorded, service_of(self.KIND)):
+            now = self.ctx.describe_destination(self.ctx.destination(service_of(self.KIND)))
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Interrupted import for another destination",
+                    [
+                        f"File: {job.get('source')}",
+                        f"It was sending to {self.ctx.describe_destination(recorded)}.",
+                        f"eventdeck now sends to {now}: it is not resumed here.",
+                        "It is kept; start eventdeck with its profile, region and endpoint "
+                        "to resume it.",
+                    ],
+                    confirm_label="OK",
+                ),
+                lambda _ok: self.set_status("Interrupted import kept for its own destination"),
+            )
+            return
         batches = self.outbox.job_batches(str(job.get("id")))
         lines = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
 
