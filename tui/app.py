@@ -332,7 +332,7 @@ class EventdeckApp(App[None]):
         import botocore.session
 
         profiles = sorted(botocore.session.Session().available_profiles)
-        current = self.ctx.options.profile or "default"
+        current = str(self.ctx.resolved.profile.value)
 
         def chosen(profile: str | None) -> None:
             if profile is not None and profile != current:
@@ -344,7 +344,7 @@ class EventdeckApp(App[None]):
         import botocore.session
 
         regions = sorted(botocore.session.Session().get_available_regions("events"))
-        current = self.ctx.options.region
+        current = self.ctx.resolved.region.value
 
         def chosen(region: str | None) -> None:
             if region is not None and region != current:
@@ -395,11 +395,13 @@ class EventdeckApp(App[None]):
         """New profile/region: rebuild clients, refresh the header, reload every pane."""
         if isinstance(self.ctx.mfa_prompter, UiMfaPrompter) and "profile" in changes:
             self.ctx.mfa_prompter.profile = changes["profile"]  # type: ignore[assignment]
-        self.ctx.switch(**changes)
+        try:
+            self.ctx.switch(**changes)
+        except EventdeckError as err:
+            self.notify(str(err), title="Not switched", severity="error", markup=False)
+            return
         self.query_one(StatusHeader).refresh_identity()
         for pane in self.panes:
             pane.reload()
-        self.notify(
-            f"Now using {self.ctx.options.profile or 'default'} · {self.ctx.options.region or '?'}",
-            markup=False,
-        )
+        where = self.ctx.resolved
+        self.notify(f"Now using {where.profile.value} · {where.region.value or '?'}", markup=False)

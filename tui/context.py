@@ -43,9 +43,9 @@ class AppContext:
             self.settings = Settings()
         self.factory = self._new_factory()
 
-    def _new_factory(self) -> ClientFactory:
+    def _new_factory(self, options: ConnectionOptions | None = None) -> ClientFactory:
         return ClientFactory(
-            self.options,
+            options or self.options,
             self.pool,
             mfa_prompter=self.mfa_prompter,
             role_cache=self.role_cache,
@@ -58,9 +58,14 @@ class AppContext:
         self.factory.set_mfa_prompter(prompter)
 
     def switch(self, **changes: Any) -> None:
-        """Rebuild clients for new options (profile, region, endpoint), or after signing in."""
-        self.options = self.options.with_(**changes)
-        self.factory = self._new_factory()
+        """Rebuild clients for new options (profile, region, endpoint), or after signing in.
+
+        Raises ConfigError (and changes nothing) when the new options do not resolve.
+        """
+        options = self.options.with_(**changes)
+        factory = self._new_factory(options)
+        factory.resolved  # noqa: B018 - resolve now: a bad profile must not half-switch
+        self.options, self.factory = options, factory
         self.prefetch = Prefetch()  # pages fetched for the old connection are not for the new
 
     def remember(self, change: Callable[[Any], Any]) -> str | None:
