@@ -251,3 +251,23 @@ def test_eventdeck_with_an_unknown_profile_says_so_in_one_line(
             + ("--profile" if argv else "AWS_PROFILE")
             + ") does not exist; profiles: prod."
         ]
+
+
+def test_eventdeck_config_profile_and_region_lose_to_the_environment(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """config.toml's [aws] profile/region are eventdeck's defaults: env vars win, as for the CLI."""
+    from tui.launch import build_args, build_context
+
+    write_profiles(isolated_dirs, "[profile ops]\nregion = ap-south-1\n[profile dev]\n")
+    config = isolated_dirs / "config" / "eventdeck" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[aws]\nprofile = "ops"\nregion = "eu-west-1"\n')
+    where = build_context(build_args([]), None).resolved
+    assert (where.profile.value, where.region.value) == ("ops", "eu-west-1")
+    assert where.profile.source == "eventdeck config [aws] profile"
+    monkeypatch.setenv("AWS_PROFILE", "dev")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
+    where = build_context(build_args([]), None).resolved
+    assert (where.profile.value, where.profile.source) == ("dev", "AWS_PROFILE")
+    assert (where.region.value, where.region.source) == ("us-west-2", "AWS_DEFAULT_REGION")

@@ -132,7 +132,7 @@ def resolve(
 ) -> Resolved:
     """Resolve every setting as the AWS CLI v2 does; raise ProfileNotFoundError for a bad profile."""
     env = os.environ if environ is None else environ
-    profile = _profile(options, env)
+    profile = resolve_profile(options, env)
     session = botocore.session.Session(profile=session_profile(profile))
     try:
         profiles = tuple(sorted(session.available_profiles))
@@ -206,7 +206,9 @@ def resolve(
 CONFIG_PROFILE = "eventdeck config [aws] profile"
 
 
-def _profile(options: ConnectionOptions, env: Any) -> Setting:
+def resolve_profile(options: ConnectionOptions, env: Any = None) -> Setting:
+    """The profile in force and where it came from (no file is read: cheap anywhere)."""
+    env = os.environ if env is None else env
     return _first(
         (options.profile, "--profile"),
         (env.get("AWS_PROFILE"), "AWS_PROFILE"),
