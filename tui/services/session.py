@@ -48,6 +48,7 @@ class ClientFactory:
         self._lock = threading.Lock()
         self._session: botocore.session.Session | None = None
         self._resolved: Resolved | None = None
+        self._resolve_lock = threading.Lock()
         self._clients: dict[str, Any] = {}
 
     def with_options(self, options: ConnectionOptions) -> ClientFactory:
@@ -68,14 +69,21 @@ class ClientFactory:
 
     @property
     def resolved(self) -> Resolved:
-        """Where this factory's calls go, and why (resolved once; raises for an unknown profile)."""
-        with self._lock:
-            return self._get_resolved()
+        """Where this factory's calls go, and why (resolved once; raises for an unknown profile).
+
+        Why its own lock: the client lock is held while a client is built (credentials may take
+        seconds), and the header reads this on the UI thread.
+        """
+        return self._get_resolved()
 
     def _get_resolved(self) -> Resolved:
-        if self._resolved is None:
-            self._resolved = resolve(self.options)
-        return self._resolved
+        resolved = self._resolved
+        if resolved is None:
+            with self._resolve_lock:
+                if self._resolved is None:
+                    self._resolved = resolve(self.options)
+                resolved = self._resolved
+        return resolved
 
     def destination(self, service: str) -> dict[str, Any]:
         """Where a call to ``service`` goes (profile, region, endpoint): what the journal keeps."""
