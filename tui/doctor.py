@@ -76,13 +76,13 @@ def check_aws(report: Report, args: argparse.Namespace, options: ConnectionOptio
         report.line("info", f"TLS       CA bundle {verify.describe()}")
     report.line(
         "info",
-        f"retries   {where.max_attempts.value} attempts (from {where.max_attempts.source}), "
-        f"{where.retry_mode.value} mode (from {where.retry_mode.source})",
+        f"retries   {where.max_attempts.value} attempts ({where.max_attempts.origin}), "
+        f"{where.retry_mode.value} mode ({where.retry_mode.origin})",
     )
     report.line(
         "info",
-        f"timeouts  read {where.read_timeout.value:g} s (from {where.read_timeout.source}), "
-        f"connect {where.connect_timeout.value:g} s (from {where.connect_timeout.source})",
+        f"timeouts  read {where.read_timeout.value:g} s ({where.read_timeout.origin}), "
+        f"connect {where.connect_timeout.value:g} s ({where.connect_timeout.origin})",
     )
     try:
         session = factory.session

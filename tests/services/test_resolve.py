@@ -271,3 +271,23 @@ def test_eventdeck_config_profile_and_region_lose_to_the_environment(
     where = build_context(build_args([]), None).resolved
     assert (where.profile.value, where.profile.source) == ("dev", "AWS_PROFILE")
     assert (where.region.value, where.region.source) == ("us-west-2", "AWS_DEFAULT_REGION")
+
+
+def test_profile_from_the_environment_is_the_one_botocore_uses(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With AWS_PROFILE and AWS_DEFAULT_PROFILE both set, the shown profile is the one in use."""
+    write_profiles(
+        isolated_dirs,
+        "[profile a]\nregion = eu-west-1\n[profile b]\nregion = ap-south-1\n",
+        "[a]\naws_access_key_id = a\naws_secret_access_key = a\n"
+        "[b]\naws_access_key_id = b\naws_secret_access_key = b\n",
+    )
+    monkeypatch.setenv("AWS_PROFILE", "a")
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "b")
+    factory = ClientFactory(ConnectionOptions())
+    client = factory.client("events")
+    where = factory.resolved
+    assert where.profile.value == factory.session.profile
+    assert where.region.value == client.meta.region_name
+    assert client._request_signer._credentials.access_key == where.profile.value

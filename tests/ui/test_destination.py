@@ -35,7 +35,7 @@ async def test_header_and_confirmation_show_the_env_destination_and_the_send_suc
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         body = "\n".join(str(s.render()) for s in app.screen.query(".confirm-line"))
-        assert "Profile:  default (from default)" in body, body
+        assert "Profile:  default (the default)" in body, body
         assert f"Region:   {region} (from AWS_REGION)" in body, body
         assert f"Endpoint: {endpoint} (from AWS_ENDPOINT_URL)" in body, body
         await pilot.press("y")

@@ -48,7 +48,12 @@ class Setting:
     def describe(self, empty: str = "none") -> str:
         """``value (from source)``, for doctor and the confirmation."""
         shown = empty if self.value is None else str(self.value)
-        return f"{shown} (from {self.source})"
+        return f"{shown} ({self.origin})"
+
+    @property
+    def origin(self) -> str:
+        """``from AWS_REGION`` …, or ``the default`` when nothing set it."""
+        return "the default" if self.source == "default" else f"from {self.source}"
 
 
 @dataclass(frozen=True)
@@ -211,8 +216,9 @@ def resolve_profile(options: ConnectionOptions, env: Any = None) -> Setting:
     env = os.environ if env is None else env
     return _first(
         (options.profile, "--profile"),
-        (env.get("AWS_PROFILE"), "AWS_PROFILE"),
+        # botocore (and so the AWS CLI v2 built on it) reads AWS_DEFAULT_PROFILE first.
         (env.get("AWS_DEFAULT_PROFILE"), "AWS_DEFAULT_PROFILE"),
+        (env.get("AWS_PROFILE"), "AWS_PROFILE"),
         (options.default_profile, CONFIG_PROFILE),
         default=Setting("default", "default"),
     )

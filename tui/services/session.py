@@ -186,7 +186,7 @@ def profile_may_prompt(profile: str | None) -> bool:
         profiles = botocore.session.Session().full_config.get("profiles", {})
     except Exception:  # a broken config: let the real call report it
         return True
-    name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
     seen: set[str] = set()
     while name and name not in seen:
         seen.add(name)
