@@ -67,3 +67,15 @@ def test_colour_depth() -> None:
     assert colour_depth({"COLORTERM": "truecolor"}) == "24-bit"
     assert colour_depth({"TERM": "screen-256color"}) == "256"
     assert colour_depth({"TERM": "xterm"}) == "16"
+
+
+def test_doctor_reports_osc8_hyperlinks(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("TMUX", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("TERM_PROGRAM", "WezTerm")
+    args, rest = build_parser().parse_known_args(
+        ["--endpoint-url", "https://127.0.0.1:9", "doctor"]
+    )
+    out = io.StringIO()
+    run_doctor(args, rest[1:], out=out)
+    assert "links     OSC 8 hyperlinks on: WezTerm" in out.getvalue()

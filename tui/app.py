@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from tui.context import AppContext
 from tui.errors import EventdeckError
 from tui.keymap import apply_keymap
 from tui.services.signin import SsoLogin
 from tui.services.sso_cache import sso_target
-from tui.settings import update
+from tui.settings import export_directory, update
 from tui.themes import (
     MONOCHROME_THEME_NAME,
     choose_theme,
@@ -32,12 +32,14 @@ from tui.themes import (
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.choice import ChoiceScreen
-from tui.ui.screens.help import HelpScreen, collect_bindings, format_key
+from tui.ui.screens.help import HelpScreen, collect_bindings, format_key, group_of
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.screens.settings import SettingsSaved, SettingsScreen
 from tui.ui.screens.sso_login import SsoLoginScreen
+from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
+from tui.words import count
 
 
 @dataclass(frozen=True)
@@ -106,27 +108,6 @@ def all_binding_ids() -> set[str]:
     return ids
 
 
-class CoalescingFooter(Footer):
-    """A Footer that rebuilds once per burst of binding changes, not once per change.
-
-    Why: at launch and on every level change the bindings change several times in a row, and
-    each Footer rebuild costs 15–65 ms on the UI thread, in front of the first rows.
-    """
-
-    _pending = False
-
-    def bindings_changed(self, screen: Screen) -> None:  # type: ignore[type-arg]
-        if self._pending:
-            return
-        self._pending = True
-
-        def flush() -> None:
-            self._pending = False
-            super(CoalescingFooter, self).bindings_changed(screen)
-
-        self.call_after_refresh(flush)
-
-
 class EventdeckApp(App[None]):
     """eventdeck: browse and send AWS events, keyboard only."""
 
@@ -143,7 +124,8 @@ class EventdeckApp(App[None]):
         Binding(
             "5", "show_pane('personalize')", "Personalize", id="app.pane.personalize", show=False
         ),
-        Binding("question_mark", "help", "Help", id="app.help"),
+        # f1 too: in a text field "?" types a question mark.
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("L", "sign_in", "SSO sign-in", id="app.sign_in", show=False),
         Binding("comma", "settings", "Settings", id="app.settings", show=False),
         Binding("q", "quit_app", "Quit", id="app.quit"),
@@ -205,7 +187,7 @@ class EventdeckApp(App[None]):
         first = self.pane(self.ctx.launch.pane if self.ctx.launch else PANES[0].pane_id)
         with ContentSwitcher(initial=first.id):
             yield first
-        yield CoalescingFooter()
+        yield HintLine()
 
     async def on_mount(self) -> None:
         # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
@@ -281,7 +263,7 @@ class EventdeckApp(App[None]):
             ConfirmScreen(
                 "Quit while sending?",
                 [
-                    f"{sending} send(s) are in flight.",
+                    f"{count(sending, 'send')} {'is' if sending == 1 else 'are'} in flight.",
                     "They are journaled: the next start offers to re-send what got no answer.",
                 ],
                 confirm_label="Quit",
@@ -309,21 +291,40 @@ class EventdeckApp(App[None]):
         yield from self._binding_commands(screen)
 
     def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
-        """Every described binding active where the focus is, runnable from the palette."""
+        """eventdeck's own actions active where the focus is, runnable from the palette.
+
+        A text field's editing keys (Textual's Input and TextArea) are not actions worth a
+        palette entry; each entry says where it applies and its key, in the help's words.
+        """
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
+            node = active.node
             if not binding.description or binding.description in seen:
                 continue
-            if active.node is self:  # the app's own are listed above
-                continue
+            if node is self or not type(node).__module__.startswith("tui."):
+                continue  # the app's own are listed above; Textual's widgets' are editing keys
             seen.add(binding.description)
 
-            async def run(action: str = binding.action, node: object = active.node) -> None:
+            async def run(action: str = binding.action, node: object = node) -> None:
                 await self.run_action(action, node)  # type: ignore[arg-type]
 
-            owner = type(active.node).__name__
-            yield SystemCommand(binding.description, f"{owner} · key {format_key(key)}", run)
+            yield SystemCommand(binding.description, f"{group_of(node)} · {format_key(key)}", run)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Screenshots (palette "Screenshot") go where exports go: a jump host has no ~/Downloads."""
+        if path is None:
+            folder = export_directory(self.ctx.settings)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                self.notify(f"Cannot save a screenshot in {folder}: {err}", severity="error",
+                            markup=False)  # fmt: skip
+                return None
+            path = str(folder)
+        return super().deliver_screenshot(filename, path, time_format)
 
     def action_reload_pane(self) -> None:
         self.current_pane.reload()
@@ -380,7 +381,7 @@ class EventdeckApp(App[None]):
             return
         if target is None:
             self.notify(
-                f"Profile {self.ctx.options.profile or 'default'} does not use SSO.", markup=False
+                f"Profile {self.ctx.resolved.profile.value} does not use SSO.", markup=False
             )
             return
 

@@ -211,6 +211,10 @@ def check_terminal(report: Report) -> None:
         )
     else:
         report.line("info", "tmux      not in tmux (OSC 52 goes straight to the terminal)")
+    from tui.services.hyperlinks import detect
+
+    links = detect()
+    report.line("ok" if links.enabled else "info", f"links     OSC 8 hyperlinks {links.reason}")
 
 
 def colour_depth(env: dict[str, str] | os._Environ[str]) -> str:

@@ -60,6 +60,15 @@ def _atomic_writer(path: Path, text: bool, mode: int) -> Iterator[IO]:  # type: 
     fsync_dir(directory)
 
 
+def make_private_dir(directory: Path) -> None:
+    """Create ``directory`` (and its parents) readable by the user only, if it is missing.
+
+    eventdeck's own folders (exports, drafts, logs) start absent on a fresh machine; the first
+    write must create them rather than fail.
+    """
+    Path(directory).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Replace ``path`` with ``data`` atomically and durably."""
     with atomic_writer(path, mode=mode) as handle:

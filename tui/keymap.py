@@ -16,6 +16,8 @@ import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from tui.words import plural
+
 MODIFIERS = ("alt", "ctrl", "hyper", "meta", "shift", "super")
 _MODIFIER_ALIASES = {"control": "ctrl", "option": "alt", "cmd": "super", "command": "super"}
 NAMED_KEYS = frozenset(
@@ -145,7 +147,7 @@ def apply_keymap(
     if unknown:
         warnings.insert(
             0,
-            "keymap: unknown binding id(s) ignored: "
+            f"keymap: unknown binding {plural('id', len(unknown))} ignored: "
             + ", ".join(unknown)
             + ". The help screen lists every id.",
         )

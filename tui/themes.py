@@ -37,6 +37,8 @@ import platformdirs
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from tui.words import plural
+
 DEFAULT_THEME_NAME = "eventdeck-dark"
 MONOCHROME_THEME_NAME = "eventdeck-mono"
 SEMANTIC_VARIABLES = (
@@ -92,7 +94,7 @@ def theme_from_mapping(data: Mapping[str, Any]) -> Theme:
     """Build a Theme from a parsed TOML table; ValueError says what is wrong."""
     unknown = set(data) - _THEME_FIELDS - _METADATA_KEYS
     if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown {plural('key', len(unknown))} {', '.join(sorted(unknown))}")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ValueError('a "name" is required')

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -72,7 +73,7 @@ def test_csv_columns_from_first_row_plus_later_keys(tmp_path: Path) -> None:
     assert body["e1"]["errorCode"] == ""
     assert body["e2"]["errorCode"] == "QUOTA_EXCEEDED"
     assert body["e1"]["name"] == "[bold]x[/]"
-    assert body["e2"]["name"] == HOSTILE[1]
+    assert body["e2"]["name"] == "\\e]52;c;ZXZpbA==\\x07"  # controls escaped visibly
     assert body["e3"]["nested"] == '{"a": [1, 2]}'
     assert body["e4"]["name"] == "'" + HOSTILE[3]  # formula defused
     assert body["e5"]["name"] == HOSTILE[4]  # quoting keeps commas, quotes, newlines
@@ -121,3 +122,39 @@ def test_export_module_imports_no_ui() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# Every C0 control but newline, DEL, C1, and the bidi and invisible format characters.
+RAW_CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+TERMINAL_HOSTILE = {
+    "id": "ev\x1b]0;owned\x07\x1b]52;c;ZXZpbA==\x07",
+    "nul": "a\x00b",
+    "c1": "\x9b31m\x9d0;t\x9c\x85",
+    "bidi": "\u202e\u2066x\u2069\u206a",
+    "cr": "fake\rrow",
+    "key\x1b[2J": "v",
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_exports_hold_no_terminal_control_and_are_private(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / f"out.{fmt}"
+    assert export_rows([TERMINAL_HOSTILE, {"id": "plain é 漢字"}], target, fmt) == 2
+    raw = target.read_bytes()
+    text = raw.decode("utf-8")
+    found = RAW_CONTROL.findall(text.replace("\r\n", "\n"))
+    assert found == [], f"raw control characters in the {fmt} export: {found!r}"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert "plain é 漢字" in text  # readable text stays readable
+    if fmt == "csv":
+        with target.open(newline="", encoding="utf-8") as handle:
+            header, first, _ = list(csv.reader(handle))
+        assert header[-1] == "key\\e[2J"
+        assert first[0] == "ev\\e]0;owned\\x07\\e]52;c;ZXZpbA==\\x07"  # visible, not acted on
+        assert first[1] == "a\\x00b" and first[4] == "fake\\rrow"
+    else:
+        lines = text.splitlines() if fmt == "jsonl" else None
+        loaded = [json.loads(line) for line in lines] if lines else json.loads(text)
+        assert loaded[0] == TERMINAL_HOSTILE  # JSON's escapes: the values are exact

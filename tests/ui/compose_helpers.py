@@ -79,7 +79,8 @@ async def send_confirmed(pilot: Any, key: str = "ctrl+s") -> None:
 
     await pilot.press(key)
     await pilot.pause()
-    assert isinstance(pilot.app.screen, ConfirmScreen), type(pilot.app.screen)
+    # Pane 4 asks who receives the sources before it confirms: wait for the dialog.
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
     await pilot.press("y")
     await pilot.pause()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.drivers.headless_driver import HeadlessDriver
 
 from tui.context import AppContext
 from tui.settings import Settings
@@ -19,3 +20,12 @@ def app_ctx(sandbox_env, sandbox_options, isolated_dirs: Path) -> AppContext:  #
         settings_path=isolated_dirs / "config" / "eventdeck" / "config.toml",
         demo=sandbox_env,
     )
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Everything the (headless) driver is asked to write to the terminal (outside tmux)."""
+    out: list[str] = []
+    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: out.append(data))
+    monkeypatch.delenv("TMUX", raising=False)
+    return out

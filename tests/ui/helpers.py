@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import re
 import time
 from collections.abc import Callable
 
@@ -35,3 +37,12 @@ def table_lines(table) -> list[str]:  # type: ignore[no-untyped-def]
 def idle(pane) -> Callable[[], bool]:  # type: ignore[no-untyped-def]
     """True when the pane has no page in flight and its level has started."""
     return lambda: not pane.fetching and pane.level is not None and pane.level.started
+
+
+def osc52_payloads(out: list[str]) -> list[str]:
+    """The texts that the OSC 52 sequences in ``out`` (what the app wrote) put on the clipboard."""
+    found = []
+    for data in out:
+        for match in re.finditer("\x1b]52;c;([A-Za-z0-9+/=]*)\x07", data):
+            found.append(base64.b64decode(match.group(1)).decode("utf-8"))
+    return found

@@ -72,7 +72,7 @@ async def test_switching_profile_rebuilds_clients_and_reloads(app_ctx, isolated_
         app.action_pick_profile()
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         assert app.screen.choices == ["dev", "ops"]
-        await pilot.press("j", "enter")  # j/k move in every picker
+        await pilot.press("down", "enter")  # the filter has the focus: arrows move
         await wait_for(pilot, lambda: app_ctx.options.profile == "ops")
         assert app_ctx.factory is not old_factory
         await wait_for(pilot, idle(pane))

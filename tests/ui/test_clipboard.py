@@ -6,8 +6,8 @@ import base64
 
 import pytest
 from textual.app import App
-from textual.drivers.headless_driver import HeadlessDriver
 
+from tui.textsafe import UNSAFE
 from tui.ui import clipboard
 from tui.ui.clipboard import (
     DEFAULT_MAX_BASE64,
@@ -19,13 +19,8 @@ from tui.ui.clipboard import (
 )
 
 
-@pytest.fixture
-def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Everything the (headless) driver is asked to write to the terminal."""
-    out: list[str] = []
-    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: out.append(data))
-    monkeypatch.delenv("TMUX", raising=False)
-    return out
+def _decoded(sequence: str) -> str:
+    return base64.b64decode(sequence[len("\x1b]52;c;") : -1]).decode("utf-8")
 
 
 def _osc(out: list[str]) -> list[str]:
@@ -49,11 +44,11 @@ async def test_copy_writes_osc52_outside_tmux(written: list[str]) -> None:
     app: App[None] = App()
     async with app.run_test(size=(80, 24)):
         result = copy_text(app, "héllo\x1b", "the thing")
-    expected = base64.b64encode("héllo\x1b".encode()).decode()
+    expected = base64.b64encode("héllo\\e".encode()).decode()
     assert _osc(written) == [f"\x1b]52;c;{expected}\x07"]
     assert result.ok
-    assert result.message == "Copied the thing (7 B)"
-    assert app.clipboard == "héllo\x1b"
+    assert result.message == "Copied the thing (8 B)"
+    assert app.clipboard == "héllo\\e"  # the ESC is copied as visible text
 
 
 async def test_copy_inside_tmux_also_writes_the_passthrough(
@@ -103,7 +98,7 @@ async def test_lone_surrogate_does_not_crash(written: list[str]) -> None:
         assert copy_text(app, "a\ud800b", "text").ok
     (sequence,) = _osc(written)
     decoded = base64.b64decode(sequence[len("\x1b]52;c;") : -1]).decode("utf-8")
-    assert decoded.startswith("a") and decoded.endswith("b") and "\ufffd" in decoded
+    assert decoded == "a\\ud800b"
 
 
 async def test_copy_and_notify_tells_the_user(
@@ -123,3 +118,23 @@ async def test_copy_and_notify_tells_the_user(
     assert notes[0] == ("Copied [red]arn[/]\\e (2 B)", "information")
     assert notes[1][1] == "warning" and "too large to copy (100 B)" in notes[1][0]
     assert all("xxxx" not in message for message, _ in notes)  # the text itself is never shown
+
+
+HOSTILE_ID = "p1\ntouch x\x03\x04\x1b[201~\x9b31m\u202e\u2066\u2069\u206a\U0001d173"
+
+
+async def test_copied_text_never_carries_a_control_character(written: list[str]) -> None:
+    app: App[None] = App()
+    async with app.run_test(size=(80, 24)):
+        assert copy_text(app, HOSTILE_ID, "id").ok
+        single = app.clipboard
+        assert copy_text(app, '{\n  "a": "\x9b"\n}', "JSON", multiline=True).ok
+        document = app.clipboard
+    assert single == (
+        "p1\\ntouch x\\x03\\x04\\e[201~\\x9b31m\\u202e\\u2066\\u2069\\u206a\\U0001d173"
+    )
+    assert document == '{\n  "a": "\\x9b"\n}'  # a document keeps its own line breaks
+    for payload in _osc(written):
+        decoded = _decoded(payload)
+        assert not UNSAFE.search(decoded.replace("\n", ""))
+    assert "\n" not in _decoded(_osc(written)[0])

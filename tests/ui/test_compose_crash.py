@@ -68,7 +68,7 @@ async def test_killed_mid_batch_then_offered_and_resent_once(
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "5")
         await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
-        assert "1 batch(es)" in str(app.screen.query_one("Static").render())
+        assert "1 batch was journaled" in str(app.screen.query_one("Static").render())
         await pilot.press("r")
         await wait_until(pilot, lambda: pane.sends_in_flight == 0 and "Re-sent" in str(
             pane.query_one("#compose-status").render()))  # fmt: skip

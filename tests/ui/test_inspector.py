@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from textual.app import App
-from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import Input, Static
 
+from tests.ui.helpers import osc52_payloads
 from tui.ui import clipboard
 from tui.ui.screens.inspector import (
     InspectorScreen,
@@ -57,14 +57,6 @@ class InspectorApp(App[None]):
         super().notify(message, **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    out: list[str] = []
-    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: out.append(data))
-    monkeypatch.delenv("TMUX", raising=False)
-    return out
-
-
 @pytest.fixture(autouse=True)
 def fresh_session() -> Iterator[None]:
     InspectorScreen.last_write_path = None
@@ -80,14 +72,6 @@ def _backgrounds(view: JsonView, line: int, text: str) -> list[object]:
     """The background colours of the segments reading ``text`` on document line ``line``."""
     strip = view.render_line(line - view.scroll_offset.y)
     return [s.style.bgcolor if s.style else None for s in strip if s.text == text]
-
-
-def _osc_payloads(out: list[str]) -> list[str]:
-    found = []
-    for data in out:
-        for match in re.finditer("\x1b]52;c;([A-Za-z0-9+/=]*)\x07", data):
-            found.append(base64.b64decode(match.group(1)).decode("utf-8"))
-    return found
 
 
 async def test_shows_formatted_json() -> None:
@@ -235,7 +219,7 @@ async def test_y_copies_the_item_as_json(written: list[str]) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("y")
         await pilot.pause()
-    assert _osc_payloads(written) == [format_json(value)]
+    assert osc52_payloads(written) == [format_json(value)]
     assert app.notes[-1][0].startswith("Copied item JSON")
 
 
@@ -257,7 +241,7 @@ async def test_y_too_large_says_so_and_writes_nothing(written: list[str]) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("y")
         await pilot.pause()
-    assert _osc_payloads(written) == []
+    assert osc52_payloads(written) == []
     assert app.notes[-1] == (
         "Item JSON is too large to copy (1.2 MB); press w to write it to a file",
         "warning",
@@ -270,12 +254,12 @@ async def test_c_copies_the_cli_command_or_says_it_is_unavailable(written: list[
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         await pilot.pause()
-    assert _osc_payloads(written) == [command]
+    assert osc52_payloads(written) == [command]
     app = InspectorApp(InspectorScreen("item", {}))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         await pilot.pause()
-    assert _osc_payloads(written) == [command]
+    assert osc52_payloads(written) == [command]
     assert app.notes[-1] == ("No AWS CLI command is available for this view", "warning")
 
 
@@ -385,7 +369,7 @@ async def test_inspector_shows_payloads_decoded(written: list[str]) -> None:
         assert '      "k": "[b]v[/b]"' in app.inspector.view.lines
         await pilot.press("y")
         await pilot.pause()
-    assert json.loads(_osc_payloads(written)[0])["requestPayload"]["data"] == {"k": "[b]v[/b]"}
+    assert json.loads(osc52_payloads(written)[0])["requestPayload"]["data"] == {"k": "[b]v[/b]"}
 
 
 async def test_very_long_line_renders_its_window_with_highlights() -> None:
@@ -412,3 +396,29 @@ async def test_very_long_line_renders_its_window_with_highlights() -> None:
         view.scroll_to(x=view.max_scroll_x, animate=False, immediate=True)
         tail = view.render_line(match.line + 1 - view.scroll_offset.y)
         assert tail.cell_length == width
+
+
+async def test_w_and_y_hold_no_control_and_the_file_is_private(
+    tmp_path: Path, written: list[str]
+) -> None:
+    value = {"c1": "\x9b31m\x9d0;t\x9c\x85", "bidi": "\u202e\u206a", "astral": "\U0001d173"}
+    target = tmp_path / "item.json"
+    app = InspectorApp(InspectorScreen("item", value, export_dir=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.inspector.view
+        assert '  "astral": "\\U0001d173"' in view.lines  # not \\u1d173
+        assert '  "bidi": "\\u202e\\u206a",' in view.lines
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (copied,) = osc52_payloads(written)
+    saved = target.read_text(encoding="utf-8")
+    for text in (copied, saved):
+        assert not UNSAFE.search(text.replace("\n", "")), repr(text)
+        assert json.loads(text) == value
+    assert target.stat().st_mode & 0o777 == 0o600

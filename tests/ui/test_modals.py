@@ -142,7 +142,8 @@ async def test_error_modal_shows_plain_text_closes_and_copies(
         assert _text(modal.query_one("#error-hint", Static)) == "Run `aws sso login`"
         await pilot.press("y")
         await pilot.pause()
-        assert app.clipboard == "Unexpected error\nboom [b]x[/b]\x9b\nRun `aws sso login`"
+        # The C1 CSI is copied as a visible escape, never raw; the lines stay lines.
+        assert app.clipboard == "Unexpected error\nboom [b]x[/b]\\x9b\nRun `aws sso login`"
         assert any("52;c;" in data for data in written)
         await pilot.press("escape")
         await pilot.pause()

@@ -1,4 +1,4 @@
-"""Pane 4 against the sandbox: compose, validate at the field, send, partial failure and R."""
+"""Pane 4 against the sandbox: compose, validate at the field, send, partial failure and ctrl+r."""
 
 from __future__ import annotations
 
@@ -64,7 +64,9 @@ async def test_three_entries_one_broken_then_fixed_and_sent(sandbox_env, sandbox
         assert pane.sends_in_flight == 0
 
 
-async def test_partial_failure_then_R_resends_only_failed(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+async def test_partial_failure_then_ctrl_r_resends_only_failed(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
     app = make_app(sandbox_options)
     async with app.run_test(size=(200, 60)) as pilot:
         pane = await open_pane(pilot, "4")
@@ -80,20 +82,20 @@ async def test_partial_failure_then_R_resends_only_failed(sandbox_env, sandbox_o
         rows = pane.query_one("#compose-list").rows
         assert [row.state for row in rows] == ["sent", "failed", "sent"]
         assert len(sandbox_env.received()["events"]) == 2
-        # R unchanged: only the failed entry goes again (and fails again); the others are not re-sent.
+        # ctrl+r unchanged: only the failed entry goes again (and fails again); the others are not re-sent.
         await to_list(pilot, pane)
-        await send_confirmed(pilot, "R")
+        await send_confirmed(pilot, "ctrl+r")
         await wait_until(pilot, lambda: pane.sends_in_flight == 0 and not pane._sending)
         assert pane.results[1]["ErrorCode"] == "InternalFailure"
         assert len(sandbox_env.received()["events"]) == 2
-        # Fix it: it stays marked failed while edited, and R re-sends only it.
+        # Fix it: it stays marked failed while edited, and ctrl+r re-sends only it.
         pane.query_one("#compose-list").highlighted = 1
         await pilot.pause()
         assert pane.selected == 1
         await fill(pilot, pane, "Detail", '{"n": 2}')
         assert pane.results[1]["ErrorCode"] == "InternalFailure"
         await to_list(pilot, pane)
-        await send_confirmed(pilot, "R")
+        await send_confirmed(pilot, "ctrl+r")
         await wait_until(pilot, lambda: bool(pane.results[1] and pane.results[1].get("EventId")))
         received = sandbox_env.received()["events"]
         assert sorted(json.loads(e["Detail"])["n"] for e in received) == [1, 2, 3]

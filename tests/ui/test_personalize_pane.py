@@ -49,10 +49,10 @@ async def test_compose_and_send_events_ids_kept_and_failure_resent(
         first_id = pane.entries[0]["eventId"]
         assert first_id and pane.entries[1]["eventId"] == "my-own-id"
         assert sandbox_env.received()["personalize-events"] == []
-        # R re-sends the failed events with the same eventIds.
+        # ctrl+r re-sends the failed events with the same eventIds.
         sandbox_env.set_faults(None)
         await to_list(pilot, pane)
-        await send_confirmed(pilot, "R")
+        await send_confirmed(pilot, "ctrl+r")
         await wait_until(pilot, lambda: all(r and r.get("EventId") for r in pane.results))
         received = sandbox_env.received()["personalize-events"]
         assert [e["eventId"] for e in received] == [first_id, "my-own-id"]

@@ -67,8 +67,14 @@ def _mix(value: int) -> int:
 def ivs_realtime(seed: int, now: datetime) -> dict[str, Any]:
     """Stages, sessions, participants and their events (built in demo_ivs to keep files small)."""
     from tui.sandbox.demo_ivs import build
+    from tui.sandbox.demo_ivs_rich import build_stage
 
-    return build(seed, now)
+    data = build(seed, now)
+    rich = build_stage(seed, now.timestamp())
+    for session in rich["sessions"]:
+        session["participants"] = session.pop("_sim").finish()
+    data["stages"].append(rich)
+    return data
 
 
 # -- Customer Profiles ---------------------------------------------------------------------------

@@ -1,16 +1,17 @@
 """The AWS CLI command that reproduces a request, for the inspector's and panes' `c` key.
 
 It carries the connection (profile, region, endpoint, CA bundle) so the command run in another
-shell asks the same endpoint the same thing; it never carries credentials.
+shell asks the same endpoint the same thing; it never carries credentials. Pasted into bash or
+zsh it runs that one command, whatever the ids in it hold.
 """
 
 from __future__ import annotations
 
-import shlex
 from datetime import datetime
 
 from tui.services.options import ConnectionOptions
 from tui.services.resolve import Resolved, resolve
+from tui.textsafe import shell_quote
 
 
 def cli_command(
@@ -47,4 +48,6 @@ def cli_command(
         words.append("--no-verify-ssl")
     elif where.ca_bundle.value:
         words += ["--ca-bundle", str(where.ca_bundle.value)]
-    return " ".join(shlex.quote(w) for w in words)
+    # shell_quote, not shlex.quote: an id from AWS holding a newline, ^C or ESC must not turn the
+    # pasted command into two (it is $'...'-quoted, so the copied text holds no control at all).
+    return " ".join(shell_quote(w) for w in words)

@@ -18,6 +18,7 @@ from botocore.utils import ArgumentGenerator
 from tui.errors import InputError
 from tui.services import model
 from tui.services.jsonable import jsonable
+from tui.words import plural
 
 PARTNER = "partner-events"
 PERSONALIZE = "personalize-events"
@@ -114,7 +115,7 @@ def check_request_shape(request: Any, kind: str, where: str) -> dict[str, Any]:
     unknown = [k for k in request if k not in shape.members]
     if unknown:
         raise InputError(
-            f"{where} has unknown field(s) {', '.join(map(repr, unknown))}; expected {example}",
+            f"{where} has unknown {plural('field', len(unknown))} {', '.join(map(repr, unknown))}; expected {example}",
             location=where,
         )
     items = request.get(list_key)
@@ -189,7 +190,7 @@ def iter_jsonl(
             unknown = [k for k in value if k not in allowed]
             if unknown:
                 raise InputError(
-                    f"{resolved} line {number} has unknown field(s) {', '.join(map(repr, unknown))}",
+                    f"{resolved} line {number} has unknown {plural('field', len(unknown))} {', '.join(map(repr, unknown))}",
                     location=where,
                 )
             yield number, value

@@ -1,7 +1,11 @@
 """Stream table rows to a file as JSON Lines, CSV or JSON, atomically.
 
 Rows are written one at a time (never one big string) to a temporary file beside the target,
-which replaces the target only when complete, so a failed export never leaves half a file.
+which replaces the target only when complete, so a failed export never leaves half a file. The
+file is private (0600): rows can hold personal data. Nothing from AWS reaches it as a terminal
+control, so ``head`` of an export is safe: JSON escapes controls its own way
+(``tui.textsafe.json_text``), CSV cells show them as visible escapes (``tui.textsafe.visible``;
+a newline stays, inside CSV's quotes).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import IO, Literal
 
 from tui.errors import InputError
 from tui.fsutil import atomic_writer
+from tui.textsafe import json_text, visible
 
 Format = Literal["jsonl", "csv", "json"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "json")
@@ -43,8 +48,9 @@ def json_default(value: object) -> object:
 
 
 def _dumps(value: object) -> str:
-    # ensure_ascii: control, bidi and C1 characters from AWS become \\u escapes, safe to `cat`.
-    return json.dumps(value, default=json_default, ensure_ascii=True)
+    # Control, bidi and C1 characters from AWS become \\u escapes, safe to `cat`; other
+    # non-ASCII text stays readable.
+    return json_text(value, default=json_default)
 
 
 def csv_cell(value: object) -> str:
@@ -58,6 +64,7 @@ def csv_cell(value: object) -> str:
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, str):
+        value = visible(value, keep_newlines=True)
         if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
             return "'" + value
         return value
@@ -74,7 +81,7 @@ def export_rows(
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"no such directory: {directory}", location=str(target))
-    with atomic_writer(target, text=True, mode=0o644) as out:
+    with atomic_writer(target, text=True, mode=0o600) as out:
         if fmt == "jsonl":
             count = _write_jsonl(rows, out)
         elif fmt == "json":
@@ -121,7 +128,7 @@ def _write_csv(rows: Iterable[Mapping[str, object]], out: IO[str], directory: Pa
             count += 1
         spool.seek(0)
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(csv_cell(str(key)) for key in columns)
+        writer.writerow(csv_cell(str(key)) for key in columns)  # keys are from AWS too
         width = len(columns)
         for cells in _spooled(spool):
             writer.writerow(cells + [""] * (width - len(cells)))

@@ -90,6 +90,9 @@ class CallPool:
                 self._errors += 1
                 self._last_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise
+        else:
+            with self._lock:  # the header's error badge is about now: a success clears it
+                self._last_error = None
         finally:
             with self._lock:
                 self._in_flight -= 1

@@ -23,6 +23,7 @@ from botocore.model import ListShape, Shape, StructureShape
 from tui.errors import InputError
 from tui.services import model
 from tui.services.timeinput import parse_time
+from tui.words import count
 
 MAX_PARTNER_ENTRY_BYTES = 256 * 1024
 TIME_ENTRY_BYTES = 14  # what AWS counts for a Time member, whatever its value
@@ -321,7 +322,7 @@ def _count_errors(n: int, shape: Shape, field: str, noun: str) -> list[FieldErro
             FieldError(
                 None,
                 field,
-                f"at most {high} {noun}s per call; this batch has {n}: "
+                f"at most {count(high, noun)} per call; this batch has {n}: "
                 "remove some, or use bulk import to send them in batches",
             )
         ]

@@ -6,6 +6,10 @@ tmux forwards only with ``set-clipboard on``; with ``allow-passthrough on`` the 
 wrapped in a DCS passthrough instead. Inside tmux we write both, so either setting works and the
 other copy is dropped by tmux. Terminals also cap the payload (k9s caps at ~75 kB): above the cap
 nothing is written and the user is told why and what to do instead, never a silent non-copy.
+
+What is copied is pasted somewhere, often into a shell or another terminal, so the text never
+carries a control character: each one is escaped visibly (``tui.textsafe.visible``), newlines
+included unless the text is a multi-line document (JSON, an error report) whose lines are its own.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from textual.app import App
 
-from tui.ui.safe_text import visible
+from tui.textsafe import visible
 
 DEFAULT_MAX_BASE64 = 74_994
 """The default cap on the base64 payload of one OSC 52 sequence, in bytes (k9s's limit)."""
@@ -83,14 +87,16 @@ def _terminal_writer(app: App[Any]) -> Callable[[str], None] | None:
     return None if driver is None else driver.write
 
 
-def copy_text(app: App[Any], text: str, what: str) -> CopyResult:
+def copy_text(app: App[Any], text: str, what: str, *, multiline: bool = False) -> CopyResult:
     """Copy ``text`` to the system clipboard through the terminal; ``what`` names it for messages.
 
-    The text itself is never logged or put in the message (it may hold secrets).
+    Control characters in ``text`` are escaped visibly (newlines too unless ``multiline``), so a
+    pasted id can neither end a command line nor drive the terminal; lone surrogates, which
+    cannot be encoded, are escaped the same way. The text itself is never logged or put in the
+    message (it may hold secrets).
     """
     what = visible(what)
-    # Lone surrogates (possible in JSON from AWS) cannot be encoded: they become U+FFFD.
-    text = text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
+    text = visible(text, keep_newlines=multiline)
     raw = text.encode("utf-8")
     size = human_size(len(raw))
     encoded = base64.b64encode(raw).decode("ascii")
@@ -109,9 +115,9 @@ def copy_text(app: App[Any], text: str, what: str) -> CopyResult:
     return CopyResult(True, f"Copied {what} ({size})")
 
 
-def copy_and_notify(app: App[Any], text: str, what: str) -> CopyResult:
+def copy_and_notify(app: App[Any], text: str, what: str, *, multiline: bool = False) -> CopyResult:
     """``copy_text`` and tell the user what happened (a warning when nothing was copied)."""
-    result = copy_text(app, text, what)
+    result = copy_text(app, text, what, multiline=multiline)
     if result.ok:
         app.notify(result.message, title="Clipboard", timeout=3, markup=False)
     else:

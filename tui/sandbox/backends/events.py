@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -24,6 +25,7 @@ from moto.core.request import Request
 from moto.events.models import events_backends as moto_events_backends
 from moto.events.responses import EventsHandler
 
+from tui.sandbox.backends import partner_sources
 from tui.sandbox.faults import protocol_error
 
 SERVICE = "events"
@@ -187,6 +189,8 @@ def handle(
     target = headers.get("X-Amz-Target", "")
     if target.rpartition(".")[2] == "PutPartnerEvents":
         return _put_partner_events(headers, body)
+    if partner_sources.handles(target.rpartition(".")[2]):
+        return partner_sources.handle(target.rpartition(".")[2], _region(headers), body)
     return _delegate(method, path, query, headers, body)
 
 
@@ -265,20 +269,29 @@ def reset() -> None:
         for backends in (sandbox_backends, moto_events_backends):
             for account in backends.values():
                 account.reset()
+    partner_sources.reset()
 
 
 def load(data: dict[str, Any]) -> None:
-    """Create the partner event sources listed under "partner_event_sources" (names) if any.
+    """Create the partner event sources listed under "partner_event_sources" if any.
 
-    Why: a data file may want sources that forward to a partner bus; nothing else is needed.
+    Why: a data file may want sources that forward to a partner bus. An item is a name, or
+    {"Name", "Accounts": [ListPartnerEventSourceAccounts items]} for the list operations.
     """
+    items = data.get("partner_event_sources", [])
     with _lock:
         backend = moto_events_backends[ACCOUNT_ID]["us-east-1"]
-        for name in data.get("partner_event_sources", []):
+        for item in items:
+            name = item if isinstance(item, str) else str(item["Name"])
             if name not in backend.partner_event_sources:
                 backend.create_partner_event_source(name, ACCOUNT_ID)
+    partner_sources.load(items)
 
 
-def load_demo(seed: int) -> None:
-    """No demo data: PutPartnerEvents needs none, and buses come from moto's defaults."""
+def load_demo(seed: int, now: datetime | None = None) -> None:
+    """The demo partner's event sources and their customer accounts (in all three states).
+
+    Why: PutPartnerEvents needs no data, but the sources view and the pre-send warning do.
+    """
     del seed
+    partner_sources.load_demo(now)

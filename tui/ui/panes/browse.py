@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.errors import BearerTokenMissingError, EventdeckError, SsoTokenExpiredError
+from tui.services.console_urls import ConsoleLink
 from tui.services.paging import Page
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.panes.base import Pane
@@ -38,6 +39,7 @@ class BrowsePane(Pane):
         Binding("f", "toggle_follow", "Follow", id="browse.follow"),
         Binding("o", "jump", "Open id/ARN", id="browse.jump"),
         Binding("c", "copy_cli", "Copy CLI", id="browse.copy_cli"),
+        Binding("O", "copy_console_url", "Copy console URL", id="browse.console_url"),
         Binding("ctrl+r", "refresh", "Refresh", id="browse.refresh"),
         Binding("i", "toggle_side", "Side inspector", id="browse.side_inspector"),
     ]
@@ -326,7 +328,7 @@ class BrowsePane(Pane):
 
     def on_virtual_table_copy_requested(self, event: VirtualTable.CopyRequested) -> None:
         event.stop()
-        copy_and_notify(self.app, event.text, event.what)
+        copy_and_notify(self.app, event.text, event.what, multiline=event.multiline)
 
     def action_copy_cli(self) -> None:
         level = self.level
@@ -334,6 +336,22 @@ class BrowsePane(Pane):
             self.app.notify("No AWS CLI command for this view.", markup=False)
             return
         copy_and_notify(self.app, level.cli_command(None), "AWS CLI command")
+
+    def action_copy_console_url(self) -> None:
+        """Copy the AWS console URL of the current row (or the open level) and say what it was."""
+        link = self.console_link(self.item_for(self.table.current_row))
+        if link is None:
+            self.app.notify("No console page for this view.", markup=False)
+            return
+        copy_and_notify(self.app, link.url, f"console URL of {link.what}")
+
+    def console_link(self, item: Any) -> ConsoleLink | None:
+        """The console page of ``item`` (None: the open level's own resource) (override)."""
+        return None
+
+    def console_region(self) -> str:
+        """The region the pane's calls go to (the resolver's, as the header shows it)."""
+        return str(self.ctx.resolved.region.value or "us-east-1")
 
     def on_virtual_table_export_requested(self, event: VirtualTable.ExportRequested) -> None:
         event.stop()

@@ -13,6 +13,7 @@ from textual.binding import Binding
 
 from tui.errors import EventdeckError
 from tui.services import codecatalyst as cc
+from tui.services import console_urls
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.ui.format import fmt_time
@@ -268,3 +269,10 @@ class CodeCatalystPane(BrowsePane):
 
     def jump(self, text: str) -> None:
         self.set_levels([self.root_level(), self.logs_level(text)])
+
+    def console_link(self, item: Any) -> console_urls.ConsoleLink | None:
+        """The space's page on codecatalyst.aws (the row's space, else the space open)."""
+        if isinstance(item, cc.Space):
+            return console_urls.codecatalyst_space(item.name, item.region_name or None)
+        space = self.level.ids.get("space") if self.level is not None else None
+        return console_urls.codecatalyst_space(space) if space else None

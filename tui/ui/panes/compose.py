@@ -3,7 +3,7 @@
 Both sends share one life: the form is validated by the service layer at every keystroke (each
 error shown at its field), ``ctrl+s`` confirms what goes where and sends in a worker (the service
 journals the batch in the outbox before the call and the results after it), per-entry results
-stay beside each entry, and ``R`` re-sends only the failed ones. The batch autosaves as a draft.
+stay beside each entry, and ``ctrl+r`` re-sends only the failed ones. The batch autosaves as a draft.
 Subclasses say what an entry is (fields, validation, the service call); the side flows (raw
 JSON, files, history, recovery, bulk import) live in ``ComposeFlows``.
 """
@@ -32,6 +32,7 @@ from tui.ui.widgets.compose_send import ComposeSending, Result, result_failed, r
 from tui.ui.widgets.entry_list import EntryList, EntryRow
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
+from tui.words import count
 
 if TYPE_CHECKING:
     from tui.context import AppContext
@@ -63,7 +64,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
-        Binding("R", "resend_failed", "Re-send failed", id="compose.resend_failed"),
+        # ctrl+ keys: they work from any field without typing into it.
+        Binding("ctrl+r", "resend_failed", "Re-send failed", id="compose.resend_failed"),
         Binding("ctrl+n", "add", "Add", id="compose.add"),
         Binding("ctrl+t", "duplicate", "Duplicate", id="compose.duplicate"),
         Binding("x", "delete", "Delete", id="compose.delete", show=False),
@@ -75,7 +77,10 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         Binding("f6", "bulk_import", "Bulk import", id="compose.bulk_import", show=False),
         Binding("f7", "history", "History", id="compose.history", show=False),
         Binding("N", "new_batch", "New batch", id="compose.new_batch", show=False),
-        Binding("escape", "focus_list", "Entries", id="compose.focus_list", show=False),
+        # priority: a multi-line field would take escape to move to the next field instead.
+        Binding(
+            "escape", "focus_list", "Entries", id="compose.focus_list", show=False, priority=True
+        ),
     ]
 
     def __init__(self, ctx: AppContext) -> None:
@@ -162,6 +167,10 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             with contextlib.suppress(OSError):
                 self.outbox.save_draft(self.KIND, self.draft())
 
+    def hidden_hints(self) -> set[str]:
+        """Actions the hint line leaves out: in a --read-only session the send keys only refuse."""
+        return {"send", "resend_failed", "bulk_import"} if self.ctx.options.read_only else set()
+
     def focus_default(self) -> None:
         self.query_one("#compose-list", EntryList).focus()
 
@@ -222,10 +231,14 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             self.set_status("; ".join(batch), error=True)
         elif invalid:
             self.set_status(
-                f"{invalid} {self.NOUN}(s) need fixing before ctrl+s can send", error=True
+                f"{count(invalid, self.NOUN)} {'needs' if invalid == 1 else 'need'} fixing "
+                "before ctrl+s can send",
+                error=True,
             )
+        elif self._unsent_count():
+            self.set_status(f"Ready: ctrl+s sends {count(self._unsent_count(), self.NOUN)}")
         else:
-            self.set_status(f"Ready: ctrl+s sends {self._unsent_count()} {self.NOUN}(s)")
+            self.set_status(f"Every {self.NOUN} of this batch was sent; N starts a new batch")
 
     def _show_selected(self) -> None:
         form = self.query_one("#compose-entry", ComposeForm)
@@ -246,7 +259,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         elif result_failed(result):
             assert result is not None
             message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"
-            box.update(safe_text(f"{title} · FAILED · {message} (R re-sends failed)", "red"))
+            box.update(safe_text(f"{title} · FAILED · {message} (ctrl+r re-sends failed)", "red"))
         else:
             box.update(safe_text(title))
 
@@ -287,9 +300,13 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on an entry: edit it (focus its first field)."""
         if event.option_list.id == "compose-list":
-            self.query_one("#compose-entry", ComposeForm).field_widget(
-                self.ENTRY_FIELDS[0].name
-            ).focus()
+            self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field of the selected entry (to type it)."""
+        self.query_one("#compose-entry", ComposeForm).field_widget(
+            self.ENTRY_FIELDS[0].name
+        ).focus()
 
     def changed(self) -> None:
         """Something in the batch changed: autosave it a second after the last change."""
@@ -335,7 +352,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
     def _room(self) -> bool:
         if len(self.entries) >= self.MAX_ENTRIES:
             self.set_status(
-                f"A batch holds at most {self.MAX_ENTRIES} {self.NOUN}s; use bulk import (f6) for more",
+                f"A batch holds at most {count(self.MAX_ENTRIES, self.NOUN)}; use bulk import (f6) for more",
                 error=True,
             )
             return False
@@ -349,6 +366,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
                 [*self.entries[:at], self.new_entry(), *self.entries[at:]],
                 [*self.results[:at], None, *self.results[at:]], at,
             )  # fmt: skip
+            if not isinstance(self.app.focused, EntryList):
+                self.focus_first_field()  # typing on: the new entry, from its first field
 
     def action_duplicate(self) -> None:
         """Copy the selected entry (without its result or generated id) after it."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.fsutil import make_private_dir
 from tui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
@@ -31,20 +32,26 @@ def format_for(path: Path, default: str) -> str:
     return by_extension.get(path.suffix.lower(), default)
 
 
-def _check_path(text: str) -> str | None:
+def check_path(text: str, export_dir: Path) -> str | None:
+    """Why ``text`` cannot be exported to, or None; only the export folder itself may be missing.
+
+    The export folder does not exist on a fresh machine: it is created at the first export.
+    Any other missing folder is more likely a typo than a wish, so it is refused.
+    """
     path = Path(text).expanduser()
     if not text.strip():
         return "Give a file path."
     if path.is_dir():
         return "That is a directory; give a file name."
-    if not path.parent.exists():
-        return f"No such directory: {path.parent} (it will not be created)."
+    if not path.parent.exists() and path.parent.absolute() != export_dir.absolute():
+        return f"No such directory: {path.parent} (only the export folder is created)."
     return None
 
 
 def ask_and_export(pane: BrowsePane, fmt: str) -> None:
     """Ask where, then stream the table's visible rows to that file in a worker."""
     table = pane.table
+    export_dir = pane.export_dir()
 
     def chosen(text: str | None) -> None:
         if not text:
@@ -56,6 +63,8 @@ def ask_and_export(pane: BrowsePane, fmt: str) -> None:
         def write() -> int:
             from tui.services.export import export_rows
 
+            if path.parent.absolute() == export_dir.absolute():
+                make_private_dir(export_dir)
             return export_rows(rows, path, chosen_fmt)
 
         def done(count: int) -> None:
@@ -72,7 +81,8 @@ def ask_and_export(pane: BrowsePane, fmt: str) -> None:
             "Export",
             f"Write {table.status_text} to (.jsonl, .csv or .json: the extension picks the format):",
             value=default_path(pane, fmt),
-            validator=_check_path,
+            validator=lambda text: check_path(text, export_dir),
+            paths=True,
         ),
         chosen,
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from textual.binding import Binding
 
+from tui.services import console_urls
 from tui.services import ivs_realtime as ivs
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page, Pager
@@ -343,3 +344,27 @@ class IvsPane(BrowsePane):
         for level in self.levels:
             ids.update(level.ids)
         return ids
+
+    def console_link(self, item: Any) -> console_urls.ConsoleLink | None:
+        """The stage, session or participant page of the row, else of the deepest level open."""
+        ids = self._current_ids()
+        if isinstance(item, ivs.Stage):
+            ids = {"stage_arn": item.arn}
+        elif isinstance(item, ivs.StageSession):
+            ids["session_id"] = item.session_id
+        elif isinstance(item, ivs.Participant):
+            ids["participant_id"] = item.participant_id
+        elif isinstance(item, SessionError):
+            ids["participant_id"] = item.participant.participant_id
+        arn = ids.get("stage_arn")
+        if not arn:
+            return None
+        parts = arn.split(":")
+        region = parts[3] if len(parts) > 3 and parts[3] else self.console_region()
+        if ids.get("session_id") and ids.get("participant_id"):
+            return console_urls.ivs_participant(
+                region, arn, ids["session_id"], ids["participant_id"]
+            )
+        if ids.get("session_id"):
+            return console_urls.ivs_session(region, arn, ids["session_id"])
+        return console_urls.ivs_stage(region, arn)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
+from textual.binding import Binding
 from textual.suggester import Suggester, SuggestFromList
 
 from tui.errors import InputError
@@ -24,6 +25,7 @@ from tui.services.validation import (
 )
 from tui.ui.panes.compose import ComposePane, Result
 from tui.ui.widgets.compose_form import FieldSpec
+from tui.ui.widgets.partner_delivery import PartnerDelivery
 
 
 def partner_results(result: PartnerSendResult) -> list[Result]:
@@ -42,8 +44,10 @@ def _remember(settings: Any, source: str) -> Any:
     return remember_source(settings, source)
 
 
-class PartnerPane(ComposePane):
+class PartnerPane(PartnerDelivery, ComposePane):
     """Partner events: Time, Source, DetailType, Detail (JSON) and Resources per entry."""
+
+    BINDINGS = [Binding("f8", "partner_sources", "Sources", id="partner.sources")]
 
     PANE_ID = "partner"
     KEY = "4"

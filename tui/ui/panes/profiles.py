@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.binding import Binding
 
+from tui.services import console_urls
 from tui.services import customer_profiles as cp
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page, Pager
@@ -193,3 +194,20 @@ class ProfilesPane(BrowsePane):
         if stream.strip():
             params["event-stream-name"] = stream.strip()
         self.apply_launch(params, "customer-profiles get-event-stream")
+
+    def console_link(self, item: Any) -> console_urls.ConsoleLink | None:
+        """The domain or event stream page of the row, else of the level open."""
+        region = self.console_region()
+        if isinstance(item, cp.Domain):
+            return console_urls.profiles_domain(region, item.name)
+        if isinstance(item, (cp.EventStreamSummary, cp.EventStream)):
+            return console_urls.profiles_event_stream(region, item.domain_name, item.name)
+        if isinstance(item, DetailField):
+            stream = item.stream
+            return console_urls.profiles_event_stream(region, stream.domain_name, stream.name)
+        ids = self.level.ids if self.level is not None else {}
+        if ids.get("domain") and ids.get("stream"):
+            return console_urls.profiles_event_stream(region, ids["domain"], ids["stream"])
+        if ids.get("domain"):
+            return console_urls.profiles_domain(region, ids["domain"])
+        return None

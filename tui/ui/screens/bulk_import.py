@@ -28,6 +28,7 @@ from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error
 from tui.ui.safe_text import safe_text
 from tui.ui.widgets.field_error import FieldErrorLabel
+from tui.words import count
 
 if TYPE_CHECKING:
     from tui.context import AppContext
@@ -49,7 +50,7 @@ def tally_lines(tally: BulkTally) -> list[str]:
     lines = [
         f"{'Cancelled' if tally.cancelled else 'Finished'} in {tally.elapsed:.1f} s: "
         f"{tally.sent} sent, {tally.failed} failed, {tally.invalid} invalid (not sent), "
-        f"{tally.batches} batch(es)"
+        f"{count(tally.batches, 'batch')}"
     ]
     if tally.failed_batches:
         lines.append(
@@ -59,7 +60,7 @@ def tally_lines(tally: BulkTally) -> list[str]:
         lines.append(f"line {number}: {'; '.join(e.message for e in errors)}")
     if tally.discarded_batches:
         lines.append(
-            f"{tally.discarded_batches} queued batch(es) dropped by the cancel (never sent)"
+            f"{count(tally.discarded_batches, 'queued batch')} dropped by the cancel (never sent)"
         )
     return lines
 
@@ -80,7 +81,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
     BulkImportScreen #bulk-hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "pause", "Pause/resume", id="bulk.pause"),
+        Binding("ctrl+f", "pause", "Pause/resume", id="bulk.pause"),  # ctrl+p: the palette
         Binding("ctrl+x", "cancel", "Cancel import", id="bulk.cancel", priority=True),
         Binding("escape", "close", "Close", id="bulk.close"),
     ]
@@ -136,7 +137,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             yield Static("", id="bulk-status")
             yield Static("", id="bulk-tally")
             yield Static(
-                "enter start · ctrl+p pause/resume · ctrl+x cancel · escape close", id="bulk-hint",
+                "enter start · ctrl+f pause/resume · ctrl+x cancel · escape close", id="bulk-hint",
                 markup=False,
             )  # fmt: skip
 

@@ -1,23 +1,36 @@
-"""A keyboard modal that picks one of a list (profiles, regions, themes)."""
+"""A keyboard modal that picks one of a list (profiles, regions, time ranges), filtered as you type.
+
+Why: a region list has 30+ names and a profile list can be longer; typing "eu-w" should leave
+the few that match instead of making the user scroll.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.ui.safe_text import visible
 
 
+def matches(choice: str, query: str) -> bool:
+    """True when every word of ``query`` occurs in ``choice`` (case-insensitive)."""
+    text = choice.casefold()
+    return all(word in text for word in query.casefold().split())
+
+
 class ChoiceScreen(ModalScreen[str | None]):
-    """Pick one value; enter chooses, escape cancels (None)."""
+    """Pick one value: type to filter, up/down (j/k in the list) to move, enter chooses."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="choice.down_arrow"),
+        Binding("up", "move(-1)", "Up", show=False, id="choice.up_arrow"),
         Binding("j", "move(1)", "Down", show=False, id="choice.down"),
         Binding("k", "move(-1)", "Up", show=False, id="choice.up"),
     ]
@@ -27,7 +40,9 @@ class ChoiceScreen(ModalScreen[str | None]):
         width: 60; max-width: 95%; height: auto; max-height: 80%; border: round $accent;
         background: $surface; padding: 0 1;
     }
+    ChoiceScreen #choice-filter { margin: 0 0 1 0; }
     ChoiceScreen OptionList { height: auto; max-height: 16; }
+    ChoiceScreen #choice-none { color: $text-muted; }
     """
 
     def __init__(self, title: str, choices: list[str], current: str | None = None) -> None:
@@ -35,25 +50,45 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.title_text = title
         self.choices = choices
         self.current = current
+        self.shown: list[int] = list(range(len(choices)))  # indexes of the choices listed
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
-            if not self.choices:
-                yield Static("Nothing to choose from.", markup=False)
-            options = [
-                Option(
-                    Content(visible(c) + ("  (current)" if c == self.current else "")), id=str(i)
-                )
-                for i, c in enumerate(self.choices)
-            ]
-            yield OptionList(*options)
+            box.border_subtitle = "type to filter · enter choose · esc cancel"
+            yield Input(placeholder="type to filter", id="choice-filter", compact=True)
+            yield Static("Nothing to choose from.", id="choice-none", markup=False)
+            yield OptionList()
 
     def on_mount(self) -> None:
-        option_list = self.query_one(OptionList)
+        self._fill("")
         if self.current in self.choices:
-            option_list.highlighted = self.choices.index(self.current)
-        option_list.focus()
+            self.query_one(OptionList).highlighted = self.choices.index(self.current)
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        self.shown = [i for i, c in enumerate(self.choices) if matches(c, query)]
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(
+            Option(Content(visible(c) + ("  (current)" if c == self.current else "")), id=str(i))
+            for i in self.shown
+            for c in [self.choices[i]]
+        )
+        if self.shown:
+            option_list.highlighted = 0
+        self.query_one("#choice-none", Static).display = not self.shown
+
+    @on(Input.Changed, "#choice-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#choice-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is not None and self.shown:
+            self.dismiss(self.choices[self.shown[option_list.highlighted]])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[int(event.option.id or 0)])

@@ -71,4 +71,4 @@ class ErrorModal(ModalScreen[None]):
     def action_copy(self) -> None:
         """Copy the title, message and hint (for a ticket or a chat)."""
         parts = [self._title, self._message] + ([self._hint] if self._hint else [])
-        copy_and_notify(self.app, "\n".join(parts), "the error message")
+        copy_and_notify(self.app, "\n".join(parts), "the error message", multiline=True)

@@ -8,7 +8,7 @@ and AWS text, so the preview is rendered as safe text.
 from __future__ import annotations
 
 import json
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,8 +18,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.services.outbox import BatchRecord
-from tui.ui.safe_text import safe_text
+from tui.ui.safe_text import safe_lines, safe_text
 from tui.ui.screens.outbox_recovery import batch_size
+from tui.words import count
 
 
 def outcome(record: BatchRecord) -> str:
@@ -31,6 +32,24 @@ def outcome(record: BatchRecord) -> str:
         failed = int(results.get("failed_count") or 0)
         return f"{failed} failed" if failed else "sent"
     return "sent" if results.get("sent") else "failed"
+
+
+def readable(value: Any) -> Any:
+    """``value`` with JSON held in strings (Detail, properties) shown as JSON, not escaped text.
+
+    Why: the request keeps Detail as a JSON string; dumped as it is, the preview is one long
+    line of ``\\"`` and ``\\n``.
+    """
+    if isinstance(value, dict):
+        return {k: readable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [readable(v) for v in value]
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 class HistoryScreen(ModalScreen[BatchRecord | None]):
@@ -54,11 +73,11 @@ class HistoryScreen(ModalScreen[BatchRecord | None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="history-body") as body:
-            body.border_title = f"History — {len(self.records)} batch(es), newest first"
+            body.border_title = f"History — {count(len(self.records), 'batch')}, newest first"
             options = [
                 Option(
                     safe_text(
-                        f"{r.created_at[:19]} · {batch_size(r)} {self.noun}(s) · {outcome(r)}"
+                        f"{r.created_at[:19]} · {count(batch_size(r), self.noun)} · {outcome(r)}"
                     ),
                     id=r.id,
                 )
@@ -77,8 +96,8 @@ class HistoryScreen(ModalScreen[BatchRecord | None]):
     def _preview(self, index: int) -> None:
         record = self.records[index]
         body = {"request": record.request, "results": record.results, "context": record.context}
-        text = json.dumps(body, indent=2, ensure_ascii=False, default=str)
-        self.query_one("#history-detail", Static).update(safe_text(text))
+        text = json.dumps(readable(body), indent=2, ensure_ascii=False, default=str)
+        self.query_one("#history-detail", Static).update(safe_lines(text))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if 0 <= event.option_index < len(self.records):

@@ -18,12 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
-from tui.fsutil import atomic_write_bytes
+from tui.fsutil import atomic_write_bytes, make_private_dir
 from tui.ui.clipboard import copy_and_notify, human_size
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.screens.prompt import PromptScreen
+from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.json_view import JsonView
 
 INCREMENTAL_SEARCH_LINES = 50_000
@@ -33,24 +34,32 @@ INCREMENTAL_SEARCH_LINES = 50_000
 def write_atomic(path: Path, text: str) -> int:
     """Write ``text`` to ``path`` through a temporary file and a rename; the bytes written.
 
-    A crash or a full disk mid-write leaves either the old file or the new one, never half.
+    A crash or a full disk mid-write leaves either the old file or the new one, never half. The
+    file is private (0600), and holds no terminal control: ``text`` is the JSON view's text, whose
+    controls are JSON-escaped; anything else is escaped visibly here, so ``cat`` of it is safe.
     """
-    data = text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
-    raw = (data + "\n").encode("utf-8")
-    atomic_write_bytes(path, raw, mode=0o644)
+    raw = (visible(text, keep_newlines=True) + "\n").encode("utf-8")
+    atomic_write_bytes(path, raw)
     return len(raw)
 
 
-def validate_write_path(value: str) -> str | None:
-    """Why ``value`` cannot be written to (empty, a directory, no such folder), or None."""
+def validate_write_path(value: str, export_dir: Path | None = None) -> str | None:
+    """Why ``value`` cannot be written to (empty, a directory, no such folder), or None.
+
+    ``export_dir`` may be missing (a fresh machine): it is created when the file is written.
+    """
     if not value.strip():
         return "Enter a file path."
     path = Path(value.strip()).expanduser()
     if path.is_dir():
         return "That is a directory; add a file name."
-    if not path.parent.is_dir():
+    if not path.parent.is_dir() and not _is_export_dir(path.parent, export_dir):
         return f"No such folder: {path.parent}"
     return None
+
+
+def _is_export_dir(folder: Path, export_dir: Path | None) -> bool:
+    return export_dir is not None and folder.absolute() == export_dir.expanduser().absolute()
 
 
 def decode_json_payloads(value: object) -> object:
@@ -139,7 +148,7 @@ class InspectorScreen(Screen[None]):
         yield JsonView(self.value, id="inspector-view")
         yield Static("", id="inspector-status")
         yield Input(placeholder="search (enter: done, escape: clear)", id="inspector-search")
-        yield Footer()
+        yield HintLine()
 
     @property
     def view(self) -> JsonView:
@@ -223,7 +232,7 @@ class InspectorScreen(Screen[None]):
 
     def action_copy(self) -> None:
         """Copy the whole item as JSON to the system clipboard (OSC 52)."""
-        copy_and_notify(self.app, self.view.text, "item JSON")
+        copy_and_notify(self.app, self.view.text, "item JSON", multiline=True)
 
     def action_copy_cli(self) -> None:
         """Copy the AWS CLI command that reproduces the request behind this view."""
@@ -249,7 +258,8 @@ class InspectorScreen(Screen[None]):
             "Write JSON to a file",
             "Path (the file is replaced if it exists):",
             value=str(self._default_path()),
-            validator=validate_write_path,
+            validator=lambda value: validate_write_path(value, self.export_dir),
+            paths=True,
         )
         self.app.push_screen(prompt, self._path_chosen)
 
@@ -263,6 +273,8 @@ class InspectorScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="inspector-write", exit_on_error=False)
     def _write(self, path: Path, text: str) -> None:
         try:
+            if _is_export_dir(path.parent, self.export_dir):
+                make_private_dir(path.parent)
             written = write_atomic(path, text)
         except OSError as error:
             message = f"Could not write {path}: {error.strerror or error}"

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from tui.services.outbox import BatchRecord
 from tui.services.resolve import describe_destination
 from tui.ui.safe_text import safe_text
+from tui.words import count
 
 Choice = tuple[str, list[BatchRecord]]
 
@@ -34,7 +35,7 @@ def describe(record: BatchRecord, noun: str, held: bool = False) -> Text:
     """One line about a journaled batch: when, how many, where it was going (and if it is held)."""
     where = describe_destination(record.context)
     mark = "HELD · " if held else ""
-    return safe_text(f"{mark}{record.created_at} · {batch_size(record)} {noun}(s) · {where}")
+    return safe_text(f"{mark}{record.created_at} · {count(batch_size(record), noun)} · {where}")
 
 
 class OutboxRecoveryScreen(ModalScreen[Choice | None]):
@@ -74,7 +75,9 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
         with Vertical(id="recovery-dialog") as dialog:
             dialog.border_title = "Unanswered batches in the outbox"
             yield Static(
-                f"{len(self.records)} batch(es) were journaled but their results never came back "
+                f"{count(len(self.records), 'batch')} "
+                f"{'was' if len(self.records) == 1 else 'were'} journaled but their results never "
+                "came back "
                 "(the app stopped mid-send).",
                 markup=False,
             )
@@ -83,7 +86,7 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
             )
             if self.held:
                 yield Static(
-                    f"{len(self.held)} HELD batch(es) were going elsewhere; they are never sent "
+                    f"HELD: {count(len(self.held), 'batch')} for another destination, never sent "
                     f"to {self.current or 'the current destination'}. Switch to their profile, "
                     "region and endpoint to re-send them.",
                     classes="recovery-note",

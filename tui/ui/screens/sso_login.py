@@ -26,7 +26,7 @@ from tui.errors import EventdeckError
 from tui.services.signin import DeviceCode, PollState, SsoLogin, SsoLoginCancelledError, TokenInfo
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.panes.base import as_eventdeck_error
-from tui.ui.safe_text import safe_text
+from tui.ui.safe_text import safe_lines, safe_text
 
 _STATUS = {
     "pending": "waiting for approval",
@@ -188,7 +188,7 @@ class SsoLoginScreen(ModalScreen[bool]):
     def _show_error(self, error: EventdeckError | None) -> None:
         self._error = error
         widget = self.query_one("#sso-error", Static)
-        widget.update(safe_text(str(error)) if error else "")
+        widget.update(safe_lines(str(error)) if error else "")
         widget.set_class(error is None, "-empty")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -18,6 +18,7 @@ from tui.services.bulk import BulkSender, BulkTally
 from tui.services.outbox import BatchRecord, service_of
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
+from tui.words import count, plural
 
 if TYPE_CHECKING:
     from tui.ui.panes.compose import ComposePane  # noqa: F401 - the class this mixes into
@@ -140,7 +141,7 @@ class ComposeFlows:
                 "Resume the interrupted import?",
                 [
                     f"File: {job.get('source')}",
-                    f"Journaled so far: {len(batches)} batch(es), up to line {lines:,}.",
+                    f"Journaled so far: {count(len(batches), 'batch')}, up to line {lines:,}.",
                     "Resuming re-sends the batches that got no answer (same eventIds), "
                     "then reads on from there.",
                 ],
@@ -199,7 +200,7 @@ class ComposeFlows:
                 return len(records)
 
             self.run_file_job(
-                discard, lambda n: self.set_status(f"Discarded {n} pending batch(es)")
+                discard, lambda n: self.set_status(f"Discarded {count(n, 'pending batch')}")
             )
             return
         if self._refuse_read_only():
@@ -211,7 +212,7 @@ class ComposeFlows:
             return
         sender = BulkSender(self.ctx.factory, self.KIND, outbox=self.outbox, workers=2)
         self.sends_in_flight += 1
-        self.set_status(f"Re-sending {len(records)} pending batch(es)…")
+        self.set_status(f"Re-sending {count(len(records), 'pending batch')}…")
         self.call_aws(
             lambda: sender.send_records(records),
             self._recovered,
@@ -222,9 +223,7 @@ class ComposeFlows:
 
     def _recovered(self, tally: BulkTally) -> None:
         self.sends_in_flight -= 1
-        text = (
-            f"Re-sent {tally.batches} pending batch(es): {tally.sent} sent, {tally.failed} failed"
-        )
+        text = f"Re-sent {count(tally.batches, 'pending batch')}: {tally.sent} sent, {tally.failed} failed"
         self.set_status(text, error=bool(tally.failed))
         self.app.notify(text, title="Outbox", severity="error" if tally.failed else "information")
 
@@ -249,29 +248,38 @@ class ComposeFlows:
         """Load a ``--cli-input-json`` request as the batch, asking first if that drops unsent work."""
         header, forms = cli_input.request_to_forms(request, self.KIND)
 
-        def apply(ok: bool | None = True) -> None:
-            if ok:
-                self.selected = 0
-                self.set_batch({**self.header, **header}, forms)
-                self.set_status(f"Loaded {len(forms)} {self.NOUN}(s) from {what}")
+        def apply() -> None:
+            self.selected = 0
+            self.set_batch({**self.header, **header}, forms)
+            self._show_raw_if_open()
+            self.set_status(f"Loaded {count(len(forms), self.NOUN)} from {what}")
 
-        if self._dirty():
-            from tui.ui.screens.confirm import ConfirmScreen
+        self._confirm_replace(what, apply)
 
-            self.app.push_screen(
-                ConfirmScreen(
-                    "Replace the current batch?",
-                    [
-                        f"The current batch has unsent {self.NOUN}s.",
-                        f"Loading {what} replaces them.",
-                    ],
-                    confirm_label="Replace",
-                    danger=True,
-                ),
-                apply,
-            )
-        else:
+    def _confirm_replace(self, what: str, apply: Any) -> None:
+        """Run ``apply`` (which replaces the batch) now, or after a yes if unsent work would go."""
+        if not self._dirty():
             apply()
+            return
+        from tui.ui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Replace the current batch?",
+                [
+                    f"The current batch has unsent {plural(self.NOUN)}.",
+                    f"Loading {what} replaces them.",
+                ],
+                confirm_label="Replace",
+                danger=True,
+            ),
+            lambda ok: apply() if ok else None,
+        )
+
+    def _show_raw_if_open(self) -> None:
+        """The JSON view, when open, shows the batch just loaded (not what it showed before)."""
+        if self.json_mode:
+            self._enter_json(self.raw_text())
 
     def apply_launch(self, params: dict[str, str], operation: str) -> None:
         """Open pre-filled from AWS CLI words (``--entries file://…``, ``--cli-input-json …``)."""
@@ -289,7 +297,8 @@ class ComposeFlows:
             header_in, forms = cli_input.request_to_forms(request, kind)
             self.selected = 0
             self.set_batch({**header_in, **header}, forms)
-            self.set_status(f"Loaded {len(forms)} {self.NOUN}(s) from the command line")
+            self._show_raw_if_open()
+            self.set_status(f"Loaded {count(len(forms), self.NOUN)} from the command line")
 
         self.run_file_job(lambda: _parse_inline_or_file(source, kind), loaded, self._file_error)
 
@@ -363,11 +372,18 @@ class ComposeFlows:
         event.text_area.set_class(bool(problem), "-invalid")
 
     def action_skeleton(self) -> None:
-        """Fill the JSON view with the operation's input skeleton (like --generate-cli-skeleton)."""
-        self._enter_json(json.dumps(cli_input.skeleton(self.KIND), indent=2))
-        self.set_status(
-            "Skeleton: fill it in, then f2 takes it into the form (replacing the batch)"
-        )
+        """Fill the JSON view with the operation's input skeleton (like --generate-cli-skeleton).
+
+        Asks first when the batch holds unsent work: the skeleton replaces it once taken back.
+        """
+
+        def apply() -> None:
+            self._enter_json(json.dumps(cli_input.skeleton(self.KIND), indent=2))
+            self.set_status(
+                "Skeleton: fill it in, then f2 takes it into the form (replacing the batch)"
+            )
+
+        self._confirm_replace("a skeleton", apply)
 
     # -- files and history -------------------------------------------------------------------
     def action_load_file(self) -> None:
@@ -385,7 +401,10 @@ class ComposeFlows:
 
         self.app.push_screen(
             PromptScreen(
-                "Load a batch", "Path of a --cli-input-json file", placeholder="batch.json"
+                "Load a batch",
+                "Path of a --cli-input-json file",
+                placeholder="batch.json",
+                paths=True,
             ),
             chosen,
         )

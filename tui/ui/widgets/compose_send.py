@@ -14,6 +14,7 @@ from tui.services.outbox import service_of
 from tui.services.partner_events import refuse_if_read_only
 from tui.services.validation import FieldError
 from tui.ui.screens.confirm import ConfirmScreen
+from tui.words import count, plural
 
 Result = dict[str, Any]  # {"EventId": ...} or {"ErrorCode": ..., "ErrorMessage": ...}
 
@@ -28,7 +29,7 @@ def result_failed(result: Result | None) -> bool:
 
 
 class ComposeSending:
-    """ctrl+s and R: validate, confirm, send in a worker, record per-entry results."""
+    """ctrl+s and ctrl+r: validate, confirm, send in a worker, record per-entry results."""
 
     NOUN: ClassVar[str]
     PANE_ID: ClassVar[str]
@@ -75,7 +76,7 @@ class ComposeSending:
         """Re-send only the entries whose last send failed."""
         failed = [i for i, r in enumerate(self.results) if result_failed(r)]
         if not failed:
-            self.set_status(f"No failed {self.NOUN}s to re-send")
+            self.set_status(f"No failed {plural(self.NOUN)} to re-send")
             return
         self._request_send(failed)
 
@@ -95,19 +96,31 @@ class ComposeSending:
             if first.entry is not None:
                 self.selected = first.entry
                 self._show_all()
-            self.set_status(f"Not sent: {len(self.errors)} problem(s); first: {first}", error=True)
+            self.set_status(
+                f"Not sent: {count(len(self.errors), 'problem')}; first: {first}", error=True
+            )
             return
         lines = [
-            f"{len(indexes)} {self.NOUN}(s) with {self.OPERATION_NAME}",
+            f"{count(len(indexes), self.NOUN)} with {self.OPERATION_NAME}",
             *self.ctx.destination_lines(service_of(self.KIND)),
             f"Size:     {self.payload_size(indexes):,} bytes",
             *self.summary_lines(),
         ]
-        title = f"Send {len(indexes)} {self.NOUN}(s)?"
-        self.app.push_screen(
-            ConfirmScreen(title, lines, confirm_label="Send"),
-            lambda ok: self._send(indexes) if ok else None,
-        )
+        title = f"Send {count(len(indexes), self.NOUN)}?"
+
+        def confirm(warnings: list[str], danger: bool) -> None:
+            self.app.push_screen(
+                ConfirmScreen(title, [*warnings, *lines], confirm_label="Send", danger=danger),
+                lambda ok: self._send(indexes) if ok else None,
+            )
+
+        self.before_confirm(indexes, confirm)
+
+    def before_confirm(
+        self, indexes: list[int], proceed: Callable[[list[str], bool], None]
+    ) -> None:
+        """Call ``proceed(warning lines, danger)`` to confirm; a pane may check AWS first (override)."""
+        proceed([], False)
 
     def _send(self, indexes: list[int]) -> None:
         try:
@@ -118,7 +131,7 @@ class ComposeSending:
         self.sends_in_flight += 1
         self._sending = set(indexes)
         self._show_list()
-        self.set_status(f"Sending {len(indexes)} {self.NOUN}(s)…")
+        self.set_status(f"Sending {count(len(indexes), self.NOUN)}…")
         self.call_aws(
             job,
             lambda results: self._sent(indexes, results),
@@ -137,10 +150,11 @@ class ComposeSending:
         self.after_sent(indexes)
         if failed:
             self.set_status(
-                f"{failed} of {len(indexes)} failed; fix or press R to re-send them", error=True
+                f"{failed} of {len(indexes)} failed; fix or press ctrl+r to re-send them",
+                error=True,
             )
         else:
-            self.set_status(f"Sent {len(indexes)} {self.NOUN}(s)")
+            self.set_status(f"Sent {count(len(indexes), self.NOUN)}")
         self.changed()
 
     def _send_failed(self, err: EventdeckError) -> None:

@@ -8,8 +8,10 @@ user typed or AWS returned, so they are built as safe text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -35,6 +37,11 @@ class EntryRow:
 
 class EntryList(OptionList):
     """Entries of the batch; the highlighted one is the one being edited."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Next entry", show=False, id="compose.next_entry"),
+        Binding("k", "cursor_up", "Previous entry", show=False, id="compose.previous_entry"),
+    ]
 
     DEFAULT_CSS = """
     EntryList { width: 30; height: 1fr; }

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tui.ui.safe_text import safe_text
+from tui.ui.safe_text import safe_lines
+
+MARKER = "✗"
 
 
 class FieldErrorLabel(Static):
@@ -19,6 +21,7 @@ class FieldErrorLabel(Static):
         height: auto;
         color: $error;
         padding: 0 0 0 1;
+        text-style: italic;
         display: none;
     }
     FieldErrorLabel.-shown { display: block; }
@@ -34,5 +37,7 @@ class FieldErrorLabel(Static):
         if message == self.message:
             return
         self.message = message
-        self.update(safe_text(message) if message else "")
+        # A marker, not only colour, sets the error apart from the field's label (NO_COLOR).
+        marked = "\n".join(f"{MARKER} {line}" for line in message.splitlines())
+        self.update(safe_lines(marked) if message else "")
         self.set_class(bool(message), "-shown")

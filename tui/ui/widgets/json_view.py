@@ -3,8 +3,9 @@
 Payloads can be megabytes (a page of event logs, a profile export), so the widget renders only the
 visible lines (``ScrollView`` + ``render_line``, one cached ``Strip`` per line) and never wraps.
 Every string in the value is untrusted: the JSON text comes from ``json.dumps`` and then each line
-goes through ``tui.ui.safe_text.visible`` (plus the few invisible characters it leaves), so nothing
-in a value can reach the terminal as a control sequence, and nothing is ever parsed as markup.
+goes through ``tui.textsafe.visible``, so nothing in a value can reach the terminal as a control
+sequence, and nothing is ever parsed as markup. The text copied and written escapes the same
+characters the JSON way (``tui.textsafe.json_escape``).
 """
 
 from __future__ import annotations
@@ -27,17 +28,23 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.ui.safe_text import visible
+from tui.services.console_urls import arn_url
+from tui.textsafe import json_escape, visible
 
-# Invisible or line-breaking characters safe_text.visible leaves alone: soft hyphen, Arabic/Syriac
-# format marks, Mongolian vowel separator, line/paragraph separators, word joiners, interlinear
-# annotations, lone surrogates (unencodable: they would crash the terminal writer), tag characters.
-_EXTRA_INVISIBLE = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u2028\u2029"
-    "\u2060-\u2064\u206a-\u206f\ufff9-\ufffb\ud800-\udfff"
-    "\U000110bd\U000110cd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0001\U000e0020-\U000e007f]"
-)
+ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:[A-Za-z0-9/_.:+=@-]+")
+"""An ARN the inspector may turn into a link: plain characters only."""
+_hyperlinks: list[bool] = []
+
+
+def hyperlinks_on() -> bool:
+    """Whether to make ARNs into OSC 8 links (detected once per process; see services.hyperlinks)."""
+    if not _hyperlinks:
+        from tui.services.hyperlinks import detect
+
+        _hyperlinks.append(detect().enabled)
+    return _hyperlinks[0]
+
+
 # One JSON token on an indent=2 line: a string (a key when a colon follows), a number, a literal,
 # or punctuation. Strings are matched first so digits inside them are never numbers.
 _TOKEN = re.compile(
@@ -52,13 +59,9 @@ MAX_MATCHES = 100_000
 """Search stops recording matches after this many, so a one-letter query on 5 MB stays cheap."""
 
 
-def _escape_extra(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group(0)):04x}"
-
-
 def display_line(line: str) -> str:
     """One line of JSON text with every control or invisible character shown as an escape."""
-    return _EXTRA_INVISIBLE.sub(_escape_extra, visible(line))
+    return visible(line)
 
 
 def token_spans(line: str) -> list[tuple[int, int, str]]:
@@ -92,9 +95,17 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
-def format_json(value: object) -> str:
-    """``value`` as indent-2 JSON text (non-ASCII kept), the text that is copied and written."""
+def _dumps(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=_json_default)
+
+
+def format_json(value: object) -> str:
+    """``value`` as indent-2 JSON text, the text that is copied and written.
+
+    Non-ASCII text stays readable; control and invisible characters are escaped as JSON does
+    (``\\u009b``), so the copy or the file holds nothing a terminal would act on.
+    """
+    return json_escape(_dumps(value))
 
 
 @dataclass(frozen=True)
@@ -186,7 +197,7 @@ class JsonView(ScrollView, can_focus=True):
 
     @property
     def text(self) -> str:
-        """The JSON text of the value (real characters, not the escaped display form)."""
+        """The JSON text of the value (valid JSON, controls JSON-escaped), as copied and written."""
         return self._text
 
     @property
@@ -197,8 +208,11 @@ class JsonView(ScrollView, can_focus=True):
     def set_value(self, value: object) -> None:
         """Show ``value``; the previous search is re-run on the new lines."""
         self._value = value
-        self._text = format_json(value)
-        self._lines = [display_line(line) for line in self._text.split("\n")]
+        raw = _dumps(value)
+        # Shown from the raw text (U+1D173 as \\U0001d173, not as JSON's surrogate pair);
+        # copied and written as JSON-escaped text.
+        self._text = json_escape(raw)
+        self._lines = [display_line(line) for line in raw.split("\n")]
         self._width = max((cell_len(line) for line in self._lines), default=0)
         self._cache.clear()
         self._long_spans.clear()
@@ -344,6 +358,10 @@ class JsonView(ScrollView, can_focus=True):
         text = Text(line, style=base, no_wrap=True, end="")
         for start, end, kind in token_spans(line) + self._match_spans(index):
             text.stylize(self._style(f"json-view--{kind}"), start, end)
+            if kind == "string" and hyperlinks_on() and line.startswith('"arn:', start):
+                arn = line[start + 1 : end - 1]
+                if ARN.fullmatch(arn):  # only a plain ARN: no escapes, nothing to smuggle
+                    text.stylize(Style(link=arn_url(arn)), start + 1, end - 1)
         segments = list(text.render(self.app.console))
         return Strip(segments, cell_len(line))
 

@@ -114,12 +114,18 @@ class VirtualTable(TableActions, Widget):
             self.row = row
 
     class CopyRequested(_TableMessage):
-        """``y``/``Y``: put ``text`` (the row's id, or its JSON) on the clipboard."""
+        """``y``/``Y``: put ``text`` (the row's id, or its JSON) on the clipboard.
 
-        def __init__(self, table: VirtualTable, text: str, what: str) -> None:
+        ``multiline``: the text's line breaks are its own (JSON) rather than to be escaped.
+        """
+
+        def __init__(
+            self, table: VirtualTable, text: str, what: str, *, multiline: bool = False
+        ) -> None:
             super().__init__(table)
             self.text = text
             self.what = what
+            self.multiline = multiline
 
     class ExportRequested(_TableMessage):
         """``e``: ask for a path, then stream ``iter_export_rows()`` to it as ``fmt``."""

@@ -7,9 +7,9 @@ the keys do; the bindings that name these actions stay on VirtualTable.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from typing import Any
 
+from tui.textsafe import json_text
 from tui.ui.safe_text import visible
 
 
@@ -143,8 +143,8 @@ class TableActions:
         payload = row.payload
         if payload is None:
             payload = dict(zip((c.key for c in self.columns), row.cells, strict=False))
-        text = json.dumps(payload, indent=2, default=_json_default, ensure_ascii=False)
-        self.post_message(self.CopyRequested(self, text, "JSON"))
+        text = json_text(payload, indent=2, default=_json_default)
+        self.post_message(self.CopyRequested(self, text, "JSON", multiline=True))
 
     def action_retry(self) -> None:
         if self.error is not None:

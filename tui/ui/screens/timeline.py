@@ -1,0 +1,135 @@
+"""The session timeline screen: loads every participant's events, then shows them on one axis.
+
+Why: it answers "who dropped, when, and what else happened then" on one screen. Loading a large
+session takes many calls, so they run in a worker through the pool with a visible count, and
+escape stops them; enter on a participant opens its events at the cursor's time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
+
+from tui.services.ivs_timeline import Timeline, load_timeline
+from tui.services.pool import CallPool
+from tui.services.scan import ScanCancelled
+from tui.ui.safe_text import safe_text, visible
+from tui.ui.widgets.timeline_view import TimelineView, describe
+
+LEGEND = "─ present  ░ subscribing  █ publishing  ¦ rejoined  ! error  ⇄ replica"
+
+
+@dataclass(frozen=True)
+class OpenAt:
+    """The user chose a participant at a time: open its events there."""
+
+    participant_id: str
+    at: float
+
+
+class TimelineScreen(Screen[OpenAt | None]):
+    """A full screen over the pane; dismisses with where to go, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="timeline.close"),
+        Binding("enter", "open", "Open events here", id="timeline.open"),
+    ]
+
+    class Progressed(Message):
+        """``done`` of ``total`` participants' events are loaded."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
+    def __init__(
+        self, factory: Any, pool: CallPool, stage_arn: str, session_id: str, title: str = ""
+    ) -> None:
+        super().__init__()
+        self.factory = factory
+        self.pool = pool
+        self.stage_arn = stage_arn
+        self.session_id = session_id
+        self.title_text = title or session_id
+        self.cancel = threading.Event()
+        self.timeline: Timeline | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(safe_text(f"Timeline · {self.title_text}"), id="timeline-title")
+        yield Static("Loading participants…", id="timeline-status")
+        yield Static(LEGEND, id="timeline-legend")
+
+    def on_mount(self) -> None:
+        self.run_worker(self._load, thread=True, exit_on_error=False, group="timeline")
+
+    def _load(self) -> Timeline:
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progressed(done, total))
+
+        return load_timeline(
+            self.factory,
+            self.pool,
+            self.stage_arn,
+            self.session_id,
+            cancel=self.cancel,
+            progress=progress,
+        )
+
+    def on_timeline_screen_progressed(self, message: Progressed) -> None:
+        if self.timeline is None:
+            self._status(f"Loading events… {message.done}/{message.total} participants")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "timeline":
+            return
+        if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, Timeline):
+            self._show(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, ScanCancelled):
+                return
+            from tui.services.errormap import translate
+
+            text = str(translate(error)) if isinstance(error, Exception) else str(error)
+            self._status(f"Could not load the timeline: {visible(text)}")
+
+    def _show(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        live = " · live" if timeline.live else ""
+        title = (
+            f"Timeline · {self.title_text} · {len(timeline.tracks)} participants · "
+            f"{timeline.error_count} error events{live}"
+        )
+        self.query_one("#timeline-title", Static).update(safe_text(title))
+        view = TimelineView(timeline, id="timeline-view")
+        self.mount(view, before=self.query_one("#timeline-status"))
+        view.focus()
+        if not timeline.tracks:
+            self._status("No participants in this session.")
+
+    def on_timeline_view_cursor_moved(self, message: TimelineView.CursorMoved) -> None:
+        if message.info is not None:
+            self._status(describe(message.info))
+
+    def _status(self, text: str) -> None:
+        self.query_one("#timeline-status", Static).update(safe_text(text))
+
+    def action_open(self) -> None:
+        views = self.query(TimelineView)
+        info = views.first().cursor_info() if views else None
+        if info is None or info.track.error is not None:
+            return
+        self.dismiss(OpenAt(info.track.participant.participant_id, info.start))
+
+    def action_close(self) -> None:
+        self.cancel.set()
+        self.dismiss(None)
