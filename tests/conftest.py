@@ -39,9 +39,11 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[object]:
     """One sandbox for the whole session (demo data, seed 1); tests reset what they change."""
+    from tests import hostile_data
     from tui.sandbox import start_sandbox
 
     sb = start_sandbox(host="127.0.0.1", port=0, seed=1)
+    hostile_data.load()  # not in the demo: test data only
     try:
         yield sb
     finally:
@@ -114,3 +116,13 @@ def sandbox_exports(sandbox_process, monkeypatch: pytest.MonkeyPatch) -> dict[st
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+@pytest.fixture
+def debug_log(tmp_path: Path) -> Iterator[Path]:
+    """The --debug log, written to tmp_path for this test (stopped after it)."""
+    from tui.logsetup import setup_debug_log, stop_debug_log
+
+    path = setup_debug_log(tmp_path / "logs" / "debug.log")
+    yield path
+    stop_debug_log()

@@ -136,6 +136,18 @@ async def codecatalyst_spaces(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def codecatalyst_event_logs(pilot: Pilot[Any]) -> None:
+    """Pane 2 on a space's event logs over the two pinned days before PINNED_NOW (triage columns)."""
+    from datetime import timedelta
+
+    pane = await _browse_pane(pilot, "2")
+    pane.preset = None
+    pane.start, pane.end = PINNED_NOW - timedelta(days=2), PINNED_NOW
+    pane.set_levels([pane.root_level(), pane.logs_level("acme-platform")])
+    await wait_for(pilot, lambda: idle(pane)() and pane.level.started)
+    await settle(pilot)
+
+
 def _streams_worth_showing(factory: Any, domains: list[Any]) -> str:
     """The first domain having both an UNHEALTHY and a STOPPED event stream (else any bad one)."""
     from tui.services import customer_profiles as cp
@@ -282,6 +294,7 @@ class Shot:
 SHOTS: list[Shot] = [
     Shot("ivs.svg", ivs_error_events),
     Shot("codecatalyst.svg", codecatalyst_spaces),
+    Shot("codecatalyst-logs-80x24.svg", codecatalyst_event_logs, NARROW),
     Shot("profiles.svg", profiles_streams),
     Shot("partner.svg", partner_batch),
     Shot("personalize.svg", personalize_form),

@@ -5,8 +5,10 @@ It composes and handles app-wide concerns only; each pane owns its own views and
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +53,7 @@ class PaneInfo:
     title: str
     short_title: str
     path: str  # "module:Class"
+    service: str = ""  # boto3 service name: the region picker shows where each pane works
 
     def load(self) -> type[Pane]:
         module, _, name = self.path.partition(":")
@@ -59,24 +62,40 @@ class PaneInfo:
 
 
 PANES = [
-    PaneInfo("ivs", "1", "IVS Real-Time", "IVS", "tui.ui.panes.ivs:IvsPane"),
+    PaneInfo(
+        "ivs", "1", "IVS Real-Time", "IVS", "tui.ui.panes.ivs:IvsPane", service="ivs-realtime"
+    ),
     PaneInfo(
         "codecatalyst",
         "2",
         "CodeCatalyst",
         "CodeCatalyst",
         "tui.ui.panes.codecatalyst:CodeCatalystPane",
+        service="codecatalyst",
     ),
     PaneInfo(
-        "profiles", "3", "Customer Profiles", "Profiles", "tui.ui.panes.profiles:ProfilesPane"
+        "profiles",
+        "3",
+        "Customer Profiles",
+        "Profiles",
+        "tui.ui.panes.profiles:ProfilesPane",
+        service="customer-profiles",
     ),
-    PaneInfo("partner", "4", "Partner events", "Partner", "tui.ui.panes.partner:PartnerPane"),
+    PaneInfo(
+        "partner",
+        "4",
+        "Partner events",
+        "Partner",
+        "tui.ui.panes.partner:PartnerPane",
+        service="events",
+    ),
     PaneInfo(
         "personalize",
         "5",
         "Personalize events",
         "Personalize",
         "tui.ui.panes.personalize:PersonalizePane",
+        service="personalize-events",
     ),
 ]
 
@@ -132,10 +151,17 @@ class EventdeckApp(App[None]):
         Binding("ctrl+c", "quit_app", "Quit", id="app.quit_ctrl_c", show=False, priority=True),
     ]
 
+    # Signals that mean "stop now" (the SSH link dropped, a supervisor's stop): drafts are
+    # written, then the app exits cleanly instead of dying with the terminal left raw.
+    STOP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+    # Set on mount: a theme set before (from config.toml, or its fallback) is never saved back.
+    _remember_theme = False
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self._panes: dict[str, Pane] = {}
+        self._caught_signals: list[int] = []
         self._apply_settings()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -172,7 +198,9 @@ class EventdeckApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         """Remember a theme chosen at run time (not the monochrome stand-in)."""
-        if not self.is_mounted or theme == MONOCHROME_THEME_NAME:
+        # Only a theme picked while running is remembered: the one settings gave (or the fallback
+        # for an unknown one) is set while the App is built and must not rewrite config.toml.
+        if not self._remember_theme or theme == MONOCHROME_THEME_NAME:
             return
         if theme != self.ctx.settings.ui.theme:
             problem = self.ctx.remember(lambda s: update(s, **{"ui.theme": theme}))
@@ -190,6 +218,8 @@ class EventdeckApp(App[None]):
         yield HintLine()
 
     async def on_mount(self) -> None:
+        self._remember_theme = True
+        self._catch_stop_signals()
         # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
         self.ctx.set_mfa_prompter(UiMfaPrompter(self, profile=self.ctx.options.profile))
         launch = self.ctx.launch
@@ -211,6 +241,27 @@ class EventdeckApp(App[None]):
         else:
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
+
+    def _catch_stop_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self.STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(sig, self._stop_signalled, sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # no signals on this loop
+                continue
+            self._caught_signals.append(sig)
+
+    def _stop_signalled(self, sig: int) -> None:
+        """SIGHUP or SIGTERM: write every pane's unsaved work first, then exit as on quit."""
+        for pane in self.panes:
+            pane.save_unsaved()
+        self.exit(return_code=128 + sig)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self._caught_signals:
+            loop.remove_signal_handler(sig)
+        self._caught_signals.clear()
 
     # -- panes -----------------------------------------------------------------------------
     @property
@@ -342,16 +393,22 @@ class EventdeckApp(App[None]):
         self.push_screen(ChoiceScreen("AWS profile", profiles, current), chosen)
 
     def action_pick_region(self) -> None:
-        import botocore.session
+        from tui.services.regions import picker_regions, region_note, where_note
 
-        regions = sorted(botocore.session.Session().get_available_regions("events"))
+        panes = [(info.short_title, info.service) for info in PANES]
         current = self.ctx.resolved.region.value
+        regions = picker_regions((service for _, service in panes), current)
+        notes = {region: region_note(region, panes) for region in regions}
+        info = next((p for p in PANES if p.pane_id == self.current_pane.PANE_ID), PANES[0])
+        header = where_note(f"{info.short_title} works in", info.service)
 
         def chosen(region: str | None) -> None:
             if region is not None and region != current:
                 self.switch_connection(region=region)
 
-        self.push_screen(ChoiceScreen("AWS region", regions, current), chosen)
+        self.push_screen(
+            ChoiceScreen("AWS region", regions, current, notes=notes, header=header), chosen
+        )
 
     def action_settings(self) -> None:
         """Edit the common settings of config.toml (saved atomically, mode 0600)."""

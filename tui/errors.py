@@ -8,12 +8,32 @@ from __future__ import annotations
 
 
 class EventdeckError(Exception):
-    """Base class: ``str(err)`` is the message shown to the user, ``hint`` the next step."""
+    """Base class: ``str(err)`` is the message shown to the user, ``hint`` the next step.
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    ``request_id`` is AWS's id for the failed request (support cases need it); when given, the
+    message ends with it, so every place that shows the message shows the id too.
+    ``sso_sign_in`` says whether an SSO sign-in (the app's ``L``) is the fix: only for profiles
+    that use SSO, never for access keys.
+    """
+
+    sso_sign_in: bool = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        request_id: str | None = None,
+        sso_sign_in: bool | None = None,
+    ) -> None:
+        if request_id and request_id not in message:
+            message = f"{message} (request id {request_id})"
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.request_id = request_id
+        if sso_sign_in is not None:
+            self.sso_sign_in = sso_sign_in
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
@@ -29,6 +49,8 @@ class AuthError(EventdeckError):
 
 class SsoTokenExpiredError(AuthError):
     """An SSO token is missing or expired; ``hint`` names the `aws sso login` command."""
+
+    sso_sign_in = True
 
 
 class BearerTokenMissingError(AuthError):
@@ -70,6 +92,8 @@ class ReadOnlyError(EventdeckError):
 class InputError(EventdeckError):
     """Local input (a file to load, a form field) is unusable; ``location`` says where."""
 
-    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None):
+    def __init__(
+        self, message: str, *, location: str | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.location = location

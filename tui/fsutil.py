@@ -7,6 +7,7 @@ writes and the SSO token cache. Files are private (0600) unless asked otherwise.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -73,3 +74,25 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Replace ``path`` with ``data`` atomically and durably."""
     with atomic_writer(path, mode=mode) as handle:
         handle.write(data)
+
+
+_REASONS = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "input/output error",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """A few words for why a write failed ("disk full"), for messages a person reads.
+
+    Why: ``str(OSError)`` is "[Errno 28] No space left on device: '/…/.x.tmp'", naming a
+    temporary file the user never sees.
+    """
+    reason = _REASONS.get(exc.errno or 0)
+    if reason:
+        return reason
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()

@@ -165,6 +165,12 @@ def _prune(directory: Path, keep: int) -> None:
 
 
 _handler: logging.Handler | None = None
+_path: Path | None = None
+
+
+def current_log_path() -> Path | None:
+    """The debug log being written, or None without --debug (error hints name it)."""
+    return _path if _handler is not None else None
 
 
 def setup_debug_log(path: Path | None = None) -> Path:
@@ -172,7 +178,7 @@ def setup_debug_log(path: Path | None = None) -> Path:
 
     Called again, it replaces the previous handler (so tests and restarts do not double-log).
     """
-    global _handler
+    global _handler, _path
     if path is None:
         directory = default_log_dir()
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -198,6 +204,7 @@ def setup_debug_log(path: Path | None = None) -> Path:
     if _handler is not None:
         _handler.close()
     _handler = handler
+    _path = path
     logging.getLogger("tui").debug("debug log started: %s", path)
     return path
 

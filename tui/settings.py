@@ -31,6 +31,7 @@ from tui.logsetup import contains_registered_secret
 
 APP_NAME = "eventdeck"
 COLOR_MODES = ("auto", "on", "off")
+TIME_FORMATS = ("utc", "local", "relative")
 PAGE_SIZE_MAX = {"ivs": 100, "codecatalyst": 250, "customer_profiles": 100}
 RECENT_SOURCES_CAP = 20
 RECENT_USER_IDS_CAP = 20
@@ -56,10 +57,16 @@ class AwsSettings:
 
 @dataclass(frozen=True)
 class UiSettings:
-    """Theme name and colour mode ("auto", "on", or "off" for monochrome)."""
+    """Theme name, colour mode ("auto", "on", "off"), how times show, and each table's columns.
+
+    ``columns`` maps a table id (e.g. "codecatalyst.logs") to its layout as typed by the user's
+    keys: "-ip event=30" hides the column ``ip`` and gives ``event`` 30 cells.
+    """
 
     theme: str = "eventdeck-dark"
     color: str = "auto"
+    time_format: str = "utc"
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,23 @@ def parse_range(text: str) -> timedelta:
     return delta
 
 
+_LAYOUT_ITEM_RE = re.compile(r"^(?:-[\w.]+|[\w.]+=\d{1,3})$")
+
+
+def table_layouts(value: object) -> dict[str, str]:
+    """Validate ``ui.columns``: table id → "-hidden key=width …" (what the table keys write)."""
+    if not isinstance(value, dict):
+        raise ValueError('must be a table of "table id" = "-hidden column=width"')
+    out: dict[str, str] = {}
+    for table, layout in value.items():
+        if not isinstance(layout, str) or not all(
+            _LAYOUT_ITEM_RE.match(item) for item in layout.split()
+        ):
+            raise ValueError(f'{table}: must be items like "-ip" or "event=30"')
+        out[str(table)] = " ".join(layout.split())
+    return out
+
+
 def _range(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError('must be a string such as "24h"')
@@ -135,7 +159,12 @@ def _range(value: object) -> str:
 
 _RULES: dict[str, dict[str, Callable[[object], Any]]] = {
     "aws": {"profile": opt_str, "region": opt_str, "max_attempts": int_in(1, 20)},
-    "ui": {"theme": theme_name, "color": choice(*COLOR_MODES)},
+    "ui": {
+        "theme": theme_name,
+        "color": choice(*COLOR_MODES),
+        "time_format": choice(*TIME_FORMATS),
+        "columns": table_layouts,
+    },
     "pages": {pane: int_in(1, high) for pane, high in PAGE_SIZE_MAX.items()},
     "workers": {"pool_size": int_in(1, 32)},
     "codecatalyst": {"default_range": _range},

@@ -64,11 +64,10 @@ def test_sandbox_fail_marker_fails_only_that_entry(sandbox_env: Any) -> None:
     [
         (_entry("{not json"), "MalformedDetail"),
         (_entry("[1, 2]"), "MalformedDetail"),
-        (_entry({"big": "x" * (256 * 1024)}), "InvalidArgument"),
         ({"Source": SOURCE, "Detail": "{}"}, "InvalidArgument"),
         ({"Source": SOURCE, "DetailType": "t" * 129, "Detail": "{}"}, "InvalidArgument"),
     ],
-    ids=["malformed", "not-object", "too-big", "no-detail-type", "detail-type-too-long"],
+    ids=["malformed", "not-object", "no-detail-type", "detail-type-too-long"],
 )
 def test_per_entry_errors(sandbox_env: Any, entry: dict[str, Any], code: str) -> None:
     response = _client(sandbox_env).put_partner_events(Entries=[_entry({"ok": True}), entry])
@@ -105,3 +104,28 @@ def test_request_validation_errors(sandbox_env: Any, entries: list[Any], needle:
 def test_other_operations_are_served_by_moto(sandbox_env: Any) -> None:
     buses = _client(sandbox_env).list_event_buses()["EventBuses"]
     assert any(bus["Name"] == "default" for bus in buses)
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [_entry({"big": "x" * (200 * 1024)}) for _ in range(20)],  # each fits, together 4 MB
+        [_entry({"big": "x" * (130 * 1024)}) for _ in range(2)],  # just over in all
+        [_entry({"big": "x" * (256 * 1024)})],  # one entry alone over the limit
+    ],
+    ids=["20x200KB", "2x130KB", "one-too-big"],
+)
+def test_the_size_rule_is_on_the_whole_request(
+    sandbox_env: Any, entries: list[dict[str, Any]]
+) -> None:
+    # EventBridge sums the entry sizes of a request and rejects the request as a whole.
+    with pytest.raises(ClientError) as caught:
+        _client(sandbox_env).put_partner_events(Entries=entries)
+    error = caught.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert error["Error"]["Code"] == "ValidationException"
+    assert "Total size of the entries" in error["Error"]["Message"]
+    assert sandbox_env.received()["events"] == []
+    # Just under the limit in all is accepted.
+    fits = [_entry({"f": "x" * (120 * 1024)}) for _ in range(2)]
+    assert _client(sandbox_env).put_partner_events(Entries=fits)["FailedEntryCount"] == 0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, ConnectionClosedError, SSLError
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError, SSLError
 from botocore.retries import standard
 
 from tui.sandbox.faults import FaultInjector, FaultSpec, error_response
@@ -21,6 +22,17 @@ def test_parse_full_spec() -> None:
     assert spec == FaultSpec(throttle=0.1, error=0.05, reset=0.01, latency=0.02, seed=7)
     assert FaultSpec.parse("latency=1.5s").latency == 1.5
     assert FaultSpec.parse(" latency = 0.25 ").latency == 0.25
+    assert FaultSpec.parse("latency=1500ms,late=1.0") == FaultSpec(latency=1.5, late=1.0)
+
+
+def test_late_answers_are_drawn_apart_from_the_other_faults() -> None:
+    injector = FaultInjector("throttle=0.2,latency=1s,late=0.5,seed=3")
+    drawn = [injector.draw() for _ in range(400)]
+    late = [f for f in drawn if f.late]
+    assert all(f.kind is None and f.latency == 1.0 for f in late)
+    assert all(f.latency == 0.0 for f in drawn if not f.late)  # only late answers are delayed
+    assert 0.3 < len(late) / len(drawn) < 0.5  # half of the ~80% served
+    assert all(f.late for f in (FaultInjector("latency=1500ms,late=1.0").draw() for _ in range(9)))
 
 
 @pytest.mark.parametrize(
@@ -33,6 +45,8 @@ def test_parse_full_spec() -> None:
         "latency=fast",
         "seed=1.5",
         "throttle=0.6,error=0.6",
+        "late=0.5",
+        "latency=1s,late=2",
     ],
 )
 def test_parse_rejects_bad_specs(bad: str) -> None:
@@ -125,37 +139,66 @@ def test_latency_is_added(sandbox_env: Any) -> None:
     assert time.perf_counter() - started >= 0.15
 
 
-def test_retrying_clients_record_every_event_exactly_once(
-    sandbox_env: Any, monkeypatch: pytest.MonkeyPatch
+def test_a_late_answer_was_processed(sandbox_env: Any) -> None:
+    # The real failure: AWS did the work, the answer came after the client's read timeout.
+    client = boto3.client(
+        "events", endpoint_url=sandbox_env.endpoint, verify=sandbox_env.ca_bundle,
+        region_name=sandbox_env.region,
+        config=Config(read_timeout=0.2, retries={"mode": "standard", "total_max_attempts": 1}),
+    )  # fmt: skip
+    sandbox_env.set_faults("latency=600ms,late=1.0")
+    with pytest.raises(ReadTimeoutError):
+        client.put_partner_events(Entries=[{"Source": SOURCE, "DetailType": "t", "Detail": "{}"}])
+    assert len(sandbox_env.received()["events"]) == 1
+
+
+LATE_MIX = "throttle=0.15,error=0.1,reset=0.1,latency=500ms,late=0.25,seed=9"
+
+
+def test_eventdeck_clients_record_every_event_at_most_once_and_say_which_are_unconfirmed(
+    sandbox_env: Any, sandbox_options: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Under throttles, errors, resets and late answers: nothing twice, nothing called failed
+    that may have arrived, and everything AWS answered for is there exactly once."""
+    from tui.services.partner_events import send_partner_request
+    from tui.services.personalize_events import send_personalize_request
+    from tui.services.session import ClientFactory
+
     # botocore backs off up to seconds per throttle; the retry decisions stay real, the sleep goes.
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
-    sandbox_env.set_faults("throttle=0.2,error=0.1,reset=0.1,seed=9")
-    events = _events(sandbox_env, 12)
-    personalize = boto3.client(
-        "personalize-events",
-        endpoint_url=sandbox_env.endpoint,
-        verify=sandbox_env.ca_bundle,
-        region_name=sandbox_env.region,
-        config=Config(retries={"mode": "standard", "max_attempts": 12}),
-    )
-    ids = []
-    for n in range(25):
+    factory = ClientFactory(sandbox_options.with_(read_timeout=0.25, max_attempts=12))
+    sandbox = sandbox_env
+    sandbox.set_faults(LATE_MIX)
+    status: dict[tuple[int, int], str] = {}
+    ids: dict[tuple[int, int], str] = {}
+    event_status: dict[str, str] = {}
+    for n in range(30):
         batch = [
             {"Source": SOURCE, "DetailType": "t", "Detail": json.dumps({"n": n, "k": k})}
             for k in range(2)
         ]
-        result = events.put_partner_events(Entries=batch)
-        assert result["FailedEntryCount"] == 0
-        ids.extend(entry["EventId"] for entry in result["Entries"])
-        personalize.put_events(
-            trackingId="t",
-            sessionId=f"s{n}",
-            eventList=[{"eventType": "click", "sentAt": 1_700_000_000 + n, "eventId": f"e{n}"}],
-        )
-    got = sandbox_env.received()
-    assert [item["EventId"] for item in got["events"]] == ids
-    assert [
+        result = send_partner_request(factory, {"Entries": batch})
+        for k, entry in enumerate(result.entries):
+            status[(n, k)] = entry.status
+            if entry.event_id:
+                ids[(n, k)] = entry.event_id
+        presult = send_personalize_request(factory, {
+            "trackingId": "t", "sessionId": f"s{n}",
+            "eventList": [{"eventType": "click", "sentAt": 1_700_000_000 + n, "eventId": f"e{n}"}],
+        })  # fmt: skip
+        event_status[f"e{n}"] = presult.status
+    sandbox.set_faults(None)
+    got = sandbox.received()
+    seen = Counter(
         (json.loads(i["Detail"])["n"], json.loads(i["Detail"])["k"]) for i in got["events"]
-    ] == [(n, k) for n in range(25) for k in range(2)]
-    assert [item["eventId"] for item in got["personalize-events"]] == [f"e{n}" for n in range(25)]
+    )
+    assert max(seen.values()) == 1  # never twice, whatever the faults
+    assert {key for key, s in status.items() if s == "sent"} <= set(seen)
+    assert not {key for key, s in status.items() if s == "failed"} & set(seen)
+    late_but_there = {key for key, s in status.items() if s == "unconfirmed"} & set(seen)
+    assert late_but_there, "the mix must include answers that came too late"
+    assert {i["EventId"] for i in got["events"]} >= set(ids.values())
+    recorded = Counter(item["eventId"] for item in got["personalize-events"])
+    assert max(recorded.values()) == 1
+    assert {e for e, s in event_status.items() if s == "sent"} <= set(recorded)
+    assert not {e for e, s in event_status.items() if s == "failed"} & set(recorded)

@@ -203,7 +203,10 @@ def test_errors_have_real_codes_and_statuses(ivs: Any) -> None:
             call()
         assert info.value.response["Error"]["Code"] == code
         assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
-        assert info.value.response["Error"]["Message"]
+        # as AWS sends it: the text in the modeled member exceptionMessage, Error.Message empty
+        assert info.value.response["exceptionMessage"]
+        assert info.value.response["Error"]["Message"] == ""
+        assert info.value.response["ResponseMetadata"]["RequestId"]
 
 
 def test_hostile_strings_live_in_their_own_stage(ivs: Any) -> None:
@@ -222,3 +225,25 @@ def test_demo_is_deterministic_per_seed() -> None:
     now = datetime(2024, 5, 1, 12, tzinfo=UTC)
     assert demo.ivs_realtime(3, now) == demo.ivs_realtime(3, now)
     assert demo.ivs_realtime(3, now) != demo.ivs_realtime(4, now)
+
+
+def test_demo_times_are_whole_seconds_and_live_viewers_only_on_the_clock() -> None:
+    """IVS shows event times in whole seconds; only the clock-driven demo has live participants."""
+    import re
+
+    now = datetime(2024, 5, 1, 12, tzinfo=UTC)
+    pattern = re.compile(r"[a-zA-Z0-9-_.,:;\s]*")  # the model's pattern for ispName
+    live = []
+    for stage in demo.ivs_realtime(1, now, live=True)["stages"]:
+        for session in stage["sessions"]:
+            for p in session["participants"]:
+                assert all(e["eventTime"].microsecond == 0 for e in p["events"])
+                assert pattern.fullmatch(p.get("ispName", ""))
+                if "_live" in p:
+                    live.append((stage["name"], "endTime" in session))
+    assert live and all(not ended for _name, ended in live)
+    pinned = demo.ivs_realtime(1, now)
+    assert not any(
+        "_live" in p for s in pinned["stages"] for ss in s["sessions"] for p in ss["participants"]
+    )
+    assert "hostile-strings" not in {s["name"] for s in pinned["stages"]}

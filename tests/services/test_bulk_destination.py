@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tui.errors import ConfigError
-from tui.services.bulk import import_file, resend_pending, resume_import
+from tui.services.bulk import resend_pending
+from tui.services.bulk_jobs import import_file, resume_import
 from tui.services.outbox import Outbox
 from tui.services.session import ClientFactory
 

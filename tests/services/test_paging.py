@@ -301,3 +301,22 @@ def test_errors_are_eventdeck_errors_with_cause(sandbox_env, sandbox_options) ->
     with pytest.raises(EventdeckError) as info:
         ivs.list_stages(_retrying(sandbox_options, 1))
     assert info.value.__cause__ is not None
+
+
+def test_newer_items_reads_from_the_top_and_stops_at_the_first_known_page() -> None:
+    """Follow's poll: newest-first pages until one holds a known item; never the whole history."""
+    from tui.services.paging import newer_items
+
+    items = list(range(100, 0, -1))  # newest first: 100, 99, … 1
+    asked: list[str | None] = []
+
+    def fetch(token: str | None) -> Page[int]:
+        asked.append(token)
+        start = int(token or 0)
+        page = items[start : start + 10]
+        return Page(page, str(start + 10) if start + 10 < len(items) else None)
+
+    known = set(range(1, 86))  # 85 and older are shown already
+    assert newer_items(fetch, known.__contains__) == list(range(100, 85, -1))
+    assert asked == [None, "10"]  # two pages, not ten
+    assert newer_items(fetch, lambda _: False, max_pages=3) == list(range(100, 70, -1))

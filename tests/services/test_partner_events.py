@@ -91,3 +91,51 @@ def test_whole_call_failure_is_returned_and_journaled(sandbox_options, sandbox_e
     record = outbox.get(result.batch_id or "")
     assert record is not None and record.results["error"]["type"] == "ThrottledError"  # type: ignore[index]
     assert sandbox_env.received()["events"] == []
+
+
+def test_a_late_answer_is_unconfirmed_not_failed_and_not_retried(
+    sandbox_options, sandbox_env, tmp_path: Path
+):  # type: ignore[no-untyped-def]
+    # --cli-read-timeout shorter than the answer: EventBridge recorded the batch, no answer came.
+    outbox = Outbox(tmp_path / "outbox")
+    factory = ClientFactory(sandbox_options.with_(read_timeout=0.3, max_attempts=5))
+    sandbox_env.set_faults("latency=800ms,late=1.0")
+    result = put_partner_events(factory, [entry(1), entry(2)], outbox=outbox)
+    sandbox_env.set_faults(None)
+    assert received_ns(sandbox_env) == [1, 2]  # once each: no automatic retry
+    assert [r.status for r in result.entries] == ["unconfirmed", "unconfirmed"]
+    assert result.failed_indexes == [] and result.unconfirmed_indexes == [0, 1]
+    assert "may deliver them twice" in (result.entries[0].error_message or "")
+    [record] = outbox.history()
+    assert record.results is not None and record.results["unconfirmed_count"] == 2
+    assert record.results["failed_count"] == 0
+    assert all(e.get("Unconfirmed") for e in record.results["entries"])
+    assert factory.pool.stats().retries == 0
+
+
+def test_answered_throttles_are_still_retried(sandbox_options, sandbox_env, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from botocore.retries import standard
+
+    factory = ClientFactory(sandbox_options.with_(max_attempts=20))
+    sandbox_env.set_faults("throttle=0.5,error=0.2,seed=3")
+    original = standard.ExponentialBackoff.delay_amount
+    try:
+        standard.ExponentialBackoff.delay_amount = lambda self, context: 0.0  # type: ignore[method-assign]
+        result = put_partner_events(factory, [entry(n) for n in range(5)])
+    finally:
+        standard.ExponentialBackoff.delay_amount = original  # type: ignore[method-assign]
+    sandbox_env.set_faults(None)
+    assert result.failed_count == 0 and received_ns(sandbox_env) == [0, 1, 2, 3, 4]
+    assert factory.pool.stats().retries > 0
+
+
+def test_the_sending_path_takes_a_pool_slot_once_per_thread(sandbox_options, sandbox_env):  # type: ignore[no-untyped-def]
+    # A UI send job already holds a slot; the service's own slot must not deadlock a pool of 1.
+    from tui.services.pool import CallPool
+
+    factory = ClientFactory(sandbox_options, CallPool(1))
+    with factory.pool.slot():
+        assert put_partner_events(factory, [entry(1)]).failed_count == 0
+    assert factory.pool.stats().calls == 1 and factory.pool.stats().in_flight == 0
+    assert put_partner_events(factory, [entry(2)]).failed_count == 0
+    assert factory.pool.stats().calls == 2

@@ -49,7 +49,8 @@ def test_send_with_properties_as_json_string(sandbox_options, sandbox_env, tmp_p
     assert first["userId"] == "user-1" and first["sessionId"] == "session-1"
     record = outbox.get(result.batch_id or "")
     assert record is not None and record.results == {
-        "sent": True, "event_ids": list(result.event_ids), "error": None}  # fmt: skip
+        "sent": True, "unconfirmed": False, "event_ids": list(result.event_ids),
+        "error": None}  # fmt: skip
     assert [e["eventId"] for e in record.request["eventList"]] == list(result.event_ids)
 
 

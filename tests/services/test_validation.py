@@ -16,6 +16,7 @@ from tui.services.validation import (
     FieldError,
     ValidationFailed,
     partner_entry_size,
+    to_partner_request,
     to_partner_request_entry,
     to_personalize_event,
     validate_partner_batch,
@@ -55,6 +56,31 @@ BAD_ENTRIES = [
     (entry(Detail=json.dumps({"x": "y" * 262_144})), "Detail", ["256 KB", "bytes"]),
     (entry(DetailType=7), "DetailType", ["must be text"]),
     (entry(EventBusName="default"), "EventBusName", ["unknown field"]),
+    # json.loads takes NaN/Infinity unless told not to; AWS's JSON has neither.
+    (entry(Detail='{"v": NaN}'), "Detail", ["NaN is not valid JSON"]),
+    (entry(Detail='{"v": [1, -Infinity]}'), "Detail", ["-Infinity is not valid JSON"]),
+    (entry(Detail={"v": float("nan")}), "Detail", ["no NaN"]),
+    (
+        entry(DetailType="Order\nPlaced"),
+        "DetailType",
+        ["control characters", "U+000A at character 6"],
+    ),
+    (entry(DetailType="Order\x1b]0;x\x07"), "DetailType", ["U+001B"]),
+    (entry(DetailType="Order\x9b"), "DetailType", ["U+009B"]),
+    (entry(Time="1969-12-31T23:59:59Z"), "Time", ["before 1970", "accepted: from 1970-01-01"]),
+    (entry(Time="-5"), "Time", ["before 1970"]),
+    (entry(Time="2999-01-01T00:00:00Z"), "Time", ["more than a day ahead", "a day from now"]),
+    (entry(Time="+2d"), "Time", ["more than a day ahead"]),
+    # A lone surrogate: typed as a JSON escape, or already in the text.
+    (
+        entry(Detail='{"a": "x\\ud800"}'),
+        "Detail",
+        ["not valid Unicode: lone surrogate at Detail.a"],
+    ),
+    (entry(Detail='{"\\udc00": 1}'), "Detail", ["lone surrogate at Detail (a key)"]),
+    (entry(DetailType="bad\ud800"), "DetailType", ["lone surrogate at DetailType, character 4"]),
+    (entry(Detail={"a": ["\udfff"]}), "Detail", ["lone surrogate"]),
+    (entry(Resources=["arn:x", "arn:\ud800"]), "Resources[1]", ["lone surrogate"]),
 ]
 
 
@@ -79,8 +105,8 @@ BAD_EVENTS = [
     (event(properties="not json"), "properties", ["JSON object", "line 1 column 1"]),
     (event(properties="[1]"), "properties", ["not a list"]),
     (event(properties={1: "a"}), "properties", ["keys must be text"]),
-    (event(properties={"k": "v" * 1100}), "properties", ["1 KB", "bytes"]),
-    (event(properties=json.dumps({"k": "é" * 600})), "properties", ["1 KB"]),
+    (event(properties={"k": "v" * 1100}), "properties", ["at most 1,024", "characters"]),
+    (event(properties=json.dumps({"k": "é" * 600})), "properties", ["3,609 characters"]),
     (event(impression=[f"i{n}" for n in range(26)]), "impression", ["26 items", "at most 25"]),
     (event(impression="a\n" + "b" * 257), "impression[1]", ["at most 256"]),
     (event(itemId="x" * 257), "itemId", ["at most 256"]),
@@ -93,6 +119,20 @@ BAD_EVENTS = [
         ["required"],
     ),
     (event(colour="red"), "colour", ["unknown field"]),
+    # float() takes these; JSON (and so AWS) does not.
+    (event(eventValue="1_000"), "eventValue", ["as JSON writes it", "'1_000'"]),
+    (event(eventValue="+5"), "eventValue", ["as JSON writes it"]),
+    (event(eventValue=".5"), "eventValue", ["as JSON writes it"]),
+    (event(eventValue="Infinity"), "eventValue", ["finite"]),
+    (event(eventValue="-inf"), "eventValue", ["finite"]),
+    (event(eventValue="1e999"), "eventValue", ["finite"]),
+    (event(sentAt="1969-07-20T20:17:00Z"), "sentAt", ["before 1970", "1970-01-01T00:00:00Z"]),
+    (event(sentAt="9999-01-01T00:00:00Z"), "sentAt", ["more than a day ahead"]),
+    (event(properties='{"a": NaN}'), "properties", ["NaN is not valid JSON"]),
+    (event(properties='{"a": "\\ud800"}'), "properties", ["lone surrogate at properties.a"]),
+    (event(properties={"a": "\ud800"}), "properties", ["lone surrogate at properties.a"]),
+    (event(itemId="i\udc00"), "itemId", ["not valid Unicode"]),
+    (event(properties='{"TimeStamp": "1"}'), "properties", ["cannot use the name 'TimeStamp'"]),
 ]
 
 
@@ -103,6 +143,44 @@ def test_bad_personalize_events(bad: dict[str, Any], field: str, words: list[str
     assert matching, errors
     for word in words:
         assert any(word in e.message for e in matching), (word, matching)
+
+
+def test_good_edge_values_pass() -> None:
+    """The edges of each new rule are accepted: JSON numbers, a day ahead, 1970, paired escapes."""
+    for value in ("0", "-2", "4.5", "1e3", "-1.5E-3", " 7 ", 3, 2.5):
+        assert validate_personalize_event(event(eventValue=value), 0) == [], value
+    assert validate_partner_entry(entry(Time="1970-01-01T00:00:00Z"), 0) == []
+    assert validate_partner_entry(entry(Time="+23h"), 0) == []
+    assert validate_partner_entry(entry(Detail='{"smile": "\\ud83d\\ude00"}'), 0) == []
+    assert validate_partner_entry(entry(DetailType="Order Placed — ünïcode ok"), 0) == []
+
+
+def test_properties_are_counted_in_characters_as_the_model_does() -> None:
+    """The model's EventPropertiesJSON max (1024) is a string length: characters, not bytes."""
+    import botocore.session
+
+    shape = botocore.session.get_session().get_service_model("personalize-events")
+    limit = shape.shape_for("EventPropertiesJSON").metadata["max"]
+    assert limit == 1024
+    fits = {"k": "é" * (limit - len('{"k":""}'))}  # 1024 characters, 2,040 bytes
+    assert validate_personalize_event(event(properties=fits), 0) == []
+    sent = to_personalize_event(event(properties=fits))["properties"]
+    assert len(sent) == limit and len(sent.encode("utf-8")) > limit
+    over = {"k": "é" * (limit - len('{"k":""}') + 1)}
+    [error] = validate_personalize_event(event(properties=over), 0)
+    assert "1,025 characters" in error.message
+
+
+def test_check_valid_unicode_names_where() -> None:
+    """The check a bulk line or a file goes through: the path to the bad text, or nothing."""
+    from tui.services.validation import check_valid_unicode
+
+    check_valid_unicode({"Detail": '{"a": "\\ud800"}', "ok": ["é", "\U0001f600"]}, "line 3")
+    with pytest.raises(InputError) as caught:
+        check_valid_unicode({"eventList": [{"itemId": "x"}, {"itemId": "ab\ud800"}]}, "f.json")
+    assert caught.value.message.startswith(
+        "not valid Unicode: lone surrogate at f.json.eventList[1].itemId, character 3"
+    )
 
 
 def test_good_inputs_have_no_errors() -> None:
@@ -199,6 +277,41 @@ def test_invalid_personalize_events_are_never_sent(sandbox_options, sandbox_env,
     assert sandbox_env.received()["personalize-events"] == []
 
 
+GAPS_ENTRIES = [
+    (entry(Detail='{"v": NaN}'), "Detail"),
+    (entry(DetailType="Order\x1b[2J"), "DetailType"),
+    (entry(Time="1969-12-31T23:59:59Z"), "Time"),
+    (entry(Time="3000-01-01T00:00:00Z"), "Time"),
+    (entry(Detail='{"a": "\\ud800"}'), "Detail"),
+]
+GAPS_EVENTS = [
+    (event(eventValue="1_000"), "eventValue"),
+    (event(sentAt="-1"), "sentAt"),
+    (event(properties='{"a": Infinity}'), "properties"),
+    (event(properties={"a": "\ud800"}), "properties"),
+]
+
+
+@pytest.mark.parametrize(("bad", "field"), GAPS_ENTRIES)
+def test_validation_gaps_refused_and_nothing_sent_partner(sandbox_options, sandbox_env, bad, field):  # type: ignore[no-untyped-def]
+    """Through real boto3 to the sandbox: refused at the field, the sandbox receives nothing."""
+    with pytest.raises(ValidationFailed) as info:
+        put_partner_events(ClientFactory(sandbox_options), [GOOD_ENTRY, bad])
+    assert [(e.entry, e.field) for e in info.value.errors] == [(1, field)]
+    assert sandbox_env.received()["events"] == []
+
+
+@pytest.mark.parametrize(("bad", "field"), GAPS_EVENTS)
+def test_validation_gaps_refused_and_nothing_sent_personalize(
+    sandbox_options, sandbox_env, bad, field
+):  # type: ignore[no-untyped-def]
+    request = {"trackingId": "t", "sessionId": "s", "eventList": [GOOD_EVENT, bad]}
+    with pytest.raises(ValidationFailed) as info:
+        put_events(ClientFactory(sandbox_options), request)
+    assert [(e.entry, e.field) for e in info.value.errors] == [(1, field)]
+    assert sandbox_env.received()["personalize-events"] == []
+
+
 def test_too_many_is_never_sent(sandbox_options, sandbox_env):  # type: ignore[no-untyped-def]
     factory = ClientFactory(sandbox_options)
     with pytest.raises(ValidationFailed):
@@ -207,3 +320,17 @@ def test_too_many_is_never_sent(sandbox_options, sandbox_env):  # type: ignore[n
         put_events(factory, {"trackingId": "t", "sessionId": "s", "eventList": [GOOD_EVENT] * 11})
     received = sandbox_env.received()
     assert received["events"] == [] and received["personalize-events"] == []
+
+
+def test_the_256_kb_rule_is_on_the_whole_request() -> None:
+    # 20 entries of 200 KB: each fits, the request does not (EventBridge rejects it whole).
+    big = [entry(Detail=json.dumps({"x": "y" * (200 * 1024)})) for _ in range(20)]
+    assert all(validate_partner_entry(e, i) == [] for i, e in enumerate(big))
+    [problem] = validate_partner_batch(big)
+    assert problem.field == "Entries" and "at most 262,144" in problem.message
+    with pytest.raises(ValidationFailed):
+        to_partner_request(big)
+    two = [entry(Detail=json.dumps({"x": "y" * (130 * 1024)})) for _ in range(2)]
+    assert validate_partner_batch(two)[0].field == "Entries"
+    fits = [entry(Detail=json.dumps({"x": "y" * (120 * 1024)})) for _ in range(2)]
+    assert validate_partner_batch(fits) == []

@@ -50,6 +50,28 @@ async def test_theme_choice_is_remembered(app_ctx) -> None:  # type: ignore[no-u
     assert oct(app_ctx.settings_path.stat().st_mode & 0o777) == "0o600"
 
 
+async def test_an_unknown_theme_falls_back_and_config_toml_is_left_as_it_was(
+    app_ctx,
+) -> None:  # type: ignore[no-untyped-def]
+    """A fallback is for this run only: the user's config.toml is byte for byte the same after."""
+    path: Path = app_ctx.settings_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    original = (
+        b'# my settings\n[ui]\ntheme = "solarized-nosuch"  # not installed here\n\n'
+        b'[aws]\nregion = "eu-west-1"\n'
+    )
+    path.write_bytes(original)
+    settings, warnings = load_settings(path)
+    assert settings.ui.theme == "solarized-nosuch" and not warnings
+    app_ctx.settings = settings
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        assert app.theme == "eventdeck-dark"
+    assert any('Unknown theme "solarized-nosuch"' in w for w in app_ctx.warnings)
+    assert path.read_bytes() == original
+
+
 async def test_no_color_gives_the_monochrome_theme(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

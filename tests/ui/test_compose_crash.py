@@ -82,7 +82,7 @@ async def test_killed_mid_batch_then_offered_and_resent_once(
 IMPORTER = textwrap.dedent(
     """
     import sys
-    from tui.services.bulk import import_file
+    from tui.services.bulk_jobs import import_file
     from tui.services.options import ConnectionOptions
     from tui.services.outbox import Outbox
     from tui.services.session import ClientFactory
@@ -132,12 +132,14 @@ async def test_import_killed_midway_is_resumed_and_every_event_recorded_once(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "5")
         from tui.ui.screens.bulk_import import BulkImportScreen
-        from tui.ui.screens.confirm import ConfirmScreen
+        from tui.ui.screens.resume_import import ResumeImportScreen
 
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ResumeImportScreen))
+        await pilot.press("r")
         await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
         screen = app.screen
+        await wait_until(pilot, lambda: screen.report is not None, timeout=60)
+        await pilot.press("enter")
         await wait_until(pilot, lambda: screen.tally is not None, timeout=60)
     received = sandbox_env.received()["personalize-events"]
     ids_by_item: dict[str, set[str]] = {}

@@ -13,7 +13,9 @@ from tui.ui.screens.outbox_recovery import OutboxRecoveryScreen
 ENTRY = {"Source": "aws.partner/example.com/orders", "DetailType": "Left", "Detail": '{"n": 9}'}
 
 
-async def test_pending_partner_batch_discarded_is_not_sent(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
+async def test_pending_partner_batch_not_resent_is_kept_as_unconfirmed(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
     outbox = Outbox()
     record = outbox.record_batch("partner-events", {"Entries": [ENTRY]}, {"profile": None})
     app = make_app(sandbox_options)
@@ -22,10 +24,15 @@ async def test_pending_partner_batch_discarded_is_not_sent(sandbox_env, sandbox_
         await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
         await pilot.press("d")
         await wait_until(
-            pilot, lambda: "Discarded 1" in str(pane.query_one("#compose-status").render())
+            pilot, lambda: "Not re-sent" in str(pane.query_one("#compose-status").render())
         )
-    assert outbox.pending() == [] and outbox.get(record.id) is None
-    assert sandbox_env.received()["events"] == []
+    assert outbox.pending() == [] and sandbox_env.received()["events"] == []
+    kept = outbox.get(record.id)  # still in the history: it may have reached EventBridge
+    assert kept is not None and kept.results is not None
+    assert kept.results["unconfirmed_count"] == 1 and kept.results["entries"][0]["Unconfirmed"]
+    from tui.ui.screens.history import outcome
+
+    assert outcome(kept) == "1 unconfirmed"
 
 
 async def test_pending_batch_kept_when_deferred_and_resent_later(

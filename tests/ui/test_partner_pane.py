@@ -192,3 +192,37 @@ async def test_tab_from_the_entry_list_lands_in_the_first_field(
         await pilot.pause(0.2)
         assert pane.entries[pane.selected].get("Source") == "aws.partner/example.com/x"
         assert pane.entries[pane.selected].get("DetailType") == "Typed"
+
+
+async def test_a_late_answer_shows_unconfirmed_and_a_resend_warns_it_may_double(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    # --cli-read-timeout shorter than the answer: EventBridge has the entries, no answer came.
+    app = make_app(sandbox_options.with_(read_timeout=0.3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await _entry(pilot, pane, "First", '{"n": 1}')
+        await pilot.press("ctrl+n")
+        await _entry(pilot, pane, "Second", '{"n": 2}')
+        sandbox_env.set_faults("latency=800ms,late=1.0")
+        await send_confirmed(pilot)
+        await wait_until(pilot, lambda: all(r for r in pane.results), timeout=20)
+        sandbox_env.set_faults(None)
+        assert len(sandbox_env.received()["events"]) == 2  # once each: not retried
+        assert all(r.get("Unconfirmed") and not r.get("ErrorCode") for r in pane.results)
+        assert "unconfirmed" in str(pane.query_one("#compose-status").render())
+        assert "UNCONFIRMED" in str(pane.query_one("#compose-result").render())
+        listed = str(pane.query_one("#compose-list").get_option_at_index(0).prompt)
+        assert "unconfirmed" in listed
+        # ctrl+s does not send them again; ctrl+r asks first and says they may arrive twice.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        await to_list(pilot, pane)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "may arrive twice" in app.screen._title
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(sandbox_env.received()["events"]) == 2

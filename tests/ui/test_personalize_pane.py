@@ -85,7 +85,7 @@ async def test_bad_inputs_at_their_fields_nothing_sent(sandbox_env, sandbox_opti
         cases = [
             ("properties", "[1]", "must be a JSON object"),
             ("properties", "{oops", "must be a JSON object"),
-            ("properties", json.dumps({"k": "v" * 1100}), "1 KB"),
+            ("properties", json.dumps({"k": "v" * 1100}), "at most 1,024"),
             ("eventValue", "abc", "must be a number"),
             ("eventValue", "inf", "finite"),
             ("sentAt", "the other day", "not a time"),

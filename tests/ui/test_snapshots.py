@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests import hostile_data
 from tests.screenshots import (
     NARROW,
     PINNED_NOW,
@@ -20,6 +21,7 @@ from tests.screenshots import (
     SHOWN_ENDPOINT,
     WIDE,
     Scene,
+    codecatalyst_event_logs,
     codecatalyst_spaces,
     help_screen,
     ivs_error_events,
@@ -50,6 +52,7 @@ def pinned_demo(sandbox: Any) -> Iterator[None]:
         for module in modules.values():
             module.reset()
             load_demo(module, SESSION_SEED)
+        hostile_data.load()  # the session sandbox's test data, as tests/conftest.py loads it
 
 
 @pytest.fixture
@@ -98,6 +101,11 @@ def test_personalize_compose_form(snap_compare, snap_app, size) -> None:  # type
 def test_ivs_stages(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]
     """Pane 1's first level at 80x24: stages, active session ids, tags."""
     assert shot(snap_compare, snap_app, ivs_stages, NARROW)
+
+
+def test_codecatalyst_event_logs(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]
+    """Pane 2's event logs at 80x24: time, event, user, op and project get the room first."""
+    assert shot(snap_compare, snap_app, codecatalyst_event_logs, NARROW)
 
 
 def test_help_screen(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]

@@ -356,3 +356,32 @@ def test_model_narrowing_filter_and_stale_results_dropped() -> None:
     third = model.set_filter("user-123")
     assert third is not None and third.candidates is not None  # narrows the last result
     assert model.apply(compute_view(third)) and model.visible_count == 0
+
+
+async def test_prepended_rows_keep_the_cursor_on_its_row_plain_filtered_and_sorted() -> None:
+    app = TableApp(rows=40, more=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("j", "j", "j")
+        before = table.current_row
+        table.prepend_rows(make_rows(100, 103))
+        assert table.current_row == before and table.cursor_row == 6
+        assert [table.model.row(i).key for i in range(3)] == [
+            f"arn:row/{i}" for i in range(100, 103)
+        ]
+        # On the top row, the cursor stays on top (on the newest row).
+        await pilot.press("g")
+        table.prepend_rows(make_rows(200, 202))
+        assert table.cursor_row == 0 and table.current_row.key == "arn:row/200"
+        # With a filter and a sort, the new rows join the view and the cursor keeps its row.
+        table.set_filter("PUBLISH")
+        table.set_sort(3)
+        await pilot.pause()
+        await pilot.press("j", "j")
+        before = table.current_row
+        table.prepend_rows(make_rows(300, 310))
+        await pilot.pause()
+        assert table.current_row == before
+        keys = {row.key for row in table.model.iter_visible()}
+        assert {"arn:row/302", "arn:row/306"} <= keys and "arn:row/300" not in keys
+        assert all("PUBLISH" in row.cells[2] for row in table.model.iter_visible())

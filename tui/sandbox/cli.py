@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--faults",
         metavar="SPEC",
-        help="inject faults, e.g. throttle=0.1,error=0.05,latency=20ms,reset=0.01,seed=7",
+        help="inject faults, e.g. throttle=0.1,error=0.05,latency=20ms,reset=0.01,seed=7; "
+        "latency=1500ms,late=1.0 processes each request and answers it late",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the demo data (default 0)")
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import random
 import string
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -51,10 +52,6 @@ REGION = "us-east-1"
 _ALNUM = string.ascii_letters + string.digits
 _HEX = "0123456789abcdef"
 
-HOSTILE_MARKUP = "[bold red]x[/]"
-HOSTILE_OSC52 = "\x1b]52;c;ZXZpbA==\x07"
-HOSTILE_BIDI = "\u202e"
-
 
 def _mix(value: int) -> int:
     """SplitMix64: a cheap, well-spread 64-bit hash so event k can be computed without a scan."""
@@ -64,12 +61,15 @@ def _mix(value: int) -> int:
     return value ^ (value >> 31)
 
 
-def ivs_realtime(seed: int, now: datetime) -> dict[str, Any]:
-    """Stages, sessions, participants and their events (built in demo_ivs to keep files small)."""
+def ivs_realtime(seed: int, now: datetime, live: bool = False) -> dict[str, Any]:
+    """Stages, sessions, participants and their events (built in demo_ivs to keep files small).
+
+    ``live``: some participants of ongoing sessions keep producing events as the clock runs.
+    """
     from tui.sandbox.demo_ivs import build
     from tui.sandbox.demo_ivs_rich import build_stage
 
-    data = build(seed, now)
+    data = build(seed, now, live)
     rich = build_stage(seed, now.timestamp())
     for session in rich["sessions"]:
         session["participants"] = session.pop("_sim").finish()
@@ -204,6 +204,11 @@ _ERRORS = [
 ]
 
 
+def _uuid(rng: random.Random) -> str:
+    """A full version-4 UUID drawn from ``rng`` (ids and request ids look as AWS sends them)."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
 def _event_log(
     rng: random.Random, name: str, when: datetime, space: str, agent: str | None = None
 ) -> dict[str, Any]:
@@ -211,14 +216,10 @@ def _event_log(
     mutation = name in _MUTATION
     user = rng.choice(_USERS)
     project = rng.choice(_PROJECTS)
-    project_id = (
-        "".join(rng.choice(_HEX) for _ in range(8))
-        + "-"
-        + "".join(rng.choice(_HEX) for _ in range(4))
-    )
+    project_id = _uuid(rng)
     request: dict[str, Any] = {"spaceName": space, "projectName": project}
     if "DevEnvironment" in name:
-        request["id"] = "".join(rng.choice(_HEX) for _ in range(12))
+        request["id"] = _uuid(rng)
     if "SourceRepository" in name:
         request["sourceRepositoryName"] = rng.choice(["web", "api", "infra-cdk", "docs"])
     if name == "UpdateSpace":
@@ -228,7 +229,7 @@ def _event_log(
         }
     error = rng.choice(_ERRORS) if rng.random() < 0.06 else None
     entry: dict[str, Any] = {
-        "id": "".join(rng.choice(_HEX) for _ in range(32)),
+        "id": _uuid(rng),
         "eventName": name,
         "eventType": "AwsApiCall",
         "eventCategory": "MANAGEMENT",
@@ -242,9 +243,7 @@ def _event_log(
             "awsAccountId": ACCOUNT,
         },
         "projectInformation": {"name": project, "projectId": project_id},
-        "requestId": "".join(rng.choice(_HEX) for _ in range(8))
-        + "-"
-        + "".join(rng.choice(_HEX) for _ in range(12)),
+        "requestId": _uuid(rng),
         "requestPayload": {"contentType": "application/json", "data": json.dumps(request)},
         "sourceIpAddress": f"{rng.choice([52, 54, 203, 198])}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
         "userAgent": agent if agent is not None else rng.choice(_AGENTS),
@@ -316,7 +315,7 @@ class LazyEventLogs:
 def codecatalyst(
     seed: int, now: datetime, large_count: int = 120_000, live: bool = True
 ) -> dict[str, Any]:
-    """Four spaces: two ordinary ones, one with hostile strings, and one lazily generated huge one.
+    """Three spaces: two ordinary ones and one lazily generated huge one.
 
     With ``live`` the huge space keeps growing with the clock (for follow mode); without, it stops at now.
     """
@@ -325,17 +324,11 @@ def codecatalyst(
     for name, display, description, count in [
         ("acme-platform", "ACME Platform", "Platform engineering: CI/CD, shared tooling", 420),
         ("mobile-team", "Mobile Team", "iOS and Android apps", 160),
-        ("hostile-space", "Hostile strings", "Untrusted-text test data for the UI", 12),
     ]:
         logs = []
         for _ in range(count):
             when = now - timedelta(seconds=rng.uniform(0, 30 * 86400))
-            agent = None
-            if name == "hostile-space":
-                agent = rng.choice(
-                    [f"curl/8.5 {HOSTILE_OSC52}", f"{HOSTILE_BIDI}evil-agent", HOSTILE_MARKUP]
-                )
-            logs.append(_event_log(rng, rng.choice(EVENT_NAMES), when, name, agent))
+            logs.append(_event_log(rng, rng.choice(EVENT_NAMES), when, name))
         spaces.append(
             {
                 "name": name,

@@ -56,7 +56,7 @@ _NAMES = [
 _CLIENTS = [
     ("macOS", "14.4", "Chrome", "124.0", "Comcast Cable"),
     ("Windows", "11", "Edge", "123.0", "Verizon"),
-    ("iOS", "17.4", "Safari", "17.4", "AT&T Wireless"),
+    ("iOS", "17.4", "Safari", "17.4", "AT-T Wireless"),
     ("Android", "14", "Chrome", "124.0", "T-Mobile USA"),
     ("Linux", "6.5", "Firefox", "125.0", "Deutsche Telekom AG"),
 ]
@@ -120,7 +120,8 @@ class _Session:
             timeline = sorted(p.pop("_events"), key=lambda item: item[0])
             events = []
             for t, ev in reversed(timeline):  # newest first, as ListParticipantEvents returns them
-                events.append({**ev, "eventTime": datetime.fromtimestamp(round(t, 3), tz=UTC)})
+                # Whole seconds, as IVS shows them (so events of one second share a time).
+                events.append({**ev, "eventTime": datetime.fromtimestamp(int(t), tz=UTC)})
             names = [ev["name"] for _, ev in timeline]
             joined = [t for t, ev in timeline if ev["name"] == "JOINED"]
             p["state"] = (
@@ -130,7 +131,7 @@ class _Session:
             )
             p["published"] = "PUBLISH_STARTED" in names
             if joined:
-                p["firstJoinTime"] = datetime.fromtimestamp(round(joined[0], 3), tz=UTC)
+                p["firstJoinTime"] = datetime.fromtimestamp(int(joined[0]), tz=UTC)
             p["events"] = events
             out.append(p)
         out.sort(key=lambda p: p.get("firstJoinTime") or datetime.max.replace(tzinfo=UTC))
@@ -240,8 +241,34 @@ def _token(rng: random.Random, user: str, caps: list[str], expires: datetime) ->
     }
 
 
-def build(seed: int, now_dt: datetime) -> dict[str, Any]:
-    """The ``ivs_realtime`` section of a --data file, for ``seed`` and anchored at ``now_dt``."""
+LIVE_EVERY_SECONDS = 15
+"""How often a viewer of an ongoing demo session re-subscribes while the demo runs."""
+
+
+def _live_viewer(s: _Session, publisher: tuple[dict[str, Any], float, float | None]) -> None:
+    """A viewer of an ongoing session whose events keep coming while the demo runs (for follow).
+
+    Its history ends at ``now``; the ``_live`` entry tells the sandbox backend to add a
+    SUBSCRIBE_STOPPED / SUBSCRIBE_STARTED pair every LIVE_EVERY_SECONDS from then on.
+    """
+    pub = publisher[0]
+    p = s.participant("viewer", userId="viewer-live-mobile-007")
+    join = s.now - 600
+    s.event(p, "JOINED", join)
+    s.event(p, "SUBSCRIBE_STARTED", join + 2, remoteParticipantId=pub["participantId"])
+    p["_live"] = {
+        "start": s.now,
+        "every": LIVE_EVERY_SECONDS,
+        "remoteParticipantId": pub["participantId"],
+    }
+
+
+def build(seed: int, now_dt: datetime, live: bool = False) -> dict[str, Any]:
+    """The ``ivs_realtime`` section of a --data file, for ``seed`` and anchored at ``now_dt``.
+
+    With ``live`` (the demo on the real clock) one viewer per ongoing session keeps producing
+    events while the sandbox runs.
+    """
     rng = random.Random(f"ivs-{seed}")
     now = now_dt.timestamp()
     global _ingest_codes
@@ -253,7 +280,6 @@ def build(seed: int, now_dt: datetime) -> dict[str, Any]:
         ("game-night", True, 4),
         ("studio-east", True, 3),
         ("studio-west", True, 3),
-        ("hostile-strings", False, 1),
     ]
     stages: dict[str, dict[str, Any]] = {}
     for name, _live, _count in plan:
@@ -279,22 +305,22 @@ def build(seed: int, now_dt: datetime) -> dict[str, Any]:
         name: [f"st-{_ident(rng, 13)}" for _ in range(count)] for name, _l, count in plan
     }
     live_sims: dict[str, _Session] = {}
-    for name, live, count in plan:
+    for name, ongoing, count in plan:
         for i in range(count):
-            if live and i == 0:
+            if ongoing and i == 0:
                 start, end = now - rng.uniform(15, 120) * 60, None
             else:
                 start = now - (i + 0.3) * 1.5 * 86400 - rng.uniform(0, 6) * 3600
                 end = start + rng.uniform(20, 180) * 60
             sim = _Session(rng, session_ids[name][i], start, end, now)
-            if name == "hostile-strings":
-                _hostile(sim)
             publishers = _simulate(sim, counter, recording=name == "town-hall", ingest=i % 2 == 0)
             if name == "game-night" and i == 1:
                 _flapping_viewer(sim, publishers[0])
             if name == "support-desk" and i == 0:
                 _token_exchange(sim, now_dt)
-            if live and i == 0:
+            if live and ongoing and name in ("town-hall", "game-night") and i == 0:
+                _live_viewer(sim, publishers[0])
+            if ongoing and i == 0:
                 live_sims[name] = sim
             stages[name]["sessions"].append(
                 {
@@ -314,22 +340,6 @@ def build(seed: int, now_dt: datetime) -> dict[str, Any]:
         for session in stage["sessions"]:
             session["participants"] = session.pop("_sim").finish()
     return {"stages": list(stages.values())}
-
-
-def _hostile(s: _Session) -> None:
-    """One participant whose strings try markup, an OSC 52 clipboard write and a bidi override."""
-    p = s.participant(
-        "viewer", participantId="hostileParticipant1", userId="hostile-\u202euser[bold red]x[/]"
-    )
-    p["attributes"] = {
-        "displayName": "[bold red]x[/]",
-        "note": "\x1b]52;c;ZXZpbA==\x07",
-        "bidi": "\u202eevil",
-    }
-    join, _leave = s.stay(early=True)
-    s.event(p, "JOINED", join)
-    s.event(p, "PUBLISH_ERROR", join + 1, errorCode="INSUFFICIENT_CAPABILITIES")
-    s.event(p, "LEFT", join + 30)
 
 
 def _flapping_viewer(s: _Session, publisher: tuple[dict[str, Any], float, float | None]) -> None:

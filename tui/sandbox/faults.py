@@ -2,7 +2,11 @@
 
 Why: retry and resume logic can only be trusted if it has been seen to survive the failures AWS
 really produces; a seeded RNG drawn once per request under a lock makes a run reproducible.
-A faulted request never reaches a backend, so it has no effect and a retry cannot duplicate it.
+A throttle, error or reset never reaches a backend, so it has no effect and a retry cannot
+duplicate it. Latency is added before the backend by default; with ``late`` (the share of requests
+answered late) the request is processed first and only the answer is delayed, which is what a
+client read timeout looks like against the real AWS: the work was done, the answer came too late
+(``latency=1500ms,late=0.3``: 30% of the served requests are answered 1.5 s late, the rest at once).
 """
 
 from __future__ import annotations
@@ -37,11 +41,12 @@ class FaultSpec:
     error: float = 0.0
     reset: float = 0.0
     latency: float = 0.0  # seconds added to every faultable request
+    late: float = 0.0  # share of served requests answered late (only those get the latency)
     seed: int = 0
 
     @classmethod
     def parse(cls, spec: str) -> FaultSpec:
-        """Parse "throttle=0.1,error=0.05,latency=20ms,reset=0.01,seed=7" (any subset, any order).
+        """Parse "throttle=0.1,error=0.05,latency=20ms,reset=0.01,late=0.5,seed=7" (any subset).
 
         Why: one compact string works the same on the command line, in tests and in set_faults.
         """
@@ -53,7 +58,7 @@ class FaultSpec:
             key, raw = key.strip().lower(), raw.strip()
             if not sep or not raw:
                 raise ValueError(f"fault spec item {part!r} is not key=value")
-            if key in _KINDS:
+            if key in (*_KINDS, "late"):
                 share = _number(raw, part)
                 if not 0.0 <= share <= 1.0:
                     raise ValueError(f"fault share {part!r} must be between 0 and 1")
@@ -67,9 +72,12 @@ class FaultSpec:
                     raise ValueError(f"fault seed {raw!r} is not an integer") from None
             else:
                 raise ValueError(
-                    f"unknown fault {key!r} (expected throttle, error, reset, latency or seed)"
+                    f"unknown fault {key!r} "
+                    "(expected throttle, error, reset, latency, late or seed)"
                 )
         parsed = cls(**values)  # type: ignore[arg-type]
+        if parsed.late and not parsed.latency:
+            raise ValueError("fault 'late' needs a latency (e.g. latency=1500ms,late=1.0)")
         if parsed.throttle + parsed.error + parsed.reset > 1.0:
             raise ValueError("fault shares throttle+error+reset add up to more than 1")
         return parsed
@@ -92,10 +100,14 @@ def _duration(raw: str, part: str) -> float:
 
 @dataclass(frozen=True)
 class Fault:
-    """What to do to one request: kind is None (serve it), "throttle", "error" or "reset"."""
+    """What to do to one request: kind is None (serve it), "throttle", "error" or "reset".
+
+    ``late`` (only for a served request): sleep ``latency`` after the backend ran, not before.
+    """
 
     kind: str | None
     latency: float
+    late: bool = False
 
 
 class FaultInjector:
@@ -132,12 +144,17 @@ class FaultInjector:
             if spec is None:
                 return Fault(None, 0.0)
             roll = self._rng.random()
+            late_roll = self._rng.random() if spec.late else 1.0
+        # With "late", the latency is the lateness of the answers drawn late and nothing else.
+        latency = 0.0 if spec.late else spec.latency
         edge = 0.0
         for kind in _KINDS:
             edge += getattr(spec, kind)
             if roll < edge:
-                return Fault(kind, spec.latency)
-        return Fault(None, spec.latency)
+                return Fault(kind, latency)
+        if late_roll < spec.late:
+            return Fault(None, spec.latency, late=True)
+        return Fault(None, latency)
 
 
 def error_response(route: str, kind: str) -> tuple[int, dict[str, str], bytes]:

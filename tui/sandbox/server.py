@@ -2,7 +2,7 @@
 
 Why: moto's own server routes by SigV4 credential scope but knows neither the services eventdeck
 needs nor bearer-token auth; this small dispatcher routes by scope (or bearer token), applies
-faults before any backend sees a request, and serves the /_sandbox/ control endpoints.
+faults (before the backend, or for a late answer after it), and serves the /_sandbox/ control endpoints.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import ssl
 import struct
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,9 @@ def route_for(authorization: str) -> str | None:
 class SandboxApp:
     """The WSGI application: control endpoints, routing, bearer check, faults, backends.
 
-    Why: keeping the fault draw before the backend call guarantees that a faulted request has no
-    effect, so a client's retry can never record an event twice.
+    Why: throttles, errors and resets are drawn before the backend call, so they have no effect;
+    a late answer (``late``) is served first and delayed after, so a client that times out and
+    retries sends a request that AWS already processed, as happens for real.
     """
 
     def __init__(self, bearer_token: str, faults: FaultInjector) -> None:
@@ -61,7 +63,7 @@ class SandboxApp:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.respond(environ)
-        headers = {**headers, "Content-Length": str(len(body))}
+        headers = {**with_request_id(headers, body), "Content-Length": str(len(body))}
         reason = HTTP_STATUS_CODES.get(status, "Unknown")
         start_response(f"{status} {reason}", list(headers.items()))
         return [body]
@@ -90,7 +92,7 @@ class SandboxApp:
                 "json", 501, "UnknownOperationException", f"The sandbox does not serve {route!r}"
             )
         fault = self.faults.draw()
-        if fault.latency:
+        if fault.latency and not fault.late:
             time.sleep(fault.latency)
         if fault.kind == "reset":
             self._drop(environ)
@@ -120,6 +122,8 @@ class SandboxApp:
                 "InternalFailure",
                 f"Sandbox backend error: {type(exc).__name__}: {exc}",
             )
+        if fault.late:
+            time.sleep(fault.latency)  # the work is done; only the answer is late
         return status, out_headers, out_body
 
     def control(self, method: str, path: str) -> Response:
@@ -148,6 +152,23 @@ class SandboxApp:
         if sock is not None:
             sock._eventdeck_abort = True
         raise _Dropped("connection dropped by the sandbox (reset fault)")
+
+
+_BODY_REQUEST_ID = re.compile(rb"<RequestId>([^<]{1,128})</RequestId>")
+
+
+def with_request_id(headers: dict[str, str], body: bytes) -> dict[str, str]:
+    """``headers`` with an x-amzn-RequestId, as every AWS response has (the body's id if any).
+
+    Why: support cases and eventdeck's error lines need the id; query-protocol services (STS) also
+    put it in the XML body, and the header must then name the same request.
+    """
+    names = {name.lower() for name in headers}
+    if "x-amzn-requestid" in names or "x-amz-request-id" in names:
+        return headers
+    match = _BODY_REQUEST_ID.search(body[:65536])
+    rid = match.group(1).decode("ascii", "replace") if match else str(uuid.uuid4())
+    return {**headers, "x-amzn-RequestId": rid}
 
 
 def received() -> dict[str, list[dict[str, Any]]]:

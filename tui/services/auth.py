@@ -123,16 +123,19 @@ def _cached_token(profile: str, session_name: str, now: datetime) -> BearerToken
         raise BearerTokenMissingError(
             f"No cached SSO token for sso-session '{session_name}' (profile '{profile}').",
             hint=f"Run {login}, or set {ENV_VAR}.",
+            sso_sign_in=True,
         ) from None
     except (OSError, ValueError) as exc:
         raise BearerTokenMissingError(
             f"The cached SSO token for sso-session '{session_name}' is unreadable: {exc}",
             hint=f"Run {login} to write a fresh one.",
+            sso_sign_in=True,
         ) from exc
     if not isinstance(token, dict) or "accessToken" not in token or "expiresAt" not in token:
         raise BearerTokenMissingError(
             f"The cached SSO token for sso-session '{session_name}' is incomplete.",
             hint=f"Run {login} to write a fresh one.",
+            sso_sign_in=True,
         )
     expires_at = _parse_time(token["expiresAt"])
     refreshable = _refreshable(token, now)
@@ -192,3 +195,53 @@ def sso_token_status(
     if not isinstance(token, dict):
         return session_name, None
     return session_name, _parse_time(token.get("expiresAt"))
+
+
+def credential_kind(profile: str | None) -> str:
+    """How botocore gets credentials for ``profile`` (None: not given explicitly), as one word.
+
+    One of ``env``, ``sso``, ``assume-role``, ``web-identity``, ``process``, ``static`` or
+    ``unknown``. Why: the fix for an expired or refused credential depends on where it came from;
+    `aws sso login` is wrong advice for access keys, and keys in the environment win over a profile
+    named only by AWS_PROFILE (botocore skips them only for an explicit --profile).
+    """
+    if profile is None and os.environ.get("AWS_ACCESS_KEY_ID"):
+        return "env"
+    name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    name = name or "default"
+    try:
+        section: dict[str, Any] = dict(_full_config().get("profiles", {}).get(name, {}))
+        section.update(_shared_credentials().get(name, {}))
+    except Exception:  # an unreadable config: the advice falls back to the generic one
+        return "unknown"
+    if section.get("sso_session") or section.get("sso_start_url"):
+        return "sso"
+    if section.get("role_arn") and section.get("web_identity_token_file"):
+        return "web-identity"
+    if section.get("role_arn"):
+        return "assume-role"
+    if section.get("credential_process"):
+        return "process"
+    if section.get("aws_access_key_id"):
+        return "static"
+    return "unknown"
+
+
+def source_profile(profile: str | None) -> str | None:
+    """The ``source_profile`` of an assume-role profile (whose credentials sign AssumeRole)."""
+    name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    section = _full_config().get("profiles", {}).get(name or "default", {})
+    value = section.get("source_profile")
+    return str(value) if value else None
+
+
+def _shared_credentials() -> dict[str, dict[str, Any]]:
+    """The shared credentials file's sections (static keys live there, not in ~/.aws/config)."""
+    from botocore.configloader import raw_config_parse
+
+    path = os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or os.path.join("~", ".aws", "credentials")
+    path = os.path.expanduser(path)
+    if not os.path.isfile(path):
+        return {}
+    parsed: dict[str, dict[str, Any]] = raw_config_parse(path)
+    return parsed

@@ -1,13 +1,17 @@
-"""Bulk send: stream entries/events into maximum-size batches, journal each, send through a pool.
+"""Bulk send: many entries/events in maximum-size batches, each sent exactly once at most.
 
-Every batch is journaled in the outbox *before* it is handed to a worker, with its Personalize
-eventIds already assigned, so a crash leaves pending batches that re-send with the same ids
-(``resend_pending``), and a bulk import of a file records a job whose unread remainder can be
-continued (``resume_import``): every event ends up sent, none twice under a new id.
+``BulkSender`` groups valid lines into batches (count, Personalize header, and the 256 KB request
+total) and sends each through the one sending path (``sending.send_journaled``: journaled just
+before the call, sent through a CallPool slot, results journaled), so a crash leaves only batches
+that were on the wire. Each line has a key (its number and content, ``line_key``); a Personalize
+event without an eventId gets one derived from it, so Personalize itself drops a repeat. Checking
+a file first, the delivery ledger and resumable jobs are in ``bulk_jobs``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -16,12 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.errors import ConfigError, EndpointError, ServiceError, ThrottledError
-from tui.services.cli_input import PARTNER, PERSONALIZE, PERSONALIZE_LINE_HEADER, iter_jsonl
+from tui.errors import EndpointError, ServiceError, ThrottledError
+from tui.services.cli_input import (
+    PARTNER,
+    PERSONALIZE,
+    PERSONALIZE_LINE_HEADER,
+)
 from tui.services.outbox import BatchRecord, Outbox, service_of
-from tui.services.partner_events import journal_context, refuse_if_read_only, send_partner_request
-from tui.services.personalize_events import prepare_events, send_personalize_request
-from tui.services.resolve import describe_destination
+from tui.services.partner_events import (
+    PartnerSendResult,
+    journal_context,
+    refuse_if_read_only,
+    send_partner_request,
+)
+from tui.services.personalize_events import PersonalizeSendResult, send_personalize_request
+from tui.services.sending import FAILED, SENT, UNCONFIRMED, send_journaled
 from tui.services.validation import (
     MAX_PARTNER_ENTRY_BYTES,
     FieldError,
@@ -35,12 +48,13 @@ from tui.services.validation import (
 
 BATCH_SIZE = {PARTNER: 20, PERSONALIZE: 10}
 RETRYABLE = (ThrottledError, ServiceError, EndpointError)
-MAX_INVALID_KEPT = 100
+MAX_INVALID_KEPT = 10_000  # bad lines reported one by one; beyond, only counted
+SendResult = PartnerSendResult | PersonalizeSendResult
 
 
 @dataclass(frozen=True)
 class BulkProgress:
-    """A snapshot for a progress bar: events sent/failed/invalid so far, and the total if known."""
+    """A snapshot for a progress bar: what happened to the lines so far, and the total if known."""
 
     sent: int
     failed: int
@@ -48,29 +62,60 @@ class BulkProgress:
     total: int | None
     batches_done: int
     paused: bool
+    unconfirmed: int = 0
+    skipped: int = 0  # invalid, or delivered (or unconfirmed) by an earlier run
 
 
 @dataclass
 class BulkTally:
-    """The final count of a bulk send; ``invalid`` lines were never sent (see ``invalid_items``)."""
+    """The final count of a bulk send: every line is sent, failed, unconfirmed or skipped.
+
+    ``skipped`` = ``invalid`` (never sent) + ``delivered_before`` (an earlier run delivered it) +
+    ``unconfirmed_before`` (an earlier run sent it and got no answer; not re-sent unless asked).
+    """
 
     sent: int = 0
     failed: int = 0
+    unconfirmed: int = 0
     invalid: int = 0
+    delivered_before: int = 0
+    unconfirmed_before: int = 0
     batches: int = 0
     failed_batches: list[str] = field(default_factory=list)
+    unconfirmed_batches: list[str] = field(default_factory=list)
     invalid_items: list[tuple[int, list[FieldError]]] = field(default_factory=list)
     cancelled: bool = False
     discarded_batches: int = 0
     elapsed: float = 0.0
     job_id: str | None = None
 
+    @property
+    def skipped(self) -> int:
+        return self.invalid + self.delivered_before + self.unconfirmed_before
+
+
+def line_key(number: int, item: dict[str, Any]) -> str:
+    """The identity of one line: its number and its content (canonical JSON), hashed.
+
+    Why: the same line at the same place is the same event, whichever run sends it; a corrected
+    line is a new one. The number is part of it so that two identical lines are two events.
+    """
+    text = json.dumps(item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{number}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def derived_event_id(key: str) -> str:
+    """The eventId of a Personalize line that has none: stable across runs of the same line."""
+    return f"eventdeck-{key}"
+
 
 class BulkSender:
     """Send many entries/events as consecutive full batches through ``workers`` threads.
 
-    Thread-safe controls: ``pause()``, ``resume()``, ``cancel()``. ``progress`` is called from
-    worker threads (a UI must hop to its own thread before touching widgets).
+    Each batch goes through ``send_journaled`` (journal, CallPool slot, results), so the pool
+    bounds bulk sends like every other call. Thread-safe controls: ``pause()``, ``resume()``,
+    ``cancel()``. ``progress`` is called from worker threads (a UI must hop to its own thread
+    before touching widgets).
     """
 
     def __init__(
@@ -86,6 +131,8 @@ class BulkSender:
         user_id: str | None = None,
         job_id: str | None = None,
         batch_attempts: int = 4,
+        ledger: str | None = None,
+        skip: Callable[[str], str | None] | None = None,
     ) -> None:
         if kind not in BATCH_SIZE:
             raise ValueError(f"unknown bulk kind {kind!r}")
@@ -95,6 +142,8 @@ class BulkSender:
         self.header = {"trackingId": tracking_id, "sessionId": session_id, "userId": user_id}
         self.job_id = job_id
         self.batch_attempts = max(1, batch_attempts)
+        self.ledger = ledger
+        self.skip = skip  # key -> "delivered" / "unconfirmed" (skip it) or None (send it)
         self.tally = BulkTally(job_id=job_id)
         self.total: int | None = None
         self._lock = threading.Lock()
@@ -112,7 +161,7 @@ class BulkSender:
         self._running.set()
 
     def cancel(self) -> None:
-        """Stop: batches not yet sent are dropped from the journal; the rest are kept."""
+        """Stop: batches not yet sent are dropped (never journaled); the rest are kept."""
         self._cancelled.set()
         self._running.set()
 
@@ -128,14 +177,16 @@ class BulkSender:
         """Send every item (a dict, or (line number, dict) as iter_jsonl yields) and tally."""
         refuse_if_read_only(self.factory, "bulk sends")
         self.total = total
-        return self._dispatch(self._journaled(_numbered(items)))
+        return self._dispatch(self._batches(_numbered(items)))
 
     def send_records(self, records: Iterable[BatchRecord]) -> BulkTally:
         """Send batches that are already journaled (re-sending what a crash left)."""
         refuse_if_read_only(self.factory, "re-sends")
-        return self._dispatch((record, None) for record in records)
+        return self._dispatch((None, None, record) for record in records)
 
-    def _dispatch(self, records: Iterator[tuple[BatchRecord, dict[str, Any] | None]]) -> BulkTally:
+    def _dispatch(
+        self, batches: Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Any]]
+    ) -> BulkTally:
         started = time.perf_counter()
         slots = threading.BoundedSemaphore(self.workers * 2)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="eventdeck-bulk") as pool:
@@ -145,7 +196,7 @@ class BulkSender:
                 if self._cancelled.is_set():
                     slots.release()
                     break
-                queued = next(records, None)
+                queued = next(batches, None)
                 if queued is None:
                     slots.release()
                     break
@@ -165,48 +216,62 @@ class BulkSender:
             self._crashes.append(exc)
             self.cancel()
 
-    def _journaled(
+    def _batches(
         self, items: Iterator[tuple[int, dict[str, Any]]]
-    ) -> Iterator[tuple[BatchRecord, dict[str, Any]]]:
-        """Group valid items into batches and journal each just before it is queued."""
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any], None]]:
+        """Group valid, not yet delivered items into batches: (request, journal context, None).
+
+        A batch is cut at the count limit, at a change of Personalize header, and (partner) when
+        the next entry would take the request over the 256 KB total that AWS allows.
+        """
         size = BATCH_SIZE[self.kind]
         batch: list[dict[str, Any]] = []
         lines: list[int] = []
+        keys: list[str] = []
         key: tuple[Any, ...] | None = None
         bytes_ = 0
         for number, item in items:
             converted = self._convert(number, item)
             if converted is None:
                 continue
-            item_key, api_item, item_bytes = converted
+            item_key, api_item, item_bytes, line = converted
             if batch and (
                 item_key != key
                 or len(batch) >= size
                 or bytes_ + item_bytes > MAX_PARTNER_ENTRY_BYTES
             ):
-                yield self._journal(key, batch, lines)
-                batch, lines, bytes_ = [], [], 0
+                yield self._request(key, batch, lines, keys)
+                batch, lines, keys, bytes_ = [], [], [], 0
             key = item_key
             batch.append(api_item)
             lines.append(number)
+            keys.append(line)
             bytes_ += item_bytes
         if batch:
-            yield self._journal(key, batch, lines)
+            yield self._request(key, batch, lines, keys)
 
     def _convert(
         self, number: int, item: dict[str, Any]
-    ) -> tuple[tuple[Any, ...], dict[str, Any], int] | None:
+    ) -> tuple[tuple[Any, ...], dict[str, Any], int, str] | None:
         try:
             if self.kind == PARTNER:
                 entry = to_partner_request_entry(item)
-                return (), entry, partner_entry_size(entry)
+                key = line_key(number, item)
+                if self._skipped(key):
+                    return None
+                return (), entry, partner_entry_size(entry), key
             header = {k: item.get(k) or self.header[k] for k in PERSONALIZE_LINE_HEADER}
             if not header["trackingId"] or not header["sessionId"]:
                 raise ValidationFailed([FieldError(None, "trackingId/sessionId",
                     "give trackingId and sessionId for the import, or on each line")])  # fmt: skip
             event = {k: v for k, v in item.items() if k not in PERSONALIZE_LINE_HEADER}
-            api_event = to_personalize_event(prepare_events([event])[0])
-            return tuple(header[k] for k in PERSONALIZE_LINE_HEADER), api_event, 0
+            key = line_key(number, {**event, **header})
+            if not isinstance(event.get("eventId"), str) or not event["eventId"].strip():
+                event["eventId"] = derived_event_id(key)
+            api_event = to_personalize_event(event)
+            if self._skipped(key):
+                return None
+            return tuple(header[k] for k in PERSONALIZE_LINE_HEADER), api_event, 0, key
         except ValidationFailed as failed:
             errors = [FieldError(number, e.field, e.message) for e in failed.errors]
             with self._lock:
@@ -215,81 +280,122 @@ class BulkSender:
                     self.tally.invalid_items.append((number, errors))
             return None
 
-    def _journal(
-        self, key: tuple[Any, ...] | None, batch: list[dict[str, Any]], lines: list[int]
-    ) -> tuple[BatchRecord, dict[str, Any]]:
-        """Journal a batch; returns its record and the validated API parameters to send."""
+    def _skipped(self, key: str) -> bool:
+        why = self.skip(key) if self.skip is not None else None
+        if why is None:
+            return False
+        if why == "settled":  # counted where it was settled (a resumed job's cut-off batches)
+            return True
+        with self._lock:
+            if why == "delivered":
+                self.tally.delivered_before += 1
+            else:
+                self.tally.unconfirmed_before += 1
+        return True
+
+    def _request(
+        self, key: tuple[Any, ...] | None, batch: list[dict[str, Any]], lines: list[int],
+        keys: list[str],
+    ) -> tuple[dict[str, Any], dict[str, Any], None]:  # fmt: skip
+        """The validated API parameters of a batch and the context its journal record keeps."""
         if self.kind == PARTNER:
             request: dict[str, Any] = {"Entries": batch}
         else:
             header = dict(zip(PERSONALIZE_LINE_HEADER, key or (), strict=False))
             request = {k: v for k, v in header.items() if v} | {"eventList": batch}
-        extra: dict[str, Any] = {"lines": [lines[0], lines[-1]]}
+        extra: dict[str, Any] = {"lines": [lines[0], lines[-1]], "keys": keys}
         if self.job_id:
             extra["job"] = self.job_id
-        context = journal_context(self.factory, service_of(self.kind), **extra)
-        return self.outbox.record_batch(self.kind, request, context), request
+        if self.ledger:
+            extra["ledger"] = self.ledger
+        return request, journal_context(self.factory, service_of(self.kind), **extra), None
 
-    def _send(self, record: BatchRecord, params: dict[str, Any] | None) -> None:
+    def _send(
+        self,
+        params: dict[str, Any] | None,
+        context: dict[str, Any] | None,
+        record: BatchRecord | None,
+    ) -> None:
         self._running.wait()
         if self._cancelled.is_set():
-            self.outbox.discard(record.id)
-            with self._lock:
-                self.tally.discarded_batches += 1
+            if record is None:  # never journaled: nothing to drop
+                with self._lock:
+                    self.tally.discarded_batches += 1
             return
-        try:
-            ok, failed, journal = self._send_with_retries(record, params)
-        except ValidationFailed as exc:  # a journal file edited by hand into something invalid
-            ok, failed = 0, _count(record)
-            journal = {"error": {"type": "ValidationFailed", "message": exc.message}}
-        self.outbox.record_results(record.id, journal, record=record)
+        if record is not None:
+            try:
+                params = _params_of(record)
+            except ValidationFailed as exc:  # a journal file edited by hand into something invalid
+                n = _count(record)
+                journal = {"error": {"type": "ValidationFailed", "message": exc.message}}
+                self.outbox.record_results(record.id, journal, record=record)
+                self._count_outcome(record.id, [FAILED] * n)
+                return
+        assert params is not None
+        send: Callable[..., SendResult] = (
+            send_partner_request if self.kind == PARTNER else send_personalize_request
+        )
+        result, done = send_journaled(
+            self.factory, self.kind, params, send, outbox=self.outbox, context=context,
+            record=record, before_results=self._note_ledger, attempts=self.batch_attempts,
+            retry_if=_worth_retrying,
+        )  # fmt: skip
+        self._count_outcome(done.id if done else "", statuses(result))
+
+    def _note_ledger(self, record: BatchRecord, result: SendResult) -> None:
+        """Remember which lines of the batch were delivered or are unconfirmed (before results)."""
+        ledger, keys = record.context.get("ledger"), record.context.get("keys")
+        if not isinstance(ledger, str) or not isinstance(keys, list):
+            return
+        outcome = statuses(result)
+        self.outbox.note_outcomes(
+            ledger,
+            [k for k, s in zip(keys, outcome, strict=False) if s == SENT],
+            [k for k, s in zip(keys, outcome, strict=False) if s == UNCONFIRMED],
+        )
+
+    def _count_outcome(self, batch_id: str, outcome: list[str]) -> None:
         with self._lock:
             self.tally.batches += 1
-            self.tally.sent += ok
-            self.tally.failed += failed
-            if failed:
-                self.tally.failed_batches.append(record.id)
+            self.tally.sent += outcome.count(SENT)
+            self.tally.failed += outcome.count(FAILED)
+            self.tally.unconfirmed += outcome.count(UNCONFIRMED)
+            if FAILED in outcome:
+                self.tally.failed_batches.append(batch_id)
+            if UNCONFIRMED in outcome:
+                self.tally.unconfirmed_batches.append(batch_id)
         self._report()
-
-    def _send_with_retries(
-        self, record: BatchRecord, params: dict[str, Any] | None
-    ) -> tuple[int, int, dict[str, Any]]:
-        """Send one journaled batch, retrying whole-call transient failures with backoff.
-
-        ``params`` are the validated parameters when the batch was just built; a batch read back
-        from the journal (None) is validated and converted again.
-        """
-        if params is None:
-            if record.kind == PARTNER:
-                params = to_partner_request(record.request["Entries"])
-            else:
-                params = to_personalize_request(record.request)
-        for attempt in range(self.batch_attempts):
-            if record.kind == PARTNER:
-                result = send_partner_request(self.factory, params, batch_id=record.id)
-                n_ok, n_failed = len(result.entries) - result.failed_count, result.failed_count
-                journal, error = result.to_journal(), result.error
-            else:
-                presult = send_personalize_request(self.factory, params, batch_id=record.id)
-                n = len(params["eventList"])
-                n_ok, n_failed = (n, 0) if presult.sent else (0, n)
-                journal, error = presult.to_journal(), presult.error
-            if (
-                error is None
-                or not isinstance(error, RETRYABLE)
-                or attempt + 1 == self.batch_attempts
-            ):
-                return n_ok, n_failed, journal
-            time.sleep(min(2.0, 0.1 * 2**attempt))
-        raise AssertionError("unreachable")
 
     def _report(self) -> None:
         if self.progress is None:
             return
         with self._lock:
             t = self.tally
-            snapshot = BulkProgress(t.sent, t.failed, t.invalid, self.total, t.batches, self.paused)
+            snapshot = BulkProgress(
+                t.sent, t.failed, t.invalid, self.total, t.batches, self.paused,
+                t.unconfirmed, t.skipped,
+            )  # fmt: skip
         self.progress(snapshot)
+
+
+def statuses(result: SendResult) -> list[str]:
+    """One status per entry/event of a send result: sent, failed or unconfirmed."""
+    if isinstance(result, PartnerSendResult):
+        return [r.status for r in result.entries]
+    return [result.status] * len(result.event_ids)
+
+
+def _worth_retrying(result: SendResult) -> bool:
+    """Retry a whole batch only when AWS answered with a transient error (it had no effect)."""
+    if result.error is None or not isinstance(result.error, RETRYABLE):
+        return False
+    return UNCONFIRMED not in statuses(result)
+
+
+def _params_of(record: BatchRecord) -> dict[str, Any]:
+    if record.kind == PARTNER:
+        return to_partner_request(record.request["Entries"])
+    return to_personalize_request(record.request)
 
 
 def _numbered(items: Iterable[Any]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -306,100 +412,48 @@ def _count(record: BatchRecord) -> int:
     return len(items) if isinstance(items, list) else 0
 
 
+def _resolve(path: str | Path) -> Path:
+    return Path(str(path).removeprefix("file://")).expanduser().resolve()
+
+
 def resend_pending(
     factory: Any, outbox: Outbox, *, workers: int = 4,
     progress: Callable[[BulkProgress], None] | None = None, kind: str | None = None,
+    records: list[BatchRecord] | None = None,
 ) -> BulkTally:  # fmt: skip
-    """Re-send every pending batch (what a crash or kill -9 left), same requests, same eventIds."""
+    """Re-send pending batches (what a crash or kill -9 left), same requests, same eventIds.
+
+    A pending PutPartnerEvents batch may have reached AWS before the crash: callers ask the user
+    before re-sending one (see ``may_double``).
+    """
     tally = BulkTally()
+    pending = records if records is not None else outbox.pending()
     for each_kind in (PARTNER, PERSONALIZE):
         if kind not in (None, each_kind):
             continue
         service = service_of(each_kind)  # never elsewhere: only batches journaled for here
-        records = [
-            r for r in outbox.pending()
+        chosen = [
+            r for r in pending
             if r.kind == each_kind and factory.same_destination(r.context, service)
         ]  # fmt: skip
-        if not records:
+        if not chosen:
             continue
         sender = BulkSender(factory, each_kind, outbox=outbox, workers=workers, progress=progress)
-        sender.total = sum(_count(r) for r in records)
-        _merge(tally, sender.send_records(records))
-    return tally
-
-
-def import_file(
-    factory: Any, outbox: Outbox, path: str | Path, kind: str, *, workers: int = 4,
-    progress: Callable[[BulkProgress], None] | None = None, tracking_id: str | None = None,
-    session_id: str | None = None, user_id: str | None = None, total: int | None = None,
-    on_sender: Callable[[BulkSender], None] | None = None,
-) -> BulkTally:  # fmt: skip
-    """Bulk-import a JSON Lines file as a resumable job (see ``resume_import``)."""
-    refuse_if_read_only(factory, "bulk imports")
-    params = {"trackingId": tracking_id, "sessionId": session_id, "userId": user_id}
-    source = str(Path(str(path).removeprefix("file://")).resolve())
-    job_id = outbox.start_job(kind, source, params, factory.destination(service_of(kind)))
-    job = outbox.get_job(job_id)
-    assert job is not None
-    return _run_job(factory, outbox, job, 0, workers, progress, total, on_sender)
-
-
-def resume_import(
-    factory: Any, outbox: Outbox, job_id: str, *, workers: int = 4,
-    progress: Callable[[BulkProgress], None] | None = None,
-    on_sender: Callable[[BulkSender], None] | None = None,
-) -> BulkTally:  # fmt: skip
-    """Finish an interrupted import: re-send its pending batches, then read on after them."""
-    job = outbox.get_job(job_id)
-    if job is None:
-        raise KeyError(f"no import job {job_id}")
-    check_job_destination(factory, job)
-    batches = outbox.job_batches(job_id)
-    last_line = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
-    tally = resend_pending(factory, outbox, workers=workers, progress=progress, kind=job["kind"])
-    _merge(tally, _run_job(factory, outbox, job, last_line, workers, progress, None, on_sender))
-    tally.job_id = job_id
-    return tally
-
-
-def check_job_destination(factory: Any, job: dict[str, Any]) -> None:
-    """Raise ConfigError unless ``job`` was journaled for where calls go now (never elsewhere)."""
-    service = service_of(str(job.get("kind")))
-    recorded = job.get("destination") or {}
-    if not factory.same_destination(recorded, service):
-        raise ConfigError(
-            f"Not resumed: this import was sending to {describe_destination(recorded)}; "
-            f"eventdeck now sends to {describe_destination(factory.destination(service))}.",
-            hint="Start eventdeck with that profile, region and endpoint to resume it.",
-        )
-
-
-def _run_job(
-    factory: Any, outbox: Outbox, job: dict[str, Any], after_line: int, workers: int,
-    progress: Callable[[BulkProgress], None] | None, total: int | None,
-    on_sender: Callable[[BulkSender], None] | None,
-) -> BulkTally:  # fmt: skip
-    params = job.get("params") or {}
-    sender = BulkSender(
-        factory, job["kind"], outbox=outbox, workers=workers, progress=progress,
-        tracking_id=params.get("trackingId"), session_id=params.get("sessionId"),
-        user_id=params.get("userId"), job_id=job["id"],
-    )  # fmt: skip
-    if on_sender is not None:
-        on_sender(sender)
-    items = ((n, item) for n, item in iter_jsonl(job["source"], job["kind"]) if n > after_line)
-    tally = sender.run(items, total=total)
-    if not tally.cancelled:
-        outbox.finish_job(job["id"])
+        sender.total = sum(_count(r) for r in chosen)
+        _merge(tally, sender.send_records(chosen))
     return tally
 
 
 def _merge(into: BulkTally, other: BulkTally) -> None:
     into.sent += other.sent
     into.failed += other.failed
+    into.unconfirmed += other.unconfirmed
     into.invalid += other.invalid
+    into.delivered_before += other.delivered_before
+    into.unconfirmed_before += other.unconfirmed_before
     into.batches += other.batches
     into.failed_batches += other.failed_batches
+    into.unconfirmed_batches += other.unconfirmed_batches
     into.invalid_items += other.invalid_items
     into.cancelled = into.cancelled or other.cancelled
     into.discarded_batches += other.discarded_batches

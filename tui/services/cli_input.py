@@ -18,6 +18,7 @@ from botocore.utils import ArgumentGenerator
 from tui.errors import InputError
 from tui.services import model
 from tui.services.jsonable import jsonable
+from tui.services.validation import lone_surrogate_message
 from tui.words import plural
 
 PARTNER = "partner-events"
@@ -127,6 +128,11 @@ def check_request_shape(request: Any, kind: str, where: str) -> dict[str, Any]:
                 f"{where}: {list_key}[{i}] must be a JSON object",
                 location=f"{where}:{list_key}[{i}]",
             )
+    for key, value in request.items():
+        # "\ud800" parses, then cannot be encoded for the journal, a draft or the wire.
+        problem = lone_surrogate_message(value, key)
+        if problem:
+            raise InputError(f"{where} is {problem}", location=where)
     return request
 
 
@@ -153,6 +159,25 @@ def iter_jsonl(
     The file is read line by line (any length); a line that is not a JSON object, or longer than
     ``max_line_bytes``, raises InputError naming the file and line.
     """
+    for number, value in iter_jsonl_checked(path, operation, max_line_bytes=max_line_bytes):
+        if isinstance(value, InputError):
+            raise value
+        yield number, value
+
+
+def iter_jsonl_checked(
+    path: str | Path,
+    operation: str,
+    *,
+    max_line_bytes: int = MAX_JSONL_LINE_BYTES,
+    bytes_read: list[int] | None = None,
+) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+    """Like iter_jsonl, but a bad line yields its InputError instead of ending the stream.
+
+    Why: a bulk import checks the whole file first and reports every bad line, then sends the
+    good ones; one malformed line in the middle must not hide the lines after it.
+    ``bytes_read[0]``, when given, follows how far the file has been read (for a progress bar).
+    """
     kind = operation_kind(operation)
     resolved = _resolve(path)
     allowed = set(_member_names(kind)) | (
@@ -170,29 +195,52 @@ def iter_jsonl(
             raw = handle.readline(max_line_bytes + 1)
             if not raw:
                 return
+            if bytes_read is not None:
+                bytes_read[0] += len(raw)
             number += 1
             where = f"{resolved}:{number}"
             if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
-                raise InputError(
-                    f"{resolved} line {number} is longer than {max_line_bytes:,} bytes",
-                    location=where,
-                    hint="One entry or event per line; an entry can be at most 256 KB.",
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
+                    raw = handle.readline(max_line_bytes + 1)
+                    if bytes_read is not None:
+                        bytes_read[0] += len(raw)
+                yield (
+                    number,
+                    InputError(
+                        f"{resolved} line {number} is longer than {max_line_bytes:,} bytes",
+                        location=where,
+                        hint="One entry or event per line; an entry can be at most 256 KB.",
+                    ),
                 )
+                continue
             try:
                 text = raw.decode("utf-8").strip()
             except UnicodeDecodeError:
-                raise InputError(f"{resolved} line {number} is not UTF-8", location=where) from None
+                yield number, InputError(f"{resolved} line {number} is not UTF-8", location=where)
+                continue
             if not text:
                 continue
-            value = _parse(text, resolved, number - 1)
+            try:
+                value = _parse(text, resolved, number - 1)
+            except InputError as err:
+                yield number, err
+                continue
             if not isinstance(value, dict):
-                raise InputError(f"{resolved} line {number} must be a JSON object", location=where)
+                yield (
+                    number,
+                    InputError(f"{resolved} line {number} must be a JSON object", location=where),
+                )
+                continue
             unknown = [k for k in value if k not in allowed]
             if unknown:
-                raise InputError(
-                    f"{resolved} line {number} has unknown {plural('field', len(unknown))} {', '.join(map(repr, unknown))}",
-                    location=where,
+                yield (
+                    number,
+                    InputError(
+                        f"{resolved} line {number} has unknown {plural('field', len(unknown))} {', '.join(map(repr, unknown))}",
+                        location=where,
+                    ),
                 )
+                continue
             yield number, value
 
 

@@ -6,7 +6,9 @@ requires a start and end time; the presets and RFC 3339 parsing here are what th
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -184,3 +186,29 @@ def parse_range(
             location="start time",
         )
     return start_dt, end_dt
+
+
+@functools.cache
+def model_event_names() -> tuple[str, ...]:
+    """The operation names of botocore's CodeCatalyst model: the event names an API call logs."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(SERVICE)
+    return tuple(sorted(model.operation_names))
+
+
+def match_event_name(text: str, known: Iterable[str]) -> str:
+    """``text`` spelled as a known event name when it matches one ignoring case, else as typed.
+
+    Why: ListEventLogs matches eventName exactly, so "deletedevenvironment" finds nothing; the
+    user meant DeleteDevEnvironment, and an empty result would wrongly blame the range.
+    """
+    wanted = text.strip()
+    folded = wanted.casefold()
+    names = list(known)
+    if wanted in names:
+        return wanted
+    for name in names:
+        if name.casefold() == folded:
+            return name
+    return wanted

@@ -7,10 +7,12 @@ trace: every service call runs inside ``aws_call(...)``, which turns what boto3 
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import urllib3.exceptions
@@ -30,7 +32,12 @@ from tui.errors import (
     ThrottledError,
     ValidationError,
 )
+from tui.logsetup import current_log_path
+from tui.services import regions
+from tui.services.auth import credential_kind, source_profile
 from tui.services.options import ConnectionOptions
+
+_log = logging.getLogger(__name__)
 
 # botocore's standard retry mode treats these as throttling (retries/standard.py), plus S3's.
 THROTTLE_CODES = frozenset(
@@ -63,8 +70,11 @@ ACCESS_DENIED_CODES = frozenset(
     }
 )
 EXPIRED_CREDENTIAL_CODES = frozenset(
-    {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+    {"ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired"}
 )
+# The request's signing time is too far from AWS's: the computer's clock is wrong, not the keys.
+CLOCK_SKEW_CODES = frozenset({"RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"})
+CLOCK_SKEW_PHRASES = ("signature expired", "signature not yet current", "too skewed")
 REJECTED_CREDENTIAL_CODES = frozenset(
     {
         "InvalidClientTokenId",
@@ -104,6 +114,7 @@ class CallContext:
     profile: str | None = None
     endpoint: str | None = None
     max_attempts: int | None = None
+    region: str | None = None
 
     @property
     def action(self) -> str:
@@ -118,6 +129,10 @@ class CallContext:
     def profile_flag(self) -> str:
         profile = self.profile or os.environ.get("AWS_PROFILE")
         return f" --profile {profile}" if profile else ""
+
+    def who(self) -> str:
+        profile = self.profile or os.environ.get("AWS_PROFILE")
+        return f"profile '{profile}'" if profile else "the current profile"
 
 
 _IAM_PREFIX = {
@@ -151,6 +166,7 @@ def aws_call(
         profile=profile if profile is not None else (options.profile if options else None),
         endpoint=endpoint if endpoint is not None else (options.endpoint_url if options else None),
         max_attempts=options.max_attempts if options else None,
+        region=options.region if options else None,
     )
     try:
         yield ctx
@@ -160,6 +176,15 @@ def aws_call(
         mapped = translate_aws(exc, ctx)
         if mapped is None:
             raise
+        # INFO: into the --debug log, never onto the terminal (no handler prints below WARNING)
+        _log.info(
+            "%s %s failed (%s, request id %s): %s",
+            service,
+            operation,
+            type(exc).__name__,
+            mapped.request_id or "none",
+            mapped.message,
+        )
         raise mapped from exc
 
 
@@ -174,7 +199,15 @@ def translate(exc: BaseException, ctx: CallContext | None = None) -> EventdeckEr
     mapped = translate_aws(exc, ctx or CallContext(service="aws", operation="the call"))
     if mapped is not None:
         return mapped
-    return EventdeckError(f"{type(exc).__name__}: {exc}")
+    _log.error(
+        "unexpected error (a bug in eventdeck): %s: %s",
+        type(exc).__name__,
+        exc,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    log = current_log_path()
+    where = f"its traceback is in {log}" if log else "run with --debug to log its traceback"
+    return EventdeckError(f"{type(exc).__name__}: {exc}", hint=f"A bug in eventdeck: {where}.")
 
 
 def translate_aws(exc: BaseException, ctx: CallContext) -> EventdeckError | None:
@@ -227,13 +260,19 @@ def _from_botocore_error(exc: bce.BotoCoreError, ctx: CallContext) -> EventdeckE
     if isinstance(exc, bce.NoAuthTokenError):
         return BearerTokenMissingError(
             f"{ctx.service} needs a bearer token and none was found.",
+            sso_sign_in=credential_kind(ctx.profile) == "sso",
             hint="Use a profile with an sso_session and run `aws sso login --sso-session NAME`,"
             " or set AWS_BEARER_TOKEN_CODECATALYST.",
         )
     if isinstance(exc, bce.NoCredentialsError):
+        if credential_kind(ctx.profile) == "sso":
+            return SsoTokenExpiredError(
+                f"No AWS credentials for {who}: its SSO sign-in is missing or expired.",
+                hint=f"Run `aws sso login{flag}`, then retry.",
+            )
         return AuthError(
             f"No AWS credentials found for {who}.",
-            hint=f"Run `aws configure{flag}` or `aws sso login{flag}`, pass --profile, or set"
+            hint=f"Run `aws configure{flag}`, pass --profile, or set"
             " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
         )
     if isinstance(exc, bce.PartialCredentialsError):
@@ -275,6 +314,9 @@ def _from_transport_error(exc: bce.BotoCoreError, ctx: CallContext) -> Eventdeck
             hint="Pass --ca-bundle PATH for a private CA (or set AWS_CA_BUNDLE); "
             "--no-verify-ssl skips the check (insecure).",
         )
+    missing = _unavailable_region(exc, ctx)
+    if missing is not None:
+        return missing
     if isinstance(exc, bce.ConnectTimeoutError):
         return EndpointError(
             f"Timed out connecting to {url}{_attempts(ctx)}.",
@@ -305,53 +347,199 @@ def _from_transport_error(exc: bce.BotoCoreError, ctx: CallContext) -> Eventdeck
     return ServiceError(f"{ctx.service} {ctx.operation} failed: {exc}")
 
 
+@cache
+def _error_message_members(service: str, code: str) -> tuple[str, ...]:
+    """The members of ``service``'s error shape ``code`` that carry its text, from the model.
+
+    Why: botocore fills ``Error.Message`` only from a body key named ``message``/``Message``;
+    IVS Real-Time declares ``exceptionMessage`` instead, which botocore parses into the
+    response's top level (the modeled error fields) while ``Error.Message`` stays empty.
+    """
+    import botocore.loaders
+    from botocore.model import ServiceModel
+
+    try:
+        data = botocore.loaders.Loader().load_service_model(service, "service-2")
+        shape = ServiceModel(data, service).shape_for_error_code(code)
+    except Exception:  # an unknown service or model: no declared members
+        return ()
+    if shape is None:
+        return ()
+    return tuple(
+        name
+        for name, member in shape.members.items()
+        if member.type_name == "string"
+        and "message" in name.lower()
+        and member.serialization.get("location") != "header"
+    )
+
+
+def service_message(response: dict[str, Any], service: str) -> str:
+    """The service's own text for an error response: Error.Message, else a declared member."""
+    error = response.get("Error") or {}
+    message = str(error.get("Message") or "").strip()
+    if message:
+        return message
+    code = str(error.get("Code") or "")
+    names = _error_message_members(service, code) if code else ()
+    # undeclared fallbacks: the keys botocore's modeled parse would produce for common shapes
+    for name in (*names, "message", "Message", "exceptionMessage", "errorMessage"):
+        value = response.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def request_id_of(response: dict[str, Any]) -> str | None:
+    """AWS's request id for a response (ResponseMetadata.RequestId, else the raw headers)."""
+    meta = response.get("ResponseMetadata") or {}
+    rid = meta.get("RequestId")
+    if not rid:
+        headers = {str(k).lower(): v for k, v in (meta.get("HTTPHeaders") or {}).items()}
+        rid = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
+    return str(rid) if rid else None
+
+
+def _is_clock_skew(code: str, message: str) -> bool:
+    lowered = message.lower()
+    return code in CLOCK_SKEW_CODES or any(p in lowered for p in CLOCK_SKEW_PHRASES)
+
+
+def _credential_error(
+    ctx: CallContext, text: str, *, expired: bool, request_id: str | None
+) -> EventdeckError:
+    """An expired or refused credential, with the fix for where that credential comes from."""
+    flag = ctx.profile_flag()
+    kind = credential_kind(ctx.profile)
+    if ctx.service == "codecatalyst" and os.environ.get("AWS_BEARER_TOKEN_CODECATALYST"):
+        return AuthError(
+            text,
+            hint="The token comes from AWS_BEARER_TOKEN_CODECATALYST: set a fresh one, or unset "
+            "it to use the profile's sso_session.",
+            request_id=request_id,
+        )
+    if ctx.service == "codecatalyst":
+        # CodeCatalyst signs with the sso-session's bearer token, whatever the profile's keys
+        return SsoTokenExpiredError(
+            text,
+            hint="Run `aws sso login --sso-session NAME` (the profile's sso_session) or set "
+            "AWS_BEARER_TOKEN_CODECATALYST, then retry.",
+            request_id=request_id,
+        )
+    if kind == "sso":
+        return SsoTokenExpiredError(
+            text, hint=f"Run `aws sso login{flag}`, then retry.", request_id=request_id
+        )
+    if kind == "env":
+        hint = (
+            "The keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN in "
+            "the environment: export fresh ones, or unset them to use a profile."
+        )
+    elif kind == "assume-role":
+        source = source_profile(ctx.profile)
+        src_kind = credential_kind(source) if source else "unknown"
+        hint = f"The role's source credentials ({'profile ' + repr(source) if source else 'source_profile'})"
+        if src_kind == "sso":
+            hint += f" come from SSO: run `aws sso login --profile {source}`, then retry."
+        else:
+            hint += f" are {'expired' if expired else 'refused'}: fix them with `aws configure --profile {source}`."
+    elif kind == "process":
+        hint = f"The profile's credential_process returned them: check that command ({ctx.who()})."
+    elif kind == "web-identity":
+        hint = f"Check the web_identity_token_file of {ctx.who()}."
+    elif kind == "static":
+        hint = (
+            f"{ctx.who().capitalize()} uses access keys: "
+            + ("get fresh temporary keys" if expired else "check or rotate its keys")
+            + f" (`aws configure{flag}`), and `aws sts get-caller-identity{flag}`."
+        )
+    else:
+        hint = f"Check the credentials of {ctx.who()} (`aws sts get-caller-identity{flag}`)."
+    return AuthError(text, hint=hint, request_id=request_id)
+
+
+def _unavailable_region(exc: bce.BotoCoreError, ctx: CallContext) -> EventdeckError | None:
+    """A connection failure to an AWS endpoint in a region where the service does not exist."""
+    if not isinstance(exc, (bce.EndpointConnectionError, bce.ConnectTimeoutError)):
+        return None
+    url = (getattr(exc, "kwargs", None) or {}).get("endpoint_url")
+    if not regions.is_aws_endpoint(url):
+        return None
+    region = regions.region_of_aws_endpoint(url)
+    typo = ctx.region or regions.region_label(url)
+    if region is None and typo and typo not in regions.known_regions():
+        region = typo  # a typo ("eu-west1"): no such region at all
+    elif region is None or regions.available_in(ctx.service, region) is not False:
+        return None
+    return ConfigError(
+        regions.unavailable_message(ctx.service, region),
+        hint="Pick one of those regions (the region picker, or --region).",
+    )
+
+
 def _from_client_error(exc: bce.ClientError, ctx: CallContext) -> EventdeckError:
     response: dict[str, Any] = exc.response or {}
     error = response.get("Error") or {}
     meta = response.get("ResponseMetadata") or {}
     code = str(error.get("Code") or "Unknown")
-    message = str(error.get("Message") or "").strip()
+    message = service_message(response, ctx.service)
+    rid = request_id_of(response)
     status = int(meta.get("HTTPStatusCode") or 0)
     attempts = int(meta.get("RetryAttempts") or 0) + 1
     said = f": {message}" if message else ""
-    flag = ctx.profile_flag()
 
-    if code in EXPIRED_CREDENTIAL_CODES:
+    if _is_clock_skew(code, message):
         return AuthError(
-            f"Your AWS credentials have expired ({code}){said}",
-            hint=f"Refresh them (e.g. `aws sso login{flag}`), then retry.",
+            f"AWS refused the request's time ({code}){said}",
+            hint="This computer's clock is wrong: compare `date -u` with the real UTC time and "
+            "sync it (NTP: `timedatectl set-ntp true` or chrony), then retry.",
+            request_id=rid,
+        )
+    if code in EXPIRED_CREDENTIAL_CODES:
+        return _credential_error(
+            ctx, f"Your AWS credentials have expired ({code}){said}", expired=True, request_id=rid
         )
     if code in REJECTED_CREDENTIAL_CODES:
-        return AuthError(
-            f"AWS rejected the credentials ({code}){said}",
-            hint=f"Check the profile (`aws sts get-caller-identity{flag}`) and its region.",
+        return _credential_error(
+            ctx, f"AWS rejected the credentials ({code}){said}", expired=False, request_id=rid
         )
     if code in THROTTLE_CODES or status == 429:
         return ThrottledError(
             f"{ctx.service} {ctx.operation} was still throttled after {attempts} "
             f"attempt{'s' if attempts != 1 else ''}; retries were exhausted ({code}){said}",
             hint="Wait a little and retry, or raise the retry attempts (max_attempts).",
+            request_id=rid,
         )
     if code in ACCESS_DENIED_CODES or status == 403:
         hint = f"Ask for permission to {ctx.action}{ctx.where}, or use another --profile."
         if ctx.service == "codecatalyst":
             hint = (
-                "CodeCatalyst refused the bearer token or the user lacks access: run "
-                "`aws sso login --sso-session NAME` or set AWS_BEARER_TOKEN_CODECATALYST; " + hint
+                "CodeCatalyst access comes from your role in the space (Space administrator, "
+                "Power user, Limited access…), not from IAM policies: ask a space administrator "
+                f"for a role that allows {ctx.operation} (event logs need Space administrator). "
+                "If the token itself is stale: `aws sso login --sso-session NAME`."
             )
-        return AccessDeniedError(f"Access denied: {ctx.action}{ctx.where}{said}", hint=hint)
+        where = "" if ctx.resource and ctx.resource in message else ctx.where
+        return AccessDeniedError(
+            f"Access denied: {ctx.action}{where}{said}", hint=hint, request_id=rid
+        )
     if code in NOT_FOUND_CODES or status == 404:
+        if ctx.resource and ctx.resource in message:  # the service named it already: say it once
+            return NotFoundError(f"Not found ({ctx.operation}){said}", request_id=rid)
         target = ctx.resource or "the requested resource"
-        return NotFoundError(f"Not found: {target} ({ctx.operation}){said}")
+        return NotFoundError(f"Not found: {target} ({ctx.operation}){said}", request_id=rid)
     if code in VALIDATION_CODES or status == 400:
-        return ValidationError(f"{ctx.operation} rejected the request ({code}){said}")
+        return ValidationError(
+            f"{ctx.operation} rejected the request ({code}){said}", request_id=rid
+        )
     if status >= 500:
         return ServiceError(
             f"{ctx.service} {ctx.operation} failed on the service side "
             f"(HTTP {status} {code}) after {attempts} attempt{'s' if attempts != 1 else ''}{said}",
             hint="Retry later.",
+            request_id=rid,
         )
-    return ServiceError(f"{ctx.service} {ctx.operation} failed ({code}){said}")
+    return ServiceError(f"{ctx.service} {ctx.operation} failed ({code}){said}", request_id=rid)
 
 
 def call(

@@ -9,6 +9,8 @@ offers to re-send. Drafts autosave here too. Layout under the root (default
     batches/<id>.done.json      the same record with its results (replaces the pending file)
     drafts/<kind>.json          the unsent draft of a pane
     jobs/<id>.json              a bulk import (source file, parameters) until it finishes
+    delivered/<ledger>.txt      per source file and destination: the lines delivered ("D key")
+                                or unconfirmed ("U key"), appended and fsynced as answers come
 
 A file is only ever replaced whole (temporary file in the same directory, fsync, ``os.replace``,
 fsync of the directory), so a reader sees the old content or the new, never a torn one; a file
@@ -30,7 +32,8 @@ from typing import Any, Literal
 
 import platformdirs
 
-from tui.fsutil import atomic_write_bytes, fsync_dir
+from tui.errors import EventdeckError
+from tui.fsutil import atomic_write_bytes, fsync_dir, os_error_reason
 from tui.services.jsonable import jsonable
 
 Kind = Literal["partner-events", "personalize-events"]
@@ -42,6 +45,10 @@ KIND_SERVICES: dict[str, str] = {
 }
 _FORBIDDEN = re.compile(r"secret|token|password|credential|access.?key", re.IGNORECASE)
 _STALE_TMP_SECONDS = 600
+
+
+class DraftNotSavedError(EventdeckError):
+    """The draft could not be written (disk full, read-only, …); what is on screen is kept."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,10 @@ class Outbox:
         self.batches_dir = self.root / "batches"
         self.drafts_dir = self.root / "drafts"
         self.jobs_dir = self.root / "jobs"
-        for directory in (self.root, self.batches_dir, self.drafts_dir, self.jobs_dir):
+        self.delivered_dir = self.root / "delivered"
+        for directory in (
+            self.root, self.batches_dir, self.drafts_dir, self.jobs_dir, self.delivered_dir
+        ):  # fmt: skip
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.warnings: list[str] = []
         self._lock = threading.Lock()
@@ -175,13 +185,26 @@ class Outbox:
 
     # --- drafts --------------------------------------------------------------------------
     def save_draft(self, kind: str, draft: dict[str, Any]) -> None:
-        """Autosave the draft of ``kind``; cheap to call on every keystroke (unchanged: no I/O)."""
+        """Autosave the draft of ``kind``; cheap to call on every keystroke (unchanged: no I/O).
+
+        Raises DraftNotSavedError (saying why: "disk full", …) when the file cannot be written.
+        """
         _check_kind(kind)
-        data = _dumps(draft)
+        try:
+            data = _dumps(draft)
+        except UnicodeEncodeError:
+            # A lone surrogate that got past the fields: \u escapes keep it, and the draft, whole.
+            data = json.dumps(jsonable(draft), separators=(",", ":")).encode("ascii")
         with self._lock:
             if self._draft_cache.get(kind) == data:
                 return
-            atomic_write_bytes(self.drafts_dir / f"{kind}.json", data)
+            try:
+                atomic_write_bytes(self.drafts_dir / f"{kind}.json", data)
+            except OSError as exc:
+                raise DraftNotSavedError(
+                    f"Draft not saved: {os_error_reason(exc)}",
+                    hint=f"The batch stays on screen and is saved again at the next change ({self.drafts_dir}).",
+                ) from exc
             self._draft_cache[kind] = data
 
     def load_draft(self, kind: str) -> dict[str, Any] | None:
@@ -259,6 +282,52 @@ class Outbox:
             if record is not None and record.context.get("job") == job_id:
                 records.append(record)
         return records
+
+    # --- delivery ledger of bulk imports --------------------------------------------------
+    def note_outcomes(self, ledger: str, delivered: list[str], unconfirmed: list[str]) -> None:
+        """Append what a batch of ``ledger`` delivered and what is unconfirmed; fsynced.
+
+        Why: importing the same (or a corrected) file again must not send a line twice; the
+        ledger remembers, per source and destination, which lines AWS confirmed and which may
+        have arrived, keyed by line number and content (``bulk.line_key``).
+        """
+        if not delivered and not unconfirmed:
+            return
+        text = "".join(f"D {k}\n" for k in delivered) + "".join(f"U {k}\n" for k in unconfirmed)
+        path = self._ledger_path(ledger)
+        with self._lock:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, text.encode("ascii"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def ledger(self, ledger: str) -> tuple[set[str], set[str]]:
+        """(delivered keys, unconfirmed keys) of ``ledger``; a later "D" clears an earlier "U"."""
+        delivered: set[str] = set()
+        unconfirmed: set[str] = set()
+        try:
+            handle = self._ledger_path(ledger).open("rb")
+        except FileNotFoundError:
+            return delivered, unconfirmed
+        with handle:
+            for raw in handle:
+                state, _, key = raw.decode("ascii", "replace").strip().partition(" ")
+                if state == "D" and key:
+                    delivered.add(key)
+                elif state == "U" and key:
+                    unconfirmed.add(key)
+        return delivered, unconfirmed - delivered
+
+    def forget_ledger(self, ledger: str) -> None:
+        """Forget what ``ledger`` delivered (the user asked to send everything again)."""
+        self._ledger_path(ledger).unlink(missing_ok=True)
+
+    def _ledger_path(self, ledger: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{8,64}", ledger):
+            raise KeyError(f"not a ledger id: {ledger!r}")
+        return self.delivered_dir / f"{ledger}.txt"
 
     # --- internals -----------------------------------------------------------------------
     def _path(self, batch_id: str, state: str) -> Path:

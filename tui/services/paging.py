@@ -6,6 +6,7 @@ the next page when the cursor nears the end), so eventdeck pages by hand, everyw
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -64,3 +65,24 @@ class Pager(Generic[T]):
         """Every item of every remaining page, fetched lazily."""
         for page in self:
             yield from page.items
+
+
+def newer_items(fetch: FetchPage[T], is_known: Callable[[T], bool], max_pages: int = 50) -> list[T]:
+    """The items of a newest-first list that are not known yet, newest first.
+
+    Follow mode asks this of a list whose first page holds the newest items: pages are read from
+    the top until one holds an item already shown (everything after it is older, so already
+    loaded), never backwards through the whole history. ``max_pages`` bounds a burst.
+    """
+    pager = Pager(fetch)
+    fresh: list[T] = []
+    for page in itertools.islice(pager, max_pages):
+        known = False
+        for item in page.items:
+            if is_known(item):
+                known = True
+            else:
+                fresh.append(item)
+        if known:
+            break
+    return fresh

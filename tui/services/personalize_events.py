@@ -2,7 +2,9 @@
 
 PutEvents is all-or-nothing and Personalize keeps only the first event with a given eventId, so
 every event gets its eventId (uuid4 when empty) *before* it is journaled or sent: a botocore retry,
-a re-send after a crash, or a re-send from history all carry the same ids.
+a re-send after a crash, or a re-send from history all carry the same ids. That is also why
+PutEvents keeps botocore's retries of read timeouts: a request that may have arrived is retried
+with the same ids, and if no answer ever comes its events are *unconfirmed* (re-sending is safe).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from tui.services.errormap import aws_call
 from tui.services.model import PERSONALIZE_OPERATION, PERSONALIZE_SERVICE
 from tui.services.outbox import Outbox
 from tui.services.partner_events import journal_context, refuse_if_read_only
+from tui.services.send_retry import may_have_arrived
+from tui.services.sending import FAILED, SENT, UNCONFIRMED, send_journaled
 from tui.services.validation import to_personalize_request
 
 KIND = "personalize-events"
@@ -29,6 +33,12 @@ class PersonalizeSendResult:
     event_ids: tuple[str, ...]
     batch_id: str | None = None
     error: EventdeckError | None = None
+    unconfirmed: bool = False  # no answer after the request may have arrived
+
+    @property
+    def status(self) -> str:
+        """Sent, failed, or unconfirmed: the same for every event of the request."""
+        return SENT if self.sent else UNCONFIRMED if self.unconfirmed else FAILED
 
     def to_journal(self) -> dict[str, Any]:
         """The JSON the outbox keeps for this result."""
@@ -36,7 +46,8 @@ class PersonalizeSendResult:
         if self.error is not None:
             error = {"type": type(self.error).__name__, "message": self.error.message,
                      "hint": self.error.hint}  # fmt: skip
-        return {"sent": self.sent, "event_ids": list(self.event_ids), "error": error}
+        return {"sent": self.sent, "unconfirmed": self.unconfirmed,
+                "event_ids": list(self.event_ids), "error": error}  # fmt: skip
 
 
 def prepare_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -67,7 +78,7 @@ def send_personalize_request(
         with aws_call(PERSONALIZE_SERVICE, PERSONALIZE_OPERATION, options=factory.options):
             factory.client(PERSONALIZE_SERVICE).put_events(**params)
     except EventdeckError as err:
-        return PersonalizeSendResult(False, ids, batch_id, err)
+        return PersonalizeSendResult(False, ids, batch_id, err, may_have_arrived(err))
     return PersonalizeSendResult(True, ids, batch_id)
 
 
@@ -83,12 +94,8 @@ def put_events(
     """
     refuse_if_read_only(factory, "PutEvents")
     params = to_personalize_request(prepare_request(request))
-    batch_id = None
-    if outbox is not None:
-        batch_id = outbox.record_batch(
-            KIND, params, journal_context(factory, PERSONALIZE_SERVICE)
-        ).id
-    result = send_personalize_request(factory, params, batch_id=batch_id)
-    if outbox is not None and batch_id is not None:
-        outbox.record_results(batch_id, result.to_journal())
+    context = journal_context(factory, PERSONALIZE_SERVICE)
+    result, _ = send_journaled(
+        factory, KIND, params, send_personalize_request, outbox=outbox, context=context
+    )
     return result

@@ -50,6 +50,7 @@ class CallPool:
         self._last_error: str | None = None
         self._last_retry_at: float | None = None
         self._listeners: list[Callable[[PoolStats], None]] = []
+        self._held = threading.local()
 
     def subscribe(self, listener: Callable[[PoolStats], None]) -> None:
         self._listeners.append(listener)
@@ -74,7 +75,18 @@ class CallPool:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """Hold one of the pool's slots for the duration of a call."""
+        """Hold one of the pool's slots for the duration of a call.
+
+        Re-entrant per thread: a worker that already holds a slot (a UI send job) and calls a
+        service that takes one (the sending path) keeps its one slot instead of deadlocking.
+        """
+        if getattr(self._held, "depth", 0):
+            self._held.depth += 1
+            try:
+                yield
+            finally:
+                self._held.depth -= 1
+            return
         with self._lock:
             self._waiting += 1
         self._gate.acquire()
@@ -83,6 +95,7 @@ class CallPool:
             self._in_flight += 1
             self._calls += 1
         self._changed()
+        self._held.depth = 1
         try:
             yield
         except Exception as exc:
@@ -94,6 +107,7 @@ class CallPool:
             with self._lock:  # the header's error badge is about now: a success clears it
                 self._last_error = None
         finally:
+            self._held.depth = 0
             with self._lock:
                 self._in_flight -= 1
             self._gate.release()

@@ -18,6 +18,7 @@ import botocore.session
 from botocore.config import Config
 
 from tui.logsetup import register_secret
+from tui.services import send_retry
 from tui.services.mfa import install_mfa_prompter
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
@@ -161,6 +162,7 @@ class ClientFactory:
         if where.region.value:
             kwargs["region_name"] = where.region.value
         client = self._get_session().create_client(service, **kwargs)
+        send_retry.install(client)  # never retry a PutPartnerEvents that may have arrived
         self.pool.watch_client(client)
         _register_secrets(self._get_session())
         return client

@@ -1,8 +1,9 @@
 """Validation of PutPartnerEvents entries and PutEvents events, driven by the botocore model.
 
 The model carries required members, lengths, list sizes, patterns, enums and types; the rules it
-does not carry (Detail is a JSON object, properties a JSON object under 1 KB, finite eventValue,
-parseable times, the 256 KB entry size) are added here, so the form can refuse to send anything
+does not carry (Detail is a JSON object without NaN/Infinity, properties a JSON object, eventValue
+a finite number as JSON writes it, times between 1970 and a day from now, DetailType without
+control characters, text that is valid Unicode, the 256 KB entry size) are added here, so the form can refuse to send anything
 AWS would reject and say, at the field, what to do instead.
 
 Form values may be the API's types or the strings a form holds: Detail as str or dict, properties
@@ -15,7 +16,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.model import ListShape, Shape, StructureShape
@@ -27,7 +28,10 @@ from tui.words import count
 
 MAX_PARTNER_ENTRY_BYTES = 256 * 1024
 TIME_ENTRY_BYTES = 14  # what AWS counts for a Time member, whatever its value
-MAX_PROPERTIES_BYTES = 1024
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_TIME_AHEAD = timedelta(
+    days=1
+)  # clock skew, or an event stamped for tomorrow; not a typo'd year
 SOURCE_EXAMPLE = "aws.partner/example.com/orders"
 JSON_EXAMPLE = 'e.g. {"key": "value"}'
 
@@ -55,6 +59,69 @@ class ValidationFailed(InputError):
         self.errors = list(errors)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# A number exactly as JSON writes it; float() also takes "1_000", "nan", "inf", "+5", ".5" and
+# "5.", which AWS's JSON parser refuses.
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_NO_CONTROL_FIELDS = ("DetailType",)
+# Names the model's documentation of Event.properties forbids, compared case-insensitively.
+_RESERVED_PROPERTIES = frozenset(
+    ("userid", "sessionid", "eventtype", "timestamp", "recommendationid", "impression")
+)
+
+
+def lone_surrogate_message(value: Any, where: str) -> str | None:
+    """The message for the first lone surrogate in ``value`` (text or JSON data), or None.
+
+    Why: ``json.loads`` turns the escape ``"\\ud800"`` into a string that UTF-8 cannot encode;
+    written to the journal, a draft or the wire it raises UnicodeEncodeError, so it is refused
+    where it was typed. ``where`` names the field; JSON keys and list indexes are added to it.
+    """
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found is None:
+            return None
+        code = f"\\u{ord(found.group()):04x}"
+        return (
+            f"not valid Unicode: lone surrogate at {where}, character {found.start() + 1} "
+            f"({code}): a surrogate escape must be one of a pair"
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = lone_surrogate_message(key, f"{where} (a key)") or lone_surrogate_message(
+                item, f"{where}.{key}" if isinstance(key, str) else where
+            )
+            if problem:
+                return problem
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            problem = lone_surrogate_message(item, f"{where}[{i}]")
+            if problem:
+                return problem
+    return None
+
+
+def check_valid_unicode(value: Any, where: str) -> None:
+    """Raise InputError (location ``where``) if ``value`` holds a lone surrogate anywhere.
+
+    For whole documents before they go further: a bulk-import line, a ``file://`` batch, the raw
+    JSON editor. Forms need not call it: their validation refuses the same at each field.
+    """
+    problem = lone_surrogate_message(value, where)
+    if problem:
+        raise InputError(problem, location=where)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (AWS accepts no NaN or Infinity: use null or text)")
+
+
+def loads_strict(text: str) -> Any:
+    """``json.loads`` as AWS parses JSON: NaN, Infinity and -Infinity refused (ValueError)."""
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -69,12 +136,17 @@ def _lines(value: object) -> object:
 def _json_object(text: str, field: str) -> tuple[dict[str, Any] | None, str | None]:
     """Parse ``text`` as a JSON object: (object, None) or (None, message saying what to do)."""
     try:
-        value = json.loads(text)
+        value = loads_strict(text)
     except json.JSONDecodeError as exc:
         return None, (
             f"{field} must be a JSON object, {JSON_EXAMPLE}: "
             f"line {exc.lineno} column {exc.colno}: {exc.msg}"
         )
+    except ValueError as exc:
+        return None, f"{field}: {exc}"
+    problem = lone_surrogate_message(value, field)
+    if problem:
+        return None, problem
     if not isinstance(value, dict):
         kind = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
             type(value), "a number"
@@ -115,6 +187,19 @@ def _check_shape(value: Any, shape: Shape, path: str, errs: list[tuple[str, str]
         if not isinstance(value, str):
             errs.append((path, f"{_leaf(path)} must be text"))
             return
+        problem = lone_surrogate_message(value, path)
+        if problem:
+            errs.append((path, problem))
+            return
+        control = _CONTROL.search(value) if _leaf(path) in _NO_CONTROL_FIELDS else None
+        if control:
+            errs.append(
+                (
+                    path,
+                    f"{_leaf(path)} must not hold control characters: U+{ord(control.group()):04X} "
+                    f"at character {control.start() + 1} (a line break, tab or escape?)",
+                )
+            )
         _check_size(len(value), shape, path, "characters", errs)
         if shape.enum and value not in shape.enum:
             errs.append((path, f"{_leaf(path)} must be one of {', '.join(shape.enum)}"))
@@ -164,9 +249,26 @@ def _time(form: dict[str, Any], key: str, out: dict[str, Any], errs: list[tuple[
     if value is None or _blank(value):
         return
     try:
-        out[key] = parse_time(value, field=key)
+        when = parse_time(value, field=key)
     except InputError as exc:
         errs.append((key, exc.message))
+        return
+    latest = datetime.now(UTC) + MAX_TIME_AHEAD
+    if not EARLIEST_TIME <= when <= latest:
+        side = "before 1970" if when < EARLIEST_TIME else "more than a day ahead"
+        errs.append(
+            (
+                key,
+                f"{key} {_iso(when)} is {side}; accepted: from 1970-01-01T00:00:00Z "
+                f"to a day from now ({_iso(latest)})",
+            )
+        )
+        return
+    out[key] = when
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _coerce_partner(form: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -183,7 +285,10 @@ def _coerce_partner(form: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
             if resources not in (None, []):
                 out[key] = resources
         elif key == "Detail" and isinstance(value, dict):
-            out[key] = json.dumps(value, ensure_ascii=False)
+            try:
+                out[key] = json.dumps(value, ensure_ascii=False, allow_nan=False)
+            except (TypeError, ValueError) as exc:
+                errs.append((key, f"Detail must be JSON (no NaN or Infinity): {exc}"))
         elif not _blank(value):
             out[key] = value
     for key in ("Source", "DetailType", "Detail"):
@@ -256,8 +361,24 @@ def _event_value(value: Any, out: dict[str, Any], errs: list[tuple[str, str]]) -
     if isinstance(value, bool):
         errs.append(("eventValue", "eventValue must be a number, e.g. 4.5, not true/false"))
         return
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            errs.append(
+                ("eventValue", f"eventValue must be a finite number, e.g. 4.5, not {value!r}")
+            )
+            return
+        if not _JSON_NUMBER.fullmatch(text):
+            errs.append(
+                (
+                    "eventValue",
+                    f"eventValue must be a number as JSON writes it, e.g. 4.5, -2 or 1e3 "
+                    f"(no _, no leading + or .), not {value!r}",
+                )
+            )
+            return
     try:
-        number = float(value.strip() if isinstance(value, str) else value)
+        number = float(value)
     except (TypeError, ValueError):
         errs.append(("eventValue", f"eventValue must be a number, e.g. 4.5, not {value!r}"))
         return
@@ -281,6 +402,10 @@ def _properties(value: Any, out: dict[str, Any], errs: list[tuple[str, str]]) ->
         if bad:
             errs.append(("properties", f"properties keys must be text; {bad[0]!r} is not"))
             return
+        problem = lone_surrogate_message(value, "properties")
+        if problem:
+            errs.append(("properties", problem))
+            return
         try:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -291,12 +416,23 @@ def _properties(value: Any, out: dict[str, Any], errs: list[tuple[str, str]]) ->
         return
     if not parsed:
         return  # {} means "no properties": the API refuses an empty string, so omit it
-    size = len(text.encode("utf-8"))
-    if size > MAX_PROPERTIES_BYTES:
+    reserved = [k for k in parsed if isinstance(k, str) and k.lower() in _RESERVED_PROPERTIES]
+    if reserved:
         errs.append(
             (
                 "properties",
-                f"properties is {size:,} bytes as JSON; at most 1,024 (1 KB) "
+                f"properties cannot use the name {reserved[0]!r}: PutEvents reserves userId, "
+                "sessionId, eventType, timestamp, recommendationId and impression (any case)",
+            )
+        )
+        return
+    # The model's limit is on the string's length in characters (what botocore checks), not bytes.
+    high = model.limit(model.personalize_event_shape().members["properties"], "max")
+    if high is not None and len(text) > high:
+        errs.append(
+            (
+                "properties",
+                f"properties is {len(text):,} characters as JSON; at most {high:,} "
                 "allowed: drop or shorten fields",
             )
         )
@@ -336,7 +472,32 @@ def validate_partner_batch(entries: list[dict[str, Any]]) -> list[FieldError]:
     errors = _count_errors(len(entries), model.partner_entries_shape(), "Entries", "entry")
     for i, entry in enumerate(entries):
         errors.extend(validate_partner_entry(entry, i))
-    return errors
+    return errors or partner_request_size_errors(entries)
+
+
+def partner_request_size_errors(entries: list[dict[str, Any]]) -> list[FieldError]:
+    """The whole-request size rule of PutPartnerEvents: the entries together at most 256 KB.
+
+    Why: EventBridge applies its 256 KB limit to the sum of the entry sizes (Time 14 bytes, then
+    the UTF-8 bytes of Source, DetailType, Detail and each Resource) and rejects the whole request
+    with a ValidationException; checking each entry alone let 20 entries of 200 KB through.
+    Call it on entries that are each valid (their sizes are computed from the coerced entries).
+    """
+    sizes = [partner_entry_size(_coerce_partner(entry)[0]) for entry in entries]
+    total = sum(sizes)
+    if total <= MAX_PARTNER_ENTRY_BYTES:
+        return []
+    largest = max(range(len(sizes)), key=sizes.__getitem__)
+    return [
+        FieldError(
+            None,
+            "Entries",
+            f"the {len(entries)} entries add up to {total:,} bytes; a PutPartnerEvents request "
+            f"may carry at most {MAX_PARTNER_ENTRY_BYTES:,} (256 KB) in all (the largest is "
+            f"entry {largest + 1}, {sizes[largest]:,} bytes): send fewer per batch or use bulk "
+            "import, which splits by size",
+        )
+    ]
 
 
 def validate_personalize_event(event: dict[str, Any], index: int) -> list[FieldError]:

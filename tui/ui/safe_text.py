@@ -23,9 +23,12 @@ def safe_text(value: object, style: str = "") -> Text:
 def safe_lines(value: object, style: str = "") -> Text:
     """Like ``safe_text``, but line breaks stay line breaks (each line made safe on its own).
 
-    Why: eventdeck's own multi-line text (pretty JSON, an error with its hint on the next line)
-    would otherwise show a literal ``\\n``; every other control character is still made visible.
+    ``value`` is one text or a list of lines. Why: eventdeck's own multi-line text (pretty JSON,
+    an error with its hint on the next line, a tally) would otherwise show a literal ``\\n``;
+    every other control character is still made visible.
     """
+    if isinstance(value, list):
+        value = "\n".join(str(line) for line in value)
     text = value if isinstance(value, str) else str(value)
     lines = text.replace("\r\n", "\n").split("\n")
     return Text("\n".join(visible(line) for line in lines), style=style, no_wrap=False)

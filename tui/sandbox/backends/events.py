@@ -76,7 +76,10 @@ sandbox_backends: BackendDict[PartnerEventsBackend] = BackendDict(PartnerEventsB
 
 
 def check_request(entries: Any) -> None:
-    """Raise RequestInvalid for what AWS rejects as a whole: list length, Source and Resources."""
+    """Raise RequestInvalid for what AWS rejects as a whole: length, Source, Resources, total size.
+
+    The 256 KB rule is on the whole request (the sum of entry sizes), as EventBridge applies it.
+    """
     if not isinstance(entries, list):
         raise RequestInvalid(
             "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null"
@@ -123,6 +126,12 @@ def check_request(entries: Any) -> None:
     if complete == 0:
         raise RequestInvalid(
             "Parameters Source, DetailType and Detail are required: no entry in the request has all of them."
+        )
+    total = sum(entry_size(entry) for entry in entries)
+    if total > MAX_ENTRY_BYTES:
+        raise RequestInvalid(
+            f"Total size of the entries in the request is over the limit: {total} bytes "
+            f"(the limit is {MAX_ENTRY_BYTES} bytes)."
         )
 
 

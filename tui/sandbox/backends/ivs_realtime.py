@@ -7,6 +7,7 @@ with JSON bodies, ISO 8601 times); state lives in a moto-style backend guarded b
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -30,11 +31,14 @@ class IvsRealtimeBackend(BaseBackend):
         super().__init__(region_name, account_id)
         self.lock = threading.RLock()
         self.stages: dict[str, dict[str, Any]] = {}
+        # (stage ARN, session id, participant id) -> a live participant's schedule and progress.
+        self.live: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def reset(self) -> None:
         """Forget every stage."""
         with self.lock:
             self.stages.clear()
+            self.live.clear()
 
     def load(self, data: Mapping[str, Any]) -> None:
         """Add the stages of an ``ivs_realtime`` data section (replacing any with the same ARN)."""
@@ -57,12 +61,16 @@ class IvsRealtimeBackend(BaseBackend):
                     participants: dict[str, dict[str, Any]] = {}
                     for raw_p in raw_session.get("participants", []):
                         p = _api.from_data(
-                            participant_shape, {k: v for k, v in raw_p.items() if k != "events"}
+                            participant_shape,
+                            {k: v for k, v in raw_p.items() if k not in ("events", "_live")},
                         )
                         events = [_api.from_data(event_shape, e) for e in raw_p.get("events", [])]
                         events.sort(key=lambda e: e.get("eventTime") or _EPOCH, reverse=True)
                         p["events"] = events
                         participants[p["participantId"]] = p
+                        if isinstance(raw_p.get("_live"), Mapping):
+                            key = (stage["arn"], session["sessionId"], p["participantId"])
+                            self.live[key] = {**raw_p["_live"], "emitted": 0}
                     session["participants"] = participants
                     sessions.append(session)
                 sessions.sort(key=lambda s: s.get("startTime") or _EPOCH, reverse=True)
@@ -90,6 +98,25 @@ class IvsRealtimeBackend(BaseBackend):
                 "ResourceNotFoundException", f"Session {session_id} not found in stage {arn}"
             ) from None
 
+    def catch_up(self, arn: str, session_id: str, participant: dict[str, Any]) -> None:
+        """Add the events a live demo participant has produced since the last call (lock held)."""
+        live = self.live.get((arn, session_id, participant["participantId"]))
+        if live is None:
+            return
+        every = float(live["every"])
+        due = min(int((time.time() - float(live["start"])) // every), _LIVE_MAX)
+        shape = _api.shape("Event")
+        while live["emitted"] < due:
+            live["emitted"] += 1
+            n = live["emitted"]
+            event = {
+                "name": "SUBSCRIBE_STARTED" if n % 2 == 0 else "SUBSCRIBE_STOPPED",
+                "participantId": participant["participantId"],
+                "remoteParticipantId": live["remoteParticipantId"],
+                "eventTime": datetime.fromtimestamp(int(float(live["start"]) + n * every), UTC),
+            }
+            participant["events"].insert(0, _api.from_data(shape, event))
+
     def participant(self, arn: str, session_id: str, participant_id: str) -> dict[str, Any]:
         """A participant of a session, or ResourceNotFoundException."""
         try:
@@ -102,6 +129,7 @@ class IvsRealtimeBackend(BaseBackend):
 
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
+_LIVE_MAX = 10_000  # events a live demo participant adds at most (a day-long demo run)
 backend = IvsRealtimeBackend()
 
 
@@ -155,6 +183,7 @@ def _list_participants(params: dict[str, Any]) -> dict[str, Any]:
 def _list_participant_events(params: dict[str, Any]) -> dict[str, Any]:
     with backend.lock:
         p = backend.participant(params["stageArn"], params["sessionId"], params["participantId"])
+        backend.catch_up(params["stageArn"], params["sessionId"], p)
         items, token = page(
             p["events"], params.get("nextToken"), _max(params), "ValidationException"
         )
@@ -211,4 +240,4 @@ def load(data: dict[str, Any]) -> None:
 
 def load_demo(seed: int, now: datetime | None = None) -> None:
     """Add the deterministic demo stages for ``seed`` (times relative to ``now``, default: the clock)."""
-    backend.load(demo.ivs_realtime(seed, now or datetime.now(UTC)))
+    backend.load(demo.ivs_realtime(seed, now or datetime.now(UTC), live=now is None))

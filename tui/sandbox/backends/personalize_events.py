@@ -52,9 +52,16 @@ class PersonalizeEventsBackend(BaseBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.received: list[dict[str, Any]] = []
+        self.seen_ids: set[tuple[str, str]] = set()
+        self.repeats = 0
 
     def put_events(self, request: Mapping[str, Any]) -> None:
-        """Validate a PutEvents request and record its events, all or nothing."""
+        """Validate a PutEvents request and record its events, all or nothing.
+
+        An event whose eventId this tracker already has is accepted but not recorded again
+        (counted in ``repeats``): Personalize uses only the first event with a given eventId, which
+        is what makes a retried or re-sent PutEvents harmless.
+        """
         validate(request)
         common = {
             "trackingId": request["trackingId"],
@@ -65,6 +72,11 @@ class PersonalizeEventsBackend(BaseBackend):
         for event in request["eventList"]:
             recorded = {**common, **event, "ReceivedAt": now}
             recorded.setdefault("eventId", str(uuid.uuid4()))
+            key = (str(request["trackingId"]), str(recorded["eventId"]))
+            if key in self.seen_ids:
+                self.repeats += 1
+                continue
+            self.seen_ids.add(key)
             self.received.append(recorded)
 
 
@@ -243,12 +255,20 @@ def received() -> list[dict[str, Any]]:
     return sorted(out, key=lambda item: item["ReceivedAt"])
 
 
+def repeats() -> int:
+    """How many events arrived again with an eventId already recorded (and were dropped)."""
+    with _lock:
+        return sum(b.repeats for account in backends.values() for b in account.values())
+
+
 def reset_received() -> None:
-    """Forget received events."""
+    """Forget received events (and the eventIds seen)."""
     with _lock:
         for account in backends.values():
             for backend in account.values():
                 backend.received.clear()
+                backend.seen_ids.clear()
+                backend.repeats = 0
 
 
 def reset() -> None:

@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,11 @@ from botocore.model import OperationModel, ServiceModel, Shape
 
 Response = tuple[int, dict[str, str], bytes]
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def new_request_id() -> str:
+    """A request id as AWS's rest-json and json services send it (x-amzn-RequestId, a UUID)."""
+    return str(uuid.uuid4())
 
 
 class ApiError(Exception):
@@ -133,7 +139,8 @@ class RestJsonService:
             return self.error(exc.code, exc.message)
         status = int(op.http.get("responseCode", 200))
         payload = self.to_wire(op.output_shape, output) if op.output_shape is not None else {}
-        return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", "x-amzn-RequestId": new_request_id()}
+        return status, headers, json.dumps(payload).encode()
 
     def _match(self, method: str, path: str) -> tuple[OperationModel, re.Match[str]] | None:
         for route_method, regex, op in self._routes:
@@ -147,13 +154,20 @@ class RestJsonService:
         """The model's status for error shape ``code``, x-amzn-ErrorType, and the message body."""
         shape = self.model.shape_for(code)
         status = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
-        return self._error_response(status, code, message)
+        return self._error_response(status, code, message, self.error_key)
 
-    def _error_response(self, status: int, code: str, message: str) -> Response:
-        body = {self.error_key: message}
-        if self.error_key != "message":
-            body["message"] = message  # botocore reads Error.Message from "message" only
-        headers = {"Content-Type": "application/json", "x-amzn-ErrorType": code}
+    def _error_response(
+        self, status: int, code: str, message: str, key: str = "message"
+    ) -> Response:
+        """An error body with the message under ``key`` (unmodeled errors: the generic "message")."""
+        # Only the model's member, as AWS sends it: IVS's "exceptionMessage" leaves botocore's
+        # Error.Message empty, which clients must handle (a "message" copy here would hide that).
+        body = {key: message}
+        headers = {
+            "Content-Type": "application/json",
+            "x-amzn-ErrorType": code,
+            "x-amzn-RequestId": new_request_id(),
+        }
         return status, headers, json.dumps(body).encode()
 
     # -- requests ----------------------------------------------------------------------------

@@ -69,6 +69,12 @@ class Pane(Vertical):
         if self.is_mounted and self.display:  # a pane not shown yet loads when first shown
             self.activate()
 
+    def save_unsaved(self) -> None:
+        """Write what the user composed and is not on disk yet, now (override).
+
+        Why: the app calls it when it must stop at once (SIGHUP when the SSH link drops, SIGTERM).
+        """
+
     def apply_launch(self, params: dict[str, str], operation: str) -> None:
         """Open the view named by AWS CLI words (override)."""
 

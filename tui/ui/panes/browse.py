@@ -8,6 +8,8 @@ exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Cus
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +20,23 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.errors import BearerTokenMissingError, EventdeckError, SsoTokenExpiredError
+from tui.errors import EventdeckError
 from tui.services.console_urls import ConsoleLink
-from tui.services.paging import Page
+from tui.services.paging import Page, newer_items
 from tui.ui.clipboard import copy_and_notify
+from tui.ui.format import fmt_time, time_label
 from tui.ui.panes.base import Pane
 from tui.ui.panes.level import Level
 from tui.ui.safe_text import visible
 from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
-from tui.ui.widgets.virtual_table import Row, VirtualTable
+from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 FOLLOW_SECONDS = 3.0
+FOLLOW_MAX_PAGES = 50
+TIME_MODES = ("utc", "local", "relative")
+AGO_WIDTH = 10
+RELATIVE_REFRESH_MAX = 20_000  # rows remade per follow poll in relative-time mode, at most
 
 
 class BrowsePane(Pane):
@@ -42,6 +49,7 @@ class BrowsePane(Pane):
         Binding("O", "copy_console_url", "Copy console URL", id="browse.console_url"),
         Binding("ctrl+r", "refresh", "Refresh", id="browse.refresh"),
         Binding("i", "toggle_side", "Side inspector", id="browse.side_inspector"),
+        Binding("T", "cycle_time", "Time UTC/local/ago", id="browse.time_format"),
     ]
 
     SIDE_MIN_WIDTH = 120
@@ -53,8 +61,13 @@ class BrowsePane(Pane):
         self.following = False
         self.follow_seconds = FOLLOW_SECONDS
         self._follow_timer: Any = None
+        self.polling = False
+        self.new_count = 0
+        self.searching = 0
+        self.follow_error: EventdeckError | None = None
         self.last_error: EventdeckError | None = None
         self._status_shown: str | None = None
+        self.time_mode: str = ctx.settings.ui.time_format
 
     def compose(self) -> ComposeResult:
         yield Static(classes="breadcrumb", markup=False)
@@ -114,14 +127,15 @@ class BrowsePane(Pane):
         if level is None:
             return
         self.fetching = False
+        self.searching = 0
         self.last_error = None
         table = self.table
         table.clear()
         table.clear_filter()
         table.set_sort(None)
-        table.set_columns(level.columns)
+        self._set_columns(level)
         if level.started:
-            rows = [level.to_row(item) for item in level.items]
+            rows = level.rows()
             table.append_rows(rows, more=not level.done)
             keys = [row.key for row in rows]
             if level.cursor_key in keys:
@@ -133,6 +147,93 @@ class BrowsePane(Pane):
         if not level.started or (not level.done and not level.items):
             self.load_more()
         self.update_status()
+
+    # -- columns and time ------------------------------------------------------------------
+    def fmt_time(self, value: datetime | None) -> str:
+        """A time cell in the format the user chose (T cycles UTC, local, relative)."""
+        return fmt_time(value, self.time_mode)
+
+    def table_id(self, level: Level) -> str:
+        """The name a table's column layout is remembered under in config.toml."""
+        return level.table_id or f"{self.PANE_ID}.{'-'.join(c.key for c in level.columns[:2])}"
+
+    def _columns(self, level: Level) -> list[Column]:
+        """The level's columns with time headers saying the format ("Time (local)")."""
+        out = []
+        for column in level.columns:
+            if "(UTC)" in column.label:
+                width = AGO_WIDTH if self.time_mode == "relative" and column.width else column.width
+                column = replace(
+                    column, label=time_label(column.label, self.time_mode), width=width
+                )
+            out.append(column)
+        return out
+
+    def _set_columns(self, level: Level) -> None:
+        table = self.table
+        table.set_columns(self._columns(level))
+        table.set_layout(self.ctx.settings.ui.columns.get(self.table_id(level), ""))
+
+    def on_virtual_table_layout_changed(self, event: VirtualTable.LayoutChanged) -> None:
+        """Remember a hidden, shown, widened or narrowed column for this table."""
+        event.stop()
+        level = self.level
+        if level is None:
+            return
+        from tui.settings import update
+
+        table_id = self.table_id(level)
+        columns = {k: v for k, v in self.ctx.settings.ui.columns.items() if k != table_id}
+        if event.layout:
+            columns[table_id] = event.layout
+        problem = self.ctx.remember(lambda s: update(s, **{"ui.columns": columns}))
+        if problem:
+            self.app.notify(f"Column layout not saved: {problem}", severity="warning", markup=False)
+
+    def action_cycle_time(self) -> None:
+        """Show times as UTC, then local, then relative ("3m ago"); remembered."""
+        from tui.settings import update
+
+        mode = TIME_MODES[(TIME_MODES.index(self.time_mode) + 1) % len(TIME_MODES)]
+        self.set_time_mode(mode)
+        problem = self.ctx.remember(lambda s: update(s, **{"ui.time_format": mode}))
+        label = {"utc": "UTC", "local": "local time", "relative": "relative (3m ago)"}[mode]
+        note = f"Times shown as {label}." + (f" Not saved: {problem}" if problem else "")
+        self.app.notify(note, markup=False)
+
+    def set_time_mode(self, mode: str) -> None:
+        """Show every time in ``mode``, here and in the other browse panes, rows kept."""
+        for pane in self.app.query(BrowsePane):
+            pane.time_mode = mode
+            pane.rerender()
+
+    def rerender(self) -> None:
+        """Make the loaded rows again (a new time format): filter, sort and cursor row stay."""
+        level = self.level
+        if level is None or not self.is_mounted:
+            return
+        table = self.table
+        row = table.current_row
+        key = row.key if row is not None else None
+        layout = table.layout_text
+        column = table.body.column_cursor
+        sort, descending = table.model.sort_column, table.model.descending
+        table.set_columns(self._columns(level))
+        table.set_layout(layout)
+        table.body.column_cursor = column
+        table.clear()
+        if level.started:
+            table.append_rows(level.rows(), more=not level.done)
+        if self.fetching:
+            table.set_loading(True)
+        if sort is not None:
+            table.set_sort(sort, descending)
+        if key is not None and key in level.by_key:
+            index = level.keys.index(key)
+            position = table.model.position_of(index)
+            if position is not None:
+                table.move_to(position)
+        self.update_crumbs()
 
     def update_crumbs(self) -> None:
         """The breadcrumb trail, dropping the oldest crumbs first when it does not fit."""
@@ -169,8 +270,15 @@ class BrowsePane(Pane):
             note = level.describe(item) if item is not None else None
             if note:
                 notes.append(note)
+        if self.searching:
+            notes.append(f"searching… {self.searching:,} empty pages (esc stops)")
         if self.following:
-            notes.append("following: new items appear at the end (f stops)")
+            follow = "following: new items appear at the top"
+            if self.new_count:
+                follow += f" · {self.new_count:,} new"
+            if self.follow_error is not None:
+                follow += f" · last poll failed: {self.error_text(self.follow_error)}"
+            notes.append(follow + " (f stops)")
         text = visible(" · ".join(notes))
         if self._status_shown == text:  # a relayout per page costs more than the page itself
             return
@@ -205,7 +313,18 @@ class BrowsePane(Pane):
         self.fetching = False
         level.next_token = page.next_token
         level.done = page.next_token is None
-        rows = level.add(list(page.items))
+        items = list(page.items)
+        if level.prepended:
+            # Follow put newer items on top since this query began; a page read by offset can
+            # then repeat some of them at its start.
+            items = [item for item in items if not level.seen(item)]
+        rows = level.add(items)
+        if not rows and not level.done:
+            # An empty page that says "more": the next one may hold rows; keep looking by itself.
+            self.searching += 1
+            self.load_more()
+            return
+        self.searching = 0
         self.table.set_loading(False)
         self.table.append_rows(rows, more=not level.done)
         self.update_status()
@@ -214,7 +333,7 @@ class BrowsePane(Pane):
     def error_text(error: EventdeckError) -> str:
         """One line: the error, its fix, and sign-in from here when a token is what is missing."""
         text = str(error).replace("\n", " — ")
-        if isinstance(error, (SsoTokenExpiredError, BearerTokenMissingError)):
+        if error.sso_sign_in:
             text += " — or press L to sign in with SSO here"
         return text
 
@@ -222,10 +341,10 @@ class BrowsePane(Pane):
         if level is not self.level:
             return
         self.fetching = False
+        self.searching = 0
         self.last_error = error
         self.table.set_loading(False)
         self.table.set_error(self.error_text(error))
-        self.update_status()
         self.update_status()
 
     def on_virtual_table_more_rows_requested(self, event: VirtualTable.MoreRowsRequested) -> None:
@@ -238,10 +357,26 @@ class BrowsePane(Pane):
 
     def on_virtual_table_back_requested(self, event: VirtualTable.BackRequested) -> None:
         event.stop()
+        if self.searching:
+            self.stop_searching()
+            return
         self.pop_level()
+
+    def stop_searching(self) -> None:
+        """Escape during a run of empty pages: stop asking; G asks for the next page again."""
+        pages = self.searching
+        self.cancel_calls()
+        self.fetching = False
+        self.searching = 0
+        self.table.set_loading(False)
+        self.table.append_rows([], more=True)
+        self.app.notify(f"Stopped after {pages:,} empty pages; G looks further.", markup=False)
+        self.update_status()
 
     def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
         event.stop()
+        if self.new_count and self.table.cursor_row < self.new_count:
+            self.new_count = 0  # the user has reached the new rows
         self.update_status()
         self.update_side()
 
@@ -251,7 +386,16 @@ class BrowsePane(Pane):
         return self.query_one(".side-inspector", JsonView)
 
     def action_toggle_side(self) -> None:
-        """Show the current item beside the table on wide terminals; the full inspector otherwise."""
+        """Show the current item beside the table on wide terminals; the full inspector otherwise.
+
+        On the error row (the cursor on the last row, or no rows) it shows the error instead:
+        message, fix and request id, copyable for a support case.
+        """
+        table = self.table
+        on_last = table.current_row is None or table.body.cursor_row >= table.row_count - 1
+        if self.last_error is not None and on_last:
+            self.inspect_error(self.last_error)
+            return
         side = self.side
         if side.display:
             side.display = False
@@ -281,13 +425,10 @@ class BrowsePane(Pane):
         level = self.level
         if level is None:
             return
-        level.items.clear()
-        level.by_key.clear()
-        level.next_token = None
-        level.started = False
-        level.done = False
-        level.cursor_key = None
+        level.clear()
         self.cancel_calls()
+        self.polling = False
+        self.new_count = 0
         self.show_level()
 
     # -- items -----------------------------------------------------------------------------
@@ -308,6 +449,23 @@ class BrowsePane(Pane):
             self.push_level(child)
         else:
             self.inspect(item)
+
+    def inspect_error(self, error: EventdeckError) -> None:
+        """The inspector of an error row: the whole message, its fix and AWS's request id."""
+        from tui.ui.screens.error_modal import ErrorModal
+
+        level = self.level
+        title = f"{self.TITLE}: {level.crumb if level else 'load'} failed"
+        # the message ends with "(request id …)" when AWS answered (EventdeckError adds it)
+        self.app.push_screen(ErrorModal(title, error.message, self.error_text_hint(error)))
+
+    @classmethod
+    def error_text_hint(cls, error: EventdeckError) -> str | None:
+        """The error's fix, plus sign-in from here when a token is what is missing."""
+        hint = error.hint
+        if error.sso_sign_in:
+            hint = (hint + " — " if hint else "") + "or press L to sign in with SSO here"
+        return hint
 
     def inspect(self, item: Any) -> None:
         from tui.ui.screens.inspector import InspectorScreen
@@ -394,42 +552,63 @@ class BrowsePane(Pane):
         if self.following:
             self.stop_follow()
             self.app.notify("Follow mode off.", markup=False)
-        elif level is None or level.poll is None:
+        elif level is None or level.newer is None:
             self.app.notify("Follow mode works on participant events and event logs.", markup=False)
         else:
             self.following = True
+            self.new_count = 0
             self._follow_timer = self.set_interval(self.follow_seconds, self._follow_tick)
             self.app.notify(f"Following: new items every {self.follow_seconds:g}s.", markup=False)
+            self._follow_tick()  # at once, not after the first interval
         self.update_status()
 
     def stop_follow(self) -> None:
         self.following = False
+        self.polling = False
+        self.new_count = 0
+        self.follow_error = None
         if self._follow_timer is not None:
             self._follow_timer.stop()
             self._follow_timer = None
 
     def _follow_tick(self) -> None:
+        """Ask for items newer than the newest shown, from the top of the list (never backwards)."""
         level = self.level
-        if level is None or level.poll is None or self.fetching:
+        if level is None or level.newer is None or self.polling:
             return
-        if not level.done:
-            self.load_more()
-            return
-        poll = level.poll
-        snapshot = list(level.items)
-        self.fetching = True
+        if self.fetching and not level.items:
+            return  # the first page is on its way and holds the newest items
+        fetch = level.newer(list(level.items[:1]))
+        known = set(level.by_key)
+        to_row = level.to_row
+        self.polling = True
         self.call_aws(
-            lambda: poll(snapshot),
+            lambda: newer_items(fetch, lambda item: to_row(item).key in known, FOLLOW_MAX_PAGES),
             lambda items: self._polled(level, items),
-            lambda err: self._page_failed(level, err),
+            lambda err: self._poll_failed(level, err),
             description=f"follow {level.crumb}",
         )
 
     def _polled(self, level: Level, items: list[Any]) -> None:
         if level is not self.level:
             return
-        self.fetching = False
-        fresh = [item for item in items if level.to_row(item).key not in level.by_key]
+        self.polling = False
+        self.follow_error = None
+        fresh = [item for item in items if not level.seen(item)]
         if fresh:
-            self.table.append_rows(level.add(fresh), more=False, follow=True)
+            if not level.started:
+                level.started = True
+            self.table.prepend_rows(level.add(fresh, front=True))
+            level.prepended += len(fresh)
+            self.new_count += len(fresh)
+        if self.time_mode == "relative" and len(level.items) <= RELATIVE_REFRESH_MAX:
+            self.rerender()  # "3m ago" moves on with every poll
+        self.update_status()
+
+    def _poll_failed(self, level: Level, error: EventdeckError) -> None:
+        """A failed poll is reported on the status line; the next tick tries again."""
+        if level is not self.level:
+            return
+        self.polling = False
+        self.follow_error = error
         self.update_status()

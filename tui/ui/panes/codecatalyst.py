@@ -7,6 +7,7 @@ range (presets or RFC 3339), `E` narrows to one eventName, and payloads open dec
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from textual.binding import Binding
@@ -16,12 +17,11 @@ from tui.services import codecatalyst as cc
 from tui.services import console_urls
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
-from tui.ui.format import fmt_time
+from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
-FOLLOW_MAX_PAGES = 20
 CUSTOM = "custom…"
 
 
@@ -69,6 +69,7 @@ class CodeCatalystPane(BrowsePane):
                 self.ctx.resolved, "codecatalyst", "list-spaces", {}
             ),
             empty_text="No spaces visible to this token.",
+            table_id="codecatalyst.spaces",
         )
 
     def current_range(self) -> tuple[datetime, datetime]:
@@ -78,10 +79,19 @@ class CodeCatalystPane(BrowsePane):
         assert self.start is not None and self.end is not None
         return self.start, self.end
 
-    def range_label(self) -> str:
+    def range_label(self, relative: bool = False) -> str:
+        """A preset's name, or a typed range in the shown time format (and relative to now)."""
         if self.preset is not None:
             return cc.PRESET_LABELS.get(self.preset, self.preset)
-        return f"{fmt_time(self.start)} → {fmt_time(self.end)}"
+        mode = "utc" if self.time_mode == "relative" else self.time_mode
+        zone = "UTC" if mode == "utc" else "local"
+        start, end = fmt_time(self.start, mode), fmt_time(self.end, mode)
+        if start[:10] == end[:10]:
+            end = end[11:]
+        label = f"{start} → {end} {zone}"
+        if relative and self.start is not None and self.end is not None:
+            label += f" ({fmt_ago(self.start)} → {fmt_ago(self.end)})"
+        return label
 
     def logs_level(self, space: str) -> Level:
         factory = self.ctx.factory
@@ -95,51 +105,43 @@ class CodeCatalystPane(BrowsePane):
                 factory, space, start, end, token, page_size, event_name=event_name
             )
 
-        def poll(loaded: list[Any]) -> list[Any]:
-            """Logs from the newest one shown until now (the pane drops those it has)."""
+        def newer(loaded: list[Any]) -> Any:
+            """ListEventLogs from the newest log shown until now, newest first."""
             times = [log.event_time for log in loaded if log.event_time is not None]
             since = max(times) if times else start
-            items: list[Any] = []
-            token: str | None = None
-            for _ in range(FOLLOW_MAX_PAGES):
-                page = cc.list_event_logs(
-                    factory,
-                    space,
-                    since,
-                    datetime.now(UTC),
-                    token,
-                    page_size,
-                    event_name=event_name,
-                )
-                items.extend(page.items)
-                token = page.next_token
-                if token is None:
-                    break
-            return items
+            return partial(
+                cc.list_event_logs,
+                factory,
+                space,
+                since,
+                datetime.now(UTC),
+                max_results=page_size,
+                event_name=event_name,
+            )
 
         crumb = f"{space} · {self.range_label()}" + (f" · {event_name}" if event_name else "")
         return Level(
             crumb=crumb,
-            columns=[
+            columns=[  # priority order: what triage reads first gets room first at 80 columns
                 Column("time", "Time (UTC)", width=19),
-                Column("event", "Event", ratio=2, min_width=12),
+                Column("event", "Event", ratio=3, min_width=20),
+                Column("user", "User", ratio=2, min_width=12),
                 Column("op", "Op", width=8),
-                Column("user", "User", ratio=1, min_width=6),
-                Column("project", "Project", ratio=1, min_width=6),
+                Column("project", "Project", ratio=1, min_width=8),
+                Column("error", "Error", ratio=1, min_width=6),
                 Column("ip", "Source IP", width=15),
-                Column("error", "Error", ratio=1, min_width=5),
             ],
             fetch=fetch,
             to_row=lambda log: Row(
                 log.id,
                 (
-                    fmt_time(log.event_time),
+                    self.fmt_time(log.event_time),
                     log.event_name,
-                    log.operation_type,
                     log.user_name,
+                    log.operation_type,
                     log.project_name,
-                    log.source_ip,
                     log.error_code or "",
+                    log.source_ip,
                 ),
                 "error" if log.is_error else ("mutation" if log.is_mutation else ""),
                 log.raw,
@@ -157,8 +159,12 @@ class CodeCatalystPane(BrowsePane):
                     "event-name": event_name,
                 },
             ),
-            poll=poll,
-            empty_text=f"No event logs in {self.range_label()} (t changes the range).",
+            newer=newer,
+            table_id="codecatalyst.logs",
+            empty_text=(
+                f"No event logs in {self.range_label(relative=True)} for {event_name or 'any event'} "
+                f"in {space} (t: range, E: event name)"
+            ),
             ids={"space": space},
         )
 
@@ -195,7 +201,7 @@ class CodeCatalystPane(BrowsePane):
 
         def check(text: str) -> str | None:
             try:
-                self._parse_range(text)
+                self._parse_range(text, self.time_mode == "local")
             except EventdeckError as exc:
                 return exc.message
             return None
@@ -203,15 +209,21 @@ class CodeCatalystPane(BrowsePane):
         def answer(text: str | None) -> None:
             if not text:
                 return
-            self.start, self.end = self._parse_range(text)
+            self.start, self.end = self._parse_range(text, self.time_mode == "local")
             self.preset = None
+            self.app.notify(f"Range: {self.range_label(relative=True)}", markup=False)
             self.reopen_logs()
 
         start, end = self.current_range()
         self.app.push_screen(
             PromptScreen(
                 "Custom time range",
-                "Start and end, RFC 3339 or relative (e.g. -2d), separated by a space:",
+                "Start and end, separated by a space: relative (-2d, -90m, now) or a time "
+                + (
+                    "(2026-05-01T09:00, local time unless it ends in Z or +hh:mm):"
+                    if self.time_mode == "local"
+                    else "(2026-05-01T09:00Z, UTC unless it ends in +hh:mm):"
+                ),
                 value=f"{start.isoformat(timespec='seconds')} {end.isoformat(timespec='seconds')}",
                 validator=check,
             ),
@@ -219,29 +231,54 @@ class CodeCatalystPane(BrowsePane):
         )
 
     @staticmethod
-    def _parse_range(text: str) -> tuple[datetime, datetime]:
+    def _parse_range(text: str, local: bool = False) -> tuple[datetime, datetime]:
+        """Two times; with ``local``, a time without a zone is the user's local time."""
         from tui.errors import InputError
 
         parts = text.split()
         if len(parts) != 2:
             raise InputError("Give exactly two times: start and end.", location="range")
-        return cc.parse_range(parts[0], parts[1])
+        times: list[str | datetime] = list(parts)
+        if local:
+            for i, part in enumerate(parts):
+                try:
+                    value = datetime.fromisoformat(part)
+                except ValueError:
+                    continue  # relative, epoch or bad: parse_range says what it is
+                if value.tzinfo is None:
+                    times[i] = value.astimezone()  # a naive time read as local
+        return cc.parse_range(times[0], times[1])
+
+    def event_names(self) -> list[str]:
+        """Names to offer for E: those in the loaded rows, then the model's operations."""
+        level = self.level
+        seen = {log.event_name for log in level.items} if level and "space" in level.ids else set()
+        return sorted(seen) + [n for n in cc.model_event_names() if n not in seen]
 
     def action_pick_event_name(self) -> None:
+        """Ask for one eventName, completed from known names and matched ignoring case."""
+        from textual.suggester import SuggestFromList
+
         from tui.ui.screens.prompt import PromptScreen
+
+        names = self.event_names()
 
         def answer(text: str | None) -> None:
             if text is None:
                 return
-            self.event_name = text.strip() or None
+            name = cc.match_event_name(text, names) if text.strip() else ""
+            if name and name != text.strip():
+                self.app.notify(f"Event name: {name}", markup=False)
+            self.event_name = name or None
             self.reopen_logs()
 
         self.app.push_screen(
             PromptScreen(
                 "Event name",
-                "Only this eventName (empty for all):",
+                "Only this eventName (empty for all); → completes, case does not matter:",
                 value=self.event_name or "",
-                placeholder="e.g. CreateProject",
+                placeholder="e.g. " + (names[0] if names else "CreateProject"),
+                suggester=SuggestFromList(names, case_sensitive=False),
             ),
             answer,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,13 +23,20 @@ from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, OptionList, Static
 
+from tui.errors import EventdeckError
 from tui.services.outbox import Outbox
 from tui.services.validation import FieldError
 from tui.ui.panes.base import Pane
 from tui.ui.safe_text import safe_text
 from tui.ui.widgets.compose_flows import ComposeFlows
 from tui.ui.widgets.compose_form import ComposeForm, FieldSpec, field_of
-from tui.ui.widgets.compose_send import ComposeSending, Result, result_failed, result_ok
+from tui.ui.widgets.compose_send import (
+    ComposeSending,
+    Result,
+    result_failed,
+    result_ok,
+    result_unconfirmed,
+)
 from tui.ui.widgets.entry_list import EntryList, EntryRow
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
@@ -94,6 +102,12 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         self.json_mode = False
         self._outbox: Outbox | None = None
         self._save_timer: Timer | None = None
+        # Draft writes run in file workers; the lock and counters keep an older draft from
+        # landing after a newer one.
+        self._draft_lock = threading.Lock()
+        self._draft_taken = 0
+        self._draft_written = 0
+        self._draft_failing = False
         self._sending: set[int] = set()
         self._draft_loaded = False
         # "X is required" under a field nobody has typed in yet is noise; it shows once the field
@@ -161,11 +175,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
 
     def on_unmount(self) -> None:
         """Quitting keeps the draft: save it now, synchronously (the app is going away)."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        if self._draft_loaded:
-            with contextlib.suppress(OSError):
-                self.outbox.save_draft(self.KIND, self.draft())
+        self.save_unsaved()
 
     def hidden_hints(self) -> set[str]:
         """Actions the hint line leaves out: in a --read-only session the send keys only refuse."""
@@ -215,6 +225,8 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             elif result_failed(result):
                 text = f"{result.get('ErrorCode')}: {result.get('ErrorMessage') or ''}"  # type: ignore[union-attr]
                 rows.append(EntryRow(self.entry_label(entry), "failed", text))
+            elif result_unconfirmed(result):
+                rows.append(EntryRow(self.entry_label(entry), "unconfirmed", "unconfirmed"))
             elif result_ok(result):
                 rows.append(EntryRow(self.entry_label(entry), "sent", f"{result['EventId']}"))  # type: ignore[index]
             elif self._entry_errors(i):
@@ -237,6 +249,13 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             )
         elif self._unsent_count():
             self.set_status(f"Ready: ctrl+s sends {count(self._unsent_count(), self.NOUN)}")
+        elif any(result_unconfirmed(r) for r in self.results):
+            unconfirmed = sum(1 for r in self.results if result_unconfirmed(r))
+            self.set_status(
+                f"{count(unconfirmed, self.NOUN)} unconfirmed (sent, no answer came back); "
+                "ctrl+r re-sends them after asking",
+                error=True,
+            )
         else:
             self.set_status(f"Every {self.NOUN} of this batch was sent; N starts a new batch")
 
@@ -260,6 +279,11 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
             assert result is not None
             message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"
             box.update(safe_text(f"{title} · FAILED · {message} (ctrl+r re-sends failed)", "red"))
+        elif result_unconfirmed(result):
+            assert result is not None
+            message = str(result.get("ErrorMessage") or "no answer came back")
+            box.update(safe_text(f"{title} · UNCONFIRMED · {message} (ctrl+r re-sends after asking)",
+                                 "yellow"))  # fmt: skip
         else:
             box.update(safe_text(title))
 
@@ -269,7 +293,7 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         status.set_class(error, "-error")
 
     def _unsent_count(self) -> int:
-        return sum(1 for r in self.results if not result_ok(r))
+        return sum(1 for r in self.results if not result_ok(r) and not result_unconfirmed(r))
 
     # -- edits -------------------------------------------------------------------------------
     def on_compose_form_edited(self, event: ComposeForm.Edited) -> None:
@@ -280,7 +304,10 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         else:
             self.entries[self.selected][event.field] = event.value
             self._touched.add((self.selected, event.field))
-            if result_ok(self.results[self.selected]) and self.selected not in self._sending:
+            result = self.results[self.selected]
+            if (result_ok(result) or result_unconfirmed(result)) and (
+                self.selected not in self._sending
+            ):
                 self.results[self.selected] = None  # a sent entry edited: a new entry now
                 self._show_result()
         self.errors = self.validate()
@@ -309,14 +336,55 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         ).focus()
 
     def changed(self) -> None:
-        """Something in the batch changed: autosave it a second after the last change."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft_now)
+        """Something in the batch changed: save the draft within a second, even while typing on.
+
+        A throttle, not a debounce: the timer is not restarted by later changes, so steady typing
+        followed by a kill -9 loses at most the last second (a debounce saved nothing at all).
+        """
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_draft_now)
 
     def save_draft_now(self) -> None:
-        draft = self.draft()
-        self.run_file_job(lambda: self.outbox.save_draft(self.KIND, draft), lambda _r: None)
+        """Write the draft as it is now, in a file worker (writes land in the order taken)."""
+        self._save_timer = None
+        if not self._draft_loaded:  # never write over the saved draft before it was read
+            self.changed()
+            return
+        self._draft_taken += 1
+        taken, draft, outbox = self._draft_taken, self.draft(), self.outbox
+
+        def write() -> None:
+            with self._draft_lock:
+                if taken < self._draft_written:
+                    return  # a newer draft is already on disk
+                outbox.save_draft(self.KIND, draft)
+                self._draft_written = taken
+
+        self.run_file_job(write, self._draft_saved, self._draft_not_saved)
+
+    def _draft_saved(self, _result: None) -> None:
+        if self._draft_failing:
+            self._draft_failing = False
+            self.set_status("Draft saved again")
+
+    def _draft_not_saved(self, err: EventdeckError) -> None:
+        """Say that the draft was not saved (not an "AWS call failed"); the batch stays on screen."""
+        self.set_status(err.message, error=True)
+        if not self._draft_failing:  # once per failing spell, not once a second
+            self.app.notify(str(err), title="Draft not saved", severity="error", markup=False)
+        self._draft_failing = True
+
+    def save_unsaved(self) -> None:
+        """Write the draft now, on this thread (the app is stopping: quit, SIGHUP, SIGTERM)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if not self._draft_loaded:
+            return
+        with contextlib.suppress(EventdeckError), self._draft_lock:
+            self.outbox.save_draft(self.KIND, self.draft())
+            self._draft_taken += 1
+            self._draft_written = self._draft_taken
 
     def draft(self) -> dict[str, Any]:
         """The whole pane state as the outbox keeps it (entries, header, results, selection)."""

@@ -13,28 +13,50 @@ from typing import Any
 
 from textual.binding import Binding
 
+from tui.errors import EventdeckError
 from tui.services import console_urls
 from tui.services import ivs_realtime as ivs
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page, Pager
-from tui.ui.format import fmt_bool, fmt_tags, fmt_time
+from tui.ui.format import fmt_bool, fmt_tags
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
-FOLLOW_MAX_PAGES = 50
-
 
 @dataclass(frozen=True)
 class SessionError:
-    """One error event found by scanning a session's participants."""
+    """One error event found by scanning a session's participants, or a participant the scan could not read.
+
+    Why ``failure``: one participant whose events fail to load must not hide every other
+    participant's errors; it gets its own row saying what went wrong.
+    """
 
     participant: ivs.Participant
-    event: ivs.ParticipantEvent
+    event: ivs.ParticipantEvent | None
+    failure: str | None = None
+
+    @property
+    def time(self) -> datetime | None:
+        return self.event.event_time if self.event is not None else None
+
+    @property
+    def line(self) -> str:
+        """The error column: the event's code and meaning, or why the scan failed."""
+        if self.event is not None:
+            return self.event.error_line
+        return f"could not read events: {self.failure}"
 
     @property
     def raw(self) -> dict[str, Any]:
+        if self.event is None:
+            return {"participant": self.participant.raw, "scanError": self.failure}
         return {"participant": self.participant.raw, "event": self.event.raw}
+
+
+def _stamp(value: datetime | None) -> str:
+    """A row key's time: UTC to the microsecond, whatever format the table shows."""
+    return value.isoformat() if value is not None else ""
 
 
 class IvsPane(BrowsePane):
@@ -78,6 +100,7 @@ class IvsPane(BrowsePane):
             describe=lambda s: s.arn,
             cli_command=lambda item: self._cli("list-stages"),
             empty_text="No stages in this region.",
+            table_id="ivs.stages",
         )
 
     def sessions_level(self, stage_arn: str, stage_name: str | None = None) -> Level:
@@ -94,8 +117,8 @@ class IvsPane(BrowsePane):
                 s.session_id,
                 (
                     s.session_id,
-                    fmt_time(s.start_time),
-                    "ongoing" if ongoing else fmt_time(s.end_time),
+                    self.fmt_time(s.start_time),
+                    "ongoing" if ongoing else self.fmt_time(s.end_time),
                     ivs.format_duration(duration),
                 ),
                 "warning" if ongoing else "",
@@ -115,6 +138,7 @@ class IvsPane(BrowsePane):
             open_item=lambda s: self.participants_level(stage_arn, s.session_id),
             cli_command=lambda item: self._cli("list-stage-sessions", **{"stage-arn": stage_arn}),
             empty_text="This stage has no sessions.",
+            table_id="ivs.sessions",
             ids={"stage_arn": stage_arn},
         )
 
@@ -138,7 +162,7 @@ class IvsPane(BrowsePane):
                     p.state,
                     fmt_bool(p.published),
                     p.user_id,
-                    fmt_time(p.first_join_time),
+                    self.fmt_time(p.first_join_time),
                     p.recording_state or "",
                 ),
                 "" if p.state == "CONNECTED" else "muted",
@@ -149,6 +173,7 @@ class IvsPane(BrowsePane):
                 "list-participants", **{"stage-arn": stage_arn, "session-id": session_id}
             ),
             empty_text="No participants in this session.",
+            table_id="ivs.participants",
             ids={"stage_arn": stage_arn, "session_id": session_id},
         )
 
@@ -161,25 +186,17 @@ class IvsPane(BrowsePane):
         factory = self.ctx.factory
         fetch = partial(self._events, factory, stage_arn, session_id, participant_id)
 
-        def poll(loaded: list[Any]) -> list[Any]:
-            """Everything the API has now; the pane keeps only what it has not shown yet."""
-            items: list[Any] = []
-            token: str | None = None
-            for _ in range(FOLLOW_MAX_PAGES):
-                page = fetch(token)
-                items.extend(page.items)
-                token = page.next_token
-                if token is None:
-                    break
-            return items
+        def newer(loaded: list[Any]) -> Any:
+            """ListParticipantEvents is newest first: follow reads from its first page down."""
+            return partial(self._events, factory, stage_arn, session_id, participant_id, fresh=True)
 
         def row(e: ivs.ParticipantEvent) -> Row:
             error = ivs.is_error_event(e)
             target = e.remote_participant_id or e.destination_session_id or ""
             return Row(
-                f"{e.participant_id}@{fmt_time(e.event_time)}:{e.name}:{target}",
+                f"{e.participant_id}@{_stamp(e.event_time)}:{e.name}:{target}",
                 (
-                    fmt_time(e.event_time),
+                    self.fmt_time(e.event_time),
                     e.name + (" (replica)" if e.replica else ""),
                     target,
                     e.error_line,
@@ -207,7 +224,8 @@ class IvsPane(BrowsePane):
                     "participant-id": participant_id,
                 },
             ),
-            poll=poll,
+            newer=newer,
+            table_id="ivs.events",
             describe=lambda e: f"{e.name} {e.error_line}" if e.error_code else None,
             empty_text="No events for this participant.",
             ids={
@@ -218,9 +236,16 @@ class IvsPane(BrowsePane):
         )
 
     def _events(
-        self, factory: Any, stage_arn: str, session_id: str, participant_id: str, token: str | None
+        self,
+        factory: Any,
+        stage_arn: str,
+        session_id: str,
+        participant_id: str,
+        token: str | None,
+        *,
+        fresh: bool = False,
     ) -> Page[Any]:
-        if token is None and factory is self.ctx.factory:
+        if token is None and not fresh and factory is self.ctx.factory:
             key = ivs.events_page_key(stage_arn, session_id, participant_id, self.page_size)
             page = self.ctx.prefetch.take(key)
             if page is not None:
@@ -242,10 +267,13 @@ class IvsPane(BrowsePane):
                         self._events, factory, stage_arn, session_id, participant.participant_id
                     )
                 )
-                found.extend(
-                    SessionError(participant, e) for e in events.items() if ivs.is_error_event(e)
-                )
-            found.sort(key=lambda f: f.event.event_time or datetime.min.replace(tzinfo=UTC))
+                try:
+                    errors = [e for e in events.items() if ivs.is_error_event(e)]
+                except EventdeckError as exc:
+                    found.append(SessionError(participant, None, str(exc).replace("\n", " — ")))
+                    continue
+                found.extend(SessionError(participant, e) for e in errors)
+            found.sort(key=lambda f: f.time or datetime.max.replace(tzinfo=UTC))
             return Page(found, None)
 
         return Level(
@@ -259,13 +287,14 @@ class IvsPane(BrowsePane):
             ],
             fetch=fetch,
             to_row=lambda f: Row(
-                f"{f.participant.participant_id}@{fmt_time(f.event.event_time)}:{f.event.name}",
+                f"{f.participant.participant_id}@{_stamp(f.time)}:"
+                + (f.event.name if f.event is not None else "scan-failed"),
                 (
-                    fmt_time(f.event.event_time),
+                    self.fmt_time(f.time),
                     f.participant.participant_id,
                     f.participant.user_id,
-                    f.event.name,
-                    f.event.error_line,
+                    f.event.name if f.event is not None else "scan failed",
+                    f.line,
                 ),
                 "error",
                 f.raw,
@@ -273,8 +302,9 @@ class IvsPane(BrowsePane):
             open_item=lambda f: self.events_level(
                 stage_arn, session_id, f.participant.participant_id
             ),
-            describe=lambda f: f.event.error_line or None,
+            describe=lambda f: f.line or None,
             empty_text="No participant of this session hit an error.",
+            table_id="ivs.errors",
             ids={"stage_arn": stage_arn, "session_id": session_id},
         )
 

@@ -7,7 +7,7 @@ rows and cursor back without asking AWS again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.services.paging import Page
@@ -16,7 +16,12 @@ from tui.ui.widgets.virtual_table import Column, Row
 
 @dataclass
 class Level:
-    """One view in a pane's drill-down stack, and the rows it has loaded so far."""
+    """One view in a pane's drill-down stack, and the rows it has loaded so far.
+
+    ``newer`` (newest-first lists only) gives, for the items loaded, the fetch function of a
+    query whose pages start at the newest item; follow mode runs it through the services Pager
+    and stops at the first page holding an item already shown.
+    """
 
     crumb: str
     columns: list[Column]
@@ -26,26 +31,76 @@ class Level:
     inspect: Callable[[Any], object] | None = None
     inspect_title: Callable[[Any], str] | None = None
     cli_command: Callable[[Any | None], str] | None = None
-    poll: Callable[[list[Any]], list[Any]] | None = None
+    newer: Callable[[list[Any]], Callable[[str | None], Page[Any]]] | None = None
     describe: Callable[[Any], str | None] | None = None
     empty_text: str = "Nothing here."
+    table_id: str = ""
     ids: dict[str, str] = field(default_factory=dict)
     items: list[Any] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
     by_key: dict[str, Any] = field(default_factory=dict)
     next_token: str | None = None
     started: bool = False
     done: bool = False
     cursor_key: str | None = None
+    prepended: int = 0  # items follow mode put on top
 
     def value_of(self, item: Any) -> object:
         """What the inspector shows for ``item``: the level's view of it, else the raw AWS item."""
         return self.inspect(item) if self.inspect else getattr(item, "raw", item)
 
-    def add(self, items: list[Any]) -> list[Row]:
+    def _unique(self, key: str) -> str:
+        """``key``, or ``key#2``, ``key#3``… when a row already has it.
+
+        Why: two events can share every shown field (a second, a name, a target); each is still
+        its own row, and the table finds rows by key.
+        """
+        if key not in self.by_key:
+            return key
+        n = 2
+        while f"{key}#{n}" in self.by_key:
+            n += 1
+        return f"{key}#{n}"
+
+    def add(self, items: list[Any], *, front: bool = False) -> list[Row]:
+        """Keep ``items`` (after the loaded ones, or before them with ``front``) and make their rows."""
         rows = []
+        keys = []
         for item in items:
             row = self.to_row(item)
-            self.items.append(item)
-            self.by_key[row.key] = item
+            key = self._unique(row.key)
+            if key != row.key:
+                row = replace(row, key=key)
+            self.by_key[key] = item
+            keys.append(key)
             rows.append(row)
+        if front:
+            self.items[:0] = items
+            self.keys[:0] = keys
+        else:
+            self.items.extend(items)
+            self.keys.extend(keys)
         return rows
+
+    def rows(self) -> list[Row]:
+        """The rows of every loaded item again (after a time-format change), with their keys."""
+        out = []
+        for item, key in zip(self.items, self.keys, strict=True):
+            row = self.to_row(item)
+            out.append(row if row.key == key else replace(row, key=key))
+        return out
+
+    def seen(self, item: Any) -> bool:
+        """Whether ``item`` is already shown (its row key is loaded)."""
+        return self.to_row(item).key in self.by_key
+
+    def clear(self) -> None:
+        """Forget every loaded item (refresh starts from the first page)."""
+        self.items.clear()
+        self.keys.clear()
+        self.by_key.clear()
+        self.next_token = None
+        self.started = False
+        self.done = False
+        self.cursor_key = None
+        self.prepended = 0

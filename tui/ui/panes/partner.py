@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.suggester import Suggester, SuggestFromList
 
 from tui.errors import InputError
-from tui.services.partner_events import PartnerSendResult, put_partner_events
+from tui.services.partner_events import PartnerSendResult, entry_journal, put_partner_events
 from tui.services.validation import (
     FieldError,
     ValidationFailed,
@@ -29,13 +29,8 @@ from tui.ui.widgets.partner_delivery import PartnerDelivery
 
 
 def partner_results(result: PartnerSendResult) -> list[Result]:
-    """One result dict per sent entry: {"EventId"} or {"ErrorCode", "ErrorMessage"}."""
-    return [
-        {"EventId": r.event_id}
-        if r.ok
-        else {"ErrorCode": r.error_code or "Failed", "ErrorMessage": r.error_message or ""}
-        for r in result.entries
-    ]
+    """One result dict per sent entry, as the journal keeps it: sent, failed or unconfirmed."""
+    return [entry_journal(r) for r in result.entries]
 
 
 def _remember(settings: Any, source: str) -> Any:

@@ -28,8 +28,12 @@ def personalize_results(result: PersonalizeSendResult) -> list[Result]:
     """PutEvents is all or nothing: every event gets its eventId, or every one the same error."""
     if result.sent:
         return [{"EventId": event_id} for event_id in result.event_ids]
-    code = type(result.error).__name__ if result.error is not None else "Failed"
     message = result.error.message if result.error is not None else "not recorded"
+    if result.unconfirmed:
+        message = f"{message} Re-sending is safe: the eventIds are kept."
+        return [{"Unconfirmed": True, "ErrorMessage": message, "eventId": i}
+                for i in result.event_ids]  # fmt: skip
+    code = type(result.error).__name__ if result.error is not None else "Failed"
     return [{"ErrorCode": code, "ErrorMessage": message, "eventId": i} for i in result.event_ids]
 
 
@@ -43,6 +47,7 @@ class PersonalizePane(ComposePane):
     KIND = "personalize-events"
     OPERATION_NAME = "PutEvents"
     NOUN = "event"
+    RESEND_MAY_DOUBLE = False  # the eventIds are kept: Personalize keeps one of each
     MAX_ENTRIES = 10
     HEADER_FIELDS: ClassVar[list[FieldSpec]] = [
         FieldSpec(
@@ -57,7 +62,7 @@ class PersonalizePane(ComposePane):
         FieldSpec("itemId", "itemId", placeholder="optional"),
         FieldSpec("eventValue", "eventValue (a number)", placeholder="optional, e.g. 4.5"),
         FieldSpec("eventId", "eventId", placeholder="generated at send when empty, then kept"),
-        FieldSpec("properties", "properties (JSON object, sent as a string, ≤ 1 KB)", kind="json"),
+        FieldSpec("properties", "properties (JSON object as a string, ≤ 1,024 chars)", kind="json"),
         FieldSpec("impression", "impression (item ids, one per line, ≤ 25)", kind="lines"),
         FieldSpec("recommendationId", "recommendationId", placeholder="optional"),
         FieldSpec("metricAttribution", "metricAttribution source", placeholder="optional"),

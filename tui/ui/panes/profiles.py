@@ -89,7 +89,10 @@ class ProfilesPane(BrowsePane):
             ],
             fetch=lambda token: cp.list_domains(factory, token, self.page_size),
             to_row=lambda d: Row(
-                d.name, (d.name, fmt_time(d.created_at), fmt_time(d.last_updated_at)), "", d.raw
+                d.name,
+                (d.name, self.fmt_time(d.created_at), self.fmt_time(d.last_updated_at)),
+                "",
+                d.raw,
             ),
             open_item=lambda d: self.streams_level(d.name),
             cli_command=lambda item: self._cli("list-domains"),
@@ -103,8 +106,8 @@ class ProfilesPane(BrowsePane):
             columns=[
                 Column("name", "Event stream", ratio=2, min_width=10),
                 Column("state", "State", width=8),
-                Column("health", "Health", ratio=3, min_width=12),
-                Column("uri", "Destination", ratio=2, min_width=8),
+                Column("health", "Health", ratio=4, min_width=16),
+                Column("uri", "Destination", ratio=1, min_width=10),
             ],
             fetch=lambda token: cp.list_event_streams(factory, domain, token, self.page_size),
             to_row=lambda s: Row(

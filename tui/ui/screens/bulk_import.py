@@ -1,10 +1,11 @@
-"""Bulk-import a JSON Lines file: consecutive full batches through a worker pool, with progress.
+"""Bulk-import a JSON Lines file: check every line first, then send the valid ones, with progress.
 
-Why: replaying thousands of events must not freeze the screen or lose anything. The service's
-BulkSender journals every batch before sending it; this screen only starts it in a thread worker,
-shows its progress (posted as messages: the sender's threads never touch widgets), offers pause,
-resume and cancel, and shows the final tally. A kill mid-import leaves pending batches that the
-next start offers to re-send.
+Why: replaying thousands of events must not freeze the screen, lose anything or send anything
+twice. Enter first *checks* the whole file (streamed, with progress) and lists every bad line with
+its number and reason; nothing is sent until the user presses enter again (escape cancels). The
+send runs the service's import in a thread worker (each batch journaled, sent through the CallPool,
+its results journaled); progress arrives as messages (the sender's threads never touch widgets).
+The final tally always says: sent, failed, unconfirmed, skipped.
 """
 
 from __future__ import annotations
@@ -15,23 +16,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from tui.errors import EventdeckError
-from tui.services.bulk import BulkProgress, BulkSender, BulkTally, import_file, resume_import
+from tui.services.bulk import BulkProgress, BulkSender, BulkTally
+from tui.services.bulk_jobs import ScanProgress, ScanReport, import_file, resume_import, scan_file
 from tui.services.cli_input import PERSONALIZE
 from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error
-from tui.ui.safe_text import safe_text
+from tui.ui.safe_text import safe_lines, safe_text
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.words import count
 
 if TYPE_CHECKING:
     from tui.context import AppContext
+
+MAX_BAD_SHOWN = 1000  # lines listed on screen; the count is always complete
 
 
 def count_items(path: str) -> int:
@@ -46,12 +50,22 @@ def count_items(path: str) -> int:
 
 
 def tally_lines(tally: BulkTally) -> list[str]:
-    """The final tally as lines a person reads."""
+    """The final tally as lines a person reads: sent, failed, unconfirmed, skipped, always."""
     lines = [
         f"{'Cancelled' if tally.cancelled else 'Finished'} in {tally.elapsed:.1f} s: "
-        f"{tally.sent} sent, {tally.failed} failed, {tally.invalid} invalid (not sent), "
-        f"{count(tally.batches, 'batch')}"
+        f"{tally.sent} sent, {tally.failed} failed, {tally.unconfirmed} unconfirmed, "
+        f"{tally.skipped} skipped ({count(tally.batches, 'batch')})"
     ]
+    if tally.skipped:
+        lines.append(
+            f"Skipped: {tally.invalid} invalid, {tally.delivered_before} delivered before, "
+            f"{tally.unconfirmed_before} unconfirmed before (not re-sent)"
+        )
+    if tally.unconfirmed:
+        lines.append(
+            f"{tally.unconfirmed} unconfirmed: sent, but no answer came back; AWS may have them. "
+            "Importing again skips them unless you choose to re-send (they may arrive twice)."
+        )
     if tally.failed_batches:
         lines.append(
             f"Failed batches stay in the outbox history: {', '.join(tally.failed_batches[:3])}…"
@@ -65,8 +79,26 @@ def tally_lines(tally: BulkTally) -> list[str]:
     return lines
 
 
+def report_lines(report: ScanReport) -> list[str]:
+    """What the check of a file found, every bad line with its number and reason."""
+    lines = [
+        f"Checked {count(report.lines, 'line')}: {report.valid:,} valid, {report.bad_count:,} bad."
+    ]
+    if report.delivered_before or report.unconfirmed_before:
+        lines.append(
+            f"An earlier import of this file delivered {report.delivered_before:,} of them "
+            f"(skipped) and left {report.unconfirmed_before:,} unconfirmed (skipped unless you "
+            "press u: they may arrive twice)."
+        )
+    for number, reason in report.bad[:MAX_BAD_SHOWN]:
+        lines.append(f"line {number}: {reason}")
+    if report.bad_count > MAX_BAD_SHOWN:
+        lines.append(f"… and {count(report.bad_count - MAX_BAD_SHOWN, 'more bad line')}")
+    return lines
+
+
 class BulkImportScreen(ModalScreen[BulkTally | None]):
-    """Pick a .jsonl file (and, for Personalize, the ids), send it, watch it go."""
+    """Pick a .jsonl file (and, for Personalize, the ids), check it, send it, watch it go."""
 
     DEFAULT_CSS = """
     BulkImportScreen { align: center middle; background: $background 60%; }
@@ -75,12 +107,16 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         border: round $primary; background: $panel; padding: 0 1;
     }
     BulkImportScreen Input { height: 3; }
-    BulkImportScreen ProgressBar { margin: 1 0 0 0; }
+    BulkImportScreen ProgressBar { margin: 1 0 0 0; display: none; }
+    BulkImportScreen ProgressBar.-active { display: block; }
     BulkImportScreen #bulk-status { height: auto; }
-    BulkImportScreen #bulk-tally { height: auto; max-height: 8; }
+    BulkImportScreen #bulk-notice { height: auto; color: $warning; }
+    BulkImportScreen #bulk-report { height: auto; max-height: 8; }
     BulkImportScreen #bulk-hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "send", "Send valid lines", id="bulk.send", show=False),
+        Binding("u", "send_unconfirmed", "Send, re-send unconfirmed", id="bulk.send_unconfirmed"),
         Binding("ctrl+f", "pause", "Pause/resume", id="bulk.pause"),  # ctrl+p: the palette
         Binding("ctrl+x", "cancel", "Cancel import", id="bulk.cancel", priority=True),
         Binding("escape", "close", "Close", id="bulk.close"),
@@ -93,15 +129,17 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             super().__init__()
             self.progress = progress
 
+    class Scanned(Message):
+        """The check of the file read further (posted from its thread)."""
+
+        def __init__(self, progress: ScanProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
     class SenderReady(Message):
         def __init__(self, sender: BulkSender) -> None:
             super().__init__()
             self.sender = sender
-
-    class TotalCounted(Message):
-        def __init__(self, total: int) -> None:
-            super().__init__()
-            self.total = total
 
     def __init__(
         self,
@@ -111,17 +149,21 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         header: dict[str, str],
         *,
         resume_job: dict[str, Any] | None = None,
+        resend_unconfirmed: bool = False,
     ) -> None:
         super().__init__()
         self.resume_job = resume_job
+        self.resend_unconfirmed = resend_unconfirmed
         self.ctx = ctx
         self.outbox = outbox
         self.kind = kind
         self.header = header
         self.sender: BulkSender | None = None
-        self.worker: Worker[BulkTally] | None = None
+        self.worker: Worker[Any] | None = None
+        self.report: ScanReport | None = None
         self.tally: BulkTally | None = None
         self.last: BulkProgress | None = None
+        self._scan_cancelled = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bulk-dialog") as dialog:
@@ -133,11 +175,15 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
                 for name in ("trackingId", "sessionId", "userId"):
                     yield Label(f"{name} (unless each line has it)")
                     yield Input(self.header.get(name, ""), id=f"bulk-{name}")
-            yield ProgressBar(total=None, id="bulk-progress", show_eta=True)
+            # Hidden until there is something to measure: an indeterminate bar animates (and
+            # repaints) about 15 times a second for nothing.
+            yield ProgressBar(total=1, id="bulk-progress", show_eta=True)
             yield Static("", id="bulk-status")
-            yield Static("", id="bulk-tally")
+            yield Static("", id="bulk-notice")
+            with VerticalScroll(id="bulk-report"):
+                yield Static("", id="bulk-tally")
             yield Static(
-                "enter start · ctrl+f pause/resume · ctrl+x cancel · escape close", id="bulk-hint",
+                "enter checks the file (nothing is sent yet) · escape close", id="bulk-hint",
                 markup=False,
             )  # fmt: skip
 
@@ -145,7 +191,11 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         self.query_one("#bulk-path", Input).focus()
         if self.resume_job is not None:
             self.query_one("#bulk-path", Input).value = str(self.resume_job.get("source", ""))
-            self.start()
+            params = self.resume_job.get("params") or {}
+            for name in ("trackingId", "sessionId", "userId"):
+                if self.kind == PERSONALIZE and params.get(name):
+                    self.query_one(f"#bulk-{name}", Input).value = str(params[name])
+            self.check()
 
     @property
     def running(self) -> bool:
@@ -154,9 +204,32 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             WorkerState.RUNNING,
         )
 
+    @property
+    def sending(self) -> bool:
+        return self.running and self.worker is not None and self.worker.group == "bulk-import"
+
+    def _ids(self) -> dict[str, Any]:
+        if self.kind != PERSONALIZE:
+            return {}
+        return {
+            "tracking_id": self.query_one("#bulk-trackingId", Input).value.strip() or None,
+            "session_id": self.query_one("#bulk-sessionId", Input).value.strip() or None,
+            "user_id": self.query_one("#bulk-userId", Input).value.strip() or None,
+        }
+
+    def _hint(self, text: str) -> None:
+        self.query_one("#bulk-hint", Static).update(text)
+
+    def _set_inputs(self, enabled: bool) -> None:
+        for widget in self.query(Input):
+            widget.disabled = not enabled
+        if enabled:
+            self.query_one("#bulk-path", Input).focus()
+
+    # --- step 1: check the whole file -------------------------------------------------------
     @on(Input.Submitted)
-    def start(self, event: Input.Submitted | None = None) -> None:
-        """Start the import of the file named in the path field."""
+    def check(self, event: Input.Submitted | None = None) -> None:
+        """Check every line of the file named in the path field; nothing is sent."""
         if event is not None:
             event.stop()
         if self.running:
@@ -167,15 +240,81 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             error.show_message("give the path of a .jsonl file")
             return
         error.show_message("")
-        ids: dict[str, Any] = {}
-        if self.kind == PERSONALIZE:
-            ids = {
-                "tracking_id": self.query_one("#bulk-trackingId", Input).value.strip() or None,
-                "session_id": self.query_one("#bulk-sessionId", Input).value.strip() or None,
-                "user_id": self.query_one("#bulk-userId", Input).value.strip() or None,
-            }
-        factory, outbox, kind = self.ctx.factory, self.outbox, self.kind
+        factory, outbox, kind, ids = self.ctx.factory, self.outbox, self.kind, self._ids()
+        self._scan_cancelled = False
+
+        def scanned(progress: ScanProgress) -> None:
+            self.post_message(self.Scanned(progress))  # thread-safe; widgets untouched
+
+        def job() -> ScanReport:
+            try:
+                return scan_file(factory, outbox, path, kind, progress=scanned,
+                                 cancelled=lambda: self._scan_cancelled, **ids)  # fmt: skip
+            except OSError as exc:
+                raise EventdeckError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+        self.report = None
+        self.tally = None
+        self.query_one("#bulk-tally", Static).update("")
+        self.query_one("#bulk-notice", Static).update("")
+        self.query_one("#bulk-status", Static).update("Checking every line (nothing is sent)…")
+        self.query_one("#bulk-progress", ProgressBar).update(total=1, progress=0)
+        self.query_one("#bulk-progress", ProgressBar).add_class("-active")
+        self._set_inputs(False)
+        self.worker = self.run_worker(job, thread=True, exit_on_error=False, group="bulk-check")
+
+    def on_bulk_import_screen_scanned(self, event: Scanned) -> None:
+        p = event.progress
+        self.query_one("#bulk-progress", ProgressBar).update(
+            total=max(1, p.total_bytes), progress=p.done_bytes
+        )
+        self.query_one("#bulk-status", Static).update(
+            safe_text(f"Checking… {count(p.lines, 'line')} read, {p.bad:,} bad")
+        )
+
+    def _checked(self, report: ScanReport) -> None:
+        self.report = report
+        self.query_one("#bulk-tally", Static).update(safe_lines(report_lines(report)))
+        if report.to_send <= 0:
+            if report.unconfirmed_before:
+                self.query_one("#bulk-status", Static).update(
+                    "Nothing new to send: every valid line was delivered or is unconfirmed."
+                )
+                self._hint(
+                    f"u re-sends the {report.unconfirmed_before:,} unconfirmed (they may arrive "
+                    "twice) · escape goes back"
+                )
+            else:
+                self.query_one("#bulk-status", Static).update("Nothing to send.")
+                self._hint("escape goes back")
+            return
+        self.query_one("#bulk-status", Static).update(
+            safe_text(f"Ready: {count(report.to_send, 'valid line')} to send.")
+        )
+        hint = f"enter sends the {count(report.to_send, 'valid line')} · "
+        if report.unconfirmed_before:
+            hint += f"u also re-sends {report.unconfirmed_before:,} unconfirmed (may double) · "
+        self._hint(hint + "escape cancels (nothing sent)")
+
+    # --- step 2: send the valid lines --------------------------------------------------------
+    def action_send(self) -> None:
+        """Send the valid lines of the checked file (skipping what was delivered before)."""
+        if self.report is not None and (self.report.to_send > 0 or self.resume_job is not None):
+            self._send(self.resend_unconfirmed)
+
+    def action_send_unconfirmed(self) -> None:
+        """Send, and re-send the lines an earlier import left unconfirmed (they may double)."""
+        if self.report is not None and self.report.unconfirmed_before:
+            self._send(True)
+
+    def _send(self, resend_unconfirmed: bool) -> None:
+        if self.running or self.report is None or self.tally is not None:
+            return
+        report = self.report
+        factory, outbox, kind, ids = self.ctx.factory, self.outbox, self.kind, self._ids()
         workers = getattr(getattr(self.ctx.settings, "workers", None), "pool_size", 4)
+        resume = self.resume_job
+        total = report.to_send + (report.unconfirmed_before if resend_unconfirmed else 0)
 
         def progress(snapshot: BulkProgress) -> None:
             self.post_message(self.Progressed(snapshot))  # thread-safe; widgets untouched
@@ -183,53 +322,36 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         def sender_ready(sender: BulkSender) -> None:
             self.post_message(self.SenderReady(sender))
 
-        resume = self.resume_job
-
         def job() -> BulkTally:
-            try:
-                total = count_items(path)
-            except OSError as exc:
-                raise EventdeckError(f"cannot read {path}: {exc.strerror or exc}") from None
-            if resume is not None:
-                # What is left: the lines after the last journaled one, plus pending re-sends.
-                batches = outbox.job_batches(str(resume["id"]))
-                done = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
-                pending = sum(len(b.request.get("eventList") or b.request.get("Entries") or [])
-                              for b in batches if b.pending)  # fmt: skip
-                total = max(0, total - done) + pending
-            self.post_message(self.TotalCounted(total))
             if resume is not None:
                 return resume_import(
-                    factory, outbox, str(resume["id"]), workers=workers,
-                    progress=progress, on_sender=sender_ready,
+                    factory, outbox, str(resume["id"]), workers=workers, progress=progress,
+                    on_sender=sender_ready, resend_unconfirmed=resend_unconfirmed,
                 )  # fmt: skip
             return import_file(
-                factory, outbox, path, kind, workers=workers, total=total,
-                progress=progress, on_sender=sender_ready, **ids,
+                factory, outbox, report.path, kind, workers=workers, total=total,
+                progress=progress, on_sender=sender_ready,
+                resend_unconfirmed=resend_unconfirmed, **ids,
             )  # fmt: skip
 
-        self.tally = None
-        self.query_one("#bulk-tally", Static).update("")
-        self.query_one("#bulk-status", Static).update("Counting…")
-        for widget in self.query(Input):
-            widget.disabled = True
+        self.query_one("#bulk-progress", ProgressBar).update(total=max(1, total), progress=0)
+        self.query_one("#bulk-status", Static).update(safe_text(f"Sending {total:,} line(s)…"))
+        self._hint("ctrl+f pause/resume · ctrl+x cancel · escape close when done")
         self.worker = self.run_worker(job, thread=True, exit_on_error=False, group="bulk-import")
-
-    def on_bulk_import_screen_total_counted(self, event: TotalCounted) -> None:
-        self.query_one("#bulk-progress", ProgressBar).update(total=event.total, progress=0)
 
     def on_bulk_import_screen_sender_ready(self, event: SenderReady) -> None:
         self.sender = event.sender
 
     def on_bulk_import_screen_progressed(self, event: Progressed) -> None:
         self.last = p = event.progress
-        done = p.sent + p.failed + p.invalid
+        done = p.sent + p.failed + p.unconfirmed
         self.query_one("#bulk-progress", ProgressBar).update(progress=done)
         state = "PAUSED · " if p.paused else ""
         of = f" of {p.total:,}" if p.total is not None else ""
         self.query_one("#bulk-status", Static).update(
             safe_text(
-                f"{state}{done:,}{of}: {p.sent:,} sent, {p.failed:,} failed, {p.invalid:,} invalid"
+                f"{state}{done:,}{of}: {p.sent:,} sent, {p.failed:,} failed, "
+                f"{p.unconfirmed:,} unconfirmed, {p.skipped:,} skipped"
             )
         )
 
@@ -237,26 +359,29 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         if event.worker is not self.worker:
             return
         if event.state == WorkerState.SUCCESS:
-            self.tally = event.worker.result
+            result = event.worker.result
+            if isinstance(result, ScanReport):
+                self._checked(result)
+                return
+            self.tally = result
             assert self.tally is not None
-            self.query_one("#bulk-tally", Static).update(
-                safe_text("\n".join(tally_lines(self.tally)))
-            )
+            self.query_one("#bulk-tally", Static).update(safe_lines(tally_lines(self.tally)))
             self.query_one("#bulk-status", Static).update("Done: escape closes")
+            self.query_one("#bulk-notice", Static).update("")
+            self._hint("escape closes")
         elif event.state == WorkerState.ERROR:
             err = as_eventdeck_error(event.worker.error or RuntimeError("unknown error"))
             self.query_one("#bulk-path-error", FieldErrorLabel).show_message(
                 err.message + (f" — {err.hint}" if err.hint else "")
             )
             self.query_one("#bulk-status", Static).update("Stopped.")
-        else:
-            return
-        for widget in self.query(Input):
-            widget.disabled = False
+            self._set_inputs(True)
+        elif event.state == WorkerState.CANCELLED:
+            self._set_inputs(True)
 
     def action_pause(self) -> None:
         """Pause (batches on the wire finish) or resume."""
-        if self.sender is None or not self.running:
+        if self.sender is None or not self.sending:
             return
         if self.sender.paused:
             self.sender.resume()
@@ -264,15 +389,25 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
             self.sender.pause()
 
     def action_cancel(self) -> None:
-        """Stop: queued batches are dropped from the journal; sent ones keep their results."""
-        if self.sender is not None and self.running:
+        """Stop: queued batches are dropped; sent ones keep their results."""
+        if self.sender is not None and self.sending:
             self.sender.cancel()
-            self.query_one("#bulk-status", Static).update("Cancelling…")
+            self.query_one("#bulk-notice", Static).update("Cancelling…")
 
     def action_close(self) -> None:
-        if self.running:
-            self.query_one("#bulk-status", Static).update(
+        if self.sending:
+            # Its own line: progress updates rewrite the status line, never this one.
+            self.query_one("#bulk-notice", Static).update(
                 "Still sending: ctrl+x cancels first (or it finishes in the background)"
             )
+            return
+        if self.running:  # checking: stop the check, back to the form
+            self._scan_cancelled = True
+            return
+        if self.report is not None and self.tally is None:
+            self.report = None
+            self.query_one("#bulk-status", Static).update("Not sent.")
+            self._hint("enter checks the file (nothing is sent yet) · escape close")
+            self._set_inputs(True)
             return
         self.dismiss(self.tally)

@@ -43,22 +43,45 @@ class ChoiceScreen(ModalScreen[str | None]):
     ChoiceScreen #choice-filter { margin: 0 0 1 0; }
     ChoiceScreen OptionList { height: auto; max-height: 16; }
     ChoiceScreen #choice-none { color: $text-muted; }
+    ChoiceScreen .choice-header { color: $text-muted; margin: 0 0 1 0; }
     """
 
-    def __init__(self, title: str, choices: list[str], current: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: list[str],
+        current: str | None = None,
+        *,
+        notes: dict[str, str] | None = None,
+        header: str | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.current = current
         self.shown: list[int] = list(range(len(choices)))  # indexes of the choices listed
+        self.notes = notes or {}  # a dim note after a choice (the region picker: panes there)
+        self.header = header  # plain text above the list
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
             box.border_subtitle = "type to filter · enter choose · esc cancel"
+            if self.header:
+                yield Static(Content(visible(self.header)), classes="choice-header")
             yield Input(placeholder="type to filter", id="choice-filter", compact=True)
             yield Static("Nothing to choose from.", id="choice-none", markup=False)
             yield OptionList()
+
+    def _label(self, choice: str) -> Content:
+        current = "  (current)" if choice == self.current else ""
+        note = self.notes.get(choice)
+        if not note:
+            return Content(visible(choice) + current)
+        width = max(len(visible(c)) for c in self.choices)
+        return Content.assemble(
+            visible(choice).ljust(width), ("  " + visible(note), "dim"), current
+        )
 
     def on_mount(self) -> None:
         self._fill("")
@@ -70,11 +93,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.shown = [i for i, c in enumerate(self.choices) if matches(c, query)]
         option_list = self.query_one(OptionList)
         option_list.clear_options()
-        option_list.add_options(
-            Option(Content(visible(c) + ("  (current)" if c == self.current else "")), id=str(i))
-            for i in self.shown
-            for c in [self.choices[i]]
-        )
+        option_list.add_options(Option(self._label(self.choices[i]), id=str(i)) for i in self.shown)
         if self.shown:
             option_list.highlighted = 0
         self.query_one("#choice-none", Static).display = not self.shown

@@ -24,13 +24,18 @@ from tui.words import count
 
 
 def outcome(record: BatchRecord) -> str:
-    """A short verdict: pending, sent, or how many failed."""
+    """A short verdict: pending, sent, or how many failed or are unconfirmed."""
     results = record.results
     if results is None:
         return "pending"
     if "entries" in results:
         failed = int(results.get("failed_count") or 0)
-        return f"{failed} failed" if failed else "sent"
+        unconfirmed = int(results.get("unconfirmed_count") or 0)
+        parts = [f"{failed} failed"] if failed else []
+        parts += [f"{unconfirmed} unconfirmed"] if unconfirmed else []
+        return ", ".join(parts) or "sent"
+    if results.get("unconfirmed"):
+        return "unconfirmed"
     return "sent" if results.get("sent") else "failed"
 
 

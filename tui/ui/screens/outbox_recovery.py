@@ -52,7 +52,7 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "resend", "Re-send all", id="recovery.resend"),
-        Binding("d", "discard", "Discard all", id="recovery.discard"),
+        Binding("d", "discard", "Do not re-send", id="recovery.discard"),
         Binding("escape", "later", "Decide later", id="recovery.later"),
     ]
 
@@ -95,11 +95,14 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
             note = (
                 "Re-sending uses the same eventIds: Personalize keeps only the first of each."
                 if self.noun == "event"
-                else "Partner events have no idempotency key: an entry AWS received before the "
-                "stop will be received again."
+                else "These entries are unconfirmed: AWS may have received them before the stop. "
+                "Partner events have no idempotency key: re-sending may deliver them twice. "
+                "Discard keeps them in the history as unconfirmed."
             )
             yield Static(note, classes="recovery-note", markup=False)
-            yield Static("r re-send (not HELD) · d discard all · escape decide later", markup=False)
+            yield Static(
+                "r re-send (not HELD) · d do not re-send · escape decide later", markup=False
+            )
 
     def action_resend(self) -> None:
         """Re-send the batches for the current destination; held ones stay pending."""

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from tui.ui.safe_text import safe_text
@@ -88,11 +89,13 @@ class PromptScreen(ModalScreen[str | None]):
         value: str = "",
         placeholder: str = "",
         validator: Validator | None = None,
+        suggester: Suggester | None = None,
         *,
         paths: bool = False,
     ) -> None:
         super().__init__()
         self._paths = paths
+        self._suggester = suggester
         self._title = title
         self._label = label
         self._value = value
@@ -109,6 +112,7 @@ class PromptScreen(ModalScreen[str | None]):
                 placeholder=self._placeholder,
                 id="prompt-input",
                 select_on_focus=False,
+                suggester=self._suggester,
             )
             yield Static("", id="prompt-error", classes="-empty")
             keys = ("tab complete · " if self._paths else "") + "enter OK · escape cancel"

@@ -15,6 +15,7 @@ from textual.widgets import ContentSwitcher, TextArea
 from tui.errors import EventdeckError, InputError
 from tui.services import cli_input
 from tui.services.bulk import BulkSender, BulkTally
+from tui.services.bulk_jobs import discard_import, mark_unconfirmed
 from tui.services.outbox import BatchRecord, service_of
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
@@ -65,6 +66,7 @@ class ComposeFlows:
     query_one: Any
     run_file_job: Any
     call_aws: Any
+    _run_job: Any
     set_status: Any
     set_batch: Any
     new_entry: Any
@@ -103,6 +105,7 @@ class ComposeFlows:
     def _offer_resume(self, job: dict[str, Any]) -> None:
         from tui.ui.screens.bulk_import import BulkImportScreen
         from tui.ui.screens.confirm import ConfirmScreen
+        from tui.ui.screens.resume_import import ResumeImportScreen
 
         recorded = job.get("destination") or {}
         if not self.ctx.same_destination(recorded, service_of(self.KIND)):
@@ -123,32 +126,31 @@ class ComposeFlows:
             )
             return
         batches = self.outbox.job_batches(str(job.get("id")))
-        lines = max((int(b.context.get("lines", [0, 0])[1]) for b in batches), default=0)
+        outbox = self.outbox
 
-        def chosen(resume: bool | None) -> None:
-            if resume:
+        def chosen(choice: str | None) -> None:
+            if choice in ("resume", "resume-resend"):
                 if self._refuse_read_only():
                     return
                 header = {k: str(v) for k, v in self.header.items() if v}
                 self.app.push_screen(
-                    BulkImportScreen(self.ctx, self.outbox, self.KIND, header, resume_job=job)
+                    BulkImportScreen(
+                        self.ctx, self.outbox, self.KIND, header, resume_job=job,
+                        resend_unconfirmed=choice == "resume-resend",
+                    )
+                )  # fmt: skip
+            elif choice == "discard":
+                self.run_file_job(
+                    lambda: discard_import(outbox, str(job.get("id"))),
+                    lambda n: self.set_status(
+                        f"Import discarded; {count(n, 'cut-off ' + self.NOUN)} kept as unconfirmed. "
+                        "Importing the file again skips what was delivered."
+                    ),
                 )
             else:
                 self.set_status("Interrupted import kept; it is offered again at next start")
 
-        self.app.push_screen(
-            ConfirmScreen(
-                "Resume the interrupted import?",
-                [
-                    f"File: {job.get('source')}",
-                    f"Journaled so far: {count(len(batches), 'batch')}, up to line {lines:,}.",
-                    "Resuming re-sends the batches that got no answer (same eventIds), "
-                    "then reads on from there.",
-                ],
-                confirm_label="Resume",
-            ),
-            chosen,
-        )
+        self.app.push_screen(ResumeImportScreen(job, batches), chosen)
 
     def _start_state_failed(self, err: EventdeckError) -> None:
         self._draft_loaded = True
@@ -193,14 +195,12 @@ class ComposeFlows:
         action, records = choice
         if action == "discard":
             outbox = self.outbox
-
-            def discard() -> int:
-                for record in records:
-                    outbox.discard(record.id)
-                return len(records)
-
+            # Not re-sent, not forgotten: the journal keeps them as unconfirmed.
             self.run_file_job(
-                discard, lambda n: self.set_status(f"Discarded {count(n, 'pending batch')}")
+                lambda: mark_unconfirmed(outbox, records),
+                lambda n: self.set_status(
+                    f"Not re-sent: {count(n, self.NOUN)} kept in the history as unconfirmed"
+                ),
             )
             return
         if self._refuse_read_only():
@@ -213,7 +213,8 @@ class ComposeFlows:
         sender = BulkSender(self.ctx.factory, self.KIND, outbox=self.outbox, workers=2)
         self.sends_in_flight += 1
         self.set_status(f"Re-sending {count(len(records), 'pending batch')}…")
-        self.call_aws(
+        # The sending path takes its own CallPool slot per batch: this job must not hold one.
+        self._run_job(
             lambda: sender.send_records(records),
             self._recovered,
             self._recover_failed,
@@ -223,9 +224,13 @@ class ComposeFlows:
 
     def _recovered(self, tally: BulkTally) -> None:
         self.sends_in_flight -= 1
-        text = f"Re-sent {count(tally.batches, 'pending batch')}: {tally.sent} sent, {tally.failed} failed"
-        self.set_status(text, error=bool(tally.failed))
-        self.app.notify(text, title="Outbox", severity="error" if tally.failed else "information")
+        text = (
+            f"Re-sent {count(tally.batches, 'pending batch')}: {tally.sent} sent, {tally.failed} failed, "
+            f"{tally.unconfirmed} unconfirmed"
+        )
+        bad = bool(tally.failed or tally.unconfirmed)
+        self.set_status(text, error=bad)
+        self.app.notify(text, title="Outbox", severity="error" if bad else "information")
 
     def _recover_failed(self, err: EventdeckError) -> None:
         self.sends_in_flight -= 1

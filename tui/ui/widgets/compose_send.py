@@ -16,7 +16,7 @@ from tui.services.validation import FieldError
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.words import count, plural
 
-Result = dict[str, Any]  # {"EventId": ...} or {"ErrorCode": ..., "ErrorMessage": ...}
+Result = dict[str, Any]  # {"EventId"}, {"ErrorCode", "ErrorMessage"} or {"Unconfirmed", ...}
 
 
 def result_ok(result: Result | None) -> bool:
@@ -28,10 +28,17 @@ def result_failed(result: Result | None) -> bool:
     return bool(result) and bool(result.get("ErrorCode"))  # type: ignore[union-attr]
 
 
+def result_unconfirmed(result: Result | None) -> bool:
+    """True when the entry was sent but no answer came back: it may have reached AWS."""
+    return bool(result) and bool(result.get("Unconfirmed"))  # type: ignore[union-attr]
+
+
 class ComposeSending:
     """ctrl+s and ctrl+r: validate, confirm, send in a worker, record per-entry results."""
 
     NOUN: ClassVar[str]
+    # True when re-sending an unconfirmed entry may deliver it twice (no idempotency key).
+    RESEND_MAY_DOUBLE: ClassVar[bool] = True
     PANE_ID: ClassVar[str]
     OPERATION_NAME: ClassVar[str]
     KIND: ClassVar[str]  # outbox kind: the confirmation names its service's endpoint
@@ -70,15 +77,25 @@ class ComposeSending:
         """Validate, confirm what goes where, then send every entry not yet sent."""
         if self.json_mode and not self.apply_raw():
             return
-        self._request_send([i for i, r in enumerate(self.results) if not result_ok(r)])
+        unsent = [
+            i for i, r in enumerate(self.results) if not result_ok(r) and not result_unconfirmed(r)
+        ]
+        unconfirmed = sum(1 for r in self.results if result_unconfirmed(r))
+        if not unsent and unconfirmed:
+            self.set_status(
+                f"{count(unconfirmed, self.NOUN)} unconfirmed (no answer came back); "
+                "ctrl+r re-sends them after asking"
+            )
+            return
+        self._request_send(unsent)
 
     def action_resend_failed(self) -> None:
-        """Re-send only the entries whose last send failed."""
-        failed = [i for i, r in enumerate(self.results) if result_failed(r)]
-        if not failed:
-            self.set_status(f"No failed {plural(self.NOUN)} to re-send")
+        """Re-send the entries whose last send failed, and (after asking) the unconfirmed ones."""
+        again = [i for i, r in enumerate(self.results) if result_failed(r) or result_unconfirmed(r)]
+        if not again:
+            self.set_status(f"No failed or unconfirmed {plural(self.NOUN)} to re-send")
             return
-        self._request_send(failed)
+        self._request_send(again)
 
     def _request_send(self, indexes: list[int]) -> None:
         if self._refuse_read_only():
@@ -107,10 +124,31 @@ class ComposeSending:
             *self.summary_lines(),
         ]
         title = f"Send {count(len(indexes), self.NOUN)}?"
+        unconfirmed = sum(1 for i in indexes if result_unconfirmed(self.results[i]))
+        if unconfirmed and self.RESEND_MAY_DOUBLE:
+            title = (
+                f"Re-send {count(unconfirmed, 'unconfirmed ' + self.NOUN)}? They may arrive twice"
+            )
+            lines[:0] = [
+                f"{unconfirmed} of these were sent and got no answer: AWS may have recorded "
+                "them already.",
+                f"{self.OPERATION_NAME} has no idempotency key: re-sending may deliver them twice.",
+                "",
+            ]
+        elif unconfirmed:
+            lines.append(
+                f"{count(unconfirmed, 'unconfirmed ' + self.NOUN)} keep their eventIds: "
+                "Personalize keeps only one of each."
+            )
 
         def confirm(warnings: list[str], danger: bool) -> None:
             self.app.push_screen(
-                ConfirmScreen(title, [*warnings, *lines], confirm_label="Send", danger=danger),
+                ConfirmScreen(
+                    title,
+                    [*warnings, *lines],
+                    confirm_label="Send",
+                    danger=danger or bool(unconfirmed),
+                ),
                 lambda ok: self._send(indexes) if ok else None,
             )
 
@@ -146,9 +184,16 @@ class ComposeSending:
         for index, result in zip(indexes, results, strict=True):
             self.results[index] = result
         failed = sum(1 for r in results if result_failed(r))
+        unconfirmed = sum(1 for r in results if result_unconfirmed(r))
         self._show_all()
         self.after_sent(indexes)
-        if failed:
+        if unconfirmed:
+            self.set_status(
+                f"{unconfirmed} of {len(indexes)} unconfirmed: sent, but no answer came back, so "
+                f"AWS may have them; {failed} failed. ctrl+r re-sends after asking",
+                error=True,
+            )
+        elif failed:
             self.set_status(
                 f"{failed} of {len(indexes)} failed; fix or press ctrl+r to re-send them",
                 error=True,

@@ -22,8 +22,10 @@ MARKS = {
     "invalid": ("!", "bold red"),
     "sent": ("✓", "bold green"),
     "failed": ("✗", "bold red"),
+    "unconfirmed": ("?", "bold yellow"),  # sent, no answer: may have reached AWS
     "sending": ("…", "bold yellow"),
 }
+RESULT_STYLE = {"failed": "red", "unconfirmed": "yellow"}
 
 
 @dataclass(frozen=True)
@@ -67,5 +69,5 @@ class EntryList(OptionList):
         text.append_text(safe_text(row.label or "(empty)"))
         if row.result:
             text.append("\n  ")
-            text.append_text(safe_text(row.result, "red" if row.state == "failed" else "green"))
+            text.append_text(safe_text(row.result, RESULT_STYLE.get(row.state, "green")))
         return Option(text, id=f"entry-{index}")

@@ -71,6 +71,10 @@ class VirtualTable(TableActions, Widget):
             id="table.column_right",
         ),
         Binding("s", "sort", "Sort", id="table.sort"),
+        Binding("H", "hide_column", "Hide column", show=False, id="table.hide_column"),
+        Binding("A", "show_columns", "Show all columns", show=False, id="table.show_columns"),
+        Binding("plus,equals_sign", "widen", "Widen column", show=False, id="table.widen"),
+        Binding("minus", "narrow", "Narrow column", show=False, id="table.narrow"),
         Binding("e", "export", "Export", id="table.export"),
         Binding("y", "copy_key", "Copy id", id="table.copy_id"),
         Binding("Y", "copy_json", "Copy JSON", id="table.copy_json"),
@@ -127,6 +131,13 @@ class VirtualTable(TableActions, Widget):
             self.what = what
             self.multiline = multiline
 
+    class LayoutChanged(_TableMessage):
+        """The user hid, showed, widened or narrowed a column: ``layout`` is the new one to keep."""
+
+        def __init__(self, table: VirtualTable, layout: str) -> None:
+            super().__init__(table)
+            self.layout = layout
+
     class ExportRequested(_TableMessage):
         """``e``: ask for a path, then stream ``iter_export_rows()`` to it as ``fmt``."""
 
@@ -145,6 +156,8 @@ class VirtualTable(TableActions, Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns: list[Column] = list(columns)
+        self.hidden_columns: set[str] = set()
+        self.column_widths: dict[str, int] = {}
         self.model = TableModel()
         self.body = TableBody(self)
         self.export_format = "jsonl"
@@ -248,11 +261,39 @@ class VirtualTable(TableActions, Widget):
 
     # -- public API -------------------------------------------------------------------------
     def set_columns(self, columns: Sequence[Column]) -> None:
-        """Replace the columns (widths re-fit the widget)."""
+        """Replace the columns (widths re-fit the widget; hidden columns and set widths reset)."""
         self.columns = list(columns)
+        self.hidden_columns = set()
+        self.column_widths = {}
         self.body.column_cursor = min(self.body.column_cursor, max(0, len(self.columns) - 1))
         if self.is_mounted:
             self.body.relayout()
+
+    def set_layout(self, layout: str) -> None:
+        """Apply a remembered layout ("-ip event=30": hide ``ip``, ``event`` 30 cells wide)."""
+        keys = {column.key for column in self.columns}
+        self.hidden_columns = set()
+        self.column_widths = {}
+        for item in layout.split():
+            key, _, width = item.partition("=")
+            if item.startswith("-") and item[1:] in keys:
+                self.hidden_columns.add(item[1:])
+            elif width.isdigit() and key in keys:
+                self.column_widths[key] = max(3, int(width))
+        if self.hidden_columns >= keys:  # never hide every column
+            self.hidden_columns.clear()
+        if self.columns and self.columns[self.body.column_cursor].key in self.hidden_columns:
+            self._move_column(1)
+        if self.is_mounted:
+            self.body.relayout()
+
+    @property
+    def layout_text(self) -> str:
+        """The layout as remembered in config.toml ("-ip event=30"; "" for the declared one)."""
+        order = [column.key for column in self.columns]
+        hidden = [f"-{key}" for key in order if key in self.hidden_columns]
+        widths = [f"{key}={self.column_widths[key]}" for key in order if key in self.column_widths]
+        return " ".join(hidden + widths)
 
     def append_rows(self, rows: Sequence[Row], *, more: bool, follow: bool = False) -> None:
         """Add a page; ``more=False`` marks the end; ``follow`` moves a cursor on the last row onto the new last row."""
@@ -276,6 +317,34 @@ class VirtualTable(TableActions, Widget):
             self.move_to(self.row_count - 1)
         elif rows and not self.model.needle:
             self._check_more()
+
+    def prepend_rows(self, rows: Sequence[Row]) -> None:
+        """Put ``rows`` above the loaded ones (follow mode on a newest-first list).
+
+        The cursor stays on the row it was on, and the screen with it, unless it was on the top
+        row: then it stays on top, where the new rows are.
+        """
+        if not rows:
+            return
+        on_top = self.body.cursor_row == 0
+        anchor = self._row_index_at_cursor()
+        had_view = self.model.has_view
+        job = self.model.prepend(rows)
+        n = len(rows)
+        if had_view:
+            self._anchor = None if on_top or anchor is None else anchor + n
+            self._run(job)
+            return
+        self.body.clear_cache()  # cached lines are keyed by row index, which shifted
+        top = round(self.body.scroll_offset.y)
+        if not on_top:
+            self.body.cursor_row += n
+        self._changed()
+        if not on_top:
+            self.body.scroll_to(y=top + n, animate=False, force=True)
+        self.body.scroll_to_cursor()
+        if not on_top:
+            self.post_message(self.CursorMoved(self, self.current_row))
 
     def set_loading(self, loading: bool) -> None:
         """Show (or hide) the loading row while a page is in flight."""

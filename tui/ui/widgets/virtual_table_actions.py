@@ -27,6 +27,9 @@ class TableActions:
     body: Any
     model: Any
     columns: Any
+    hidden_columns: set[str]
+    column_widths: dict[str, int]
+    LayoutChanged: Any
     error: Any
     export_format: str
     _last_needle: str
@@ -105,11 +108,61 @@ class TableActions:
         self._jump(-1)
 
     def _move_column(self, step: int) -> None:
+        """Move the column cursor ``step`` shown columns along (hidden ones are skipped)."""
         if not self.columns:
             return
-        self.body.column_cursor = (self.body.column_cursor + step) % len(self.columns)
+        count = len(self.columns)
+        cursor = self.body.column_cursor
+        for _ in range(count):
+            cursor = (cursor + step) % count
+            if self.columns[cursor].key not in self.hidden_columns:
+                break
+        self.body.column_cursor = cursor
+        self.body.clear_cache()
         self.body.refresh()
         self.body.scroll_to_column()
+
+    def _layout_changed(self) -> None:
+        self.body.relayout()
+        self.body.scroll_to_column()
+        self.post_message(self.LayoutChanged(self, self.layout_text))  # type: ignore[attr-defined]
+
+    def action_hide_column(self) -> None:
+        """Hide the column under the column cursor (A shows every column again)."""
+        shown = [c for c in self.columns if c.key not in self.hidden_columns]
+        if len(shown) <= 1:
+            self.notify("The last column stays.", markup=False)
+            return
+        column = self.columns[self.body.column_cursor]
+        self.hidden_columns.add(column.key)
+        self._move_column(1)
+        self._layout_changed()
+        self.notify(f"Hid {visible(column.label)}; A shows every column.", markup=False)
+
+    def action_show_columns(self) -> None:
+        """Show every hidden column and forget widths set with + and -."""
+        if not self.hidden_columns and not self.column_widths:
+            return
+        self.hidden_columns.clear()
+        self.column_widths.clear()
+        self._layout_changed()
+
+    def _resize_column(self, step: int) -> None:
+        if not self.columns:
+            return
+        index = self.body.column_cursor
+        column = self.columns[index]
+        current = self.body.widths[index] if index < len(self.body.widths) else column.min_width
+        self.column_widths[column.key] = max(3, min(200, current + step))
+        self._layout_changed()
+
+    def action_widen(self) -> None:
+        """Widen the column under the column cursor by two cells."""
+        self._resize_column(2)
+
+    def action_narrow(self) -> None:
+        """Narrow the column under the column cursor by two cells (down to three)."""
+        self._resize_column(-2)
 
     def action_column_left(self) -> None:
         self._move_column(-1)

@@ -88,6 +88,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor_row = 0
         self.column_cursor = 0
         self.widths: list[int] = []
+        self.shown: list[int] = []  # the indexes of the columns not hidden, in order
         self._cache: LRUCache[tuple[int, bool], Strip] = LRUCache(1024)
 
     # -- geometry -------------------------------------------------------------------------
@@ -99,7 +100,11 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
     def relayout(self) -> None:
         """Recompute column widths for the current width and drop cached lines."""
         width = self.scrollable_content_region.width
-        self.widths = layout_widths(self.table.columns, width, len(_GAP))
+        table = self.table
+        self.widths = layout_widths(
+            table.columns, width, len(_GAP), table.hidden_columns, table.column_widths
+        )
+        self.shown = [i for i, c in enumerate(table.columns) if c.key not in table.hidden_columns]
         self._cache.clear()
         self.update_size()
         self.refresh()
@@ -112,7 +117,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         assigning ``virtual_size`` triggers; only the scrollbar is updated. Appending a page
         under the screen then costs no body repaint at all.
         """
-        total = sum(self.widths) + len(_GAP) * max(0, len(self.widths) - 1)
+        total = self.total_width
         lines = self.table.row_count + 1 + (1 if self.table.trailer_text else 0)
         size = Size(total, lines)
         current = self.virtual_size
@@ -130,6 +135,11 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
                 self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
             return
         self.virtual_size = size
+
+    @property
+    def total_width(self) -> int:
+        """Cells the shown columns take, gaps included."""
+        return sum(self.widths) + len(_GAP) * max(0, len(self.shown) - 1)
 
     def _set_scrollbar_virtual_height(self, height: int) -> None:
         """Tell the vertical scrollbar the new height, repainting it only if its thumb moved.
@@ -218,9 +228,10 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
 
     def scroll_to_column(self) -> None:
         """Scroll sideways so the column under the column cursor is visible."""
-        if not self.widths:
+        if not self.widths or self.column_cursor not in self.shown:
             return
-        left = sum(self.widths[: self.column_cursor]) + len(_GAP) * self.column_cursor
+        before = [i for i in self.shown if i < self.column_cursor]
+        left = sum(self.widths[i] for i in before) + len(_GAP) * len(before)
         right = left + self.widths[self.column_cursor]
         view = self.scrollable_content_region.width
         x = round(self.scroll_offset.x)
@@ -256,11 +267,12 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         header = base + self._style("header")
         cursor = header + self._style("header-cursor")
         segments: list[Segment] = []
-        for index, (column, width) in enumerate(zip(table.columns, self.widths, strict=False)):
+        for n, index in enumerate(self.shown):
+            column, width = table.columns[index], self.widths[index]
             label = visible(column.label)
             if table.model.sort_column == index:
                 label += " ▼" if table.model.descending else " ▲"
-            if index:
+            if n:
                 segments.append(Segment(_GAP, header))
             segments.append(
                 Segment(
@@ -285,9 +297,11 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         if is_cursor:
             style = style + self._style("cursor")
         cells = model.cells(index)
+        columns, widths = self.table.columns, self.widths
         parts = [
-            fit_cell(visible(cells[i]) if i < len(cells) else "", width, column.align)
-            for i, (column, width) in enumerate(zip(self.table.columns, self.widths, strict=False))
+            fit_cell(visible(cells[i]) if i < len(cells) else "", widths[i], columns[i].align)
+            for i in self.shown
+            if i < len(widths)
         ]
         text = _GAP.join(parts)
         strip = Strip([Segment(text, style)], cell_len(text))
@@ -298,7 +312,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         text = self.table.trailer_text
         name = "error" if self.table.error is not None else "trailer"
         style = base + self._style(name)
-        width = max(sum(self.widths) + len(self.widths) - 1, 1)
+        width = max(self.total_width, 1)
         return Strip([Segment(fit_cell(text, width), style)], width)
 
     def on_click(self, event: events.Click) -> None:

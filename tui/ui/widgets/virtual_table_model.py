@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -256,6 +256,37 @@ class TableModel:
         if self._view is not None and not self.pending:
             self._incorporate()
 
+    def prepend(self, rows: Sequence[Row]) -> ViewJob | None:
+        """Put ``rows`` before every loaded row (follow mode's newest items); returns the view job to run.
+
+        The store's lists are replaced, not changed in place, so a snapshot another thread holds
+        stays valid; a filtered/sorted view is shifted at once and recomputed by the job.
+        """
+        if not rows:
+            return None
+        n = len(rows)
+        old = (self._cells, self._row_keys, self._styles, self._payloads)
+        count = len(self._cells)
+        self._cells, self._row_keys, self._styles, self._payloads = [], None, None, None
+        self._store(rows)
+        fresh = (self._cells, self._row_keys, self._styles, self._payloads)
+        self._cells = fresh[0] + old[0]
+        if fresh[1] is not None or old[1] is not None:
+            no_keys: list[str | None] = [None] * (n + count)
+            self._row_keys = (fresh[1] or no_keys[:n]) + (old[1] or no_keys[:count])
+        if fresh[2] is not None or old[2] is not None:
+            self._styles = (fresh[2] or [""] * n) + (old[2] or [""] * count)
+        if fresh[3] is not None or old[3] is not None:
+            self._payloads = (fresh[3] or [None] * n) + (old[3] or [None] * count)
+        self._keys = None
+        self._numeric = None
+        if self._view is None:
+            self._indexed = len(self._cells)
+            return None
+        self._view = array("q", (i + n for i in self._view))
+        self._view_needle = ""  # the job looks at every row, not the old view's candidates
+        return self._plan()
+
     def _store(self, rows: Sequence[Row]) -> None:
         start = len(self._cells)
         self._cells.extend([pack_cells(row.cells) for row in rows])
@@ -420,18 +451,43 @@ def _merge_sorted(
     return pieces
 
 
-def layout_widths(columns: Sequence[Column], width: int, gap: int = 1) -> list[int]:
-    """Column widths that fill ``width``: fixed widths first, the rest shared by ratio, none below min_width.
+def layout_widths(
+    columns: Sequence[Column],
+    width: int,
+    gap: int = 1,
+    hidden: Collection[str] = (),
+    widths: Mapping[str, int] | None = None,
+) -> list[int]:
+    """Column widths for ``width`` cells, columns taken in priority order (the order declared).
 
-    When even the minimum widths do not fit, the total exceeds ``width`` and the table scrolls sideways.
+    Each shown column first gets its floor (its fixed width, a width the user set, or its
+    min_width) while that fits; the first that does not fit, and every one after it, keeps its
+    floor past the right edge (the table scrolls sideways to it). The space left is shared by
+    ratio among the flexible columns on screen. A hidden column gets 0.
     """
-    if not columns:
-        return []
-    free = width - gap * (len(columns) - 1)
-    widths = [column.width or 0 for column in columns]
-    flexible = [i for i, column in enumerate(columns) if column.width is None]
-    free -= sum(widths)
-    # Give every flexible column its share; pin those whose share is below the minimum and repeat.
+    chosen = widths or {}
+
+    def fixed(column: Column) -> int | None:
+        return chosen.get(column.key) or column.width
+
+    out = [0] * len(columns)
+    shown = [i for i, column in enumerate(columns) if column.key not in hidden]
+    used = 0
+    fit: list[int] = []
+    for n, i in enumerate(shown):
+        column = columns[i]
+        floor = fixed(column) or column.min_width
+        need = floor + (gap if n else 0)
+        out[i] = floor
+        if n and used + need > width:
+            for j in shown[n + 1 :]:
+                out[j] = fixed(columns[j]) or columns[j].min_width
+            break
+        used += need
+        fit.append(i)
+    flexible = [i for i in fit if fixed(columns[i]) is None]
+    free = width - used + sum(out[i] for i in flexible)
+    # Share the flexible space by ratio; pin a column whose share is below its minimum, repeat.
     remaining = list(flexible)
     while remaining:
         total_ratio = sum(max(columns[i].ratio, 1) for i in remaining)
@@ -443,7 +499,7 @@ def layout_widths(columns: Sequence[Column], width: int, gap: int = 1) -> list[i
         if not pinned:
             break
         for i in pinned:
-            widths[i] = columns[i].min_width
+            out[i] = columns[i].min_width
             free -= columns[i].min_width
             remaining.remove(i)
     if remaining:
@@ -451,8 +507,8 @@ def layout_widths(columns: Sequence[Column], width: int, gap: int = 1) -> list[i
         given = 0
         for i in remaining:
             share = free * max(columns[i].ratio, 1) // total_ratio
-            widths[i] = share
+            out[i] = share
             given += share
-        for i in reversed(remaining[-(free - given) :] if free > given else []):
-            widths[i] += 1
-    return widths
+        for i in remaining[: free - given]:
+            out[i] += 1
+    return out
