@@ -73,6 +73,51 @@ def sandbox_options(sandbox_env) -> ConnectionOptions:  # type: ignore[no-untype
     )
 
 
+@pytest.fixture(scope="session")
+def sandbox_process() -> Iterator[list[str]]:
+    """`eventdeck sandbox --port 0` in its own process; yields the `export` lines it printed."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        for line in proc.stdout:
+            if line.startswith("export "):
+                lines.append(line.rstrip("\n"))
+            if line.startswith("export AWS_BEARER_TOKEN_CODECATALYST"):
+                break  # the last one (sandbox.env() order)
+        assert lines, "the sandbox printed no export lines"
+        yield lines
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture
+def sandbox_exports(sandbox_process, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The environment after `eval "$(eventdeck sandbox | grep '^export')"` in bash (README)."""
+    import subprocess
+
+    script = 'eval "$EXPORTS"; env -0'
+    out = subprocess.run(
+        ["bash", "-c", script],
+        env={"PATH": os.environ.get("PATH", ""), "EXPORTS": "\n".join(sandbox_process)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    env = dict(item.split("=", 1) for item in out.split("\0") if item.startswith("AWS_"))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
 @pytest.fixture
 def debug_log(tmp_path: Path) -> Iterator[Path]:
     """The --debug log, written to tmp_path for this test (stopped after it)."""

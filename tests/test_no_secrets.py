@@ -115,8 +115,8 @@ class Wire:
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         real = session_module.build_session
 
-        def build(options: Any) -> Any:
-            session = real(options)
+        def build(options: Any, *rest: Any) -> Any:
+            session = real(options, *rest)
             session.register("before-send", self.hook)
             return session
 

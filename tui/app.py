@@ -384,7 +384,7 @@ class EventdeckApp(App[None]):
         import botocore.session
 
         profiles = sorted(botocore.session.Session().available_profiles)
-        current = self.ctx.options.profile or "default"
+        current = str(self.ctx.resolved.profile.value)
 
         def chosen(profile: str | None) -> None:
             if profile is not None and profile != current:
@@ -396,7 +396,7 @@ class EventdeckApp(App[None]):
         from tui.services.regions import picker_regions, region_note, where_note
 
         panes = [(info.short_title, info.service) for info in PANES]
-        current = self.ctx.options.region
+        current = self.ctx.resolved.region.value
         regions = picker_regions((service for _, service in panes), current)
         notes = {region: region_note(region, panes) for region in regions}
         info = next((p for p in PANES if p.pane_id == self.current_pane.PANE_ID), PANES[0])
@@ -438,7 +438,7 @@ class EventdeckApp(App[None]):
             return
         if target is None:
             self.notify(
-                f"Profile {self.ctx.options.profile or 'default'} does not use SSO.", markup=False
+                f"Profile {self.ctx.resolved.profile.value} does not use SSO.", markup=False
             )
             return
 
@@ -453,11 +453,13 @@ class EventdeckApp(App[None]):
         """New profile/region: rebuild clients, refresh the header, reload every pane."""
         if isinstance(self.ctx.mfa_prompter, UiMfaPrompter) and "profile" in changes:
             self.ctx.mfa_prompter.profile = changes["profile"]  # type: ignore[assignment]
-        self.ctx.switch(**changes)
+        try:
+            self.ctx.switch(**changes)
+        except EventdeckError as err:
+            self.notify(str(err), title="Not switched", severity="error", markup=False)
+            return
         self.query_one(StatusHeader).refresh_identity()
         for pane in self.panes:
             pane.reload()
-        self.notify(
-            f"Now using {self.ctx.options.profile or 'default'} · {self.ctx.options.region or '?'}",
-            markup=False,
-        )
+        where = self.ctx.resolved
+        self.notify(f"Now using {where.profile.value} · {where.region.value or '?'}", markup=False)

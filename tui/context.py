@@ -15,6 +15,7 @@ from tui.errors import EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
 from tui.services.prefetch import Prefetch
+from tui.services.resolve import Resolved, describe_destination
 from tui.services.session import ClientFactory
 from tui.settings import Settings
 
@@ -42,9 +43,13 @@ class AppContext:
             self.settings = Settings()
         self.factory = self._new_factory()
 
-    def _new_factory(self) -> ClientFactory:
+    def _new_factory(self, options: ConnectionOptions | None = None) -> ClientFactory:
         return ClientFactory(
-            self.options, self.pool, mfa_prompter=self.mfa_prompter, role_cache=self.role_cache
+            options or self.options,
+            self.pool,
+            mfa_prompter=self.mfa_prompter,
+            role_cache=self.role_cache,
+            own_outbox=self.demo is not None,  # the demo's outbox; its port changes every run
         )
 
     def set_mfa_prompter(self, prompter: Callable[[str], str]) -> None:
@@ -53,9 +58,14 @@ class AppContext:
         self.factory.set_mfa_prompter(prompter)
 
     def switch(self, **changes: Any) -> None:
-        """Rebuild clients for new options (profile, region, endpoint), or after signing in."""
-        self.options = self.options.with_(**changes)
-        self.factory = self._new_factory()
+        """Rebuild clients for new options (profile, region, endpoint), or after signing in.
+
+        Raises ConfigError (and changes nothing) when the new options do not resolve.
+        """
+        options = self.options.with_(**changes)
+        factory = self._new_factory(options)
+        factory.resolved  # noqa: B018 - resolve now: a bad profile must not half-switch
+        self.options, self.factory = options, factory
         self.prefetch = Prefetch()  # pages fetched for the old connection are not for the new
 
     def remember(self, change: Callable[[Any], Any]) -> str | None:
@@ -80,29 +90,48 @@ class AppContext:
 
         return self.remember(lambda s: remember_export_path(s, path))
 
-    def same_destination(self, context: dict[str, Any]) -> bool:
-        """Whether a journaled batch went where sends go now (profile, region, endpoint).
+    @property
+    def resolved(self) -> Resolved:
+        """Where calls go now, and why: what the header, confirmation and journal all show."""
+        return self.factory.resolved
+
+    def destination(self, service: str) -> dict[str, Any]:
+        """Where a call to ``service`` goes now (profile, region, endpoint)."""
+        return self.factory.destination(service)
+
+    def same_destination(self, context: dict[str, Any], service: str) -> bool:
+        """Whether a journaled batch for ``service`` was going where its calls go now.
 
         Why: a batch left pending by a crash must be re-sent to where it was going, never to
         another account or endpoint the user has switched to since.
         """
-        if self.demo is not None:
-            return True  # the demo's own outbox; its endpoint's port changes every run
-        now = {
-            "profile": self.options.profile,
-            "region": self.options.region,
-            "endpoint": self.options.endpoint_url,
-        }
-        # A key the journal does not name is not held against the batch: it is offered (the
-        # recovery screen shows where each batch was going).
-        return all(context[key] == value for key, value in now.items() if key in context)
+        return self.factory.same_destination(context, service)
+
+    def describe_destination(self, context: dict[str, Any]) -> str:
+        """Where a journaled batch was going, in one line."""
+        return describe_destination(context)
+
+    def destination_lines(self, service: str) -> list[str]:
+        """Profile, region and endpoint for ``service`` with their sources (the send confirmation)."""
+        where = self.resolved
+        endpoint = where.endpoint(service)
+        shown = endpoint.value or ("sandbox" if self.demo is not None else "AWS")
+        return [
+            f"Profile:  {where.profile.describe()}",
+            f"Region:   {where.region.describe('none')}",
+            f"Endpoint: {shown} (from {endpoint.source})"
+            if endpoint.value
+            else f"Endpoint: {shown} (the region's public endpoint)",
+        ]
 
     @property
     def endpoint_label(self) -> str:
+        """The header's endpoint: the custom one, "several endpoints", or AWS."""
+        custom = self.resolved.custom_endpoint
         if self.demo is not None:
-            return self.options.endpoint_url or "sandbox"
-        return self.options.endpoint_url or "AWS"
+            return custom or "sandbox"
+        return custom or "AWS"
 
     @property
     def is_custom_endpoint(self) -> bool:
-        return bool(self.options.endpoint_url)
+        return self.resolved.custom_endpoint is not None

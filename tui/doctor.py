@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from tui.cli import options_from_args, version_text
-from tui.errors import EventdeckError
+from tui.cli import version_text
+from tui.errors import ConfigError, EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.session import ClientFactory
 
@@ -53,46 +53,42 @@ class Report:
         print(f"  [{self.MARKS[mark]}] {text}", file=self.out)
 
 
-def source_of_profile(args: argparse.Namespace) -> tuple[str, str]:
-    if args.profile:
-        return args.profile, "--profile"
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        if os.environ.get(var):
-            return os.environ[var], var
-    return "default", "boto3 default"
-
-
-def source_of_region(args: argparse.Namespace, session: Any) -> tuple[str | None, str]:
-    if args.demo:
-        return session.get_config_variable("region"), "--demo"
-    if args.region:
-        return args.region, "--region"
-    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        if os.environ.get(var):
-            return os.environ[var], var
-    region = session.get_config_variable("region")
-    if region:
-        return region, "the profile's config"
-    return None, "nowhere"
-
-
 def check_aws(report: Report, args: argparse.Namespace, options: ConnectionOptions) -> None:
+    """Where calls go and why (the resolver's answer, as the app shows it), then credentials."""
     factory = ClientFactory(options)
     report.section("AWS")
-    profile, profile_from = source_of_profile(args)
-    report.line("info", f"profile   {profile}  (from {profile_from})")
     try:
-        session = factory.session
-    except Exception as exc:  # ProfileNotFound and friends
-        report.line("fail", f"profile {profile!r} cannot be loaded: {exc}")
+        where = factory.resolved
+    except ConfigError as exc:  # an unknown profile, a `services` section that is missing
+        report.line("fail", exc.message)
         return
-    region, region_from = source_of_region(args, session)
-    if region:
-        report.line("info", f"region    {region}  (from {region_from})")
+    report.line("info", f"profile   {where.profile.describe()}")
+    if where.region.value:
+        report.line("info", f"region    {where.region.describe()}")
     else:
         report.line(
             "fail", "no region: pass --region, set AWS_REGION, or add region to the profile"
         )
+    verify = where.verify
+    if verify.value is False:
+        report.line("warn", "TLS       certificates NOT verified (from --no-verify-ssl)")
+    else:
+        report.line("info", f"TLS       CA bundle {verify.describe()}")
+    report.line(
+        "info",
+        f"retries   {where.max_attempts.value} attempts ({where.max_attempts.origin}), "
+        f"{where.retry_mode.value} mode ({where.retry_mode.origin})",
+    )
+    report.line(
+        "info",
+        f"timeouts  read {where.read_timeout.value:g} s ({where.read_timeout.origin}), "
+        f"connect {where.connect_timeout.value:g} s ({where.connect_timeout.origin})",
+    )
+    try:
+        session = factory.session
+    except Exception as exc:
+        report.line("fail", f"the AWS session cannot be built: {_first_line(exc)}")
+        return
     credentials = None
     try:
         credentials = session.get_credentials()
@@ -158,29 +154,40 @@ def check_endpoints(report: Report, factory: ClientFactory) -> None:
             report.line("fail", f"{service:<19} cannot build a client: {_first_line(exc)}")
             continue
         url = client.meta.endpoint_url
+        where = factory.resolved
+        source = where.endpoint(service).source
+        shown = f"{url} (from {source})" if where.endpoint(service).value else url
         probe = PROBES.get(service)
         try:
             if probe is not None:
                 probe(client)
-                report.line("ok", f"{service:<19} {url} answers")
+                report.line("ok", f"{service:<19} {shown} answers")
             else:
-                reach(url, factory.options)
-                report.line("ok", f"{service:<19} {url} reachable (no read call to try)")
+                reach(url, where.verify.value)
+                report.line("ok", f"{service:<19} {shown} reachable (no read call to try)")
         except Exception as exc:
-            report.line("fail", f"{service:<19} {url}: {_first_line(exc)}")
+            report.line("fail", f"{service:<19} {shown}: {_first_line(exc)}")
 
 
-def reach(url: str, options: ConnectionOptions, timeout: float = 5.0) -> None:
-    """Open a TCP (and TLS, for https) connection to ``url``'s host; raise if it fails."""
+def reach(url: str, verify: bool | str, timeout: float = 5.0) -> None:
+    """Open a TCP (and TLS, for https) connection to ``url``'s host; raise if it fails.
+
+    ``verify`` is the resolver's (False, a CA bundle path, or True: botocore's bundled
+    certificates), so this raw check trusts exactly what the clients trust.
+    """
+    from botocore.httpsession import get_cert_path
+
     parsed = urlparse(url)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     host = parsed.hostname or ""
     with socket.create_connection((host, port), timeout=timeout) as sock:
         if parsed.scheme == "https":
-            context = ssl.create_default_context(cafile=options.ca_bundle or None)
-            if not options.verify_ssl:
+            if verify is False:
+                context = ssl.create_default_context()
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
+            else:
+                context = ssl.create_default_context(cafile=get_cert_path(verify))
             with context.wrap_socket(sock, server_hostname=host):
                 pass
 
@@ -242,7 +249,11 @@ def run_doctor(args: argparse.Namespace, rest: Sequence[str], out: Any = None) -
     """Print the report; exit 0 when nothing failed, 1 otherwise."""
     report = Report(out)
     print(version_text(), file=report.out)
-    options = options_from_args(args)
+    from tui.launch import connection_options
+    from tui.settings import config_path, load_settings
+
+    settings, _warnings = load_settings(config_path(getattr(args, "config", None)))
+    options = connection_options(args, settings)  # resolved as the app resolves it
     sandbox = None
     if args.demo:
         from tui.launch import start_demo

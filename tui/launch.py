@@ -11,23 +11,20 @@ import os
 from tui.cli import LaunchTarget, options_from_args
 from tui.context import AppContext
 from tui.errors import ConfigError
+from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
-from tui.settings import config_path, load_settings
+from tui.settings import Settings, config_path, load_settings
 
 
 def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppContext:
     """Everything the app needs, resolved from arguments, the config file and the environment."""
     path = config_path(getattr(args, "config", None))
     settings, warnings = load_settings(path)
-    if args.profile is None and settings.aws.profile and not os.environ.get("AWS_PROFILE"):
-        args.profile = settings.aws.profile
-    if args.region is None and settings.aws.region and not os.environ.get("AWS_REGION"):
-        args.region = settings.aws.region
     if getattr(args, "theme", None):
         from dataclasses import replace
 
         settings = replace(settings, ui=replace(settings.ui, theme=args.theme))
-    options = options_from_args(args, max_attempts=settings.aws.max_attempts)
+    options = connection_options(args, settings)
     demo = None
     if args.demo:
         demo, options = start_demo(options)
@@ -53,7 +50,20 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         log_path=log_path,
         pool=CallPool(settings.workers.pool_size),
     )
+    try:
+        ctx.resolved  # noqa: B018 - an unknown profile stops here, in one line, exit status 2
+    except ConfigError:
+        if demo is not None:
+            demo.stop()
+        raise
     return ctx
+
+
+def connection_options(args: argparse.Namespace, settings: Settings) -> ConnectionOptions:
+    """The flags, plus config.toml's profile, region and retry budget (which lose to the env)."""
+    return options_from_args(args, max_attempts=settings.aws.max_attempts).with_(
+        default_profile=settings.aws.profile, default_region=settings.aws.region
+    )
 
 
 def start_demo(options):  # type: ignore[no-untyped-def]
@@ -76,6 +86,7 @@ def start_demo(options):  # type: ignore[no-untyped-def]
     os.environ.pop("AWS_SESSION_TOKEN", None)
     options = options.with_(
         profile=None,
+        default_profile=None,
         region=sandbox.region,
         endpoint_url=sandbox.endpoint,
         ca_bundle=sandbox.ca_bundle,
@@ -97,7 +108,7 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
     """Fetch the launch target's first page in the background, where that is safe and useful."""
     from tui.services.session import profile_may_prompt
 
-    if launch is None or profile_may_prompt(ctx.options.profile):
+    if launch is None or profile_may_prompt(ctx.resolved.profile.value):
         return False
     params = launch.params
     if (

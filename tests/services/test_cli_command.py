@@ -71,6 +71,7 @@ def test_pasted_command_runs_once_with_the_literal_id(hostile: str, tmp_path: Pa
     ]
 
 
-def test_plain_words_stay_readable() -> None:
+def test_plain_words_stay_readable(isolated_dirs: Path) -> None:
+    (isolated_dirs / ".aws" / "config").write_text("[profile prod]\n")  # the profile must exist
     command = cli_command(ConnectionOptions(profile="prod"), "codecatalyst", "list-spaces", {})
     assert command == "aws codecatalyst list-spaces --profile prod"

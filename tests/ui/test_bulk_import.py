@@ -112,11 +112,12 @@ async def test_resume_prompt_offers_resume_discard_and_show(
     source.write_text(json.dumps({"Source": "aws.partner/example.com/o", "DetailType": "t",
                                   "Detail": "{}"}) + "\n")  # fmt: skip
     outbox = Outbox()
-    job = outbox.start_job("partner-events", str(source), {"ledger": "ab" * 16})
+    here = {"profile": "default", "region": sandbox_env.region, "endpoint": sandbox_env.endpoint}
+    job = outbox.start_job("partner-events", str(source), {"ledger": "ab" * 16}, here)
     outbox.record_batch(
         "partner-events",
         {"Entries": [{"Source": "aws.partner/example.com/o", "DetailType": "t", "Detail": "{}"}]},
-        {"job": job, "lines": [1, 1], "keys": ["cd" * 16], "ledger": "ab" * 16},
+        {**here, "job": job, "lines": [1, 1], "keys": ["cd" * 16], "ledger": "ab" * 16},
     )  # a batch cut off on the wire by a crash
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -39,7 +39,10 @@ async def test_pending_batch_kept_when_deferred_and_resent_later(
     sandbox_env, sandbox_options
 ) -> None:  # type: ignore[no-untyped-def]
     outbox = Outbox()
-    outbox.record_batch("partner-events", {"Entries": [ENTRY, {**ENTRY, "DetailType": "Two"}]}, {})
+    here = {"profile": "default", "region": sandbox_env.region, "endpoint": sandbox_env.endpoint}
+    outbox.record_batch(
+        "partner-events", {"Entries": [ENTRY, {**ENTRY, "DetailType": "Two"}]}, here
+    )
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "4")
@@ -86,10 +89,10 @@ async def test_history_newest_first_and_opened_as_new_draft(sandbox_env, sandbox
     assert len(sandbox_env.received()["events"]) == 2
 
 
-async def test_pending_batches_for_another_destination_are_not_offered(
+async def test_pending_batches_for_another_destination_are_held(
     sandbox_env, sandbox_options
 ) -> None:  # type: ignore[no-untyped-def]
-    """A batch journaled for another endpoint waits for it: it is never re-sent elsewhere."""
+    """A batch journaled for another endpoint is listed, held: it is never re-sent elsewhere."""
     from tui.services.outbox import Outbox
     from tui.ui.screens.outbox_recovery import OutboxRecoveryScreen
 
@@ -104,8 +107,9 @@ async def test_pending_batches_for_another_destination_are_not_offered(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "5")
-        await pilot.pause(0.5)
-        assert not isinstance(app.screen, OutboxRecoveryScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await pilot.press("r")  # re-sends only what is for here: nothing
+        await wait_until(pilot, lambda: not isinstance(app.screen, OutboxRecoveryScreen))
         assert pane.sends_in_flight == 0
     assert len(outbox.pending()) == 1  # still there for when prod/eu-west-1 is used
     assert sandbox_env.received()["personalize-events"] == []

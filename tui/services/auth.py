@@ -54,13 +54,10 @@ def sso_cache_path(session_name: str) -> Path:
 
 
 def effective_profile(options: ConnectionOptions) -> str:
-    """The profile boto3 will use: --profile, then AWS_PROFILE / AWS_DEFAULT_PROFILE, then default."""
-    return (
-        options.profile
-        or os.environ.get("AWS_PROFILE")
-        or os.environ.get("AWS_DEFAULT_PROFILE")
-        or "default"
-    )
+    """The profile boto3 will use (the resolver's answer: flag, env, eventdeck config, default)."""
+    from tui.services.resolve import resolve_profile
+
+    return str(resolve_profile(options).value)
 
 
 def env_bearer_token(options: ConnectionOptions) -> str | None:

@@ -26,7 +26,7 @@ from tui.services.cli_input import (
     PERSONALIZE,
     PERSONALIZE_LINE_HEADER,
 )
-from tui.services.outbox import BatchRecord, Outbox
+from tui.services.outbox import BatchRecord, Outbox, service_of
 from tui.services.partner_events import (
     PartnerSendResult,
     journal_context,
@@ -308,7 +308,7 @@ class BulkSender:
             extra["job"] = self.job_id
         if self.ledger:
             extra["ledger"] = self.ledger
-        return request, journal_context(self.factory, **extra), None
+        return request, journal_context(self.factory, service_of(self.kind), **extra), None
 
     def _send(
         self,
@@ -431,7 +431,11 @@ def resend_pending(
     for each_kind in (PARTNER, PERSONALIZE):
         if kind not in (None, each_kind):
             continue
-        chosen = [r for r in pending if r.kind == each_kind]
+        service = service_of(each_kind)  # never elsewhere: only batches journaled for here
+        chosen = [
+            r for r in pending
+            if r.kind == each_kind and factory.same_destination(r.context, service)
+        ]  # fmt: skip
         if not chosen:
             continue
         sender = BulkSender(factory, each_kind, outbox=outbox, workers=workers, progress=progress)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.errors import InputError
+from tui.errors import ConfigError, InputError
 from tui.services.bulk import (
     MAX_INVALID_KEPT,
     BulkProgress,
@@ -32,8 +32,9 @@ from tui.services.bulk import (
     resend_pending,
 )
 from tui.services.cli_input import PARTNER, iter_jsonl_checked
-from tui.services.outbox import BatchRecord, Outbox
+from tui.services.outbox import BatchRecord, Outbox, service_of
 from tui.services.partner_events import journal_context, refuse_if_read_only
+from tui.services.resolve import describe_destination
 from tui.services.validation import FieldError
 
 
@@ -70,7 +71,7 @@ class ScanProgress:
 def ledger_id(factory: Any, source: str | Path, kind: str, header: dict[str, Any]) -> str:
     """The ledger of a source file sent to one destination (and, for Personalize, one tracker)."""
     identity = {"source": str(_resolve(source)), "kind": kind,
-                "destination": journal_context(factory), "header": header}  # fmt: skip
+                "destination": journal_context(factory, service_of(kind)), "header": header}  # fmt: skip
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()[
         :32
     ]
@@ -190,11 +191,25 @@ def import_file(
     resolved = _resolve(path)
     params = {"trackingId": tracking_id, "sessionId": session_id, "userId": user_id}
     ledger = ledger_id(factory, resolved, kind, params)
-    job_id = outbox.start_job(kind, str(resolved), {**params, "ledger": ledger})
+    job_id = outbox.start_job(
+        kind, str(resolved), {**params, "ledger": ledger}, factory.destination(service_of(kind))
+    )
     job = outbox.get_job(job_id)
     assert job is not None
     skip = _skip_rule(outbox, ledger, resend_unconfirmed, resend_delivered, kind)
     return _run_job(factory, outbox, job, workers, progress, total, on_sender, skip)
+
+
+def check_job_destination(factory: Any, job: dict[str, Any]) -> None:
+    """Raise ConfigError unless ``job`` was journaled for where calls go now (never elsewhere)."""
+    service = service_of(str(job.get("kind")))
+    recorded = job.get("destination") or {}
+    if not factory.same_destination(recorded, service):
+        raise ConfigError(
+            f"Not resumed: this import was sending to {describe_destination(recorded)}; "
+            f"eventdeck now sends to {describe_destination(factory.destination(service))}.",
+            hint="Start eventdeck with that profile, region and endpoint to resume it.",
+        )
 
 
 def resume_import(
@@ -213,6 +228,7 @@ def resume_import(
     if job is None:
         raise KeyError(f"no import job {job_id}")
     refuse_if_read_only(factory, "bulk imports")
+    check_job_destination(factory, job)
     ledger = str((job.get("params") or {}).get("ledger") or "")
     pending = [b for b in outbox.job_batches(job_id) if b.pending]
     skip_now = (

@@ -12,8 +12,12 @@ from dataclasses import dataclass, field, replace
 class ConnectionOptions:
     """What the AWS CLI's global options mean for every client eventdeck builds.
 
-    ``None`` means "let boto3 decide" (environment, ``~/.aws/config``), exactly as the AWS CLI does,
-    so AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL(_<SERVICE>) keep working.
+    These are only what the user *gave* (flags, or a choice made in the app); ``None`` means "not
+    given", and ``tui.services.resolve`` then finds the value in force exactly as the AWS CLI v2
+    does (environment, ``~/.aws/config``), so AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL(_<SERVICE>)
+    and AWS_CA_BUNDLE keep working. ``default_profile``/``default_region`` come from eventdeck's
+    config.toml and lose to the environment; ``max_attempts`` is eventdeck's retry budget, used
+    when neither AWS_MAX_ATTEMPTS nor the profile's ``max_attempts`` is set.
     """
 
     profile: str | None = None
@@ -24,6 +28,8 @@ class ConnectionOptions:
     read_timeout: float | None = None
     connect_timeout: float | None = None
     max_attempts: int = 5
+    default_profile: str | None = None
+    default_region: str | None = None
     read_only: bool = False
     # Extra environment-style settings for the demo sandbox (e.g. a bearer token); never persisted.
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=True)
@@ -33,8 +39,12 @@ class ConnectionOptions:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
-    def verify(self) -> bool | str:
-        """The ``verify`` argument boto3 wants: False, a CA bundle path, or True."""
+    def verify(self) -> bool | str | None:
+        """The ``verify`` argument botocore wants: False, a --ca-bundle path, or None.
+
+        None lets botocore resolve AWS_CA_BUNDLE and the profile's ``ca_bundle``; ``True`` would
+        override both.
+        """
         if not self.verify_ssl:
             return False
-        return self.ca_bundle or True
+        return self.ca_bundle or None

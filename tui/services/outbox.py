@@ -38,6 +38,11 @@ from tui.services.jsonable import jsonable
 
 Kind = Literal["partner-events", "personalize-events"]
 KINDS: tuple[str, ...] = ("partner-events", "personalize-events")
+# The boto3 service each kind is sent to: a journaled destination is that service's endpoint.
+KIND_SERVICES: dict[str, str] = {
+    "partner-events": "events",
+    "personalize-events": "personalize-events",
+}
 _FORBIDDEN = re.compile(r"secret|token|password|credential|access.?key", re.IGNORECASE)
 _STALE_TMP_SECONDS = 600
 
@@ -230,12 +235,19 @@ class Outbox:
             (self.drafts_dir / f"{kind}.json").unlink(missing_ok=True)
 
     # --- bulk-import jobs ----------------------------------------------------------------
-    def start_job(self, kind: str, source: str, params: dict[str, Any]) -> str:
-        """Journal a bulk import of ``source`` so a crash can resume it; returns the job id."""
+    def start_job(
+        self, kind: str, source: str, params: dict[str, Any],
+        destination: dict[str, Any] | None = None,
+    ) -> str:  # fmt: skip
+        """Journal a bulk import of ``source`` so a crash can resume it; returns the job id.
+
+        ``destination`` (profile, region, endpoint) is where the job sends: resuming checks it.
+        """
         _check_kind(kind)
         job_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
         job = {"id": job_id, "kind": kind, "source": source, "params": params,
-               "created_at": _now(), "finished_at": None}  # fmt: skip
+               "destination": destination or {}, "created_at": _now(),
+               "finished_at": None}  # fmt: skip
         atomic_write_bytes(self.jobs_dir / f"{job_id}.json", _dumps(job))
         return job_id
 
@@ -360,6 +372,12 @@ class Outbox:
                         tmp.unlink()
                 except OSError:
                     pass
+
+
+def service_of(kind: str) -> str:
+    """The boto3 service a batch of ``kind`` goes to (``"events"`` for partner events)."""
+    _check_kind(kind)
+    return KIND_SERVICES[kind]
 
 
 def _check_kind(kind: str) -> None:

@@ -103,10 +103,9 @@ def refuse_if_read_only(factory: Any, what: str) -> None:
         )
 
 
-def journal_context(factory: Any, **extra: Any) -> dict[str, Any]:
-    """Where a batch goes (profile, region, endpoint): what the journal may keep, no secrets."""
-    opts = factory.options
-    return {"profile": opts.profile, "region": opts.region, "endpoint": opts.endpoint_url, **extra}
+def journal_context(factory: Any, service: str = PARTNER_SERVICE, **extra: Any) -> dict[str, Any]:
+    """Where a batch goes (profile, region, endpoint, as resolved): what the journal keeps."""
+    return {**factory.destination(service), **extra}
 
 
 def align_results(n: int, response: dict[str, Any]) -> tuple[PartnerEntryResult, ...]:

@@ -94,7 +94,7 @@ def put_events(
     """
     refuse_if_read_only(factory, "PutEvents")
     params = to_personalize_request(prepare_request(request))
-    context = journal_context(factory)
+    context = journal_context(factory, PERSONALIZE_SERVICE)
     result, _ = send_journaled(
         factory, KIND, params, send_personalize_request, outbox=outbox, context=context
     )

@@ -22,6 +22,7 @@ from tui.services import send_retry
 from tui.services.mfa import install_mfa_prompter
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
+from tui.services.resolve import Resolved, resolve, same_destination, session_profile
 
 
 class ClientFactory:
@@ -37,20 +38,29 @@ class ClientFactory:
         *,
         mfa_prompter: Callable[[str], str] | None = None,
         role_cache: dict[str, Any] | None = None,
+        own_outbox: bool = False,
     ) -> None:
+        """``own_outbox``: the demo's, whose sandbox port changes every run (any batch is its own)."""
         self.options = options
+        self.own_outbox = own_outbox
         self.pool = pool or CallPool()
         self.mfa_prompter = mfa_prompter
         self.role_cache = role_cache if role_cache is not None else {}
         self._lock = threading.Lock()
         self._session: botocore.session.Session | None = None
+        self._resolved: Resolved | None = None
+        self._resolve_lock = threading.Lock()
         self._clients: dict[str, Any] = {}
 
     def with_options(self, options: ConnectionOptions) -> ClientFactory:
         if options == self.options:
             return self
         return ClientFactory(
-            options, self.pool, mfa_prompter=self.mfa_prompter, role_cache=self.role_cache
+            options,
+            self.pool,
+            mfa_prompter=self.mfa_prompter,
+            role_cache=self.role_cache,
+            own_outbox=self.own_outbox,
         )
 
     @property
@@ -58,9 +68,37 @@ class ClientFactory:
         with self._lock:
             return self._get_session()
 
+    @property
+    def resolved(self) -> Resolved:
+        """Where this factory's calls go, and why (resolved once; raises for an unknown profile).
+
+        Why its own lock: the client lock is held while a client is built (credentials may take
+        seconds), and the header reads this on the UI thread.
+        """
+        return self._get_resolved()
+
+    def _get_resolved(self) -> Resolved:
+        resolved = self._resolved
+        if resolved is None:
+            with self._resolve_lock:
+                if self._resolved is None:
+                    self._resolved = resolve(self.options)
+                resolved = self._resolved
+        return resolved
+
+    def destination(self, service: str) -> dict[str, Any]:
+        """Where a call to ``service`` goes (profile, region, endpoint): what the journal keeps."""
+        return self.resolved.destination(service)
+
+    def same_destination(self, recorded: dict[str, Any], service: str) -> bool:
+        """Whether a journaled destination is where ``service``'s calls go now."""
+        if self.own_outbox:
+            return True
+        return same_destination(recorded, self.destination(service))
+
     def _get_session(self) -> botocore.session.Session:
         if self._session is None:
-            session = build_session(self.options)
+            session = build_session(self.options, self._get_resolved())
             if self.mfa_prompter is not None:
                 install_mfa_prompter(session, self.mfa_prompter, cache=self.role_cache)
             self._session = session
@@ -80,7 +118,7 @@ class ClientFactory:
         first page would otherwise wait for. Skipped when the profile may ask for an MFA code:
         nothing could answer it before the app runs. Errors surface on the first real call.
         """
-        if self._session is not None or profile_may_prompt(self.options.profile):
+        if self._session is not None or profile_may_prompt(self.resolved.profile.value):
             return None
 
         def build() -> None:
@@ -104,19 +142,25 @@ class ClientFactory:
             return client
 
     def _build_client(self, service: str) -> Any:
-        opts = self.options
+        # Every value comes from the resolver, so what the screens show is what the client uses;
+        # verify/endpoint are passed only when the user gave them as flags (botocore resolves
+        # AWS_CA_BUNDLE, the profile's ca_bundle and configured endpoints itself).
+        where = self._get_resolved()
         config = Config(
-            retries={"mode": "standard", "total_max_attempts": max(1, opts.max_attempts)},
-            read_timeout=opts.read_timeout if opts.read_timeout is not None else 60,
-            connect_timeout=opts.connect_timeout if opts.connect_timeout is not None else 60,
+            retries={
+                "mode": where.retry_mode.value,
+                "total_max_attempts": int(where.max_attempts.value),
+            },
+            read_timeout=where.read_timeout.value,
+            connect_timeout=where.connect_timeout.value,
             max_pool_connections=32,
             user_agent_extra="eventdeck",
         )
-        kwargs: dict[str, Any] = {"config": config, "verify": opts.verify}
-        if opts.endpoint_url:
-            kwargs["endpoint_url"] = opts.endpoint_url
-        if opts.region:
-            kwargs["region_name"] = opts.region
+        kwargs: dict[str, Any] = {"config": config, "verify": where.verify_argument}
+        if self.options.endpoint_url:
+            kwargs["endpoint_url"] = self.options.endpoint_url
+        if where.region.value:
+            kwargs["region_name"] = where.region.value
         client = self._get_session().create_client(service, **kwargs)
         send_retry.install(client)  # never retry a PutPartnerEvents that may have arrived
         self.pool.watch_client(client)
@@ -124,14 +168,16 @@ class ClientFactory:
         return client
 
 
-def build_session(options: ConnectionOptions) -> botocore.session.Session:
-    """A session for ``options.profile`` (None: the default chain, AWS_PROFILE included)."""
-    session = botocore.session.Session(profile=options.profile)
+def build_session(
+    options: ConnectionOptions, resolved: Resolved | None = None
+) -> botocore.session.Session:
+    """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain)."""
+    resolved = resolved or resolve(options)
+    session = botocore.session.Session(profile=session_profile(resolved.profile))
     # botocore reads AWS_DEFAULT_REGION only; the AWS CLI v2 and the other SDKs honour AWS_REGION
-    # first, and so does eventdeck (after --region).
-    region = options.region or os.environ.get("AWS_REGION")
-    if region:
-        session.set_config_variable("region", region)
+    # first, and so does eventdeck (after --region): the resolver's region is the one in force.
+    if resolved.region.value:
+        session.set_config_variable("region", resolved.region.value)
     _install_fast_timestamp_parser(session)
     return session
 
@@ -142,7 +188,7 @@ def profile_may_prompt(profile: str | None) -> bool:
         profiles = botocore.session.Session().full_config.get("profiles", {})
     except Exception:  # a broken config: let the real call report it
         return True
-    name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
     seen: set[str] = set()
     while name and name not in seen:
         seen.add(name)

@@ -116,7 +116,7 @@ class SsoLogin:
         target: SsoTarget,
         *,
         endpoint_url: str | None = None,
-        verify: bool | str = True,
+        verify: bool | str | None = None,
         on_poll: Callable[[PollState], None] | None = None,
         sleeper: Sleeper = _event_sleeper,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

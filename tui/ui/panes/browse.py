@@ -540,9 +540,8 @@ class BrowsePane(Pane):
         return None
 
     def console_region(self) -> str:
-        """The region the pane's calls go to, resolved as botocore resolves it."""
-        region = self.ctx.options.region or self.ctx.factory.session.get_config_variable("region")
-        return str(region or "us-east-1")
+        """The region the pane's calls go to (the resolver's, as the header shows it)."""
+        return str(self.ctx.resolved.region.value or "us-east-1")
 
     def on_virtual_table_export_requested(self, event: VirtualTable.ExportRequested) -> None:
         event.stop()

@@ -66,7 +66,7 @@ class CodeCatalystPane(BrowsePane):
             ),
             open_item=lambda s: self.logs_level(s.name),
             cli_command=lambda item: cli_command(
-                self.ctx.options, "codecatalyst", "list-spaces", {}
+                self.ctx.resolved, "codecatalyst", "list-spaces", {}
             ),
             empty_text="No spaces visible to this token.",
             table_id="codecatalyst.spaces",
@@ -149,7 +149,7 @@ class CodeCatalystPane(BrowsePane):
             inspect=cc.decoded_item,
             inspect_title=lambda log: f"{log.event_name} · {space}",
             cli_command=lambda item: cli_command(
-                self.ctx.options,
+                self.ctx.resolved,
                 "codecatalyst",
                 "list-event-logs",
                 {

@@ -79,7 +79,7 @@ class IvsPane(BrowsePane):
         return self.ctx.settings.pages.ivs
 
     def _cli(self, operation: str, **params: object) -> str:
-        return cli_command(self.ctx.options, "ivs-realtime", operation, params)
+        return cli_command(self.ctx.resolved, "ivs-realtime", operation, params)
 
     # -- levels ----------------------------------------------------------------------------
     def root_level(self) -> Level:

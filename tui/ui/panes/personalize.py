@@ -75,7 +75,7 @@ class PersonalizePane(ComposePane):
 
     def _recent_user_ids(self) -> tuple[str, ...]:
         recent = getattr(getattr(self.ctx.settings, "recent", None), "user_ids", None) or {}
-        return tuple(recent.get(self.ctx.options.profile or "default", ()))
+        return tuple(recent.get(str(self.ctx.resolved.profile.value), ()))
 
     def suggesters(self) -> dict[str, Suggester]:
         ids = self._recent_user_ids()
@@ -126,7 +126,7 @@ class PersonalizePane(ComposePane):
             return
         if not any(self.results[i] and "EventId" in self.results[i] for i in indexes):  # type: ignore[operator]
             return
-        profile = self.ctx.options.profile
+        profile = str(self.ctx.resolved.profile.value)
         problem = self.ctx.remember(lambda s: remember_user_id(s, profile, user_id))
         if problem:
             self.app.notify(f"Could not remember the userId: {problem}", markup=False)

@@ -76,7 +76,7 @@ class ProfilesPane(BrowsePane):
         return self.ctx.settings.pages.customer_profiles
 
     def _cli(self, operation: str, **params: object) -> str:
-        return cli_command(self.ctx.options, "customer-profiles", operation, params)
+        return cli_command(self.ctx.resolved, "customer-profiles", operation, params)
 
     def root_level(self) -> Level:
         factory = self.ctx.factory

@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.services.outbox import BatchRecord
+from tui.services.resolve import describe_destination
 from tui.ui.safe_text import safe_text
 from tui.words import count
 
@@ -30,13 +31,11 @@ def batch_size(record: BatchRecord) -> int:
     return len(items) if isinstance(items, list) else 0
 
 
-def describe(record: BatchRecord, noun: str) -> Text:
-    """One line about a journaled batch: when, how many, where."""
-    where = record.context.get("endpoint") or record.context.get("region") or "AWS"
-    profile = record.context.get("profile") or "default"
-    return safe_text(
-        f"{record.created_at} · {count(batch_size(record), noun)} · {profile} · {where}"
-    )
+def describe(record: BatchRecord, noun: str, held: bool = False) -> Text:
+    """One line about a journaled batch: when, how many, where it was going (and if it is held)."""
+    where = describe_destination(record.context)
+    mark = "HELD · " if held else ""
+    return safe_text(f"{mark}{record.created_at} · {count(batch_size(record), noun)} · {where}")
 
 
 class OutboxRecoveryScreen(ModalScreen[Choice | None]):
@@ -57,10 +56,20 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
         Binding("escape", "later", "Decide later", id="recovery.later"),
     ]
 
-    def __init__(self, records: list[BatchRecord], noun: str = "entry") -> None:
+    def __init__(
+        self,
+        records: list[BatchRecord],
+        noun: str = "entry",
+        *,
+        held: dict[str, str] | None = None,
+        current: str | None = None,
+    ) -> None:
+        """``held``: ids of batches journaled for another destination (listed, never re-sent)."""
         super().__init__()
         self.records = list(records)
         self.noun = noun
+        self.held = dict(held or {})
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(id="recovery-dialog") as dialog:
@@ -72,7 +81,17 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
                 "(the app stopped mid-send).",
                 markup=False,
             )
-            yield OptionList(*[Option(describe(r, self.noun), id=r.id) for r in self.records])
+            yield OptionList(
+                *[Option(describe(r, self.noun, r.id in self.held), id=r.id) for r in self.records]
+            )
+            if self.held:
+                yield Static(
+                    f"HELD: {count(len(self.held), 'batch')} for another destination, never sent "
+                    f"to {self.current or 'the current destination'}. Switch to their profile, "
+                    "region and endpoint to re-send them.",
+                    classes="recovery-note",
+                    markup=False,
+                )
             note = (
                 "Re-sending uses the same eventIds: Personalize keeps only the first of each."
                 if self.noun == "event"
@@ -81,10 +100,13 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
                 "Discard keeps them in the history as unconfirmed."
             )
             yield Static(note, classes="recovery-note", markup=False)
-            yield Static("r re-send all · d do not re-send · escape decide later", markup=False)
+            yield Static(
+                "r re-send (not HELD) · d do not re-send · escape decide later", markup=False
+            )
 
     def action_resend(self) -> None:
-        self.dismiss(("resend", self.records))
+        """Re-send the batches for the current destination; held ones stay pending."""
+        self.dismiss(("resend", [r for r in self.records if r.id not in self.held]))
 
     def action_discard(self) -> None:
         self.dismiss(("discard", self.records))

@@ -16,7 +16,7 @@ from tui.errors import EventdeckError, InputError
 from tui.services import cli_input
 from tui.services.bulk import BulkSender, BulkTally
 from tui.services.bulk_jobs import discard_import, mark_unconfirmed
-from tui.services.outbox import BatchRecord
+from tui.services.outbox import BatchRecord, service_of
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
 from tui.words import count, plural
@@ -77,10 +77,9 @@ class ComposeFlows:
         """Bring back the autosaved draft, then offer any batch a crash left unanswered."""
         outbox = self.outbox
         kind = self.KIND
-        same = self.ctx.same_destination  # batches for other accounts/endpoints wait for those
 
         def read() -> StartState:
-            pending = [r for r in outbox.pending() if r.kind == kind and same(r.context)]
+            pending = [r for r in outbox.pending() if r.kind == kind]
             jobs = [job for job in outbox.unfinished_jobs() if job.get("kind") == kind]
             draft = outbox.load_draft(kind)
             return draft, pending, jobs, list(outbox.warnings)
@@ -105,8 +104,27 @@ class ComposeFlows:
 
     def _offer_resume(self, job: dict[str, Any]) -> None:
         from tui.ui.screens.bulk_import import BulkImportScreen
+        from tui.ui.screens.confirm import ConfirmScreen
         from tui.ui.screens.resume_import import ResumeImportScreen
 
+        recorded = job.get("destination") or {}
+        if not self.ctx.same_destination(recorded, service_of(self.KIND)):
+            now = self.ctx.describe_destination(self.ctx.destination(service_of(self.KIND)))
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Interrupted import for another destination",
+                    [
+                        f"File: {job.get('source')}",
+                        f"It was sending to {self.ctx.describe_destination(recorded)}.",
+                        f"eventdeck now sends to {now}: it is not resumed here.",
+                        "It is kept; start eventdeck with its profile, region and endpoint "
+                        "to resume it.",
+                    ],
+                    confirm_label="OK",
+                ),
+                lambda _ok: self.set_status("Interrupted import kept for its own destination"),
+            )
+            return
         batches = self.outbox.job_batches(str(job.get("id")))
         outbox = self.outbox
 
@@ -142,18 +160,31 @@ class ComposeFlows:
         """Look for pending batches again (after a profile or region switch)."""
         kind = self.KIND
         outbox = self.outbox
-        same = self.ctx.same_destination
         self.run_file_job(
-            lambda: [r for r in outbox.pending() if r.kind == kind and same(r.context)],
+            lambda: [r for r in outbox.pending() if r.kind == kind],
             lambda pending: (
-                self._offer_recovery(pending) if pending and not self._sending else None
+                self._offer_recovery(pending)
+                if any(self._sendable(r) for r in pending) and not self._sending
+                else None
             ),
         )
 
+    def _sendable(self, record: BatchRecord) -> bool:
+        """True when ``record`` was journaled for where this pane's calls go now."""
+        return bool(self.ctx.same_destination(record.context, service_of(self.KIND)))
+
     def _offer_recovery(self, pending: list[BatchRecord]) -> None:
+        """List every pending batch; those journaled for another destination are held, not sent."""
         from tui.ui.screens.outbox_recovery import OutboxRecoveryScreen
 
-        self.app.push_screen(OutboxRecoveryScreen(pending, self.NOUN), self._recovery_chosen)
+        held = {
+            r.id: self.ctx.describe_destination(r.context) for r in pending if not self._sendable(r)
+        }
+        now = self.ctx.describe_destination(self.ctx.destination(service_of(self.KIND)))
+        self.app.push_screen(
+            OutboxRecoveryScreen(pending, self.NOUN, held=held, current=now),
+            self._recovery_chosen,
+        )
 
     def _recovery_chosen(self, choice: tuple[str, list[BatchRecord]] | None) -> None:
         if not choice:
@@ -173,6 +204,11 @@ class ComposeFlows:
             )
             return
         if self._refuse_read_only():
+            return
+        # Never elsewhere: only batches journaled for the current destination are re-sent.
+        records = [r for r in records if self._sendable(r)]
+        if not records:
+            self.set_status("No pending batch is for the current profile, region and endpoint")
             return
         sender = BulkSender(self.ctx.factory, self.KIND, outbox=self.outbox, workers=2)
         self.sends_in_flight += 1

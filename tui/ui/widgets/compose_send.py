@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from tui.errors import EventdeckError, ReadOnlyError
+from tui.services.outbox import service_of
 from tui.services.partner_events import refuse_if_read_only
 from tui.services.validation import FieldError
 from tui.ui.screens.confirm import ConfirmScreen
@@ -40,6 +41,7 @@ class ComposeSending:
     RESEND_MAY_DOUBLE: ClassVar[bool] = True
     PANE_ID: ClassVar[str]
     OPERATION_NAME: ClassVar[str]
+    KIND: ClassVar[str]  # outbox kind: the confirmation names its service's endpoint
     results: list[Any]
     errors: list[FieldError]
     selected: int
@@ -117,9 +119,7 @@ class ComposeSending:
             return
         lines = [
             f"{count(len(indexes), self.NOUN)} with {self.OPERATION_NAME}",
-            f"Profile:  {self.ctx.options.profile or 'default'}",
-            f"Region:   {self.ctx.options.region or '(from the AWS config)'}",
-            f"Endpoint: {self.ctx.endpoint_label}",
+            *self.ctx.destination_lines(service_of(self.KIND)),
             f"Size:     {self.payload_size(indexes):,} bytes",
             *self.summary_lines(),
         ]

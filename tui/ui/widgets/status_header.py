@@ -61,13 +61,15 @@ class StatusHeader(Horizontal):
     def refresh_identity(self) -> None:
         ctx = self.ctx
         opts = ctx.options
+        where = ctx.resolved  # the same answer the confirmation, journal and doctor use
+        region = where.region.value
         wide = self.size.width >= 100
         parts: list[str | tuple[str, str]] = [
             (" eventdeck ", "bold reverse") if wide else "",
             " ",
-            (visible(opts.profile or "default"), "bold"),
+            (visible(str(where.profile.value)), "bold"),
             " · ",
-            (visible(opts.region or "no region"), "" if opts.region else "bold $error"),
+            (visible(region or "no region"), "" if region else "bold $error"),
             " · ",
         ]
         if ctx.is_custom_endpoint:
