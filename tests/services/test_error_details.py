@@ -284,3 +284,22 @@ def test_press_l_only_when_the_profile_has_an_sso_session(
     with pytest.raises(errors.BearerTokenMissingError) as sso:
         check_bearer_token(ConnectionOptions(profile="ssoprof"))  # no cached token yet
     assert "press L" in BrowsePane.error_text(sso.value)
+
+
+def test_tls_failure_names_the_ca_bundle_in_force_and_where_it_came_from(
+    sandbox_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A jump host's AWS_CA_BUNDLE wins over the profile's ca_bundle (as for the AWS CLI v2): the
+    error must say which bundle was checked, and why, not only "pass --ca-bundle"."""
+    import botocore
+
+    system_bundle = str(Path(botocore.__file__).parent / "cacert.pem")
+    monkeypatch.setenv("AWS_CA_BUNDLE", system_bundle)
+    options = ConnectionOptions(
+        region="us-east-1", endpoint_url=sandbox_env.endpoint, max_attempts=1
+    )
+    with pytest.raises(errors.EndpointError) as caught:
+        ivs.list_stages(ClientFactory(options))
+    error = caught.value
+    assert "TLS certificate verification failed" in error.message
+    assert f"Verified against {system_bundle} (from AWS_CA_BUNDLE)" in (error.hint or "")

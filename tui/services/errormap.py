@@ -36,6 +36,7 @@ from tui.logsetup import current_log_path
 from tui.services import regions
 from tui.services.auth import credential_kind, source_profile
 from tui.services.options import ConnectionOptions
+from tui.services.resolve import Resolved
 
 _log = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ class CallContext:
     endpoint: str | None = None
     max_attempts: int | None = None
     region: str | None = None
+    ca_bundle: str | None = None  # "PATH (from SOURCE)": what TLS verification used, if known
 
     @property
     def action(self) -> str:
@@ -153,21 +155,39 @@ def aws_call(
     profile: str | None = None,
     endpoint: str | None = None,
     options: ConnectionOptions | None = None,
+    resolved: Resolved | None = None,
 ) -> Iterator[CallContext]:
     """Run one AWS call; re-raise anything boto3 raises as a typed, actionable EventdeckError.
 
-    ``options`` fills in profile, endpoint and max_attempts when they are not given. Exceptions
-    that are not from botocore/urllib3 (programming errors) pass through untouched.
+    ``resolved`` (else ``options``) fills in profile, region, endpoint, attempts and CA bundle
+    when they are not given, so the advice names what was really in force (AWS_PROFILE,
+    AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE…). Exceptions that are not from botocore/urllib3
+    (programming errors) pass through untouched.
     """
-    ctx = CallContext(
-        service=service,
-        operation=operation,
-        resource=resource,
-        profile=profile if profile is not None else (options.profile if options else None),
-        endpoint=endpoint if endpoint is not None else (options.endpoint_url if options else None),
-        max_attempts=options.max_attempts if options else None,
-        region=options.region if options else None,
-    )
+    if resolved is not None:
+        bundle = resolved.ca_bundle
+        ctx = CallContext(
+            service=service,
+            operation=operation,
+            resource=resource,
+            profile=profile if profile is not None else resolved.profile.value,
+            endpoint=endpoint if endpoint is not None else resolved.endpoint(service).value,
+            max_attempts=resolved.max_attempts.value,
+            region=resolved.region.value,
+            ca_bundle=bundle.describe() if bundle.value else None,
+        )
+    else:
+        ctx = CallContext(
+            service=service,
+            operation=operation,
+            resource=resource,
+            profile=profile if profile is not None else (options.profile if options else None),
+            endpoint=endpoint
+            if endpoint is not None
+            else (options.endpoint_url if options else None),
+            max_attempts=options.max_attempts if options else None,
+            region=options.region if options else None,
+        )
     try:
         yield ctx
     except EventdeckError:
@@ -309,10 +329,14 @@ def _from_botocore_error(exc: bce.BotoCoreError, ctx: CallContext) -> EventdeckE
 def _from_transport_error(exc: bce.BotoCoreError, ctx: CallContext) -> EventdeckError:
     url = _endpoint(ctx, exc)
     if isinstance(exc, bce.SSLError):
+        checked = (
+            f"Verified against {ctx.ca_bundle}; pass --ca-bundle PATH for another CA"
+            if ctx.ca_bundle
+            else "Pass --ca-bundle PATH for a private CA (or set AWS_CA_BUNDLE)"
+        )
         return EndpointError(
             f"TLS certificate verification failed for {url}: {exc.kwargs.get('error', exc)}",
-            hint="Pass --ca-bundle PATH for a private CA (or set AWS_CA_BUNDLE); "
-            "--no-verify-ssl skips the check (insecure).",
+            hint=f"{checked}; --no-verify-ssl skips the check (insecure).",
         )
     missing = _unavailable_region(exc, ctx)
     if missing is not None:
@@ -542,6 +566,15 @@ def _from_client_error(exc: bce.ClientError, ctx: CallContext) -> EventdeckError
     return ServiceError(f"{ctx.service} {ctx.operation} failed ({code}){said}", request_id=rid)
 
 
+def _resolved(factory: Any) -> Resolved | None:
+    """The factory's resolved destination, or None when it cannot say (the call then reports why)."""
+    try:
+        resolved = factory.resolved
+    except Exception:  # an unknown profile: building the client raises the real error
+        return None
+    return resolved if isinstance(resolved, Resolved) else None
+
+
 def call(
     factory: Any, service: str, operation: str, *, resource: str | None = None, **params: Any
 ) -> dict[str, Any]:
@@ -551,7 +584,9 @@ def call(
     ``aws_call`` because building it can fail too (unknown profile, no region).
     """
     kwargs = {key: value for key, value in params.items() if value is not None}
-    with aws_call(service, operation, resource=resource, options=factory.options):
+    with aws_call(
+        service, operation, resource=resource, options=factory.options, resolved=_resolved(factory)
+    ):
         client = factory.client(service)
         response: dict[str, Any] = getattr(client, xform_name(operation))(**kwargs)
     return response
