@@ -52,18 +52,6 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
     ENTRY_FIELDS: ClassVar[list[FieldSpec]] = []
     HEADER_FIELDS: ClassVar[list[FieldSpec]] = []
 
-    DEFAULT_CSS = """
-    ComposePane #compose-body { height: 1fr; }
-    ComposePane EntryList { width: 26; }
-    ComposePane #compose-switcher { width: 1fr; height: 1fr; }
-    ComposePane #compose-form-view { height: 1fr; padding: 0 1 0 0; }
-    ComposePane #compose-json-view { height: 1fr; }
-    ComposePane #compose-raw { height: 1fr; }
-    ComposePane #compose-result { height: auto; padding: 0 1; }
-    ComposePane #compose-status { height: auto; max-height: 3; padding: 0 1; background: $surface; }
-    ComposePane #compose-status.-error { color: $error; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
         # ctrl+ keys: they work from any field without typing into it.

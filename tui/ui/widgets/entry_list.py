@@ -43,10 +43,6 @@ class EntryList(OptionList):
         Binding("k", "cursor_up", "Previous entry", show=False, id="compose.previous_entry"),
     ]
 
-    DEFAULT_CSS = """
-    EntryList { width: 30; height: 1fr; }
-    """
-
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: list[EntryRow] = []
