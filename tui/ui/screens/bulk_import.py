@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +26,7 @@ from tui.services.cli_input import PERSONALIZE
 from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error
 from tui.ui.safe_text import safe_text
+from tui.ui.screens.dialog import DialogScreen
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.words import count
 
@@ -65,21 +65,9 @@ def tally_lines(tally: BulkTally) -> list[str]:
     return lines
 
 
-class BulkImportScreen(ModalScreen[BulkTally | None]):
+class BulkImportScreen(DialogScreen[BulkTally | None]):
     """Pick a .jsonl file (and, for Personalize, the ids), send it, watch it go."""
 
-    DEFAULT_CSS = """
-    BulkImportScreen { align: center middle; background: $background 60%; }
-    BulkImportScreen > #bulk-dialog {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $panel; padding: 0 1;
-    }
-    BulkImportScreen Input { height: 3; }
-    BulkImportScreen ProgressBar { margin: 1 0 0 0; }
-    BulkImportScreen #bulk-status { height: auto; }
-    BulkImportScreen #bulk-tally { height: auto; max-height: 8; }
-    BulkImportScreen #bulk-hint { color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "pause", "Pause/resume", id="bulk.pause"),  # ctrl+p: the palette
         Binding("ctrl+x", "cancel", "Cancel import", id="bulk.cancel", priority=True),
@@ -124,7 +112,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         self.last: BulkProgress | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="bulk-dialog") as dialog:
+        with Vertical(id="bulk-dialog", classes="dialog") as dialog:
             dialog.border_title = "Bulk import (JSON Lines: one entry/event per line)"
             yield Label("File")
             yield Input(placeholder="events.jsonl", id="bulk-path")
