@@ -246,12 +246,14 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         result = self.results[self.selected]
         box = self.query_one("#compose-result", Static)
         title = f"{self.NOUN.title()} {self.selected + 1} of {len(self.entries)}"
+        box.set_class(result_ok(result), "-sent")
+        box.set_class(result_failed(result), "-failed")
         if result_ok(result):
-            box.update(safe_text(f"{title} · sent · EventId {result['EventId']}", "green"))  # type: ignore[index]
+            box.update(safe_text(f"{title} · sent · EventId {result['EventId']}"))  # type: ignore[index]
         elif result_failed(result):
             assert result is not None
             message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"
-            box.update(safe_text(f"{title} · FAILED · {message} (ctrl+r re-sends failed)", "red"))
+            box.update(safe_text(f"{title} · FAILED · {message} (ctrl+r re-sends failed)"))
         else:
             box.update(safe_text(title))
 
