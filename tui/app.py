@@ -25,6 +25,7 @@ from tui.services.sso_cache import sso_target
 from tui.settings import export_directory, update
 from tui.themes import (
     MONOCHROME_THEME_NAME,
+    VARIABLE_DEFAULTS,
     choose_theme,
     color_disabled,
     load_themes,
@@ -38,6 +39,7 @@ from tui.ui.screens.help import HelpScreen, collect_bindings, format_key, group_
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.screens.settings import SettingsSaved, SettingsScreen
 from tui.ui.screens.sso_login import SsoLoginScreen
+from tui.ui.styles import STYLESHEETS
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
@@ -130,7 +132,8 @@ def all_binding_ids() -> set[str]:
 class EventdeckApp(App[None]):
     """eventdeck: browse and send AWS events, keyboard only."""
 
-    CSS_PATH = "app.tcss"
+    # Every style of the app, by area (rule 5: no DEFAULT_CSS; colours only from the theme).
+    CSS_PATH = STYLESHEETS
     TITLE = "eventdeck"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -186,15 +189,7 @@ class EventdeckApp(App[None]):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """eventdeck's row variables for themes that do not set them (Textual's own themes)."""
-        return {
-            "eventdeck-error-row": "#e5566b",
-            "eventdeck-error-row-text-style": "bold",
-            "eventdeck-warning-row": "#d99a00",
-            "eventdeck-warning-row-text-style": "none",
-            "eventdeck-mutation-row": "#a371f7",
-            "eventdeck-mutation-row-text-style": "none",
-            "eventdeck-muted": "#8b949e",
-        }
+        return dict(VARIABLE_DEFAULTS)
 
     def watch_theme(self, theme: str) -> None:
         """Remember a theme chosen at run time (not the monochrome stand-in)."""

@@ -50,6 +50,17 @@ SEMANTIC_VARIABLES = (
 STYLE_VARIABLES = tuple(
     f"{name}-text-style" for name in SEMANTIC_VARIABLES if name != "eventdeck-muted"
 )
+VARIABLE_DEFAULTS: dict[str, str] = {
+    "eventdeck-error-row": "#e5566b",
+    "eventdeck-error-row-text-style": "bold",
+    "eventdeck-warning-row": "#d99a00",
+    "eventdeck-warning-row-text-style": "none",
+    "eventdeck-mutation-row": "#a371f7",
+    "eventdeck-mutation-row-text-style": "none",
+    "eventdeck-muted": "#8b949e",
+}
+"""eventdeck's variables for themes that do not set them (Textual's own themes): the App's
+``get_theme_variable_defaults``, so the stylesheets resolve under any theme."""
 _THEME_FIELDS = {f.name for f in fields(Theme)}
 _METADATA_KEYS = {"author", "description", "homepage"}
 _COLOR_FIELDS = (

@@ -8,7 +8,24 @@ import re
 import time
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
+
+from tui.themes import VARIABLE_DEFAULTS
+from tui.ui.styles import STYLESHEETS
+
+
+class StyledApp(App[None]):
+    """A bare host app styled like eventdeck: its stylesheets and its theme variables.
+
+    Why: eventdeck's widgets and screens carry no DEFAULT_CSS (their styles live in the App's
+    CSS_PATH), so a test hosting one outside EventdeckApp loads the same stylesheets.
+    """
+
+    CSS_PATH = STYLESHEETS
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(VARIABLE_DEFAULTS)
 
 
 async def wait_for(

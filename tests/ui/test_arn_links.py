@@ -37,12 +37,12 @@ def _links(view: JsonView) -> list[str]:
 async def test_arns_in_the_inspector_are_links_only_when_enabled(
     enabled: bool, monkeypatch: pytest.MonkeyPatch, written: list[str]
 ) -> None:
-    from textual.app import App
+    from tests.ui.helpers import StyledApp
 
     monkeypatch.setattr(json_view, "_hyperlinks", [enabled])
     value = {"arn": ARN, "note": "arn:aws:x\u001b]8;;evil", "name": "s"}
 
-    class InspectorApp(App[None]):
+    class InspectorApp(StyledApp):
         def on_mount(self) -> None:
             self.push_screen(InspectorScreen("stage", value))
 

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.widgets import Input, Static
 
-from tests.ui.helpers import osc52_payloads
+from tests.ui.helpers import StyledApp, osc52_payloads
 from tui.ui import clipboard
 from tui.ui.screens.inspector import (
     InspectorScreen,
@@ -41,7 +40,7 @@ UNSAFE = re.compile(
 )
 
 
-class InspectorApp(App[None]):
+class InspectorApp(StyledApp):
     """Opens an inspector on mount and records the notifications it shows."""
 
     def __init__(self, screen: InspectorScreen) -> None:
@@ -327,7 +326,7 @@ def test_validate_write_path(tmp_path: Path) -> None:
 async def test_json_view_beside_other_widgets_and_values_beyond_json() -> None:
     from datetime import UTC, datetime
 
-    class Side(App[None]):
+    class Side(StyledApp):
         def compose(self):  # type: ignore[no-untyped-def]
             yield Static("table here")
             yield JsonView({"at": datetime(2024, 5, 1, tzinfo=UTC), "raw": b"\xff\x00"})

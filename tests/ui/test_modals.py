@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tests.ui.helpers import StyledApp
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.error_modal import ErrorModal
 from tui.ui.screens.prompt import PromptScreen
 
 
-class ModalApp(App[None]):
+class ModalApp(StyledApp):
     """An app that records what each modal it pushes is dismissed with."""
 
     def __init__(self) -> None:

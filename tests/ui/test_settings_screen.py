@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.widgets import Input, Select, Static
 
-from tests.ui.helpers import wait_for
+from tests.ui.helpers import StyledApp, wait_for
 from tui.context import AppContext
 from tui.logsetup import clear_registered_secrets, register_secret
 from tui.services.options import ConnectionOptions
@@ -20,7 +19,7 @@ from tui.themes import load_themes
 from tui.ui.screens.settings import FIELDS, SettingsSaved, SettingsScreen
 
 
-class HostApp(App[None]):
+class HostApp(StyledApp):
     """A bare app with eventdeck's themes registered, recording what the screen dismissed with."""
 
     def __init__(self, ctx: AppContext) -> None:

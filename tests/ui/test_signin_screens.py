@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from tests.fake_sso import FakeSso
-from tests.ui.helpers import wait_for
+from tests.ui.helpers import StyledApp, wait_for
 from tui.errors import MfaRequiredError
 from tui.services.mfa import install_mfa_prompter
 from tui.services.signin import SsoLogin
@@ -30,7 +30,7 @@ SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 PROMPT = f"Enter MFA code for {SERIAL}: "
 
 
-class HostApp(App[None]):
+class HostApp(StyledApp):
     """A bare app that records what each pushed modal is dismissed with."""
 
     def __init__(self) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.message import Message
 
+from tests.ui.helpers import StyledApp
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 from tui.ui.widgets.virtual_table_model import TableModel, compute_view, layout_widths
 
@@ -38,7 +39,7 @@ def make_rows(start: int, stop: int) -> list[Row]:
     ]
 
 
-class TableApp(App[None]):
+class TableApp(StyledApp):
     """A bare app holding one VirtualTable and recording the messages it posts."""
 
     def __init__(self, rows: int = 0, more: bool = True) -> None:

@@ -7,14 +7,15 @@ should have been repainted and was not would show its old text here.
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.geometry import Region
 
+from tests.ui.helpers import StyledApp
 from tests.ui.test_virtual_table import COLUMNS, make_rows
 from tui.ui.widgets.virtual_table import Row, VirtualTable
 
 
-class _App(App[None]):
+class _App(StyledApp):
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS)
 

@@ -79,7 +79,8 @@ def in_tmux(environ: dict[str, str] | None = None) -> bool:
 def _terminal_writer(app: App[Any]) -> Callable[[str], None] | None:
     """The function that writes raw data to the app's terminal, or None when there is no driver.
 
-    Textual 8 offers no public accessor for the driver; ``App.copy_to_clipboard`` and ``App.bell``
+    Private API kept on purpose: Textual 8 has no public way to write raw bytes to the terminal
+    (no ``App.driver`` accessor, no ``App.write_raw``); ``App.copy_to_clipboard`` and ``App.bell``
     write through ``app._driver.write`` and so do we, in this one place only, for the tmux
     passthrough sequence that Textual cannot produce.
     """

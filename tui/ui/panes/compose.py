@@ -58,18 +58,6 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
     ENTRY_FIELDS: ClassVar[list[FieldSpec]] = []
     HEADER_FIELDS: ClassVar[list[FieldSpec]] = []
 
-    DEFAULT_CSS = """
-    ComposePane #compose-body { height: 1fr; }
-    ComposePane EntryList { width: 26; }
-    ComposePane #compose-switcher { width: 1fr; height: 1fr; }
-    ComposePane #compose-form-view { height: 1fr; padding: 0 1 0 0; }
-    ComposePane #compose-json-view { height: 1fr; }
-    ComposePane #compose-raw { height: 1fr; }
-    ComposePane #compose-result { height: auto; padding: 0 1; }
-    ComposePane #compose-status { height: auto; max-height: 3; padding: 0 1; background: $surface; }
-    ComposePane #compose-status.-error { color: $error; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", id="compose.send"),
         # ctrl+ keys: they work from any field without typing into it.
@@ -273,17 +261,21 @@ class ComposePane(ComposeSending, ComposeFlows, Pane):
         result = self.results[self.selected]
         box = self.query_one("#compose-result", Static)
         title = f"{self.NOUN.title()} {self.selected + 1} of {len(self.entries)}"
+        box.set_class(result_ok(result), "-sent")
+        box.set_class(result_failed(result), "-failed")
+        box.set_class(result_unconfirmed(result), "-unconfirmed")
         if result_ok(result):
-            box.update(safe_text(f"{title} · sent · EventId {result['EventId']}", "green"))  # type: ignore[index]
+            box.update(safe_text(f"{title} · sent · EventId {result['EventId']}"))  # type: ignore[index]
         elif result_failed(result):
             assert result is not None
             message = f"{result['ErrorCode']}: {result.get('ErrorMessage') or ''}"
-            box.update(safe_text(f"{title} · FAILED · {message} (ctrl+r re-sends failed)", "red"))
+            box.update(safe_text(f"{title} · FAILED · {message} (ctrl+r re-sends failed)"))
         elif result_unconfirmed(result):
             assert result is not None
             message = str(result.get("ErrorMessage") or "no answer came back")
-            box.update(safe_text(f"{title} · UNCONFIRMED · {message} (ctrl+r re-sends after asking)",
-                                 "yellow"))  # fmt: skip
+            box.update(
+                safe_text(f"{title} · UNCONFIRMED · {message} (ctrl+r re-sends after asking)")
+            )
         else:
             box.update(safe_text(title))
 

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -29,6 +28,7 @@ from tui.services.cli_input import PERSONALIZE
 from tui.services.outbox import Outbox
 from tui.ui.panes.base import as_eventdeck_error
 from tui.ui.safe_text import safe_lines, safe_text
+from tui.ui.screens.dialog import DialogScreen
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.words import count
 
@@ -97,23 +97,9 @@ def report_lines(report: ScanReport) -> list[str]:
     return lines
 
 
-class BulkImportScreen(ModalScreen[BulkTally | None]):
+class BulkImportScreen(DialogScreen[BulkTally | None]):
     """Pick a .jsonl file (and, for Personalize, the ids), check it, send it, watch it go."""
 
-    DEFAULT_CSS = """
-    BulkImportScreen { align: center middle; background: $background 60%; }
-    BulkImportScreen > #bulk-dialog {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $panel; padding: 0 1;
-    }
-    BulkImportScreen Input { height: 3; }
-    BulkImportScreen ProgressBar { margin: 1 0 0 0; display: none; }
-    BulkImportScreen ProgressBar.-active { display: block; }
-    BulkImportScreen #bulk-status { height: auto; }
-    BulkImportScreen #bulk-notice { height: auto; color: $warning; }
-    BulkImportScreen #bulk-report { height: auto; max-height: 8; }
-    BulkImportScreen #bulk-hint { color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "send", "Send valid lines", id="bulk.send", show=False),
         Binding("u", "send_unconfirmed", "Send, re-send unconfirmed", id="bulk.send_unconfirmed"),
@@ -166,7 +152,7 @@ class BulkImportScreen(ModalScreen[BulkTally | None]):
         self._scan_cancelled = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="bulk-dialog") as dialog:
+        with Vertical(id="bulk-dialog", classes="dialog") as dialog:
             dialog.border_title = "Bulk import (JSON Lines: one entry/event per line)"
             yield Label("File")
             yield Input(placeholder="events.jsonl", id="bulk-path")

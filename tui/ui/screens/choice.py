@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.ui.safe_text import visible
+from tui.ui.screens.dialog import DialogScreen
 
 
 def matches(choice: str, query: str) -> bool:
@@ -24,7 +24,7 @@ def matches(choice: str, query: str) -> bool:
     return all(word in text for word in query.casefold().split())
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(DialogScreen[str | None]):
     """Pick one value: type to filter, up/down (j/k in the list) to move, enter chooses."""
 
     BINDINGS = [
@@ -34,17 +34,6 @@ class ChoiceScreen(ModalScreen[str | None]):
         Binding("j", "move(1)", "Down", show=False, id="choice.down"),
         Binding("k", "move(-1)", "Up", show=False, id="choice.up"),
     ]
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    ChoiceScreen > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 80%; border: round $accent;
-        background: $surface; padding: 0 1;
-    }
-    ChoiceScreen #choice-filter { margin: 0 0 1 0; }
-    ChoiceScreen OptionList { height: auto; max-height: 16; }
-    ChoiceScreen #choice-none { color: $text-muted; }
-    ChoiceScreen .choice-header { color: $text-muted; margin: 0 0 1 0; }
-    """
 
     def __init__(
         self,
@@ -64,7 +53,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.header = header  # plain text above the list
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with Vertical(classes="dialog -overlay") as box:
             box.border_title = self.title_text
             box.border_subtitle = "type to filter · enter choose · esc cancel"
             if self.header:

@@ -11,39 +11,15 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.ui.safe_text import safe_text
+from tui.ui.screens.dialog import DialogScreen
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DialogScreen[bool]):
     """Ask to confirm; dismisses with True (confirmed) or False (cancelled)."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    ConfirmScreen > #confirm-dialog {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        background: $panel;
-        padding: 0 1;
-    }
-    ConfirmScreen.-danger > #confirm-dialog {
-        border: round $error;
-        border-title-color: $error;
-    }
-    ConfirmScreen #confirm-body { height: auto; max-height: 16; }
-    ConfirmScreen #confirm-hint { color: $foreground-muted; margin: 1 0 0 0; }
-    ConfirmScreen.-danger #confirm-hint { color: $error; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", "Confirm", id="confirm.yes"),
         Binding("enter", "confirm", "Confirm", show=False, id="confirm.enter"),
@@ -64,7 +40,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self._confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog") as dialog:
+        with Vertical(id="confirm-dialog", classes="dialog") as dialog:
             dialog.border_title = safe_text(self._title)
             with VerticalScroll(id="confirm-body", can_focus=False):
                 for line in self._body_lines:

@@ -12,36 +12,16 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.safe_text import safe_text
+from tui.ui.screens.dialog import DialogScreen
 
 
-class ErrorModal(ModalScreen[None]):
+class ErrorModal(DialogScreen[None]):
     """Show an error with an optional hint; escape, enter or q closes it."""
 
-    DEFAULT_CSS = """
-    ErrorModal {
-        align: center middle;
-        background: $background 60%;
-    }
-    ErrorModal > #error-dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $error;
-        border-title-color: $error;
-        border-title-style: bold;
-        background: $panel;
-        padding: 0 1;
-    }
-    ErrorModal #error-body { height: auto; max-height: 16; }
-    ErrorModal #error-hint { color: $warning; margin: 1 0 0 0; }
-    ErrorModal #error-keys { color: $foreground-muted; margin: 1 0 0 0; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="error_modal.close"),
         Binding("enter", "close", "Close", show=False, id="error_modal.enter"),
@@ -56,7 +36,7 @@ class ErrorModal(ModalScreen[None]):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="error-dialog") as dialog:
+        with Vertical(id="error-dialog", classes="dialog -danger") as dialog:
             dialog.border_title = safe_text(self._title)
             with VerticalScroll(id="error-body"):
                 yield Static(safe_text(self._message), id="error-message")

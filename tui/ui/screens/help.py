@@ -13,8 +13,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.ui.screens.dialog import DialogScreen
 
 Row = tuple[str, str, str]  # (group, keys, description)
 
@@ -92,7 +93,7 @@ def group_of(node: Any, action: str = "") -> str:
     return words.strip().capitalize() or "App"
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """Lists the bindings active on the screen below, as the keymap has them now."""
 
     BINDINGS = [
@@ -100,13 +101,6 @@ class HelpScreen(ModalScreen[None]):
         Binding("j", "scroll(1)", "Scroll down", id="help.down", show=False),
         Binding("k", "scroll(-1)", "Scroll up", id="help.up", show=False),
     ]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 160; height: 90%; border: round $accent; background: $surface;
-        padding: 0 1;
-    }
-    """
 
     def __init__(self, rows: list[Row], title: str, *, indicators: bool = True) -> None:
         super().__init__()
@@ -114,7 +108,7 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
+        with VerticalScroll(classes="dialog -overlay") as scroll:
             scroll.border_title = self.title_text
             scroll.border_subtitle = "j/k scroll · esc closes"
             yield Static(markup=False, id="help-keys")

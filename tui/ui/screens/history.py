@@ -13,12 +13,12 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.services.outbox import BatchRecord
 from tui.ui.safe_text import safe_lines, safe_text
+from tui.ui.screens.dialog import DialogScreen
 from tui.ui.screens.outbox_recovery import batch_size
 from tui.words import count
 
@@ -57,16 +57,9 @@ def readable(value: Any) -> Any:
     return value
 
 
-class HistoryScreen(ModalScreen[BatchRecord | None]):
+class HistoryScreen(DialogScreen[BatchRecord | None]):
     """Journaled batches of one kind; dismisses with the one to open as a draft, or None."""
 
-    DEFAULT_CSS = """
-    HistoryScreen { background: $background 60%; }
-    HistoryScreen > #history-body { border: round $primary; background: $panel; height: 1fr; }
-    HistoryScreen OptionList { width: 2fr; height: 1fr; }
-    HistoryScreen #history-preview { width: 3fr; height: 1fr; padding: 0 1; }
-    HistoryScreen #history-hint { height: 1; color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="history.close"),
     ]
@@ -77,7 +70,7 @@ class HistoryScreen(ModalScreen[BatchRecord | None]):
         self.noun = noun
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="history-body") as body:
+        with Horizontal(id="history-body", classes="dialog") as body:
             body.border_title = f"History — {count(len(self.records), 'batch')}, newest first"
             options = [
                 Option(

@@ -94,26 +94,6 @@ class InspectorScreen(Screen[None]):
     written decoded unless ``decode_payloads`` is False.
     """
 
-    DEFAULT_CSS = """
-    InspectorScreen { layout: vertical; }
-    InspectorScreen #inspector-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        color: $foreground;
-        text-style: bold;
-    }
-    InspectorScreen #inspector-view { height: 1fr; }
-    InspectorScreen #inspector-search { dock: bottom; display: none; }
-    InspectorScreen.-searching #inspector-search { display: block; }
-    InspectorScreen #inspector-status {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        color: $foreground-muted;
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="inspector.close"),
         Binding("q", "close", "Close", show=False, id="inspector.quit"),

@@ -13,13 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.services.outbox import BatchRecord
 from tui.services.resolve import describe_destination
 from tui.ui.safe_text import safe_text
+from tui.ui.screens.dialog import DialogScreen
 from tui.words import count
 
 Choice = tuple[str, list[BatchRecord]]
@@ -38,18 +38,9 @@ def describe(record: BatchRecord, noun: str, held: bool = False) -> Text:
     return safe_text(f"{mark}{record.created_at} · {count(batch_size(record), noun)} · {where}")
 
 
-class OutboxRecoveryScreen(ModalScreen[Choice | None]):
+class OutboxRecoveryScreen(DialogScreen[Choice | None]):
     """Pending batches; dismisses with ("resend"|"discard", records) or None (decide later)."""
 
-    DEFAULT_CSS = """
-    OutboxRecoveryScreen { align: center middle; background: $background 60%; }
-    OutboxRecoveryScreen > #recovery-dialog {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: round $warning; background: $panel; padding: 0 1;
-    }
-    OutboxRecoveryScreen OptionList { height: auto; max-height: 10; }
-    OutboxRecoveryScreen .recovery-note { color: $text-muted; margin: 1 0 0 0; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "resend", "Re-send all", id="recovery.resend"),
         Binding("d", "discard", "Do not re-send", id="recovery.discard"),
@@ -72,7 +63,7 @@ class OutboxRecoveryScreen(ModalScreen[Choice | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="recovery-dialog") as dialog:
+        with Vertical(id="recovery-dialog", classes="dialog -warning") as dialog:
             dialog.border_title = "Unanswered batches in the outbox"
             yield Static(
                 f"{count(len(self.records), 'batch')} "

@@ -53,13 +53,6 @@ def account_row(account: ps.SourceAccount, now: datetime | None = None) -> Row:
 class PartnerSourcesScreen(Screen[None]):
     """Sources on top, the chosen source's accounts below; p changes the name prefix."""
 
-    DEFAULT_CSS = """
-    PartnerSourcesScreen > #sources-head { height: 1; padding: 0 1; background: $surface; }
-    PartnerSourcesScreen #sources-table { height: 1fr; }
-    PartnerSourcesScreen #accounts-title { height: 1; padding: 0 1; background: $surface; }
-    PartnerSourcesScreen #accounts-table { height: 1fr; }
-    PartnerSourcesScreen #sources-verdict { height: auto; max-height: 2; padding: 0 1; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="partner_sources.close"),
         Binding("p", "prefix", "Name prefix", id="partner_sources.prefix"),

@@ -15,11 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from tui.ui.safe_text import safe_text
+from tui.ui.screens.dialog import DialogScreen
 
 Validator = Callable[[str], str | None]
 """Returns an error message for a bad value, or None when the value is acceptable."""
@@ -51,32 +51,9 @@ def complete_path(value: str) -> tuple[str, list[str]]:
     return folder_text + common, names
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(DialogScreen[str | None]):
     """Ask for one value; dismisses with the text entered, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    PromptScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    PromptScreen > #prompt-dialog {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        background: $panel;
-        padding: 0 1;
-    }
-    PromptScreen #prompt-label { color: $foreground; }
-    PromptScreen #prompt-input { margin: 1 0 0 0; }
-    PromptScreen #prompt-error { color: $error; height: auto; }
-    PromptScreen #prompt-error.-empty { display: none; }
-    PromptScreen #prompt-error.-note { color: $foreground-muted; }
-    PromptScreen #prompt-hint { color: $foreground-muted; margin: 1 0 0 0; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
         Binding("tab", "complete", "Complete path", id="prompt.complete", show=False),
@@ -104,7 +81,7 @@ class PromptScreen(ModalScreen[str | None]):
         self._error_text = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-dialog") as dialog:
+        with Vertical(id="prompt-dialog", classes="dialog") as dialog:
             dialog.border_title = safe_text(self._title)
             yield Static(safe_text(self._label), id="prompt-label")
             yield Input(

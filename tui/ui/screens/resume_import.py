@@ -12,12 +12,12 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.services.cli_input import PARTNER
 from tui.services.outbox import BatchRecord
 from tui.ui.safe_text import safe_lines
+from tui.ui.screens.dialog import DialogScreen
 from tui.ui.screens.outbox_recovery import batch_size
 from tui.words import count
 
@@ -50,19 +50,9 @@ def _outcome(record: BatchRecord) -> str:
     return "sent" if results.get("sent") else "failed"
 
 
-class ResumeImportScreen(ModalScreen[ResumeChoice]):
+class ResumeImportScreen(DialogScreen[ResumeChoice]):
     """Resume (r, and for partner events u), discard (d), show (s) or decide later (escape)."""
 
-    DEFAULT_CSS = """
-    ResumeImportScreen { align: center middle; background: $background 60%; }
-    ResumeImportScreen > #resume-dialog {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: round $warning; background: $panel; padding: 0 1;
-    }
-    ResumeImportScreen #resume-show { height: auto; max-height: 10; display: none; }
-    ResumeImportScreen #resume-show.-shown { display: block; }
-    ResumeImportScreen #resume-hint { color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "resume", "Resume", id="resume.resume"),
         Binding("u", "resume_resend", "Resume, re-send cut-off", id="resume.resend"),
@@ -79,7 +69,7 @@ class ResumeImportScreen(ModalScreen[ResumeChoice]):
         self.partner = job.get("kind") == PARTNER
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="resume-dialog") as dialog:
+        with Vertical(id="resume-dialog", classes="dialog -warning") as dialog:
             dialog.border_title = "Resume the interrupted import?"
             cut = sum(len(b.request.get("Entries") or b.request.get("eventList") or [])
                       for b in self.cut_off)  # fmt: skip

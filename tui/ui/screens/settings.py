@@ -19,13 +19,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from tui.settings import COLOR_MODES, PAGE_SIZE_MAX, Settings, update
 from tui.ui.safe_text import safe_text, visible
+from tui.ui.screens.dialog import DialogScreen
 from tui.ui.widgets.field_error import FieldErrorLabel
 
 
@@ -96,27 +96,9 @@ class SettingsSaved:
     changed: frozenset[str]
 
 
-class SettingsScreen(ModalScreen[SettingsSaved | None]):
+class SettingsScreen(DialogScreen[SettingsSaved | None]):
     """Edit and save the common settings; ctrl+s saves, escape discards (dismisses with None)."""
 
-    DEFAULT_CSS = """
-    SettingsScreen { align: center middle; background: $background 60%; }
-    SettingsScreen > #settings-dialog {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; border-title-color: $primary; border-title-style: bold;
-        background: $panel; padding: 0 1;
-    }
-    SettingsScreen #settings-fields { height: auto; max-height: 1fr; }
-    SettingsScreen .settings-row { height: 1; margin: 0 0 0 0; }
-    SettingsScreen .settings-label { width: 24; height: 1; color: $foreground-muted; }
-    SettingsScreen .settings-row Input, SettingsScreen .settings-row Select { width: 1fr; }
-    SettingsScreen .settings-row .-bad { color: $error; text-style: bold; }
-    SettingsScreen FieldErrorLabel { padding: 0 0 0 24; }
-    SettingsScreen #settings-keymap { color: $foreground-muted; height: auto; margin: 1 0 0 0; }
-    SettingsScreen #settings-status { height: auto; }
-    SettingsScreen #settings-status.-error { color: $error; }
-    SettingsScreen #settings-hint { color: $foreground-muted; height: 1; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="settings.cancel"),
@@ -183,7 +165,7 @@ class SettingsScreen(ModalScreen[SettingsSaved | None]):
         )
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="settings-dialog") as dialog:
+        with Vertical(id="settings-dialog", classes="dialog") as dialog:
             dialog.border_title = "Settings"
             path = getattr(self.ctx, "settings_path", None)
             dialog.border_subtitle = safe_text(str(path)) if path else "not saved to a file"

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -27,6 +26,7 @@ from tui.services.signin import DeviceCode, PollState, SsoLogin, SsoLoginCancell
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.panes.base import as_eventdeck_error
 from tui.ui.safe_text import safe_lines, safe_text
+from tui.ui.screens.dialog import DialogScreen
 
 _STATUS = {
     "pending": "waiting for approval",
@@ -40,34 +40,9 @@ def _clock(seconds: int) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-class SsoLoginScreen(ModalScreen[bool]):
+class SsoLoginScreen(DialogScreen[bool]):
     """Sign in with the device code; dismisses with True once the token is cached, else False."""
 
-    DEFAULT_CSS = """
-    SsoLoginScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    SsoLoginScreen > #sso-dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        background: $panel;
-        padding: 0 1;
-    }
-    SsoLoginScreen #sso-codebox { height: auto; }
-    SsoLoginScreen #sso-url, SsoLoginScreen #sso-code { margin: 0 0 1 2; }
-    SsoLoginScreen #sso-code { width: auto; }
-    SsoLoginScreen #sso-complete { color: $foreground-muted; margin: 0 0 1 2; }
-    SsoLoginScreen #sso-state { height: auto; }
-    SsoLoginScreen #sso-error { color: $error; height: auto; }
-    SsoLoginScreen #sso-error.-empty, SsoLoginScreen .-hidden { display: none; }
-    SsoLoginScreen #sso-hint { color: $foreground-muted; margin: 1 0 0 0; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="sso_login.cancel"),
         Binding("c", "copy_link", "Copy link", id="sso_login.copy"),
@@ -95,7 +70,7 @@ class SsoLoginScreen(ModalScreen[bool]):
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Vertical(id="sso-dialog") as dialog:
+        with Vertical(id="sso-dialog", classes="dialog") as dialog:
             dialog.border_title = safe_text(f"Sign in: {self._login.target.label}")
             with Vertical(id="sso-codebox", classes="-hidden"):
                 yield Static("Open this on any device (your phone):", markup=False)

@@ -42,18 +42,6 @@ def field_of(path: str) -> str:
 class ComposeForm(Vertical):
     """Fields built from ``specs``; posts ``Edited`` when the user changes one."""
 
-    DEFAULT_CSS = """
-    ComposeForm { height: auto; }
-    ComposeForm .field-label { color: $text-muted; height: 1; margin: 0 0 0 1; }
-    ComposeForm .field-label.-required { color: $text; }
-    ComposeForm Input.-textual-compact { margin: 0 1; padding: 0 1; background: $boost; }
-    ComposeForm Input.-textual-compact:focus { background: $primary 30%; }
-    ComposeForm Input.-textual-compact.-invalid { background: $error 25%; text-style: underline; }
-    ComposeForm TextArea.-lines { height: 4; }
-    ComposeForm TextArea.-invalid { border: tall $error; }
-    ComposeForm #form-error-entry { margin: 0 0 1 0; }
-    """
-
     class Edited(Message):
         """The user changed ``field`` of the form to ``value``."""
 

@@ -18,14 +18,14 @@ from textual.widgets.option_list import Option
 from tui.ui.safe_text import safe_text
 
 MARKS = {
-    "new": ("·", "dim"),
-    "invalid": ("!", "bold red"),
-    "sent": ("✓", "bold green"),
-    "failed": ("✗", "bold red"),
-    "unconfirmed": ("?", "bold yellow"),  # sent, no answer: may have reached AWS
-    "sending": ("…", "bold yellow"),
+    "new": "·",
+    "invalid": "!",
+    "sent": "✓",
+    "failed": "✗",
+    "unconfirmed": "?",  # sent, no answer: may have reached AWS
+    "sending": "…",
 }
-RESULT_STYLE = {"failed": "red", "unconfirmed": "yellow"}
+"""Each state's mark; its colour is the ``entry-list--<state>`` component style (compose.tcss)."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,12 @@ class EntryList(OptionList):
         Binding("k", "cursor_up", "Previous entry", show=False, id="compose.previous_entry"),
     ]
 
-    DEFAULT_CSS = """
-    EntryList { width: 30; height: 1fr; }
-    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *(f"entry-list--{state}" for state in MARKS),
+        "entry-list--result-ok",
+        "entry-list--result-failed",
+        "entry-list--result-unconfirmed",
+    }
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -62,12 +65,16 @@ class EntryList(OptionList):
         if rows:
             self.highlighted = min(max(keep or 0, 0), len(rows) - 1)
 
-    @staticmethod
-    def _option(index: int, row: EntryRow) -> Option:
-        mark, style = MARKS.get(row.state, MARKS["new"])
-        text = Text.assemble((f"{mark} ", style), f"{index + 1}. ")
+    def _option(self, index: int, row: EntryRow) -> Option:
+        state = row.state if row.state in MARKS else "new"
+        style = self.get_component_rich_style(f"entry-list--{state}", partial=True)
+        text = Text.assemble((f"{MARKS[state]} ", style), f"{index + 1}. ")
         text.append_text(safe_text(row.label or "(empty)"))
         if row.result:
             text.append("\n  ")
-            text.append_text(safe_text(row.result, RESULT_STYLE.get(row.state, "green")))
+            result = {"failed": "result-failed", "unconfirmed": "result-unconfirmed"}.get(
+                row.state, "result-ok"
+            )
+            style = self.get_component_rich_style(f"entry-list--{result}", partial=True)
+            text.append_text(safe_text(row.result, style))
         return Option(text, id=f"entry-{index}")

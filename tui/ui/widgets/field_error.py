@@ -16,17 +16,6 @@ MARKER = "✗"
 class FieldErrorLabel(Static):
     """A one-field error message; hidden while the field is valid."""
 
-    DEFAULT_CSS = """
-    FieldErrorLabel {
-        height: auto;
-        color: $error;
-        padding: 0 0 0 1;
-        text-style: italic;
-        display: none;
-    }
-    FieldErrorLabel.-shown { display: block; }
-    """
-
     def __init__(self, field: str, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.field = field

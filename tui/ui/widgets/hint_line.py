@@ -65,13 +65,6 @@ def fit_hints(hints: list[Hint], width: int, *, always: list[Hint], tail: list[H
 class HintLine(Static):
     """The one-line key hints of a screen, rebuilt when its bindings or the width change."""
 
-    DEFAULT_CSS = """
-    HintLine {
-        dock: bottom; height: 1; background: $footer-background; color: $footer-foreground;
-        padding: 0 1; text-wrap: nowrap; text-overflow: clip;
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__("", markup=False)
         self._pending = False

@@ -19,11 +19,6 @@ def highlighting_available() -> bool:
 class JsonEditor(TextArea):
     """A JSON text editor: tab indents, no soft wrap surprises, highlighting when available."""
 
-    DEFAULT_CSS = """
-    JsonEditor { height: 8; min-height: 3; }
-    JsonEditor.-invalid { border: tall $error; }
-    """
-
     def __init__(self, text: str = "", **kwargs: object) -> None:
         super().__init__(
             text,

@@ -129,21 +129,6 @@ class JsonView(ScrollView, can_focus=True):
         "json-view--match",
         "json-view--match-current",
     }
-    DEFAULT_CSS = """
-    JsonView {
-        background: $surface;
-        color: $foreground;
-        overflow: auto auto;
-        &:focus { background-tint: $foreground 5%; }
-        & > .json-view--key { color: $text-primary; text-style: bold; }
-        & > .json-view--string { color: $text-success; }
-        & > .json-view--number { color: $text-warning; }
-        & > .json-view--literal { color: $text-error; text-style: italic; }
-        & > .json-view--punctuation { color: $foreground-muted; }
-        & > .json-view--match { background: $warning 40%; }
-        & > .json-view--match-current { background: $warning; color: $background; }
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Down", show=False, id="json_view.down"),
         Binding("k", "scroll_up", "Up", show=False, id="json_view.up"),

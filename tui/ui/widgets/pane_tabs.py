@@ -9,10 +9,6 @@ from textual.widgets import Static
 class PaneTabs(Static):
     """``1 IVS  2 CodeCatalyst  3 Profiles  4 Partner  5 Personalize`` with the active one marked."""
 
-    DEFAULT_CSS = """
-    PaneTabs { height: 1; background: $boost; padding: 0 1; }
-    """
-
     def __init__(self, panes: list[tuple[str, str, str, str]]) -> None:
         super().__init__(markup=False)
         self.panes = panes  # (pane id, key, title, short title)

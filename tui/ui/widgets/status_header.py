@@ -29,17 +29,6 @@ def short_path(path: Path) -> str:
 class StatusHeader(Horizontal):
     """Identity on the left, pool state on the right; refreshed from a cheap timer."""
 
-    DEFAULT_CSS = """
-    StatusHeader { height: 1; background: $panel; color: $foreground; }
-    StatusHeader > #identity {
-        width: 1fr; min-width: 50; height: 1; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    StatusHeader > #pool {
-        width: auto; max-width: 30; height: 1; padding: 0 1;
-        text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    """
-
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx

@@ -37,15 +37,6 @@ _WORKER_GROUP = "virtual-table-view"
 class VirtualTable(TableActions, Widget):
     """A lazily loaded, filterable, sortable table whose frames cost only the visible rows."""
 
-    DEFAULT_CSS = """
-    VirtualTable {
-        height: 1fr;
-        layout: vertical;
-        & > .virtual-table--status { height: 1; color: $text-muted; background: $panel; padding: 0 1; }
-        & > Input.virtual-table--filter { dock: bottom; height: 1; border: none; padding: 0 1; }
-    }
-    """
-
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="table.up"),

@@ -59,29 +59,6 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         *(f"virtual-table--{name}" for name in ROW_STYLES),
     }
 
-    DEFAULT_CSS = """
-    TableBody {
-        height: 1fr;
-        overflow-y: scroll;
-        overflow-x: auto;
-        scrollbar-size-vertical: 1;
-        background: $surface;
-        color: $foreground;
-        & > .virtual-table--header { text-style: bold; color: $text-accent; background: $panel; }
-        & > .virtual-table--header-cursor { text-style: bold reverse; }
-        & > .virtual-table--cursor { background: $block-cursor-blurred-background; text-style: bold; }
-        &:focus > .virtual-table--cursor {
-            color: $block-cursor-foreground; background: $block-cursor-background;
-            text-style: $block-cursor-text-style;
-        }
-        & > .virtual-table--trailer { color: $text-muted; text-style: italic; }
-        & > .virtual-table--error { color: $text-error; }
-        & > .virtual-table--warning { color: $text-warning; }
-        & > .virtual-table--mutation { color: $text-accent; }
-        & > .virtual-table--muted { color: $text-muted; }
-    }
-    """
-
     def __init__(self, table: VirtualTable) -> None:
         super().__init__()
         self.table = table
