@@ -32,10 +32,11 @@ from tui.themes import (
     monochrome_theme,
     user_themes_dir,
 )
+from tui.ui.format import format_key
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.choice import ChoiceScreen
-from tui.ui.screens.help import HelpScreen, collect_bindings, format_key, group_of
+from tui.ui.screens.help import HelpScreen, collect_bindings, group_of
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.screens.settings import SettingsSaved, SettingsScreen
 from tui.ui.screens.sso_login import SsoLoginScreen

@@ -48,3 +48,23 @@ def fmt_bool(value: bool | None) -> str:
 
 def fmt_tags(tags: dict[str, str] | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted((tags or {}).items()))
+
+
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "esc",
+    "full_stop": ".",
+    "comma": ",",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "plus": "+",
+    "minus": "-",
+}
+
+
+def format_key(key: str) -> str:
+    """A key as people write it ("question_mark" -> "?", "ctrl+s" stays "ctrl+s")."""
+    return "+".join(KEY_NAMES.get(part, part) for part in key.split("+"))

@@ -8,6 +8,7 @@ decided in one place, ``tui.textsafe``, shared with the clipboard, the exporter 
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 
 from tui.textsafe import visible
@@ -15,12 +16,12 @@ from tui.textsafe import visible
 __all__ = ["safe_text", "visible"]
 
 
-def safe_text(value: object, style: str = "") -> Text:
+def safe_text(value: object, style: str | Style = "") -> Text:
     """A rich Text holding ``value`` literally: no markup parsing, control characters visible."""
     return Text(visible(value), style=style, no_wrap=False)
 
 
-def safe_lines(value: object, style: str = "") -> Text:
+def safe_lines(value: object, style: str | Style = "") -> Text:
     """Like ``safe_text``, but line breaks stay line breaks (each line made safe on its own).
 
     ``value`` is one text or a list of lines. Why: eventdeck's own multi-line text (pretty JSON,

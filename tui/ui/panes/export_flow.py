@@ -6,18 +6,34 @@ Used by every browse pane through ``VirtualTable.ExportRequested``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from tui.fsutil import make_private_dir
 from tui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
-    from tui.ui.panes.browse import BrowsePane
+    from tui.ui.widgets.virtual_table import VirtualTable
+
+
+class ExportingPane(Protocol):
+    """What an export needs of a pane (BrowsePane has it; a Protocol keeps the import one-way)."""
+
+    PANE_ID: ClassVar[str]
+    ctx: Any
+    app: Any
+
+    @property
+    def table(self) -> VirtualTable: ...
+
+    def export_dir(self) -> Path: ...
+
+    def run_file_job(self, fn: Any, on_result: Any, on_error: Any = None) -> Any: ...
+
 
 EXTENSIONS = {"jsonl": ".jsonl", "csv": ".csv", "json": ".json"}
 
 
-def default_path(pane: BrowsePane, fmt: str) -> str:
+def default_path(pane: ExportingPane, fmt: str) -> str:
     """The last path used (with this format's extension), else the export directory."""
     recent = pane.ctx.settings.recent.export_path
     ext = EXTENSIONS.get(fmt, "." + fmt)
@@ -48,7 +64,7 @@ def check_path(text: str, export_dir: Path) -> str | None:
     return None
 
 
-def ask_and_export(pane: BrowsePane, fmt: str) -> None:
+def ask_and_export(pane: ExportingPane, fmt: str) -> None:
     """Ask where, then stream the table's visible rows to that file in a worker."""
     table = pane.table
     export_dir = pane.export_dir()

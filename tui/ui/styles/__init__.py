@@ -7,11 +7,11 @@ outside the App loads the same list (with ``themes.VARIABLE_DEFAULTS``) to look 
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 _HERE = Path(__file__).parent
 
-STYLESHEETS: list[str | Path] = [
+STYLESHEETS: list[str | PurePath] = [
     _HERE / name
     for name in ("shell.tcss", "tables.tcss", "compose.tcss", "dialogs.tcss", "screens.tcss")
 ]
