@@ -48,3 +48,24 @@ def fmt_bool(value: bool | None) -> str:
 
 def fmt_tags(tags: dict[str, str] | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted((tags or {}).items()))
+
+
+# Textual's key names as people write them (the hint line and the help both show keys).
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "esc",
+    "full_stop": ".",
+    "comma": ",",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "plus": "+",
+    "minus": "-",
+}
+
+
+def format_key(key: str) -> str:
+    """A key as people write it ("question_mark" -> "?", "ctrl+s" stays "ctrl+s")."""
+    return "+".join(KEY_NAMES.get(part, part) for part in key.split("+"))

@@ -16,21 +16,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.ui.format import format_key
+
 Row = tuple[str, str, str]  # (group, keys, description)
 
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "esc",
-    "full_stop": ".",
-    "comma": ",",
-    "less_than_sign": "<",
-    "greater_than_sign": ">",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "plus": "+",
-    "minus": "-",
-}
 
 # Class name (anywhere in the owner's MRO) -> the word the user knows it by.
 GROUPS = {
@@ -60,11 +49,6 @@ HEADER_INDICATORS: list[Row] = [
 ]
 
 TWO_COLUMNS_AT = 110  # terminal columns from which the help takes two columns
-
-
-def format_key(key: str) -> str:
-    """A key as people write it ("question_mark" -> "?", "ctrl+s" stays "ctrl+s")."""
-    return "+".join(KEY_NAMES.get(part, part) for part in key.split("+"))
 
 
 def group_of(node: Any, action: str = "") -> str:

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from tui.ui.screens.help import format_key
+from tui.ui.format import format_key
 
 HELP_ACTIONS = frozenset({"help", "app.help"})
 TAIL_ACTIONS = frozenset({"quit_app", "app.quit_app"})  # shown last, only when there is room
