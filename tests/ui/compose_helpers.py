@@ -8,7 +8,7 @@ from textual.widgets import Input, TextArea
 
 from tui.app import EventdeckApp
 from tui.context import AppContext
-from tui.ui.panes.compose import ComposePane
+from tui.ui.panes.compose.pane import ComposePane
 
 
 def make_app(options: Any, **ctx: Any) -> EventdeckApp:
@@ -24,10 +24,10 @@ async def open_pane(pilot: Any, key: str) -> ComposePane:
     pane = pilot.app.current_pane
     assert isinstance(pane, ComposePane)
     for _ in range(100):
-        if pane._draft_loaded:
+        if pane.drafts.loaded:
             break
         await pilot.pause(0.02)
-    assert pane._draft_loaded
+    assert pane.drafts.loaded
     await pilot.pause()
     return pane
 

@@ -23,9 +23,12 @@ from tui.services.validation import (
     to_partner_request_entry,
     validate_partner_batch,
 )
-from tui.ui.panes.compose import ComposePane, Result
+from tui.ui.panes.compose.batch import Result
+from tui.ui.panes.compose.host import Proceed
+from tui.ui.panes.compose.pane import ComposePane
+from tui.ui.panes.partner_delivery import PartnerDelivery
+from tui.ui.screens.partner_sources import PartnerSourcesScreen
 from tui.ui.widgets.compose_form import FieldSpec
-from tui.ui.widgets.partner_delivery import PartnerDelivery
 
 
 def partner_results(result: PartnerSendResult) -> list[Result]:
@@ -39,7 +42,7 @@ def _remember(settings: Any, source: str) -> Any:
     return remember_source(settings, source)
 
 
-class PartnerPane(PartnerDelivery, ComposePane):
+class PartnerPane(ComposePane):
     """Partner events: Time, Source, DetailType, Detail (JSON) and Resources per entry."""
 
     BINDINGS = [Binding("f8", "partner_sources", "Sources", id="partner.sources")]
@@ -60,6 +63,17 @@ class PartnerPane(PartnerDelivery, ComposePane):
         FieldSpec("Resources", "Resources (one ARN per line)", kind="lines"),
     ]
 
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.delivery = PartnerDelivery(self, self._recent_sources)
+
+    def action_partner_sources(self) -> None:
+        """Open the partner's event sources and who receives them (f8)."""
+        self.app.push_screen(PartnerSourcesScreen(self, self.delivery.current_prefix()))
+
+    def before_confirm(self, indexes: list[int], proceed: Proceed) -> None:
+        self.delivery.before_confirm(indexes, proceed)
+
     def _recent_sources(self) -> tuple[str, ...]:
         recent = getattr(getattr(self.ctx.settings, "recent", None), "sources", None)
         return tuple(recent or ())
@@ -74,7 +88,7 @@ class PartnerPane(PartnerDelivery, ComposePane):
                 "Time": "now", "Resources": ""}  # fmt: skip
 
     def validate(self) -> list[FieldError]:
-        return validate_partner_batch(self.entries)
+        return validate_partner_batch(self.batch_model.entries)
 
     def entry_label(self, entry: dict[str, Any]) -> str:
         detail_type = str(entry.get("DetailType") or "").strip()
@@ -84,24 +98,34 @@ class PartnerPane(PartnerDelivery, ComposePane):
     def payload_size(self, indexes: list[int]) -> int:
         try:
             return sum(
-                partner_entry_size(to_partner_request_entry(self.entries[i])) for i in indexes
+                partner_entry_size(to_partner_request_entry(self.batch_model.entries[i]))
+                for i in indexes
             )
         except ValidationFailed:
             return 0
 
     def summary_lines(self) -> list[str]:
-        sources = sorted({str(self.entries[i].get("Source")) for i in range(len(self.entries))})
+        sources = sorted(
+            {
+                str(self.batch_model.entries[i].get("Source"))
+                for i in range(len(self.batch_model.entries))
+            }
+        )
         return [f"Source:   {', '.join(sources)}"]
 
     def make_send(self, indexes: list[int]) -> Callable[[], list[Result]]:
-        entries = [json.loads(json.dumps(self.entries[i])) for i in indexes]
+        entries = [json.loads(json.dumps(self.batch_model.entries[i])) for i in indexes]
         factory, outbox = self.ctx.factory, self.outbox
         if not entries:
             raise InputError("nothing to send")
         return lambda: partner_results(put_partner_events(factory, entries, outbox=outbox))
 
     def after_sent(self, indexes: list[int]) -> None:
-        sent = {str(self.entries[i].get("Source")) for i in indexes if self.results[i]}
+        sent = {
+            str(self.batch_model.entries[i].get("Source"))
+            for i in indexes
+            if self.batch_model.results[i]
+        }
         if self.ctx.settings is None:
             return
         for source in sorted(sent):

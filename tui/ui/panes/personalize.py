@@ -20,7 +20,8 @@ from tui.services.validation import (
     to_personalize_request,
     validate_personalize_request,
 )
-from tui.ui.panes.compose import ComposePane, Result
+from tui.ui.panes.compose.batch import Result, result_ok
+from tui.ui.panes.compose.pane import ComposePane
 from tui.ui.widgets.compose_form import FieldSpec
 
 
@@ -71,7 +72,11 @@ class PersonalizePane(ComposePane):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         recent = self._recent_user_ids()
-        self.header = {"trackingId": "", "sessionId": "", "userId": recent[0] if recent else ""}
+        self.batch_model.header = {
+            "trackingId": "",
+            "sessionId": "",
+            "userId": recent[0] if recent else "",
+        }
 
     def _recent_user_ids(self) -> tuple[str, ...]:
         recent = getattr(getattr(self.ctx.settings, "recent", None), "user_ids", None) or {}
@@ -87,10 +92,15 @@ class PersonalizePane(ComposePane):
                 "metricAttribution": ""}  # fmt: skip
 
     def _request(self, indexes: list[int]) -> dict[str, Any]:
-        return {**self.header, "eventList": [self.entries[i] for i in indexes]}
+        return {
+            **self.batch_model.header,
+            "eventList": [self.batch_model.entries[i] for i in indexes],
+        }
 
     def validate(self) -> list[FieldError]:
-        return validate_personalize_request(self._request(list(range(len(self.entries)))))
+        return validate_personalize_request(
+            self._request(list(range(len(self.batch_model.entries))))
+        )
 
     def entry_label(self, entry: dict[str, Any]) -> str:
         parts = [str(entry.get(k) or "").strip() for k in ("eventType", "itemId")]
@@ -105,15 +115,17 @@ class PersonalizePane(ComposePane):
 
     def summary_lines(self) -> list[str]:
         return [
-            f"Tracking: {self.header.get('trackingId')}",
-            f"Session:  {self.header.get('sessionId')}  User: {self.header.get('userId') or '-'}",
+            f"Tracking: {self.batch_model.header.get('trackingId')}",
+            f"Session:  {self.batch_model.header.get('sessionId')}  User: {self.batch_model.header.get('userId') or '-'}",
         ]
 
     def make_send(self, indexes: list[int]) -> Callable[[], list[Result]]:
         request = prepare_request(json.loads(json.dumps(self._request(indexes))))
         for index, event in zip(indexes, request["eventList"], strict=True):
-            self.entries[index]["eventId"] = event["eventId"]  # kept: a re-send reuses it
-        self._show_selected()
+            self.batch_model.entries[index]["eventId"] = event[
+                "eventId"
+            ]  # kept: a re-send reuses it
+        self.show_selected()
         self.changed()
         factory, outbox = self.ctx.factory, self.outbox
         return lambda: personalize_results(put_events(factory, request, outbox=outbox))
@@ -121,10 +133,10 @@ class PersonalizePane(ComposePane):
     def after_sent(self, indexes: list[int]) -> None:
         from tui.settings import remember_user_id
 
-        user_id = str(self.header.get("userId") or "").strip()
+        user_id = str(self.batch_model.header.get("userId") or "").strip()
         if not user_id or self.ctx.settings is None:
             return
-        if not any(self.results[i] and "EventId" in self.results[i] for i in indexes):  # type: ignore[operator]
+        if not any(result_ok(self.batch_model.results[i]) for i in indexes):
             return
         profile = str(self.ctx.resolved.profile.value)
         problem = self.ctx.remember(lambda s: remember_user_id(s, profile, user_id))

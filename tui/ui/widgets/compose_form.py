@@ -34,11 +34,6 @@ class FieldSpec:
     required: bool = False
 
 
-def field_of(path: str) -> str:
-    """The top-level field an error path names: "Resources[0]" -> "Resources", "a.b" -> "a"."""
-    return path.split(".", 1)[0].split("[", 1)[0]
-
-
 class ComposeForm(Vertical):
     """Fields built from ``specs``; posts ``Edited`` when the user changes one."""
 
