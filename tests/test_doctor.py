@@ -79,3 +79,33 @@ def test_doctor_reports_osc8_hyperlinks(monkeypatch) -> None:  # type: ignore[no
     out = io.StringIO()
     run_doctor(args, rest[1:], out=out)
     assert "links     OSC 8 hyperlinks on: WezTerm" in out.getvalue()
+
+
+def test_sso_profile_without_a_token_is_a_failed_check_naming_the_fix_and_no_region_once(
+    isolated_dirs,  # type: ignore[no-untyped-def]
+) -> None:
+    """An SSO profile with no cached token is not "[ok] credentials": it fails with the fix, and
+    a missing region is reported once, not once per service."""
+    import os
+
+    (isolated_dirs / ".aws" / "config").write_text(
+        "[profile ssoprof]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "sso_role_name = ReadOnly\n\n[sso-session corp]\n"
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
+    )
+    env = {**os.environ, "AWS_PROFILE": "ssoprof"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    assert "[ok  ] credentials" not in out
+    assert "[FAIL] credentials do not load" in out
+    assert "aws sso login --profile ssoprof" in out and "press L" in out
+    assert sum("You must specify a region" in line for line in out.splitlines()) == 0
+    assert "not checked: no region" in out
+    assert "problem(s)" not in out and "problems found" in out

@@ -24,6 +24,7 @@ from tui.cli import version_text
 from tui.errors import ConfigError, EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.session import ClientFactory
+from tui.words import count
 
 SERVICES = ("ivs-realtime", "codecatalyst", "customer-profiles", "events", "personalize-events")
 
@@ -72,6 +73,10 @@ def check_aws(report: Report, args: argparse.Namespace, options: ConnectionOptio
     verify = where.verify
     if verify.value is False:
         report.line("warn", "TLS       certificates NOT verified (from --no-verify-ssl)")
+    elif verify.value is True:
+        report.line(
+            "info", f"TLS       verified with botocore's bundled certificates ({verify.origin})"
+        )
     else:
         report.line("info", f"TLS       CA bundle {verify.describe()}")
     report.line(
@@ -96,11 +101,34 @@ def check_aws(report: Report, args: argparse.Namespace, options: ConnectionOptio
         report.line("fail", f"credentials do not resolve: {exc}")
     if credentials is None:
         report.line("fail", "no credentials found (aws configure, aws sso login, or AWS_* env)")
-    else:
+    elif loaded(report, credentials, where.profile.value):
         report.line("ok", f"credentials resolve (method: {getattr(credentials, 'method', '?')})")
         check_identity(report, factory)
     check_sso(report, options)
-    check_endpoints(report, factory)
+    check_endpoints(report, factory, has_region=bool(where.region.value))
+
+
+def loaded(report: Report, credentials: Any, profile: str | None) -> bool:
+    """Whether ``credentials`` really load (SSO and role credentials are only fetched on use).
+
+    Why: botocore hands back deferred credentials for an SSO profile whose token is missing or
+    expired; calling them "ok" sends the user to the panes to find out. The fix depends on the
+    kind: `aws sso login` (or L in the app) for SSO, the profile's keys otherwise.
+    """
+    from tui.services.auth import credential_kind
+
+    try:
+        credentials.get_frozen_credentials()
+    except Exception as exc:
+        kind = credential_kind(profile)
+        fix = (
+            f"run `aws sso login --profile {profile}`, or press L in eventdeck"
+            if kind == "sso" and profile
+            else "check the profile's credentials (aws configure, or the AWS_* variables)"
+        )
+        report.line("fail", f"credentials do not load: {_first_line(exc)} — {fix}")
+        return False
+    return True
 
 
 def check_identity(report: Report, factory: ClientFactory) -> None:
@@ -145,8 +173,11 @@ def check_sso(report: Report, options: ConnectionOptions) -> None:
         )
 
 
-def check_endpoints(report: Report, factory: ClientFactory) -> None:
+def check_endpoints(report: Report, factory: ClientFactory, *, has_region: bool = True) -> None:
     report.section("Endpoints")
+    if not has_region:  # reported once above; every client would fail the same way
+        report.line("info", "not checked: no region (see above)")
+        return
     for service in SERVICES:
         try:
             client = factory.client(service)
@@ -268,7 +299,7 @@ def run_doctor(args: argparse.Namespace, rest: Sequence[str], out: Any = None) -
     print(
         "\nNo problems found."
         if report.problems == 0
-        else f"\n{report.problems} problem(s) found.",
+        else f"\n{count(report.problems, 'problem')} found.",
         file=report.out,
     )
     return 0 if report.problems == 0 else 1
