@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.ui.safe_text import visible
+from tui.ui.widgets.query_bar import QueryBar, lift_query
 from tui.ui.widgets.virtual_table_actions import TableActions
 from tui.ui.widgets.virtual_table_body import TableBody
 from tui.ui.widgets.virtual_table_model import (
@@ -58,6 +59,7 @@ class VirtualTable(TableActions, Widget):
         Binding("enter", "activate", "Open", id="table.activate"),
         Binding("escape,backspace", "back", "Back", id="table.back"),
         Binding("slash", "filter", "Filter", id="table.filter"),
+        Binding("colon", "query", "Query", id="table.query"),
         Binding("n", "next_match", "Next match", show=False, id="table.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="table.previous_match"),
         Binding(
@@ -219,14 +221,14 @@ class VirtualTable(TableActions, Widget):
     def status_text(self) -> str:
         """'1,234 loaded · more available', '1,234 · all loaded' or, filtered, '12 of 1,234 match'."""
         loaded = self.loaded_count
-        if self.model.needle:
+        if self.model.needle or self.model.restricted:
             text = f"{self.row_count:,} of {loaded:,} match"
         elif self._has_more:
             text = f"{loaded:,} loaded · more available"
         else:
             text = f"{loaded:,} · all loaded"
         if self.model.pending:
-            text += " · filtering…" if self.model.needle else " · sorting…"
+            text += " · filtering…" if self.model.needle or self.model.restricted else " · sorting…"
         return text
 
     @property
@@ -237,7 +239,7 @@ class VirtualTable(TableActions, Widget):
         if self._loading:
             return "loading…"
         if self._finished and not self._has_more:
-            if self.model.needle and self.row_count == 0:
+            if (self.model.needle or self.model.restricted) and self.row_count == 0:
                 return "— no matches —"
             return "— end of results —" if self.loaded_count else "— no rows —"
         return ""
@@ -274,7 +276,7 @@ class VirtualTable(TableActions, Widget):
         self._changed(first)
         if follow and was_last and self.row_count:
             self.move_to(self.row_count - 1)
-        elif rows and not self.model.needle:
+        elif rows and not (self.model.needle or self.model.restricted):
             self._check_more()
 
     def set_loading(self, loading: bool) -> None:
@@ -331,6 +333,21 @@ class VirtualTable(TableActions, Widget):
         if self.body.move_cursor(position):
             self.post_message(self.CursorMoved(self, self.current_row))
         self._check_more()
+
+    # -- query bar hooks (tui/ui/widgets/query_bar.py) ---------------------------------------
+    def action_query(self) -> None:
+        """Open the query bar: a JMESPath filter and computed columns over the rows' JSON."""
+        QueryBar.open_on(self)
+
+    def refresh_view(self) -> None:
+        """Repaint after the view changed in place (a chunk of query matches arrived)."""
+        self.body.clear_cache()
+        self._changed()
+
+    def run_view_job(self, job: ViewJob | None) -> None:
+        """Run a view job the model planned outside the filter/sort methods (the query's)."""
+        self._anchor = self._row_index_at_cursor()
+        self._run(job)
 
     # -- internals --------------------------------------------------------------------------
     def _row_index_at_cursor(self) -> int | None:
@@ -427,7 +444,8 @@ class VirtualTable(TableActions, Widget):
             self.body.focus()
 
     def clear_filter(self) -> None:
-        """Remove the filter and hide its input (a new query starts unfiltered)."""
+        """Remove the filter and the query bar's query, and hide the filter input (a new query starts unfiltered)."""
+        lift_query(self)
         filter_input = self._filter_input
         had_focus = filter_input.has_focus
         if filter_input.value:
