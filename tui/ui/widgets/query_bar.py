@@ -78,7 +78,7 @@ class QueryBar(Widget):
         if not bar.is_attached:
             table.mount(bar)
         bar.display = True
-        bar.call_after_refresh(bar.input.focus)
+        bar.call_after_refresh(lambda: bar.input.focus())
         return bar
 
     def compose(self) -> ComposeResult:
@@ -162,16 +162,11 @@ class QueryBar(Widget):
         source = model.json_source(keys)
         total = self.total
 
+        def report(found: array[int], scanned: int) -> None:
+            self.post_message(self.Progress(scan_id, found, scanned))
+
         def work() -> tuple[int, ScanResult]:
-            return scan_id, scan(
-                query,
-                total,
-                source,
-                cancel=cancel,
-                progress=lambda found, scanned: self.post_message(
-                    self.Progress(scan_id, found, scanned)
-                ),
-            )
+            return scan_id, scan(query, total, source, cancel=cancel, progress=report)
 
         self.scanning = True
         table.refresh_view()
@@ -219,7 +214,9 @@ class QueryBar(Widget):
             return
         self.scanning = False
         self.scanned = result.scanned
-        job = self.table.model.finish_restrict(self._generation, result.scanned)
+        # A stopped scan leaves the rows it did not reach out of the view (not tested on the UI
+        # thread); pages loaded from now on are tested as they land.
+        job = self.table.model.finish_restrict(self._generation, self.total)
         self.table.run_view_job(job)
         self._show_progress()
         if result.cancelled:
