@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.ui.safe_text import visible
+from tui.ui.widgets.density_bar import DensityBar
 from tui.ui.widgets.query_bar import QueryBar, lift_query
 from tui.ui.widgets.virtual_table_actions import TableActions
 from tui.ui.widgets.virtual_table_body import TableBody
@@ -60,6 +61,17 @@ class VirtualTable(TableActions, Widget):
         Binding("escape,backspace", "back", "Back", id="table.back"),
         Binding("slash", "filter", "Filter", id="table.filter"),
         Binding("colon", "query", "Query", id="table.query"),
+        Binding(
+            "left_square_bracket", "density(-1)", "Bucket left", show=False, id="table.bucket_left"
+        ),
+        Binding(
+            "right_square_bracket",
+            "density(1)",
+            "Bucket right",
+            show=False,
+            id="table.bucket_right",
+        ),
+        Binding("z", "density_zoom", "Zoom to bucket", show=False, id="table.bucket_zoom"),
         Binding("n", "next_match", "Next match", show=False, id="table.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="table.previous_match"),
         Binding(
@@ -172,6 +184,7 @@ class VirtualTable(TableActions, Widget):
         yield filter_input
 
     def on_mount(self) -> None:
+        self.mount(DensityBar(self), before=self.body)
         self._changed()
 
     def focus(self, scroll_visible: bool = True) -> VirtualTable:
@@ -338,6 +351,20 @@ class VirtualTable(TableActions, Widget):
     def action_query(self) -> None:
         """Open the query bar: a JMESPath filter and computed columns over the rows' JSON."""
         QueryBar.open_on(self)
+
+    @property
+    def density(self) -> DensityBar:
+        """The density line above the rows (tui/ui/widgets/density_bar.py)."""
+        return self.query_one(DensityBar)
+
+    def action_density(self, step: int) -> None:
+        """Move the density line's bucket cursor."""
+        self.density.sync()
+        self.density.move_cursor(step)
+
+    def action_density_zoom(self) -> None:
+        """Jump to the bucket's first row; the pane may narrow its time range to it."""
+        self.density.zoom()
 
     def refresh_view(self) -> None:
         """Repaint after the view changed in place (a chunk of query matches arrived)."""
