@@ -266,3 +266,46 @@ def cli_query(query: Query | None, result_key: str) -> str | None:
     if query is None or query.filter is None:
         return None
     return f"{result_key}[?{query.filter}]"
+
+
+def result_key(service: str, operation: str) -> str | None:
+    """The output member holding the rows of an AWS CLI ``service operation`` (the one list).
+
+    Read from botocore's service model, so ``codecatalyst list-event-logs`` gives ``items`` and
+    ``ivs-realtime list-participant-events`` gives ``events`` without a table kept by hand.
+    """
+    import botocore.exceptions
+    import botocore.session
+    from botocore import xform_name
+
+    session = botocore.session.get_session()
+    try:
+        model = session.get_service_model(service)
+    except botocore.exceptions.UnknownServiceError:  # an unknown service has no key
+        return None
+    for name in model.operation_names:
+        if xform_name(name, "-") == operation:
+            output = model.operation_model(name).output_shape
+            if output is None:
+                return None
+            lists = [k for k, shape in output.members.items() if shape.type_name == "list"]
+            return lists[0] if len(lists) == 1 else None
+    return None
+
+
+def add_cli_query(command: str, query: Query | None) -> str:
+    """``command`` (``aws SERVICE OPERATION …``) with ``--query`` carrying the query's filter.
+
+    The AWS CLI applies it to the whole (paginated) output, so it prints the rows the table
+    shows once everything is loaded; without a filter, or a list to filter, the command is kept.
+    """
+    from tui.textsafe import shell_quote
+
+    if query is None or query.filter is None:
+        return command
+    words = command.split(None, 3)[:3]  # the service and operation words are never quoted
+    if len(words) < 3 or words[0] != "aws":
+        return command
+    key = result_key(words[1], words[2])
+    text = cli_query(query, key) if key else None
+    return f"{command} --query {shell_quote(text)}" if text else command

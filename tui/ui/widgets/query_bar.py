@@ -258,3 +258,10 @@ def lift_query(table: VirtualTable) -> None:
     for bar in table.query(QueryBar):
         if bar.query_obj is not None or bar.scanning:
             bar.lift()
+
+
+def current_query(table: VirtualTable) -> Query | None:
+    """The query in effect on ``table`` (None when there is none)."""
+    for bar in table.query(QueryBar):
+        return bar.query_obj
+    return None
