@@ -21,12 +21,14 @@ from textual.widgets import Static
 from tui.errors import BearerTokenMissingError, EventdeckError, SsoTokenExpiredError
 from tui.services.console_urls import ConsoleLink
 from tui.services.paging import Page
+from tui.services.query import add_cli_query
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.panes.base import Pane
 from tui.ui.panes.level import Level
 from tui.ui.safe_text import visible
 from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
+from tui.ui.widgets.query_bar import current_query
 from tui.ui.widgets.virtual_table import Row, VirtualTable
 
 FOLLOW_SECONDS = 3.0
@@ -335,7 +337,8 @@ class BrowsePane(Pane):
         if level is None or level.cli_command is None:
             self.app.notify("No AWS CLI command for this view.", markup=False)
             return
-        copy_and_notify(self.app, level.cli_command(None), "AWS CLI command")
+        command = add_cli_query(level.cli_command(None), current_query(self.table))
+        copy_and_notify(self.app, command, "AWS CLI command")
 
     def action_copy_console_url(self) -> None:
         """Copy the AWS console URL of the current row (or the open level) and say what it was."""
