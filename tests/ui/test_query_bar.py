@@ -169,3 +169,52 @@ async def test_empty_query_lifts_it() -> None:
         assert bar.run_text("")
         await pilot.pause()
         assert table.row_count == 60 and [c.key for c in table.columns] == ["id", "event", "op"]
+
+
+async def test_copy_cli_carries_the_query_and_the_aws_cli_prints_the_same_rows(
+    app_ctx, written: list[str], sandbox_env, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """c with a query copies ``--query 'items[?FILTER]'``; the real AWS CLI prints the same rows."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.ui.helpers import idle, osc52_payloads
+    from tui.app import EventdeckApp
+    from tui.cli import LaunchTarget
+
+    app_ctx.launch = LaunchTarget(
+        "codecatalyst", "codecatalyst list-event-logs", {"space-name": "acme-platform"}
+    )
+    app_ctx.launch.params.update({"start-time": "-30d", "end-time": "now"})
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        while not pane.level.done:
+            await pilot.press("G")
+            await wait_for(pilot, idle(pane))
+        table = pane.table
+        await pilot.press(
+            "colon", *"operationType=='MUTATION' && eventName != 'CreateDevEnvironment'"
+        )
+        await pilot.press("enter")
+        bar = table.query_one(QueryBar)
+        await wait_for(pilot, lambda: not bar.scanning)
+        shown = [table.model.visible_row(p).key for p in range(table.row_count)]
+        assert 0 < len(shown) < table.loaded_count
+        await pilot.press("escape", "c")
+        await pilot.pause()
+    (command,) = osc52_payloads(written)
+    assert "--query 'items[?operationType==" in command
+    env = {**os.environ, **sandbox_env.env()}
+    env.pop("AWS_ENDPOINT_URL", None)  # the command carries --endpoint-url itself
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    done = subprocess.run(
+        ["bash", "-c", command + " --output json\n"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [item["id"] for item in json.loads(done.stdout)] == shown
