@@ -81,6 +81,20 @@ class QueryBar(Widget):
         bar.call_after_refresh(lambda: bar.input.focus())
         return bar
 
+    @classmethod
+    def run_on(cls, table: VirtualTable, text: str) -> None:
+        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it."""
+        if not text:
+            lift_query(table)
+            return
+        bar = cls.open_on(table)
+
+        def run() -> None:
+            bar.input.value = text
+            bar.run_text(text)
+
+        bar.call_after_refresh(run)
+
     def compose(self) -> ComposeResult:
         yield Input(
             placeholder="JMESPath filter; col NAME = EXPR (enter runs, escape stops/closes)",
