@@ -8,6 +8,7 @@ exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Cus
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -339,6 +340,12 @@ class BrowsePane(Pane):
             return
         command = add_cli_query(level.cli_command(None), current_query(self.table))
         copy_and_notify(self.app, command, "AWS CLI command")
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], None]]]:
+        """The pane's own palette entries: saved views of the table (tui/ui/panes/views.py)."""
+        from tui.ui.panes import views
+
+        yield from views.commands(self)
 
     def action_copy_console_url(self) -> None:
         """Copy the AWS console URL of the current row (or the open level) and say what it was."""
