@@ -9,6 +9,7 @@ the bar with its position (the input's cursor goes there) and nothing else chang
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from tui.ui.widgets.virtual_table import VirtualTable
 
 _GROUP = "query-scan"
+REPORT_SECONDS = 0.1
+"""The scan reports matches to the UI at most this often."""
 
 
 class QueryBar(Widget):
@@ -176,11 +179,26 @@ class QueryBar(Widget):
         source = model.json_source(keys)
         total = self.total
 
+        pending: array[int] = array("q")
+        last = [0.0]
+
         def report(found: array[int], scanned: int) -> None:
-            self.post_message(self.Progress(scan_id, found, scanned))
+            # At most one message per REPORT_SECONDS (and the first at once): each one costs the
+            # UI thread a repaint, which a flood of small chunks would turn into lag.
+            pending.extend(found)
+            now = time.monotonic()
+            if now - last[0] < REPORT_SECONDS and scanned < total and last[0]:
+                return
+            last[0] = now
+            chunk = array("q", pending)
+            del pending[:]
+            self.post_message(self.Progress(scan_id, chunk, scanned))
 
         def work() -> tuple[int, ScanResult]:
-            return scan_id, scan(query, total, source, cancel=cancel, progress=report)
+            result = scan(query, total, source, cancel=cancel, progress=report)
+            if pending:  # matches held back by the throttle (a stopped scan): report them first
+                self.post_message(self.Progress(scan_id, array("q", pending), result.scanned))
+            return scan_id, result
 
         self.scanning = True
         table.refresh_view()
@@ -208,7 +226,8 @@ class QueryBar(Widget):
             return
         self.matches += len(event.found)
         self.scanned = event.scanned
-        self.table.refresh_view()
+        shown = self.table.row_count - len(event.found)
+        self.table.refresh_view(shown if self.table.model.sort_column is None else 0)
         self._show_progress()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -366,10 +366,14 @@ class VirtualTable(TableActions, Widget):
         """Jump to the bucket's first row; the pane may narrow its time range to it."""
         self.density.zoom()
 
-    def refresh_view(self) -> None:
-        """Repaint after the view changed in place (a chunk of query matches arrived)."""
-        self.body.clear_cache()
-        self._changed()
+    def refresh_view(self, first: int = 0) -> None:
+        """Repaint after the view changed in place from view position ``first`` (query matches arrived).
+
+        Matches land after the old last row, so a chunk below the screen repaints nothing.
+        """
+        if first <= 0:
+            self.body.clear_cache()
+        self._changed(first)
 
     def run_view_job(self, job: ViewJob | None) -> None:
         """Run a view job the model planned outside the filter/sort methods (the query's)."""
