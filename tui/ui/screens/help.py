@@ -21,6 +21,7 @@ Row = tuple[str, str, str]  # (group, keys, description)
 KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
+    "colon": ":",
     "escape": "esc",
     "full_stop": ".",
     "comma": ",",
