@@ -100,3 +100,21 @@ async def test_density_on_loaded_list_jumps_the_table(app_ctx) -> None:  # type:
         assert row is not None
         moment = item_time(pane.item_for(row).raw)
         assert moment is not None and first.start <= moment < first.end
+
+
+async def test_density_restarts_when_the_level_changes_between_ticks(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """Spaces (no times) then event logs loaded before the next tick: only the logs are counted."""
+    app_ctx.launch = LaunchTarget("codecatalyst", "codecatalyst list-spaces", {})
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        bar = pane.table.query_one(DensityBar)
+        bar.sync()
+        assert pane.table.loaded_count and not bar.display  # spaces carry no time
+        spaces = pane.table.loaded_count
+        pane.push_level(pane.logs_level("acme-platform"))
+        await wait_for(pilot, lambda: idle(pane)() and pane.table.loaded_count > 0)
+        assert pane.table.loaded_count >= spaces  # the new rows reuse the old indices
+        bar.sync()
+        assert bar.density.total == pane.table.loaded_count

@@ -84,6 +84,7 @@ class DensityBar(Widget):
         self.errors = bytearray()
         self.cursor: int | None = None
         self._seen = (-1, 0)  # (generation, visible count) counted
+        self._epoch = -1  # the model's epoch the times belong to
         self._rebuilding = False
         self._strip_key: tuple[object, ...] | None = None
         self._strip: Strip | None = None
@@ -97,10 +98,12 @@ class DensityBar(Widget):
         """Bring the counts up to the table: new rows' times, then the view's growth or change."""
         model = self.table.model
         loaded = model.loaded_count
-        if loaded < len(self.times):  # cleared: a new level or query
+        if model.epoch != self._epoch or loaded < len(self.times):  # cleared: a new level
+            self._epoch = model.epoch
             self.times = array("d")
             self.errors = bytearray()
             self._seen = (-1, 0)
+            self.cursor = None
         if loaded > len(self.times):
             self._note_rows(len(self.times), loaded)
         if self._rebuilding:

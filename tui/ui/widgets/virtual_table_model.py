@@ -166,6 +166,8 @@ class TableModel:
         self._restrict: array[int] | None = None
         self._restrict_test: Callable[[int], bool] | None = None
         self._restrict_upto = 0
+        self.epoch = 0
+        """Bumped whenever loaded rows are dropped (clear): indices kept elsewhere are stale."""
         self.computed: Callable[[int], tuple[str, ...]] | None = None
         """The query's computed cells for a loaded row (appended after the stored ones)."""
 
@@ -273,6 +275,7 @@ class TableModel:
         """Drop every row (the filter and sort settings stay)."""
         self._cells = []
         self._row_keys = self._styles = self._payloads = None
+        self.epoch += 1
         self._keys = None
         self._numeric = None
         self._indexed = 0
