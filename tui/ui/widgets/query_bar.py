@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 _GROUP = "query-scan"
 REPORT_SECONDS = 0.1
 """The scan reports matches to the UI at most this often."""
+CHUNK = 1024
+"""Rows per chunk of the scan (each ends with a pause for the UI thread)."""
+YIELD_SECONDS = 0.001
 
 
 class QueryBar(Widget):
@@ -40,7 +43,8 @@ class QueryBar(Widget):
         dock: bottom;
         height: 2;
         layout: vertical;
-        & > Input { height: 1; border: none; padding: 0 1; }
+        & > Input.query-bar--input { height: 1; border: none; padding: 0 1; }
+        & > Input.query-bar--input:focus { border: none; }
         & > .query-bar--message { height: 1; padding: 0 1; color: $text-muted; }
         & > .query-bar--message.-error { color: $text-error; }
     }
@@ -186,6 +190,9 @@ class QueryBar(Widget):
             # At most one message per REPORT_SECONDS (and the first at once): each one costs the
             # UI thread a repaint, which a flood of small chunks would turn into lag.
             pending.extend(found)
+            # Let the UI thread have the GIL between chunks: without it a key waits for the
+            # interpreter's 5 ms switch interval several times per frame.
+            time.sleep(YIELD_SECONDS)
             now = time.monotonic()
             if now - last[0] < REPORT_SECONDS and scanned < total and last[0]:
                 return
@@ -195,7 +202,7 @@ class QueryBar(Widget):
             self.post_message(self.Progress(scan_id, chunk, scanned))
 
         def work() -> tuple[int, ScanResult]:
-            result = scan(query, total, source, cancel=cancel, progress=report)
+            result = scan(query, total, source, cancel=cancel, progress=report, chunk=CHUNK)
             if pending:  # matches held back by the throttle (a stopped scan): report them first
                 self.post_message(self.Progress(scan_id, array("q", pending), result.scanned))
             return scan_id, result
