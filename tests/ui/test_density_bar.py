@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import idle, launch_event_logs, load_all, wait_for
 from tui.app import EventdeckApp
 from tui.cli import LaunchTarget
 from tui.services.density import item_time
@@ -12,23 +12,9 @@ from tui.ui.widgets.density_bar import DensityBar
 from tui.ui.widgets.query_bar import QueryBar
 
 
-def launch_logs(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    app_ctx.launch = LaunchTarget(
-        "codecatalyst", "codecatalyst list-event-logs", {"space-name": "acme-platform"}
-    )
-    app_ctx.launch.params.update({"start-time": "-30d", "end-time": "now"})
-
-
-async def load_all(pilot, pane) -> None:  # type: ignore[no-untyped-def]
-    await wait_for(pilot, idle(pane))
-    while not pane.level.done:
-        await pilot.press("G")
-        await wait_for(pilot, idle(pane))
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_density_renders_and_follows_filter_and_query(app_ctx, size) -> None:  # type: ignore[no-untyped-def]
-    launch_logs(app_ctx)
+    launch_event_logs(app_ctx)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=size) as pilot:
         pane = app.current_pane
@@ -58,7 +44,7 @@ async def test_density_renders_and_follows_filter_and_query(app_ctx, size) -> No
 
 
 async def test_zoom_on_codecatalyst_requeries_the_bucket(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    launch_logs(app_ctx)
+    launch_event_logs(app_ctx)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
@@ -85,7 +71,7 @@ async def test_zoom_on_codecatalyst_requeries_the_bucket(app_ctx) -> None:  # ty
 
 
 async def test_density_on_loaded_list_jumps_the_table(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    launch_logs(app_ctx)
+    launch_event_logs(app_ctx)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane

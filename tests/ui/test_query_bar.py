@@ -183,21 +183,14 @@ async def test_copy_cli_carries_the_query_and_the_aws_cli_prints_the_same_rows(
     import sys
     from pathlib import Path
 
-    from tests.ui.helpers import idle, osc52_payloads
+    from tests.ui.helpers import launch_event_logs, load_all, osc52_payloads
     from tui.app import EventdeckApp
-    from tui.cli import LaunchTarget
 
-    app_ctx.launch = LaunchTarget(
-        "codecatalyst", "codecatalyst list-event-logs", {"space-name": "acme-platform"}
-    )
-    app_ctx.launch.params.update({"start-time": "-30d", "end-time": "now"})
+    launch_event_logs(app_ctx)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
-        await wait_for(pilot, idle(pane))
-        while not pane.level.done:
-            await pilot.press("G")
-            await wait_for(pilot, idle(pane))
+        await load_all(pilot, pane)
         table = pane.table
         await pilot.press(
             "colon", *"operationType=='MUTATION' && eventName != 'CreateDevEnvironment'"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import launch_event_logs, load_all, wait_for
 from tui.app import EventdeckApp
-from tui.cli import LaunchTarget
 from tui.settings import load_settings
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.widgets.query_bar import QueryBar, current_query
@@ -24,17 +23,11 @@ async def palette(pilot, app, text: str) -> None:  # type: ignore[no-untyped-def
 
 
 async def test_save_a_view_and_reopen_it_from_the_palette(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    app_ctx.launch = LaunchTarget(
-        "codecatalyst", "codecatalyst list-event-logs", {"space-name": "acme-platform"}
-    )
-    app_ctx.launch.params.update({"start-time": "-30d", "end-time": "now"})
+    launch_event_logs(app_ctx)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
-        await wait_for(pilot, idle(pane))
-        while not pane.level.done:
-            await pilot.press("G")
-            await wait_for(pilot, idle(pane))
+        await load_all(pilot, pane)
         table = pane.table
         mutations = sum(1 for log in pane.level.items if log.is_mutation)
         await pilot.press("colon", *QUERY, "enter")
