@@ -278,3 +278,27 @@ def test_settings_module_does_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_saved_views_round_trip_and_bad_ones_warn(tmp_path: Path) -> None:
+    """Views saved by name per table come back as saved; a malformed one is a warning, not a crash."""
+    from tui.settings import SavedView, remember_view
+
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\ntheme = "eventdeck-dark"\n[unknown]\nkeep = 1\n')
+    view = SavedView(
+        "operationType=='MUTATION'; col u = userIdentity.userName", "time", True, ("ip",), "7d"
+    )
+    settings = remember_view(Settings(), "codecatalyst/time+event", "mutations", view)
+    save_settings(settings, path)
+    loaded, warnings = load_settings(path)
+    assert [w for w in warnings if "views" in w.split(":")[-2]] == []
+    assert loaded.views == {"codecatalyst/time+event": {"mutations": view}}
+    assert "keep = 1" in path.read_text()
+    # Deleting the last view removes the table.
+    save_settings(remember_view(loaded, "codecatalyst/time+event", "mutations", None), path)
+    assert load_settings(path)[0].views == {}
+    path.write_text('[views."ivs/x"]\nbad = { sort = 3 }\ngood = { query = "a" }\n')
+    loaded, warnings = load_settings(path)
+    assert loaded.views == {"ivs/x": {"good": SavedView("a")}}
+    assert len(warnings) == 1 and "views.ivs/x.bad" in warnings[0]

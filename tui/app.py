@@ -335,6 +335,10 @@ class EventdeckApp(App[None]):
         )
         yield SystemCommand("Help", "Every key of the current pane", self.action_help)
         yield SystemCommand("Settings", "Edit config.toml's settings (,)", self.action_settings)
+        pane_commands = getattr(self.current_pane, "palette_commands", None)
+        if pane_commands is not None:
+            for title, help_text, run in pane_commands():
+                yield SystemCommand(title, help_text, run)
         yield from self._binding_commands(screen)
 
     def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]

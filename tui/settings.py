@@ -109,6 +109,56 @@ class RecentSettings:
 
 
 @dataclass(frozen=True)
+class SavedView:
+    """A table's view saved by name: the query bar's text, sort, hidden columns and time range.
+
+    ``range`` is a CodeCatalyst preset (``7d``) or ``START END`` in RFC 3339; ``sort`` a column key.
+    """
+
+    query: str = ""
+    sort: str | None = None
+    descending: bool = False
+    hidden: tuple[str, ...] = ()
+    range: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML table of this view (defaults left out)."""
+        out: dict[str, Any] = {"query": self.query}
+        if self.sort is not None:
+            out["sort"] = self.sort
+            out["descending"] = self.descending
+        if self.hidden:
+            out["hidden"] = list(self.hidden)
+        if self.range is not None:
+            out["range"] = self.range
+        return out
+
+
+def saved_view(value: object) -> SavedView:
+    """A SavedView from its TOML table; ValueError says what is wrong."""
+    if not isinstance(value, dict):
+        raise ValueError("must be a table with query, sort, descending, hidden, range")
+    unknown = set(value) - {"query", "sort", "descending", "hidden", "range"}
+    if unknown:
+        raise ValueError(f"unknown keys {', '.join(sorted(unknown))}")
+    query, sort, hidden, range_ = (
+        value.get("query", ""),
+        value.get("sort"),
+        value.get("hidden", []),
+        value.get("range"),
+    )
+    if not isinstance(query, str) or not (sort is None or isinstance(sort, str)):
+        raise ValueError("query and sort must be strings")
+    if not isinstance(value.get("descending", False), bool):
+        raise ValueError("descending must be true or false")
+    if not isinstance(hidden, list) or not all(isinstance(h, str) for h in hidden):
+        raise ValueError("hidden must be a list of column keys")
+    if not (range_ is None or isinstance(range_, str)):
+        raise ValueError("range must be a string")
+    return SavedView(query, sort, bool(value.get("descending", False)), tuple(hidden), range_)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything eventdeck remembers between runs; never a credential, token or secret."""
 
@@ -120,6 +170,8 @@ class Settings:
     export: ExportSettings = field(default_factory=ExportSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     recent: RecentSettings = field(default_factory=RecentSettings)
+    views: dict[str, dict[str, SavedView]] = field(default_factory=dict)
+    """Saved views: table key (pane/columns) → view name → view."""
 
 
 def parse_range(text: str) -> timedelta:
@@ -244,6 +296,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
             warn((name,), "must be a table, e.g. [" + name + "]; using defaults for it.")
         elif name == "keymap":
             sections[name] = _load_keymap(value, warn)
+        elif name == "views":
+            sections[name] = _load_views(value, warn)
         else:
             sections[name] = _load_section(name, value, warn)
     return Settings(**sections), warnings
@@ -261,6 +315,22 @@ def _load_keymap(
         else:
             keymap[binding_id] = keys
     return keymap
+
+
+def _load_views(
+    table: dict[str, Any], warn: Callable[[tuple[str, ...], str], None]
+) -> dict[str, dict[str, SavedView]]:
+    views: dict[str, dict[str, SavedView]] = {}
+    for table_key, named in table.items():
+        if not isinstance(named, dict):
+            warn(("views", table_key), "must be a table of named views; ignored.")
+            continue
+        for name, value in named.items():
+            try:
+                views.setdefault(table_key, {})[name] = saved_view(value)
+            except ValueError as err:
+                warn(("views", table_key, name), f"{err}; ignored.")
+    return views
 
 
 def _load_section(
@@ -303,6 +373,14 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             if current:
                 out["keymap"] = dict(current)
             continue
+        if section.name == "views":
+            if current:
+                out["views"] = {
+                    key: {name: view.to_dict() for name, view in named.items()}
+                    for key, named in current.items()
+                    if named
+                }
+            continue
         default = getattr(defaults, section.name)
         table = {
             f.name: _to_toml(getattr(current, f.name))
@@ -327,7 +405,7 @@ def _merge_for_save(existing: dict[str, Any], ours: dict[str, Any]) -> dict[str,
         rules = _RULES.get(name, {})
         kept: dict[str, Any] = {}
         for key, item in value.items():
-            if SECRET_KEY_RE.search(key) or name == "keymap":
+            if SECRET_KEY_RE.search(key) or name in ("keymap", "views"):
                 continue
             if key not in rules:
                 kept[key] = item
@@ -445,3 +523,16 @@ def remember_user_id(settings: Settings, profile: str | None, user_id: str) -> S
 def remember_export_path(settings: Settings, export_path: str | Path) -> Settings:
     """Remember the last export file so the next export suggests it."""
     return replace(settings, recent=replace(settings.recent, export_path=str(export_path)))
+
+
+def remember_view(
+    settings: Settings, table_key: str, name: str, view: SavedView | None
+) -> Settings:
+    """Save ``view`` as ``name`` for the table ``table_key`` (None deletes it)."""
+    views = {key: dict(named) for key, named in settings.views.items()}
+    named = views.setdefault(table_key, {})
+    if view is None:
+        named.pop(name, None)
+    else:
+        named[name] = view
+    return replace(settings, views={key: named for key, named in views.items() if named})

@@ -66,3 +66,21 @@ def osc52_payloads(out: list[str]) -> list[str]:
         for match in re.finditer("\x1b]52;c;([A-Za-z0-9+/=]*)\x07", data):
             found.append(base64.b64decode(match.group(1)).decode("utf-8"))
     return found
+
+
+def launch_event_logs(app_ctx, space: str = "acme-platform") -> None:  # type: ignore[no-untyped-def]
+    """Start the app on a space's CodeCatalyst event logs of the last 30 days (AWS CLI words)."""
+    from tui.cli import LaunchTarget
+
+    app_ctx.launch = LaunchTarget(
+        "codecatalyst", "codecatalyst list-event-logs", {"space-name": space}
+    )
+    app_ctx.launch.params.update({"start-time": "-30d", "end-time": "now"})
+
+
+async def load_all(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]
+    """Press G until the pane's level has loaded every page."""
+    await wait_for(pilot, idle(pane))
+    while not pane.level.done:
+        await pilot.press("G")
+        await wait_for(pilot, idle(pane))

@@ -386,3 +386,22 @@ async def test_prepended_rows_keep_the_cursor_on_its_row_plain_filtered_and_sort
         keys = {row.key for row in table.model.iter_visible()}
         assert {"arn:row/302", "arn:row/306"} <= keys and "arn:row/300" not in keys
         assert all("PUBLISH" in row.cells[2] for row in table.model.iter_visible())
+
+
+def test_prepended_rows_are_tested_against_an_active_query_and_old_matches_shift() -> None:
+    """Follow puts new rows on top while a query restricts the view: matches move with the rows."""
+    model = TableModel()
+    model.append(make_rows(0, 10))
+    matches = lambda i: model.row(i).key.endswith(("/3", "/7", "/101"))  # noqa: E731
+    generation, upto = model.begin_restrict(matches)
+    model.extend_restrict(generation, [i for i in range(upto) if matches(i)])
+    job = model.finish_restrict(generation, upto)
+    if job is not None:
+        model.apply(compute_view(job))
+    before = model.epoch
+    job = model.prepend(make_rows(100, 103))
+    if job is not None:
+        model.apply(compute_view(job))
+    shown = [model.visible_row(p).key for p in range(model.visible_count)]
+    assert shown == ["arn:row/101", "arn:row/3", "arn:row/7"]
+    assert model.epoch > before  # the density line recounts

@@ -53,6 +53,7 @@ def fmt_tags(tags: dict[str, str] | None) -> str:
 KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
+    "colon": ":",
     "escape": "esc",
     "full_stop": ".",
     "comma": ",",

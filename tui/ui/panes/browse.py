@@ -8,6 +8,7 @@ exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Cus
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from textual.widgets import Static
 from tui.errors import EventdeckError
 from tui.services.console_urls import ConsoleLink
 from tui.services.paging import Page, newer_items
+from tui.services.query import add_cli_query
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.format import fmt_time, time_label
 from tui.ui.panes.base import Pane
@@ -30,6 +32,7 @@ from tui.ui.panes.level import Level
 from tui.ui.safe_text import visible
 from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
+from tui.ui.widgets.query_bar import current_query
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 FOLLOW_SECONDS = 3.0
@@ -525,7 +528,14 @@ class BrowsePane(Pane):
         if level is None or level.cli_command is None:
             self.app.notify("No AWS CLI command for this view.", markup=False)
             return
-        copy_and_notify(self.app, level.cli_command(None), "AWS CLI command")
+        command = add_cli_query(level.cli_command(None), current_query(self.table))
+        copy_and_notify(self.app, command, "AWS CLI command")
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], None]]]:
+        """The pane's own palette entries: saved views of the table (tui/ui/panes/views.py)."""
+        from tui.ui.panes import views
+
+        yield from views.commands(self)
 
     def action_copy_console_url(self) -> None:
         """Copy the AWS console URL of the current row (or the open level) and say what it was."""

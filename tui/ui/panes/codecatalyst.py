@@ -6,6 +6,7 @@ range (presets or RFC 3339), `E` narrows to one eventName, and payloads open dec
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -20,6 +21,7 @@ from tui.services.paging import Page
 from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
+from tui.ui.widgets.density_bar import DensityBar
 from tui.ui.widgets.virtual_table import Column, Row
 
 CUSTOM = "custom…"
@@ -313,3 +315,14 @@ class CodeCatalystPane(BrowsePane):
             return console_urls.codecatalyst_space(item.name, item.region_name or None)
         space = self.level.ids.get("space") if self.level is not None else None
         return console_urls.codecatalyst_space(space) if space else None
+
+    # -- density zoom ----------------------------------------------------------------------
+    def on_density_bar_zoom_requested(self, event: DensityBar.ZoomRequested) -> None:
+        """``z`` on a bucket of the event logs' density line: query that bucket's time only."""
+        event.stop()
+        if self.space is None or len(self.levels) < 2:
+            return
+        self.start = datetime.fromtimestamp(event.start, UTC)
+        self.end = datetime.fromtimestamp(math.ceil(event.end), UTC)
+        self.preset = None
+        self.reopen_logs()

@@ -18,6 +18,8 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.ui.safe_text import visible
+from tui.ui.widgets.density_bar import DensityBar
+from tui.ui.widgets.query_bar import QueryBar, lift_query
 from tui.ui.widgets.virtual_table_actions import TableActions
 from tui.ui.widgets.virtual_table_body import TableBody
 from tui.ui.widgets.virtual_table_model import (
@@ -49,6 +51,18 @@ class VirtualTable(TableActions, Widget):
         Binding("enter", "activate", "Open", id="table.activate"),
         Binding("escape,backspace", "back", "Back", id="table.back"),
         Binding("slash", "filter", "Filter", id="table.filter"),
+        Binding("colon", "query", "Query", id="table.query"),
+        Binding(
+            "left_square_bracket", "density(-1)", "Bucket left", show=False, id="table.bucket_left"
+        ),
+        Binding(
+            "right_square_bracket",
+            "density(1)",
+            "Bucket right",
+            show=False,
+            id="table.bucket_right",
+        ),
+        Binding("z", "density_zoom", "Zoom to bucket", show=False, id="table.bucket_zoom"),
         Binding("n", "next_match", "Next match", show=False, id="table.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="table.previous_match"),
         Binding(
@@ -174,6 +188,7 @@ class VirtualTable(TableActions, Widget):
         yield filter_input
 
     def on_mount(self) -> None:
+        self.mount(DensityBar(self), before=self.body)
         self._changed()
 
     def focus(self, scroll_visible: bool = True) -> VirtualTable:
@@ -223,14 +238,14 @@ class VirtualTable(TableActions, Widget):
     def status_text(self) -> str:
         """'1,234 loaded · more available', '1,234 · all loaded' or, filtered, '12 of 1,234 match'."""
         loaded = self.loaded_count
-        if self.model.needle:
+        if self.model.needle or self.model.restricted:
             text = f"{self.row_count:,} of {loaded:,} match"
         elif self._has_more:
             text = f"{loaded:,} loaded · more available"
         else:
             text = f"{loaded:,} · all loaded"
         if self.model.pending:
-            text += " · filtering…" if self.model.needle else " · sorting…"
+            text += " · filtering…" if self.model.needle or self.model.restricted else " · sorting…"
         return text
 
     @property
@@ -241,7 +256,7 @@ class VirtualTable(TableActions, Widget):
         if self._loading:
             return "loading…"
         if self._finished and not self._has_more:
-            if self.model.needle and self.row_count == 0:
+            if (self.model.needle or self.model.restricted) and self.row_count == 0:
                 return "— no matches —"
             return "— end of results —" if self.loaded_count else "— no rows —"
         return ""
@@ -306,7 +321,7 @@ class VirtualTable(TableActions, Widget):
         self._changed(first)
         if follow and was_last and self.row_count:
             self.move_to(self.row_count - 1)
-        elif rows and not self.model.needle:
+        elif rows and not (self.model.needle or self.model.restricted):
             self._check_more()
 
     def prepend_rows(self, rows: Sequence[Row]) -> None:
@@ -391,6 +406,39 @@ class VirtualTable(TableActions, Widget):
         if self.body.move_cursor(position):
             self.post_message(self.CursorMoved(self, self.current_row))
         self._check_more()
+
+    # -- query bar hooks (tui/ui/widgets/query_bar.py) ---------------------------------------
+    def action_query(self) -> None:
+        """Open the query bar: a JMESPath filter and computed columns over the rows' JSON."""
+        QueryBar.open_on(self)
+
+    @property
+    def density(self) -> DensityBar:
+        """The density line above the rows (tui/ui/widgets/density_bar.py)."""
+        return self.query_one(DensityBar)
+
+    def action_density(self, step: int) -> None:
+        """Move the density line's bucket cursor."""
+        self.density.sync()
+        self.density.move_cursor(step)
+
+    def action_density_zoom(self) -> None:
+        """Jump to the bucket's first row; the pane may narrow its time range to it."""
+        self.density.zoom()
+
+    def refresh_view(self, first: int = 0) -> None:
+        """Repaint after the view changed in place from view position ``first`` (query matches arrived).
+
+        Matches land after the old last row, so a chunk below the screen repaints nothing.
+        """
+        if first <= 0:
+            self.body.clear_cache()
+        self._changed(first)
+
+    def run_view_job(self, job: ViewJob | None) -> None:
+        """Run a view job the model planned outside the filter/sort methods (the query's)."""
+        self._anchor = self._row_index_at_cursor()
+        self._run(job)
 
     # -- internals --------------------------------------------------------------------------
     def _row_index_at_cursor(self) -> int | None:
@@ -487,7 +535,8 @@ class VirtualTable(TableActions, Widget):
             self.body.focus()
 
     def clear_filter(self) -> None:
-        """Remove the filter and hide its input (a new query starts unfiltered)."""
+        """Remove the filter and the query bar's query, and hide the filter input (a new query starts unfiltered)."""
+        lift_query(self)
         filter_input = self._filter_input
         had_focus = filter_input.has_focus
         if filter_input.value:

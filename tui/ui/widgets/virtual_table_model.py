@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tui.services.query import item_json
 from tui.ui.widgets.virtual_table_cells import Cells, cell_at, haystack, pack_cells, unpack_cells
 
 Align = Literal["left", "right", "center"]
@@ -160,6 +161,15 @@ class TableModel:
         self._keys: list[SortKey] | None = None
         self._numeric: bool | None = None
         self._view_needle = ""
+        # The query bar's restriction: the matching row indices among rows [0, _restrict_upto),
+        # and the test that decides rows loaded after (None: no query in effect).
+        self._restrict: array[int] | None = None
+        self._restrict_test: Callable[[int], bool] | None = None
+        self._restrict_upto = 0
+        self.epoch = 0
+        """Bumped whenever loaded rows are dropped (clear): indices kept elsewhere are stale."""
+        self.computed: Callable[[int], tuple[str, ...]] | None = None
+        """The query's computed cells for a loaded row (appended after the stored ones)."""
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -178,6 +188,15 @@ class TableModel:
         return self._view is not None
 
     @property
+    def restricted(self) -> bool:
+        """Whether a query restricts the view to its matches."""
+        return self._restrict_test is not None
+
+    def payload(self, index: int) -> object:
+        """The payload of loaded row ``index`` (None when it has none)."""
+        return self._payloads[index] if self._payloads is not None else None
+
+    @property
     def rows(self) -> Sequence[Row]:
         """Every loaded row in arrival order (Row objects made on access)."""
         return _RowsView(self)
@@ -187,8 +206,22 @@ class TableModel:
         return _make_row(self._cells, self._row_keys, self._styles, self._payloads, index)
 
     def cells(self, index: int) -> tuple[str, ...]:
-        """The cells of loaded row ``index``."""
+        """The cells of loaded row ``index``, then the query's computed cells if it has any."""
+        if self.computed is not None:
+            return unpack_cells(self._cells[index]) + self.computed(index)
         return unpack_cells(self._cells[index])
+
+    def json_source(self, keys: Sequence[str]) -> Callable[[int], object]:
+        """Row ``i``'s JSON from a snapshot of the store (safe in a thread): its payload, else cells by ``keys``."""
+        cells, payloads = self._cells, self._payloads
+
+        def item_at(index: int) -> object:
+            payload = payloads[index] if payloads is not None else None
+            if payload is None:
+                return dict(zip(keys, unpack_cells(cells[index]), strict=False))
+            return item_json(payload)
+
+        return item_at
 
     def style(self, index: int) -> str:
         """The style name of loaded row ``index`` ('' for none)."""
@@ -242,12 +275,20 @@ class TableModel:
         """Drop every row (the filter and sort settings stay)."""
         self._cells = []
         self._row_keys = self._styles = self._payloads = None
+        self.epoch += 1
         self._keys = None
         self._numeric = None
         self._indexed = 0
         self.generation += 1
         self.pending = False
-        self._view = None if not (self.needle or self.sort_column is not None) else array("q")
+        if self._restrict is not None:
+            self._restrict = array("q")
+            self._restrict_upto = 0
+        self._view = (
+            None
+            if not (self.needle or self.sort_column is not None or self.restricted)
+            else array("q")
+        )
 
     def append(self, rows: Sequence[Row]) -> None:
         """Add rows; while no job is pending they land at once in the filtered/sorted view."""
@@ -280,6 +321,13 @@ class TableModel:
             self._payloads = (fresh[3] or [None] * n) + (old[3] or [None] * count)
         self._keys = None
         self._numeric = None
+        self.epoch += 1  # row indices moved: the density line recounts
+        if self._restrict is not None:
+            # The query's matches shift with the rows; the new rows are tested as they land.
+            test = self._restrict_test
+            head = [i for i in range(n) if test is not None and test(i)]
+            self._restrict = array("q", head + [i + n for i in self._restrict])
+            self._restrict_upto += n
         if self._view is None:
             self._indexed = len(self._cells)
             return None
@@ -335,8 +383,67 @@ class TableModel:
         self._incorporate()
         return True
 
+    # -- the query restriction (the query bar's matches go through the one view mechanism) -----
+    def begin_restrict(self, test: Callable[[int], bool]) -> tuple[int, int]:
+        """Start restricting the view to a query's matches; returns (generation, rows to scan).
+
+        The view empties and fills as ``extend_restrict`` reports matches among the rows loaded
+        now; rows loaded meanwhile wait (the model is pending) and ``test`` decides them later.
+        """
+        self.generation += 1
+        self.pending = True
+        self._restrict = array("q")
+        self._restrict_test = test
+        self._restrict_upto = len(self._cells)
+        self._view = array("q")
+        self._view_needle = self.needle
+        return self.generation, self._restrict_upto
+
+    def extend_restrict(self, generation: int, found: Sequence[int]) -> bool:
+        """Add a chunk of matches (ascending) from the scan of ``generation``; False if superseded.
+
+        Unsorted, they show at once (the filter text applied); a sorted view waits for the end.
+        """
+        if generation != self.generation or self._restrict is None or self._view is None:
+            return False
+        self._restrict.extend(found)
+        if self.sort_column is None:
+            needle = self.needle
+            stored = self._cells
+            self._view.extend(
+                i for i in found if not needle or needle in haystack(stored[i]).casefold()
+            )
+        return True
+
+    def finish_restrict(self, generation: int, upto: int) -> ViewJob | None:
+        """The scan of ``generation`` covered rows up to ``upto``; returns the job that sorts/filters."""
+        if generation != self.generation or self._restrict is None:
+            return None
+        self._restrict_upto = upto
+        return self._plan()
+
+    def lift_restrict(self) -> ViewJob | None:
+        """Remove the query's restriction; returns the job to run, if any."""
+        self._restrict = None
+        self._restrict_test = None
+        self._restrict_upto = 0
+        return self._plan()
+
     def _plan(self) -> ViewJob | None:
         self.generation += 1
+        if self._restrict is not None:
+            self.pending = True
+            return ViewJob(
+                self.generation,
+                self._cells,
+                self._restrict_upto,
+                self.needle,
+                self.sort_column,
+                self.descending,
+                list(self._keys) if self._keys is not None else None,
+                self._numeric,
+                array("q", self._restrict),
+            )
         if not self.needle and self.sort_column is None:
             self._view = None
             self._view_needle = ""
@@ -375,9 +482,14 @@ class TableModel:
             return
         needle = self._view_needle
         stored = self._cells
-        fresh = [
-            i for i in range(start, stop) if not needle or needle in haystack(stored[i]).casefold()
-        ]
+        candidates: Sequence[int] = range(start, stop)
+        test, restrict = self._restrict_test, self._restrict
+        if test is not None and restrict is not None:
+            # New rows pass the query first; those that fail only the filter text still match it.
+            candidates = [i for i in candidates if test(i)]
+            restrict.extend(candidates)
+            self._restrict_upto = stop
+        fresh = [i for i in candidates if not needle or needle in haystack(stored[i]).casefold()]
         if self.sort_column is None or self._keys is None:
             view.extend(fresh)
             return

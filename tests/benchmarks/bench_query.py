@@ -1,0 +1,227 @@
+"""Benchmark: the query bar over 1,000,000 rows, and the density line's frame cost at 10k/100k/1M.
+
+Run: ``python tests/benchmarks/bench_query.py [--rows 1000000]``. Standalone (no shared harness).
+
+Printed:
+- query engine: matches/s and rows/s of ``services.query.scan`` (compiled once, one interpreter)
+  against plain ``jmespath.search(expr, row)`` in a loop over the same list, same expression;
+- in the app (headless ``run_test`` at 120x36, a VirtualTable holding the rows): the scan's wall
+  time to the first chunk of matches on screen and to the end, and while it runs the lateness of
+  a 50 ms timer and key-press-to-frame times (``down``), p50/p99/max, against the idle baseline;
+- density line: the cost of one frame (recompute buckets + strip) and of the per-tick sync check
+  with nothing new, at 10k, 100k and 1M rows; and the cost of counting a 1,000-row page.
+Figures are machine-dependent: the load average is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import jmespath
+
+from tui.services.density import Density, bar_text
+from tui.services.query import parse_query, scan
+
+EXPR = "userIdentity.userName=='alice' && operationType=='MUTATION'"
+USERS = ("alice", "bob", "carol", "dave", "erin")
+OPS = ("MUTATION", "READONLY", "READONLY")
+START = 1_700_000_000.0
+
+
+def make_items(count: int) -> list[dict[str, object]]:
+    """Event-log-shaped dicts (what a page's JSON parses to), times one second apart."""
+    return [
+        {
+            "id": f"log-{i:08d}",
+            "eventName": f"Event{i % 17}",
+            "eventTime": f"2023-11-14T{(i // 3600) % 24:02}:{(i // 60) % 60:02}:{i % 60:02}Z",
+            "operationType": OPS[i % 3],
+            "userIdentity": {"userType": "USER", "userName": USERS[i % 5]},
+            "sourceIpAddress": "10.0.0.1",
+        }
+        for i in range(count)
+    ]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def ms(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return (
+        f"p50 {pct(values, 0.5) * 1e3:6.1f} ms · p99 {pct(values, 0.99) * 1e3:6.1f} ms · "
+        f"max {max(values) * 1e3:6.1f} ms (n={len(values)})"
+    )
+
+
+def bench_engine(items: list[dict[str, object]]) -> None:
+    n = len(items)
+    t0 = time.perf_counter()
+    plain = sum(1 for item in items if jmespath.search(EXPR, item))
+    plain_s = time.perf_counter() - t0
+    compiled = jmespath.compile(EXPR)
+    t0 = time.perf_counter()
+    compiled_n = sum(1 for item in items if compiled.search(item))
+    compiled_s = time.perf_counter() - t0
+    query = parse_query(EXPR)
+    t0 = time.perf_counter()
+    result = scan(query, n, items.__getitem__)
+    ours_s = time.perf_counter() - t0
+    assert plain == compiled_n == len(result.matches)
+    print(f"query engine over {n:,} rows, {plain:,} matches:")
+    for label, secs in (
+        ("jmespath.search(expr, row) loop", plain_s),
+        ("jmespath.compile once, .search", compiled_s),
+        ("services.query.scan (chunks)", ours_s),
+    ):
+        print(
+            f"  {label:34} {secs:6.2f} s  {n / secs / 1e3:8.0f} k rows/s  "
+            f"{plain / secs / 1e3:7.0f} k matches/s  ({secs / plain_s:4.2f}x plain)"
+        )
+
+
+async def bench_app(items: list[dict[str, object]]) -> None:
+    from textual.app import App, ComposeResult
+
+    from tui.ui.widgets.query_bar import QueryBar
+    from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
+
+    columns = [Column("id", "Id", width=14), Column("event", "Event"), Column("op", "Op")]
+
+    class Bench(App[None]):
+        def compose(self) -> ComposeResult:
+            yield VirtualTable(columns)
+
+    app = Bench()
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(VirtualTable)
+        rows = [
+            Row(
+                str(item["id"]),
+                (str(item["id"]), str(item["eventName"]), str(item["operationType"])),
+                "",
+                item,
+            )
+            for item in items
+        ]
+        table.append_rows(rows, more=False)
+        del rows
+        table.focus()
+        await pilot.pause()
+
+        lateness: list[float] = []
+        state = {"last": time.perf_counter()}
+
+        def tick() -> None:
+            now = time.perf_counter()
+            lateness.append(max(0.0, now - state["last"] - 0.05))
+            state["last"] = now
+
+        async def presses(count: int) -> list[float]:
+            """Key-to-frame: post ``down`` and wait until the cursor moved and the body painted."""
+            from textual import events
+
+            out = []
+            for _ in range(count):
+                before = table.cursor_row
+                target = table.body
+                painted = {"n": 0}
+                original = target.render_line
+
+                def counting(y: int, _orig=original, _p=painted):  # type: ignore[no-untyped-def]
+                    _p["n"] += 1
+                    return _orig(y)
+
+                target.render_line = counting  # type: ignore[method-assign]
+                t0 = time.perf_counter()
+                key = events.Key("down", None)
+                key.set_sender(app)
+                app._driver.send_message(key)  # what Pilot.press does, without its idle wait
+                deadline = t0 + 10
+                while (
+                    table.cursor_row == before or not painted["n"]
+                ) and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.001)
+                out.append(time.perf_counter() - t0)
+                target.render_line = original  # type: ignore[method-assign]
+                await asyncio.sleep(0.05)
+            return out
+
+        timer = app.set_interval(0.05, tick)
+        await asyncio.sleep(1.0)
+        idle_late = list(lateness)
+        idle_keys = await presses(20)
+        lateness.clear()
+
+        await pilot.press("colon")
+        await pilot.pause()
+        bar = table.query_one(QueryBar)
+        bar.input.value = EXPR
+        t0 = time.perf_counter()
+        assert bar.run_text(EXPR)
+        first = None
+        keys: list[float] = []
+        while bar.scanning:
+            keys += await presses(1)
+            if first is None and table.row_count > 0:
+                first = time.perf_counter() - t0
+        total = time.perf_counter() - t0
+        busy_late = list(lateness)
+        timer.stop()
+        print(f"app, {len(items):,} rows: {table.row_count:,} matches")
+        print(f"  first matches on screen {first or 0:6.2f} s · all matches {total:6.2f} s")
+        print(f"  50 ms timer lateness idle:      {ms(idle_late)}")
+        print(f"  50 ms timer lateness scanning:  {ms(busy_late)}")
+        print(f"  key-to-frame (down) idle:       {ms(idle_keys)}")
+        print(f"  key-to-frame (down) scanning:   {ms(keys)}")
+
+
+def bench_density() -> None:
+    print("density line (120 columns):")
+    for n in (10_000, 100_000, 1_000_000):
+        density = Density()
+        for i in range(n):
+            density.add(START + i * 2.5, i % 97 == 0)
+        frames = []
+        for _ in range(50):
+            density.version += 1  # a change: the frame recomputes buckets and bars
+            t0 = time.perf_counter()
+            bar_text(density.buckets(100))
+            frames.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for i in range(1000):
+            density.add(START + (n + i) * 2.5)
+        page = time.perf_counter() - t0
+        print(
+            f"  {n:>9,} rows: frame p50 {statistics.median(frames) * 1e3:5.2f} ms "
+            f"max {max(frames) * 1e3:5.2f} ms · counting a 1,000-row page {page * 1e3:5.2f} ms"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--no-app", action="store_true")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()}")
+    items = make_items(args.rows)
+    bench_engine(items)
+    bench_density()
+    if not args.no_app:
+        asyncio.run(bench_app(items))
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

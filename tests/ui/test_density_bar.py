@@ -1,0 +1,106 @@
+"""The density line above time-ordered tables: it renders, follows the filter/query, zooms."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.helpers import idle, launch_event_logs, load_all, wait_for
+from tui.app import EventdeckApp
+from tui.cli import LaunchTarget
+from tui.services.density import item_time
+from tui.ui.widgets.density_bar import DensityBar
+from tui.ui.widgets.query_bar import QueryBar
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_density_renders_and_follows_filter_and_query(app_ctx, size) -> None:  # type: ignore[no-untyped-def]
+    launch_event_logs(app_ctx)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=size) as pilot:
+        pane = app.current_pane
+        await load_all(pilot, pane)
+        bar = pane.table.query_one(DensityBar)
+        total = len(pane.level.items)
+        await wait_for(pilot, lambda: bar.display and bar.density.total == total)
+        line = bar.render_line(0).text
+        assert len(line) == bar.size.width
+        assert any(ch in line for ch in "▁▂▃▄▅▆▇█")
+        assert f"{total:,}" in line  # bucket width and the count in view
+        errors = sum(1 for log in pane.level.items if log.is_error)
+        assert sum(b.errors for b in bar.buckets()) == errors
+        if errors:
+            assert "!" in line[: len(bar.buckets())]
+        # Filter to MUTATION: the bars count only those.
+        mutations = sum(1 for log in pane.level.items if log.is_mutation)
+        await pilot.press("slash", *"MUTATION", "enter")
+        await wait_for(pilot, lambda: bar.density.total == mutations)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: bar.density.total == total)
+        # The query too.
+        await pilot.press("colon", *"operationType=='MUTATION'", "enter")
+        query_bar = pane.table.query_one(QueryBar)
+        await wait_for(pilot, lambda: not query_bar.scanning)
+        await wait_for(pilot, lambda: bar.density.total == mutations)
+
+
+async def test_zoom_on_codecatalyst_requeries_the_bucket(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    launch_event_logs(app_ctx)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await load_all(pilot, pane)
+        bar = pane.table.query_one(DensityBar)
+        await wait_for(pilot, lambda: bar.density.total == len(pane.level.items))
+        await pilot.press("left_square_bracket")  # the cursor starts on the last bucket
+        buckets = bar.buckets()
+        busiest = max(range(len(buckets)), key=lambda i: buckets[i].count)
+        for _ in range(len(buckets) - 1 - busiest):
+            await pilot.press("left_square_bracket")
+        assert bar.cursor == busiest
+        bucket = buckets[busiest]
+        await pilot.press("z")
+        # The level is queried again with the bucket's range; every row it brings is inside it.
+        await wait_for(
+            pilot, lambda: pane.start is not None and pane.start.timestamp() == bucket.start
+        )
+        await load_all(pilot, pane)
+        times = [item_time(log.raw) for log in pane.level.items]
+        assert len(times) == bucket.count
+        assert all(t is not None and bucket.start <= t < bucket.end for t in times)
+        assert "custom" not in pane.level.crumb and "→" in pane.level.crumb
+
+
+async def test_density_on_loaded_list_jumps_the_table(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    launch_event_logs(app_ctx)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await load_all(pilot, pane)
+        table = pane.table
+        bar = table.query_one(DensityBar)
+        await wait_for(pilot, lambda: bar.density.total == len(pane.level.items))
+        await pilot.press("right_square_bracket")  # first bucket
+        first = bar.buckets()[0]
+        bar.jump_to(first.start, first.end)
+        row = table.current_row
+        assert row is not None
+        moment = item_time(pane.item_for(row).raw)
+        assert moment is not None and first.start <= moment < first.end
+
+
+async def test_density_restarts_when_the_level_changes_between_ticks(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """Spaces (no times) then event logs loaded before the next tick: only the logs are counted."""
+    app_ctx.launch = LaunchTarget("codecatalyst", "codecatalyst list-spaces", {})
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        bar = pane.table.query_one(DensityBar)
+        bar.sync()
+        assert pane.table.loaded_count and not bar.display  # spaces carry no time
+        spaces = pane.table.loaded_count
+        pane.push_level(pane.logs_level("acme-platform"))
+        await wait_for(pilot, lambda: idle(pane)() and pane.table.loaded_count > 0)
+        assert pane.table.loaded_count >= spaces  # the new rows reuse the old indices
+        bar.sync()
+        assert bar.density.total == pane.table.loaded_count

@@ -1,0 +1,119 @@
+"""Saved views of a browse pane's table: save the query, sort and time range by name, reopen them.
+
+Views are kept per table in config.toml (``[views."PANE/COLUMNS".NAME]``, tui/settings.py) through
+the one save path (``AppContext.remember``) and reopened from the command palette, where the pane
+offers "Save view…" and one "Open view: NAME" per view of the table on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from tui.settings import SavedView, remember_view
+from tui.ui.widgets.query_bar import QueryBar, current_query
+
+if TYPE_CHECKING:
+    from tui.ui.panes.browse import BrowsePane
+
+
+def table_key(pane: BrowsePane) -> str | None:
+    """The table a view belongs to: the pane and its level's column keys (None: no level)."""
+    level = pane.level
+    if level is None:
+        return None
+    return f"{pane.PANE_ID}/{'+'.join(column.key for column in level.columns)}"
+
+
+def _range_text(pane: BrowsePane) -> str | None:
+    preset = getattr(pane, "preset", None)
+    start: datetime | None = getattr(pane, "start", None)
+    end: datetime | None = getattr(pane, "end", None)
+    if preset:
+        return str(preset)
+    if start is not None and end is not None:
+        return f"{start.isoformat(timespec='seconds')} {end.isoformat(timespec='seconds')}"
+    return None
+
+
+def current_view(pane: BrowsePane) -> SavedView:
+    """What the table shows now, as a view: query text, sort column and direction, time range."""
+    table = pane.table
+    query = current_query(table)
+    sort = table.model.sort_column
+    sort_key = table.columns[sort].key if sort is not None and sort < len(table.columns) else None
+    return SavedView(
+        query.text if query is not None else "",
+        sort_key,
+        table.model.descending,
+        (),
+        _range_text(pane) if len(pane.levels) >= 2 else None,
+    )
+
+
+def save_view(pane: BrowsePane) -> None:
+    """Ask for a name and save the current view of the table under it."""
+    from tui.ui.screens.prompt import PromptScreen
+
+    key = table_key(pane)
+    if key is None:
+        return
+    view = current_view(pane)
+
+    def answer(name: str | None) -> None:
+        if not name or not name.strip():
+            return
+        name = name.strip()
+        problem = pane.ctx.remember(lambda s: remember_view(s, key, name, view))
+        if problem:
+            pane.app.notify(f"View not saved: {problem}", severity="error", markup=False)
+        else:
+            pane.app.notify(f"View {name!r} saved (palette: Open view).", markup=False)
+
+    pane.app.push_screen(
+        PromptScreen("Save view", "Name of this view:", placeholder="e.g. mutations"), answer
+    )
+
+
+def open_view(pane: BrowsePane, view: SavedView) -> None:
+    """Apply ``view``: its time range first (the level is queried again), then sort and query."""
+    requery = (
+        view.range is not None
+        and view.range != _range_text(pane)
+        and hasattr(pane, "reopen_logs")
+        and len(pane.levels) >= 2
+    )
+    if requery and view.range is not None:
+        from tui.services import codecatalyst as cc
+
+        parts = view.range.split()
+        if len(parts) == 2:
+            pane.start, pane.end = cc.parse_range(parts[0], parts[1])  # type: ignore[attr-defined]
+            pane.preset = None  # type: ignore[attr-defined]
+        else:
+            pane.preset = view.range  # type: ignore[attr-defined]
+            pane.start = pane.end = None  # type: ignore[attr-defined]
+        pane.reopen_logs()  # type: ignore[attr-defined]
+    table = pane.table
+    keys = [column.key for column in table.columns]
+    if view.sort in keys:
+        table.set_sort(keys.index(view.sort), view.descending)
+    else:
+        table.set_sort(None)
+    QueryBar.run_on(table, view.query)
+
+
+def commands(pane: BrowsePane) -> Iterator[tuple[str, str, Callable[[], None]]]:
+    """Palette entries: save the view, and open each saved view of this table."""
+    key = table_key(pane)
+    if key is None:
+        return
+    yield (
+        "Save view…",
+        "Save this table's query, sort and time range by name",
+        lambda: save_view(pane),
+    )
+    for name, view in sorted(pane.ctx.settings.views.get(key, {}).items()):
+        summary = view.query or "no query"
+        yield f"Open view: {name}", summary, lambda v=view: open_view(pane, v)  # type: ignore[misc]

@@ -1,0 +1,250 @@
+"""DensityBar: one line above a VirtualTable, items per time bucket over the rows in view.
+
+It shows itself once rows carry a time (``eventTime``…, see services/density.item_time) and
+follows the table's view (filter and query): counts are kept per fine bin (services/density),
+extended as pages land and rebuilt only when the view itself changes, so a frame costs the bins,
+not the rows. ``[``/``]`` move a bucket cursor; ``z`` jumps the table to the bucket's first row
+and posts ``ZoomRequested`` (CodeCatalyst narrows its startTime/endTime and queries again).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.services.density import Bucket, Density, bar_text, fmt_span, item_time
+from tui.services.query import item_json
+
+if TYPE_CHECKING:
+    from tui.ui.widgets.virtual_table import VirtualTable
+
+SYNC_SECONDS = 0.25
+THREAD_REBUILD = 50_000
+"""Views larger than this are recounted in a thread worker, not on the UI thread."""
+
+
+def _clock(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%m-%d %H:%M:%S")
+
+
+def recount(order: object, times: array[float], errors: bytearray) -> Density:
+    """A fresh Density over the rows at ``order`` (indices into ``times``); pure, thread-safe."""
+    density = Density()
+    add = density.add
+    for index in order:  # type: ignore[attr-defined]
+        moment = times[index]
+        if not math.isnan(moment):
+            add(moment, bool(errors[index]))
+    return density
+
+
+class DensityBar(Widget):
+    """The density line: bars, a bucket cursor, and the bucket width or the cursor's bucket."""
+
+    COMPONENT_CLASSES = {"density-bar--error", "density-bar--cursor", "density-bar--label"}
+
+    DEFAULT_CSS = """
+    DensityBar {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $text-accent;
+        & > .density-bar--error { color: $text-error; text-style: bold; }
+        & > .density-bar--cursor { text-style: reverse; }
+        & > .density-bar--label { color: $text-muted; }
+    }
+    """
+
+    class ZoomRequested(Message):
+        """``z`` on a bucket: its time span [start, end) (epoch seconds)."""
+
+        def __init__(self, bar: DensityBar, start: float, end: float) -> None:
+            super().__init__()
+            self.bar = bar
+            self.start = start
+            self.end = end
+
+        @property
+        def control(self) -> DensityBar:
+            return self.bar
+
+    def __init__(self, table: VirtualTable) -> None:
+        super().__init__(classes="density-bar")
+        self.table = table
+        self.density = Density()
+        self.times: array[float] = array("d")
+        self.errors = bytearray()
+        self.cursor: int | None = None
+        self._seen = (-1, 0)  # (generation, visible count) counted
+        self._epoch = -1  # the model's epoch the times belong to
+        self._rebuilding = False
+        self._strip_key: tuple[object, ...] | None = None
+        self._strip: Strip | None = None
+        self.display = False
+
+    def on_mount(self) -> None:
+        self.set_interval(SYNC_SECONDS, self.sync)
+
+    # -- counting --------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Bring the counts up to the table: new rows' times, then the view's growth or change."""
+        model = self.table.model
+        loaded = model.loaded_count
+        if model.epoch != self._epoch or loaded < len(self.times):  # cleared: a new level
+            self._epoch = model.epoch
+            self.times = array("d")
+            self.errors = bytearray()
+            self._seen = (-1, 0)
+            self.cursor = None
+        if loaded > len(self.times):
+            self._note_rows(len(self.times), loaded)
+        if self._rebuilding:
+            return
+        generation, visible = model.generation, model.visible_count
+        seen_generation, seen_visible = self._seen
+        if generation == seen_generation and visible == seen_visible:
+            return
+        if generation != seen_generation or visible < seen_visible or model.sort_column is not None:
+            self._rebuild()
+            return
+        # Same view, grown at its end (pages landing, query chunks): count only the new positions.
+        times, errors, add = self.times, self.errors, self.density.add
+        for position in range(seen_visible, visible):
+            index = model.row_index(position)
+            if not math.isnan(times[index]):
+                add(times[index], bool(errors[index]))
+        self._seen = (generation, visible)
+        self._changed()
+
+    def _note_rows(self, start: int, stop: int) -> None:
+        model = self.table.model
+        for index in range(start, stop):
+            moment = item_time(item_json(model.payload(index)))
+            self.times.append(math.nan if moment is None else moment)
+            self.errors.append(model.style(index) == "error")
+
+    def _rebuild(self) -> None:
+        model = self.table.model
+        _rows, order = model.snapshot()
+        seen = (model.generation, len(order))
+        times, errors = self.times, self.errors
+        if len(order) <= THREAD_REBUILD:
+            self._install(recount(order, times, errors), seen)
+            return
+        self._rebuilding = True
+
+        def work() -> tuple[Density, tuple[int, int]]:
+            return recount(order, times, errors), seen
+
+        self.run_worker(work, thread=True, group="density", exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: object) -> None:
+        """A recount from the thread worker arrived: install it (the next sync catches up)."""
+        from textual.worker import Worker, WorkerState
+
+        assert isinstance(event, Worker.StateChanged)
+        if event.worker.group != "density" or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            return
+        event.stop()
+        self._rebuilding = False
+        if event.state == WorkerState.SUCCESS:
+            density, seen = event.worker.result  # type: ignore[misc]
+            self._install(density, seen)
+
+    def _install(self, density: Density, seen: tuple[int, int]) -> None:
+        self.density = density
+        self._seen = seen
+        self._changed()
+
+    def _changed(self) -> None:
+        shown = self.density.total > 0 or any(not math.isnan(t) for t in self.times[:1])
+        if shown != self.display:
+            self.display = shown
+        self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def buckets(self) -> list[Bucket]:
+        """The buckets drawn at the current width."""
+        return self.density.buckets(max(1, self.size.width - self._label_width()))
+
+    def _label_width(self) -> int:
+        return min(28, max(0, self.size.width // 3))
+
+    def label(self, buckets: list[Bucket]) -> str:
+        """The text after the bars: the cursor's bucket, or the bucket width and total."""
+        if not buckets:
+            return "no times in view"
+        if self.cursor is not None and 0 <= self.cursor < len(buckets):
+            b = buckets[self.cursor]
+            text = f"{_clock(b.start)} {b.count:,}"
+            return text + (f" {b.errors:,}!" if b.errors else "")
+        return f"{fmt_span(buckets[0].end - buckets[0].start)}/col · {self.density.total:,}"
+
+    def render_line(self, y: int) -> Strip:
+        """The bars with error buckets and the cursor styled, then the label (cached per change)."""
+        width = self.size.width
+        key = (self.density.version, id(self.density), width, self.cursor)
+        if key == self._strip_key and self._strip is not None:
+            return self._strip
+        buckets = self.buckets()
+        bars = bar_text(buckets)
+        base = self.rich_style
+        error = base + self.get_component_rich_style("density-bar--error")
+        cursor = self.get_component_rich_style("density-bar--cursor")
+        segments: list[Segment] = []
+        for i, (char, bucket) in enumerate(zip(bars, buckets, strict=False)):
+            style: Style = error if bucket.errors else base
+            if i == self.cursor:
+                style = style + cursor
+            segments.append(Segment(char, style))
+        label = self.label(buckets)
+        pad = max(1, width - len(bars) - len(label))
+        muted = base + self.get_component_rich_style("density-bar--label")
+        segments.append(Segment(" " * pad + label, muted))
+        strip = Strip(segments).crop(0, width)
+        self._strip_key, self._strip = key, strip
+        return strip
+
+    # -- keys (bound on VirtualTable) --------------------------------------------------------
+    def move_cursor(self, step: int) -> None:
+        """Move the bucket cursor (it starts at the last bucket)."""
+        buckets = self.buckets()
+        if not buckets:
+            return
+        if self.cursor is None:
+            self.cursor = len(buckets) - 1 if step < 0 else 0
+        else:
+            self.cursor = max(0, min(len(buckets) - 1, self.cursor + step))
+        self.refresh()
+
+    def zoom(self) -> None:
+        """Jump the table to the cursor bucket's first row and ask the pane to zoom to it."""
+        buckets = self.buckets()
+        if self.cursor is None or not 0 <= self.cursor < len(buckets):
+            self.notify("[ and ] pick a bucket first", markup=False)
+            return
+        bucket = buckets[self.cursor]
+        self.jump_to(bucket.start, bucket.end)
+        self.post_message(self.ZoomRequested(self, bucket.start, bucket.end))
+
+    def jump_to(self, start: float, end: float) -> None:
+        """Move the table's cursor to the first row in view whose time is in [start, end)."""
+        model = self.table.model
+        times = self.times
+        for position in range(model.visible_count):
+            index = model.row_index(position)
+            if index < len(times) and start <= times[index] < end:
+                self.table.move_to(position)
+                return

@@ -1,0 +1,307 @@
+"""QueryBar: the `:` bar under a VirtualTable, a JMESPath filter and computed columns over the rows.
+
+The scan runs in a thread worker in chunks (tui/services/query.scan) and reports each chunk's
+matches, which go into the table's one view mechanism (``TableModel.extend_restrict``): the count
+and the rows show while it runs, the table scrolls, escape stops it. A bad expression is shown at
+the bar with its position (the input's cursor goes there) and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from array import array
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
+
+from tui.services.query import Query, QueryError, ScanResult, check_functions, parse_query, scan
+from tui.ui.safe_text import visible
+from tui.ui.widgets.virtual_table_model import Column
+
+if TYPE_CHECKING:
+    from tui.ui.widgets.virtual_table import VirtualTable
+
+_GROUP = "query-scan"
+REPORT_SECONDS = 0.1
+"""The scan reports matches to the UI at most this often."""
+CHUNK = 1024
+"""Rows per chunk of the scan (each ends with a pause for the UI thread)."""
+YIELD_SECONDS = 0.001
+
+
+class QueryBar(Widget):
+    """The query input and its one-line message (error with position, or progress)."""
+
+    DEFAULT_CSS = """
+    QueryBar {
+        dock: bottom;
+        height: 2;
+        layout: vertical;
+        & > Input.query-bar--input { height: 1; border: none; padding: 0 1; }
+        & > Input.query-bar--input:focus { border: none; }
+        & > .query-bar--message { height: 1; padding: 0 1; color: $text-muted; }
+        & > .query-bar--message.-error { color: $text-error; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "stop", "Stop / close", id="query.stop"),
+    ]
+
+    class Progress(Message):
+        """A chunk of the scan ``scan_id`` finished: ``found`` are its new matches."""
+
+        def __init__(self, scan_id: int, found: array[int], scanned: int) -> None:
+            super().__init__()
+            self.scan_id = scan_id
+            self.found = found
+            self.scanned = scanned
+
+    def __init__(self, table: VirtualTable) -> None:
+        super().__init__(classes="query-bar")
+        self.table = table
+        self.query_obj: Query | None = None
+        self.base_columns: list[Column] | None = None
+        self.error: QueryError | None = None
+        self.scanning = False
+        self.matches = 0
+        self.scanned = 0
+        self.total = 0
+        self._cancel = threading.Event()
+        self._scan_id = 0
+        self._generation = 0
+
+    @classmethod
+    def open_on(cls, table: VirtualTable) -> QueryBar:
+        """Show (mounting on first use) the table's query bar and give it the keys."""
+        bars = table.query(cls)
+        bar = bars.first() if bars else cls(table)
+        if not bar.is_attached:
+            table.mount(bar)
+        bar.display = True
+        bar.call_after_refresh(lambda: bar.input.focus())
+        return bar
+
+    @classmethod
+    def run_on(cls, table: VirtualTable, text: str) -> None:
+        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it."""
+        if not text:
+            lift_query(table)
+            return
+        bar = cls.open_on(table)
+
+        def run() -> None:
+            bar.input.value = text
+            bar.run_text(text)
+
+        bar.call_after_refresh(run)
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="JMESPath filter; col NAME = EXPR (enter runs, escape stops/closes)",
+            classes="query-bar--input",
+        )
+        yield Static("", classes="query-bar--message", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def message(self) -> str:
+        """The text on the bar's message line."""
+        return str(self.query_one(".query-bar--message", Static).render())
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one(".query-bar--message", Static)
+        line.set_class(error, "-error")
+        line.update(visible(text))
+
+    # -- running ---------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter parses and runs the query; an error stays at the bar and nothing else changes."""
+        event.stop()
+        self.run_text(event.value)
+
+    def run_text(self, text: str) -> bool:
+        """Parse and apply ``text`` ('' lifts the query); False (with the error shown) if it is bad."""
+        try:
+            query = parse_query(text)
+            if self.table.loaded_count:
+                check_functions(query, self.table.model.json_source(self._keys())(0))
+        except QueryError as exc:
+            self.error = exc
+            self.input.cursor_position = min(exc.position, len(text))
+            self._say(f"✖ at {exc.position + 1}: {exc.message}", error=True)
+            return False
+        self.error = None
+        self.apply(query)
+        return True
+
+    def _keys(self) -> list[str]:
+        columns = self.base_columns if self.base_columns is not None else self.table.columns
+        return [column.key for column in columns]
+
+    def apply(self, query: Query) -> None:
+        """Install ``query``: computed columns at once, then the filter scan in a worker."""
+        self._cancel.set()
+        table = self.table
+        model = table.model
+        if self.base_columns is None:
+            self.base_columns = list(table.columns)
+        keys = self._keys()
+        self.query_obj = query
+        extra = [Column(f"col:{c.name}", c.name, ratio=1, min_width=6) for c in query.columns]
+        if query.columns:
+
+            def computed(index: int) -> tuple[str, ...]:
+                return query.cells(model.json_source(keys)(index))
+
+            model.computed = computed
+        else:
+            model.computed = None
+        table.set_columns([*self.base_columns, *extra])
+        if query.filter is None:
+            self.scanning = False
+            table.run_view_job(model.lift_restrict())
+            self._say("columns added" if query.columns else "no query", error=False)
+            return
+        matcher = query.matcher()
+        self._generation, self.total = model.begin_restrict(
+            lambda i: matcher(model.json_source(keys)(i))
+        )
+        self.matches = self.scanned = 0
+        self._cancel = cancel = threading.Event()
+        self._scan_id += 1
+        scan_id = self._scan_id
+        source = model.json_source(keys)
+        total = self.total
+
+        pending: array[int] = array("q")
+        last = [0.0]
+
+        def report(found: array[int], scanned: int) -> None:
+            # At most one message per REPORT_SECONDS (and the first at once): each one costs the
+            # UI thread a repaint, which a flood of small chunks would turn into lag.
+            pending.extend(found)
+            # Let the UI thread have the GIL between chunks: without it a key waits for the
+            # interpreter's 5 ms switch interval several times per frame.
+            time.sleep(YIELD_SECONDS)
+            now = time.monotonic()
+            if now - last[0] < REPORT_SECONDS and scanned < total and last[0]:
+                return
+            last[0] = now
+            chunk = array("q", pending)
+            del pending[:]
+            self.post_message(self.Progress(scan_id, chunk, scanned))
+
+        def work() -> tuple[int, ScanResult]:
+            result = scan(query, total, source, cancel=cancel, progress=report, chunk=CHUNK)
+            if pending:  # matches held back by the throttle (a stopped scan): report them first
+                self.post_message(self.Progress(scan_id, array("q", pending), result.scanned))
+            return scan_id, result
+
+        self.scanning = True
+        table.refresh_view()
+        self._show_progress()
+        self.run_worker(
+            work, thread=True, group=_GROUP, exclusive=True, exit_on_error=False, name="query"
+        )
+
+    def _show_progress(self) -> None:
+        state = "matches so far" if self.scanning else "matches"
+        text = f"{self.matches:,} {state} · {self.scanned:,} of {self.total:,} rows"
+        if self.scanning:
+            text += " · escape stops"
+        self._say(text)
+
+    def on_query_bar_progress(self, event: Progress) -> None:
+        """Show a chunk's matches at once (the count and rows grow while the scan runs)."""
+        event.stop()
+        if event.scan_id != self._scan_id or not self.scanning:
+            return
+        if not self.table.model.extend_restrict(self._generation, event.found):
+            # The filter text or sort changed under the scan: run the query again over them.
+            if self.query_obj is not None:
+                self.apply(self.query_obj)
+            return
+        self.matches += len(event.found)
+        self.scanned = event.scanned
+        shown = self.table.row_count - len(event.found)
+        self.table.refresh_view(shown if self.table.model.sort_column is None else 0)
+        self._show_progress()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The scan ended (or was stopped): the view settles with the sort and later pages."""
+        if event.worker.group != _GROUP:
+            return
+        event.stop()
+        if event.state == WorkerState.ERROR:
+            self.scanning = False
+            self._say(f"✖ query failed: {event.worker.error}", error=True)
+            return
+        outcome = event.worker.result
+        if event.state != WorkerState.SUCCESS or not isinstance(outcome, tuple):
+            return
+        scan_id, result = outcome
+        if scan_id != self._scan_id or not self.scanning:
+            return
+        self.scanning = False
+        self.scanned = result.scanned
+        # A stopped scan leaves the rows it did not reach out of the view (not tested on the UI
+        # thread); pages loaded from now on are tested as they land.
+        job = self.table.model.finish_restrict(self._generation, self.total)
+        self.table.run_view_job(job)
+        self._show_progress()
+        if result.cancelled:
+            self._say(
+                f"stopped: {self.matches:,} matches in the first {result.scanned:,} of "
+                f"{self.total:,} rows"
+            )
+
+    # -- stopping and closing --------------------------------------------------------------
+    def action_stop(self) -> None:
+        """Escape: stop a running scan (its matches so far stay); otherwise hide the bar."""
+        if self.scanning:
+            self._cancel.set()
+            return
+        self.display = False
+        self.table.focus()
+
+    def lift(self) -> None:
+        """Remove the query (restriction and computed columns) and empty the bar."""
+        self._cancel.set()
+        self.scanning = False
+        self._scan_id += 1
+        self.query_obj = None
+        self.error = None
+        model = self.table.model
+        model.computed = None
+        base, self.base_columns = self.base_columns, None
+        if base is not None:
+            self.table.set_columns(base)
+        self.table.run_view_job(model.lift_restrict())
+        if self.is_mounted:
+            self.input.value = ""
+            self._say("")
+            self.display = False
+
+
+def lift_query(table: VirtualTable) -> None:
+    """Lift the table's query if it has one (a new level or query starts unqueried)."""
+    for bar in table.query(QueryBar):
+        if bar.query_obj is not None or bar.scanning:
+            bar.lift()
+
+
+def current_query(table: VirtualTable) -> Query | None:
+    """The query in effect on ``table`` (None when there is none)."""
+    for bar in table.query(QueryBar):
+        return bar.query_obj
+    return None
