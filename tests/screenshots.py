@@ -148,6 +148,20 @@ async def codecatalyst_event_logs(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def codecatalyst_query(pilot: Pilot[Any]) -> None:
+    """Pane 2's event logs narrowed by a JMESPath query with a computed column (`:`)."""
+    from tui.ui.widgets.query_bar import QueryBar
+
+    await codecatalyst_event_logs(pilot)
+    await pilot.press("colon")
+    bar = pilot.app.screen.query_one(QueryBar)
+    await wait_for(pilot, lambda: bar.input.has_focus)
+    await pilot.press(*"operationType=='MUTATION'; col who = userIdentity.userName")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not bar.scanning)
+    await settle(pilot)
+
+
 def _streams_worth_showing(factory: Any, domains: list[Any]) -> str:
     """The first domain having both an UNHEALTHY and a STOPPED event stream (else any bad one)."""
     from tui.services import customer_profiles as cp
@@ -319,6 +333,7 @@ SHOTS: list[Shot] = [
     Shot("ivs.svg", ivs_error_events),
     Shot("codecatalyst.svg", codecatalyst_spaces),
     Shot("codecatalyst-logs-80x24.svg", codecatalyst_event_logs, NARROW),
+    Shot("query-80x24.svg", codecatalyst_query, NARROW),
     Shot("profiles.svg", profiles_streams),
     Shot("partner.svg", partner_batch),
     Shot("personalize.svg", personalize_form),

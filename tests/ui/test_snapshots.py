@@ -22,6 +22,7 @@ from tests.screenshots import (
     WIDE,
     Scene,
     codecatalyst_event_logs,
+    codecatalyst_query,
     codecatalyst_spaces,
     help_screen,
     ivs_error_events,
@@ -107,6 +108,12 @@ def test_ivs_stages(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-
 def test_codecatalyst_event_logs(snap_compare, snap_app) -> None:  # type: ignore[no-untyped-def]
     """Pane 2's event logs at 80x24: time, event, user, op and project get the room first."""
     assert shot(snap_compare, snap_app, codecatalyst_event_logs, NARROW)
+
+
+@SIZES
+def test_codecatalyst_query_bar(snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
+    """`:` on the event logs: only MUTATION rows, a computed `who` column, the density above."""
+    assert shot(snap_compare, snap_app, codecatalyst_query, size)
 
 
 @SIZES
