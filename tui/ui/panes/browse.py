@@ -316,12 +316,13 @@ class BrowsePane(Pane):
             self.table.set_error(None)
             self.table.set_loading(True)
         token = level.next_token
-        fetch = level.fetch
-        self.call_aws(
-            lambda: fetch(token),
+        fetch, scan, stop = level.fetch, level.scan, self.work.stop
+        self.work.run(
+            (lambda: scan(stop)) if scan is not None else (lambda: fetch(token)),
             lambda page: self._page_loaded(level, page),
             lambda err: self._page_failed(level, err),
-            description=f"load {level.crumb}",
+            key=f"load {level.crumb}",
+            pooled=scan is None,  # a scan takes a pool slot per call itself
         )
         self.update_status()
 
