@@ -131,6 +131,8 @@ class Work:
         owner = self.owner
 
         def job() -> None:
+            # Posted even when cancelled: ``deliver`` is the one place that drops stale outcomes
+            # (and tests can watch a stale outcome arrive and be dropped).
             worker = get_current_worker()
             try:
                 if pool is not None:
@@ -139,11 +141,9 @@ class Work:
                 else:
                     result = fn()
             except Exception as exc:  # every failure becomes a message, never a crash
-                if not worker.is_cancelled:
-                    owner.post_message(Work.Failed(self, worker, key, exc, on_error))
+                owner.post_message(Work.Failed(self, worker, key, exc, on_error))
                 return
-            if not worker.is_cancelled:
-                owner.post_message(Work.Done(self, worker, key, result, on_result))
+            owner.post_message(Work.Done(self, worker, key, result, on_result))
 
         if exclusive:
             for worker, live_key in list(self._live.items()):
