@@ -85,7 +85,7 @@ async def test_partial_failure_then_ctrl_r_resends_only_failed(
         # ctrl+r unchanged: only the failed entry goes again (and fails again); the others are not re-sent.
         await to_list(pilot, pane)
         await send_confirmed(pilot, "ctrl+r")
-        await wait_until(pilot, lambda: pane.sends_in_flight == 0 and not pane._sending)
+        await wait_until(pilot, lambda: pane.sends_in_flight == 0 and not pane.work.busy)
         assert pane.results[1]["ErrorCode"] == "InternalFailure"
         assert len(sandbox_env.received()["events"]) == 2
         # Fix it: it stays marked failed while edited, and ctrl+r re-sends only it.

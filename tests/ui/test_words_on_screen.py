@@ -40,7 +40,7 @@ async def test_history_preview_shows_json_not_escaped_newlines(
         await fill(pilot, pane, "Detail", '{"order": 8}')
         assert "2 entries" in str(pane.query_one("#compose-status").render())
         await send_confirmed(pilot)
-        await wait_until(pilot, lambda: all(pane.results) and not pane._sending)
+        await wait_until(pilot, lambda: all(pane.results) and not pane.work.busy)
         await pilot.press("escape", "f7")
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
         await pilot.pause()
