@@ -27,29 +27,37 @@ def _done(seen: list[Message], prefix: str) -> bool:
 
 
 async def test_a_slow_page_of_a_level_the_user_left_never_appears(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    """Guards: ``Work.deliver`` (generation) and BrowsePane's ``level is not self.level``."""
+    """Guards: ``Work.deliver`` (generation) and BrowsePane's ``level is not self.level``.
+
+    The user opens stage A (its sessions are slow to come), goes back and opens stage B: A's
+    page arrives while B's is awaited, and must not land in B's table.
+    """
     seen: list[Message] = []
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36), message_hook=seen.append) as pilot:
         pane = app.current_pane
         await wait_for(pilot, idle(pane))
         root = pane.level
-        stage_keys = list(root.keys)
-        assert stage_keys
-        app_ctx.demo.set_faults("latency=1500ms")  # the next page is slow to come
-        await pilot.press("enter")  # open the first stage: its sessions start loading
+        assert len(root.items) >= 2
+        stage_a, stage_b = root.items[0], root.items[1]
+        app_ctx.demo.set_faults("latency=1500ms")  # every page is slow to come now
+        await pilot.press("enter")  # open stage A: its sessions start loading
         await wait_for(pilot, lambda: len(pane.levels) == 2 and pane.fetching)
         await pilot.press("escape")  # the user leaves before the page comes
         await wait_for(pilot, lambda: pane.level is root)
+        await pilot.press("down", "enter")  # and opens stage B
+        await wait_for(pilot, lambda: len(pane.levels) == 2 and pane.level is not root)
+        await wait_for(pilot, lambda: _done(seen, f"load stage {stage_a.name}"))
         app_ctx.demo.set_faults(None)
-        # The stale page arrives (its message is posted) and is dropped.
-        await wait_for(pilot, lambda: _done(seen, "load stage "))
+        await wait_for(pilot, lambda: pane.level.crumb == f"stage {stage_b.name}" and idle(pane)())
         await pilot.pause()
-        await pilot.pause()
-        assert pane.level is root and len(pane.levels) == 1
-        assert root.keys == stage_keys
-        assert pane.table.loaded_count == len(stage_keys)
-        assert pane.table.row_count == len(stage_keys)
+        expected = {
+            s.session_id
+            for s in Pager(partial(ivs.list_stage_sessions, app_ctx.factory, stage_b.arn)).items()
+        }
+        shown = [s.session_id for s in pane.level.items]
+        assert shown and set(shown) <= expected
+        assert pane.table.loaded_count == len(shown)
 
 
 async def test_a_second_ctrl_s_while_sending_sends_nothing(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
