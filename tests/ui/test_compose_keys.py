@@ -37,12 +37,12 @@ async def test_ctrl_r_resends_failed_from_a_field_without_typing_into_it(
         detail = '{"sandbox_fail": "InternalFailure"}'
         await fill(pilot, pane, "Detail", detail)
         await send_confirmed(pilot)  # ctrl+s from the Detail field
-        await wait_until(pilot, lambda: pane.results[0] is not None and not pane._sending)
+        await wait_until(pilot, lambda: pane.results[0] is not None and not pane.work.busy)
         assert pane.results[0]["ErrorCode"] == "InternalFailure"
         pane.query_one("#entry-field-Detail").focus()
         await pilot.pause()
         await send_confirmed(pilot, "ctrl+r")
-        await wait_until(pilot, lambda: pane.sends_in_flight == 0 and not pane._sending)
+        await wait_until(pilot, lambda: pane.sends_in_flight == 0 and not pane.work.busy)
         assert pane.entries[0]["Detail"] == detail  # nothing typed into the field
         assert len(sandbox_env.received()["events"]) == 0  # both attempts failed in the sandbox
         assert "ctrl+r" in str(pane.query_one("#compose-result").render())
