@@ -138,3 +138,30 @@ async def test_saving_settings_on_a_slow_filesystem(
             await pilot.pause()
         _check("saving settings on a slow filesystem", lag)
         assert app_ctx.settings_path.exists()
+
+
+async def test_widening_a_column_on_a_slow_filesystem(
+    app_ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import tui.settings as settings_module
+    from tui.settings import load_settings
+
+    write = settings_module.atomic_write_bytes
+    lag = LoopLag()
+
+    def slow_write(path: Any, data: bytes) -> Any:
+        lag.sleep(0.2, "the column-layout write")
+        return write(path, data)
+
+    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        width = pane.table.body.widths[0]
+        with lag:
+            await pilot.press("plus", "plus")
+            await wait_for(pilot, lambda: not pane.work.busy)
+        _check("widening a column on a slow filesystem", lag)
+        assert pane.table.body.widths[0] == width + 4
+    assert load_settings(app_ctx.settings_path)[0].ui.columns  # the newest layout, on disk

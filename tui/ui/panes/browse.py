@@ -191,9 +191,7 @@ class BrowsePane(Pane):
         columns = {k: v for k, v in self.ctx.settings.ui.columns.items() if k != table_id}
         if event.layout:
             columns[table_id] = event.layout
-        problem = self.ctx.remember(lambda s: update(s, **{"ui.columns": columns}))
-        if problem:
-            self.app.notify(f"Column layout not saved: {problem}", severity="warning", markup=False)
+        self.remember(lambda s: update(s, **{"ui.columns": columns}), "Column layout not saved")
 
     def action_cycle_time(self) -> None:
         """Show times as UTC, then local, then relative ("3m ago"); remembered."""
@@ -201,10 +199,9 @@ class BrowsePane(Pane):
 
         mode = TIME_MODES[(TIME_MODES.index(self.time_mode) + 1) % len(TIME_MODES)]
         self.set_time_mode(mode)
-        problem = self.ctx.remember(lambda s: update(s, **{"ui.time_format": mode}))
+        self.remember(lambda s: update(s, **{"ui.time_format": mode}), "Time format not saved")
         label = {"utc": "UTC", "local": "local time", "relative": "relative (3m ago)"}[mode]
-        note = f"Times shown as {label}." + (f" Not saved: {problem}" if problem else "")
-        self.app.notify(note, markup=False)
+        self.app.notify(f"Times shown as {label}.", markup=False)
 
     def set_time_mode(self, mode: str) -> None:
         """Show every time in ``mode``, here and in the other browse panes, rows kept."""
