@@ -97,10 +97,18 @@ def test_pages_are_lazy() -> None:
 
 
 def test_repeated_token_stops_instead_of_looping() -> None:
+    """Guard: Pager's seen-token check. Without it this fails (not hangs) at the 11th call."""
+    calls = 0
+
     def echo(token: str | None) -> Page[int]:
+        nonlocal calls
+        calls += 1
+        if calls > 10:
+            raise AssertionError("the pager kept asking with a token it had already used")
         return Page([1], "same")
 
     assert list(Pager(echo).items()) == [1, 1]
+    assert calls == 2
 
 
 # -- against the sandbox -------------------------------------------------------------------------

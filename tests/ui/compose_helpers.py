@@ -23,11 +23,13 @@ async def open_pane(pilot: Any, key: str) -> ComposePane:
     await pilot.press(key)
     pane = pilot.app.current_pane
     assert isinstance(pane, ComposePane)
-    for _ in range(100):
-        if pane.drafts.loaded:
+    # Its first load reads the draft and the outbox in file jobs of its Work: when the draft is
+    # loaded and no job is left, both have been read (and their handlers have run).
+    for _ in range(500):
+        if pane.drafts.loaded and not pane.work.busy:
             break
         await pilot.pause(0.02)
-    assert pane.drafts.loaded
+    assert pane.drafts.loaded and not pane.work.busy
     await pilot.pause()
     return pane
 

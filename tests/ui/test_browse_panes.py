@@ -382,7 +382,7 @@ async def test_launch_target_first_page_is_prefetched_during_start_up(app_ctx, m
     )
     assert start_prefetch(app_ctx, app_ctx.launch)
     key = ivs.events_page_key(stage.arn, session_id, participant_id, app_ctx.settings.pages.ivs)
-    app_ctx.prefetch._futures[key].result(timeout=10)  # the page is in before the app starts
+    assert app_ctx.prefetch.wait(key, timeout=10)  # the page is in before the app starts
 
     def no_call(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the first page should come from the prefetch")

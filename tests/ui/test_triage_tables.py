@@ -312,7 +312,7 @@ async def test_hide_and_widen_columns_are_remembered_per_table(app_ctx) -> None:
         event_width = table.body.widths[1]
         await pilot.press("left", "left", "plus", "plus")
         assert table.body.widths[1] == event_width + 4
-        await pilot.pause()
+        await wait_for(pilot, lambda: not pane.work.busy)  # written off the event loop
     settings, warnings = load_settings(app_ctx.settings_path)
     assert not warnings
     assert settings.ui.columns == {"codecatalyst.logs": f"-op event={event_width + 4}"}
@@ -328,7 +328,7 @@ async def test_hide_and_widen_columns_are_remembered_per_table(app_ctx) -> None:
         assert pane.table.body.widths[1] == event_width + 4
         await pilot.press("A")  # every column back
         assert not pane.table.hidden_columns
-        await pilot.pause()
+        await wait_for(pilot, lambda: not pane.work.busy)
     assert load_settings(app_ctx.settings_path)[0].ui.columns == {}
 
 
@@ -361,7 +361,7 @@ async def test_time_format_cycles_utc_local_relative_and_is_remembered(app_ctx, 
         await pilot.press("T")
         lines = table_lines(pane.table)
         assert "Time (ago)" in lines[0] and "28m ago" in lines[1]
-        await pilot.pause()
+        await wait_for(pilot, lambda: not pane.work.busy)  # written off the event loop
     assert load_settings(app_ctx.settings_path)[0].ui.time_format == "relative"
 
 

@@ -10,12 +10,12 @@ a file first, the delivery ledger and resumable jobs are in ``bulk_jobs``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ from tui.services.partner_events import (
     send_partner_request,
 )
 from tui.services.personalize_events import PersonalizeSendResult, send_personalize_request
+from tui.services.pool import CallPool
+from tui.services.scan import ScanCancelled, fan_out
 from tui.services.sending import FAILED, SENT, UNCONFIRMED, send_journaled
 from tui.services.validation import (
     MAX_PARTNER_ENTRY_BYTES,
@@ -188,33 +190,34 @@ class BulkSender:
         self, batches: Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Any]]
     ) -> BulkTally:
         started = time.perf_counter()
-        slots = threading.BoundedSemaphore(self.workers * 2)
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="eventdeck-bulk") as pool:
-            while True:
+        pool = getattr(self.factory, "pool", None) or CallPool(self.workers)
+
+        def next_batches() -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Any]]:
+            """Batches as the threads ask for them: none while paused, none once cancelled."""
+            for queued in batches:
                 self._running.wait()
-                slots.acquire()
                 if self._cancelled.is_set():
-                    slots.release()
-                    break
-                queued = next(batches, None)
-                if queued is None:
-                    slots.release()
-                    break
-                future = pool.submit(self._send, *queued)
-                future.add_done_callback(lambda f: self._finished(f, slots))
+                    return
+                yield queued
+
+        def send(queued: tuple[dict[str, Any] | None, dict[str, Any] | None, Any]) -> None:
+            try:
+                self._send(*queued)
+            except BaseException as exc:  # a bug or a journal write failure stops the import
+                with self._lock:
+                    self._crashes.append(exc)
+                self.cancel()
+
+        # Each batch takes its pool slots inside send_journaled (released between retries).
+        with contextlib.suppress(ScanCancelled):
+            fan_out(pool, send, next_batches(), cancel=self._cancelled, workers=self.workers,
+                    hold_slot=False, name="bulk")  # fmt: skip
         self.tally.cancelled = self._cancelled.is_set()
         self.tally.elapsed = time.perf_counter() - started
         if self._crashes:  # a bug or a journal write failure must not vanish in a worker
             raise self._crashes[0]
         self._report()
         return self.tally
-
-    def _finished(self, future: Future[None], slots: threading.BoundedSemaphore) -> None:
-        slots.release()
-        exc = future.exception()
-        if exc is not None:
-            self._crashes.append(exc)
-            self.cancel()
 
     def _batches(
         self, items: Iterator[tuple[int, dict[str, Any]]]

@@ -8,10 +8,13 @@ succeeded; anything else falls back to a normal call.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import Any
+
+from tui.services.scan import spawn
 
 
 class Prefetch:
@@ -33,8 +36,22 @@ class Prefetch:
 
         with self._lock:
             self._futures[key] = future
-        threading.Thread(target=run, name="eventdeck-prefetch", daemon=True).start()
+        spawn("prefetch", run)
         return future
+
+    def wait(self, key: Hashable, timeout: float = 60.0) -> bool:
+        """Wait until the page under ``key`` has been fetched (or failed); False if none started.
+
+        Why: a caller that must know the page is in (a test of the start-up path) waits here
+        instead of reaching into the futures.
+        """
+        with self._lock:
+            future = self._futures.get(key)
+        if future is None:
+            return False
+        with contextlib.suppress(Exception):
+            future.exception(timeout=timeout)
+        return future.done()
 
     def take(self, key: Hashable, timeout: float = 60.0) -> Any | None:
         """The prefetched result for ``key`` (waiting for it if still in flight), once; else None."""

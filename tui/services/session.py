@@ -23,6 +23,7 @@ from tui.services.mfa import install_mfa_prompter
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
 from tui.services.resolve import Resolved, resolve, same_destination, session_profile
+from tui.services.scan import spawn
 
 
 class ClientFactory:
@@ -125,9 +126,7 @@ class ClientFactory:
             with contextlib.suppress(Exception):
                 self.client(service)
 
-        thread = threading.Thread(target=build, name="eventdeck-prewarm", daemon=True)
-        thread.start()
-        return thread
+        return spawn("prewarm", build)
 
     def client(self, service: str) -> Any:
         """The shared client for ``service`` (boto3's name, e.g. ``"ivs-realtime"``)."""

@@ -1,36 +1,27 @@
 """The base every pane shares: its identity, when it loads, and how it runs AWS calls.
 
-Every AWS call goes through ``call_aws``: a thread worker in a named group, gated by the app's
-bounded pool, whose result or error comes back to a handler on the UI thread. Workers never touch
-widgets; a generation counter drops results from a query the user has already left.
+Every AWS call goes through ``call_aws``, a thin wrapper over the pane's ``Work`` (tui/ui/work.py):
+a thread worker in a named group, gated by the app's bounded pool, whose result or error comes back
+to a handler on the UI thread. Workers never touch widgets; ``cancel_calls`` drops results from a
+query the user has already left.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from tui.errors import EventdeckError
+from tui.ui.work import ErrorHandler, ResultHandler, Work
 
 if TYPE_CHECKING:
     from tui.context import AppContext
 
-ResultHandler = Callable[[Any], None]
-ErrorHandler = Callable[[EventdeckError], None]
 
-
-def as_eventdeck_error(exc: BaseException) -> EventdeckError:
-    """Any exception from a worker as an EventdeckError the UI can show."""
-    if isinstance(exc, EventdeckError):
-        return exc
-    try:
-        from tui.services.errormap import translate
-    except ImportError:  # pragma: no cover - errormap lands with the service layer
-        return EventdeckError(f"{type(exc).__name__}: {exc}")
-    return translate(exc)
+_SETTINGS_WRITE = threading.Lock()
 
 
 class Pane(Vertical):
@@ -44,8 +35,7 @@ class Pane(Vertical):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(id=f"pane-{self.PANE_ID}", classes="pane")
         self.ctx = ctx
-        self.generation = 0
-        self._handlers: dict[Worker[Any], tuple[int, ResultHandler, ErrorHandler | None]] = {}
+        self.work = Work(self, group=f"aws-{self.PANE_ID}", pool=ctx.pool)
         self.activated = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -79,6 +69,11 @@ class Pane(Vertical):
         """Open the view named by AWS CLI words (override)."""
 
     # -- AWS calls -------------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        """Bumped each time the pane leaves a query (its late results are dropped)."""
+        return self.work.generation
+
     def call_aws(
         self,
         fn: Callable[[], Any],
@@ -87,21 +82,23 @@ class Pane(Vertical):
         *,
         group: str | None = None,
         description: str = "",
-    ) -> Worker[Any]:
+    ) -> Worker[None]:
         """Run ``fn`` in a pooled thread worker; handlers run on the UI thread if still current."""
-        pool = self.ctx.pool
-
-        def job() -> Any:
-            with pool.slot():
-                return fn()
-
-        return self._run_job(job, on_result, on_error, group=group, description=description)
+        return self.work.run(
+            fn, on_result, on_error or self.work.notify_failure, key=description, group=group
+        )
 
     def run_file_job(
         self, fn: Callable[[], Any], on_result: ResultHandler, on_error: ErrorHandler | None = None
-    ) -> Worker[Any]:
+    ) -> Worker[None]:
         """Local file work (export, write) off the UI thread, outside the AWS pool."""
-        return self._run_job(fn, on_result, on_error, group=f"files-{self.PANE_ID}")
+        return self.work.run(
+            fn,
+            on_result,
+            on_error or self.work.notify_failure,
+            pooled=False,
+            group=f"files-{self.PANE_ID}",
+        )
 
     def _run_job(
         self,
@@ -111,39 +108,55 @@ class Pane(Vertical):
         *,
         group: str | None = None,
         description: str = "",
-    ) -> Worker[Any]:
-        worker = self.run_worker(
+    ) -> Worker[None]:
+        """An AWS job that takes its own pool slots (compose's re-send); kept for compose's code.
+
+        Why: the compose split (another branch) still calls it; new code calls ``work.run``.
+        """
+        return self.work.run(
             job,
-            name=description or getattr(job, "__name__", "job"),
-            group=group or f"aws-{self.PANE_ID}",
-            thread=True,
-            exit_on_error=False,
+            on_result,
+            on_error or self.work.notify_failure,
+            key=description,
+            pooled=False,
+            group=group,
         )
-        self._handlers[worker] = (self.generation, on_result, on_error)
-        return worker
+
+    def remember(self, change: Callable[[Any], Any], not_saved: str) -> None:
+        """Apply a settings change now and write the file off the event loop.
+
+        Why: the write fsyncs, which is slow on the NFS homes of jump hosts; a key that widens a
+        column must not stall the screen. Writes are serialised and each writes the newest
+        settings, so two quick changes never land on disk in the wrong order. A failed write is
+        reported with ``not_saved`` (the change stays in effect for the session).
+        """
+        from tui.errors import EventdeckError
+        from tui.settings import save_settings
+
+        ctx = self.ctx
+        ctx.settings = change(ctx.settings)
+        path = ctx.settings_path
+        if path is None:
+            return
+
+        def write() -> None:
+            with _SETTINGS_WRITE:
+                try:
+                    save_settings(ctx.settings, path)
+                except OSError as exc:
+                    raise EventdeckError(str(exc)) from None
+
+        def failed(error: EventdeckError) -> None:
+            self.app.notify(f"{not_saved}: {error}", severity="warning", markup=False)
+
+        self.work.run(write, None, failed, pooled=False, group=f"files-{self.PANE_ID}")
 
     def cancel_calls(self) -> None:
         """Leave the current query: cancel its calls and drop their late results."""
-        self.generation += 1
-        for worker in list(self._handlers):
-            worker.cancel()
-        self._handlers.clear()
+        self.work.cancel()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        entry = self._handlers.get(event.worker)
-        if entry is None:
-            return
-        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            return
-        del self._handlers[event.worker]
-        generation, on_result, on_error = entry
-        if generation != self.generation or event.state == WorkerState.CANCELLED:
-            return
-        if event.state == WorkerState.SUCCESS:
-            on_result(event.worker.result)
-            return
-        error = as_eventdeck_error(event.worker.error or RuntimeError("unknown error"))
-        if on_error is not None:
-            on_error(error)
-        else:
-            self.app.notify(str(error), title="AWS call failed", severity="error", markup=False)
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)

@@ -194,9 +194,7 @@ class BrowsePane(Pane):
         columns = {k: v for k, v in self.ctx.settings.ui.columns.items() if k != table_id}
         if event.layout:
             columns[table_id] = event.layout
-        problem = self.ctx.remember(lambda s: update(s, **{"ui.columns": columns}))
-        if problem:
-            self.app.notify(f"Column layout not saved: {problem}", severity="warning", markup=False)
+        self.remember(lambda s: update(s, **{"ui.columns": columns}), "Column layout not saved")
 
     def action_cycle_time(self) -> None:
         """Show times as UTC, then local, then relative ("3m ago"); remembered."""
@@ -204,10 +202,9 @@ class BrowsePane(Pane):
 
         mode = TIME_MODES[(TIME_MODES.index(self.time_mode) + 1) % len(TIME_MODES)]
         self.set_time_mode(mode)
-        problem = self.ctx.remember(lambda s: update(s, **{"ui.time_format": mode}))
+        self.remember(lambda s: update(s, **{"ui.time_format": mode}), "Time format not saved")
         label = {"utc": "UTC", "local": "local time", "relative": "relative (3m ago)"}[mode]
-        note = f"Times shown as {label}." + (f" Not saved: {problem}" if problem else "")
-        self.app.notify(note, markup=False)
+        self.app.notify(f"Times shown as {label}.", markup=False)
 
     def set_time_mode(self, mode: str) -> None:
         """Show every time in ``mode``, here and in the other browse panes, rows kept."""
@@ -319,12 +316,13 @@ class BrowsePane(Pane):
             self.table.set_error(None)
             self.table.set_loading(True)
         token = level.next_token
-        fetch = level.fetch
-        self.call_aws(
-            lambda: fetch(token),
+        fetch, scan, stop = level.fetch, level.scan, self.work.stop
+        self.work.run(
+            (lambda: scan(stop)) if scan is not None else (lambda: fetch(token)),
             lambda page: self._page_loaded(level, page),
             lambda err: self._page_failed(level, err),
-            description=f"load {level.crumb}",
+            key=f"load {level.crumb}",
+            pooled=scan is None,  # a scan takes a pool slot per call itself
         )
         self.update_status()
 

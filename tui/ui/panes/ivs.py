@@ -6,52 +6,22 @@ one line, and a pasted stage ARN, session id or participant id jumps straight to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import threading
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from textual.binding import Binding
 
-from tui.errors import EventdeckError
 from tui.services import console_urls
 from tui.services import ivs_realtime as ivs
 from tui.services.cli_command import cli_command
-from tui.services.paging import Page, Pager
+from tui.services.paging import Page
+from tui.services.triage_scans import SessionError, session_errors
 from tui.ui.format import fmt_bool, fmt_tags
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
-
-
-@dataclass(frozen=True)
-class SessionError:
-    """One error event found by scanning a session's participants, or a participant the scan could not read.
-
-    Why ``failure``: one participant whose events fail to load must not hide every other
-    participant's errors; it gets its own row saying what went wrong.
-    """
-
-    participant: ivs.Participant
-    event: ivs.ParticipantEvent | None
-    failure: str | None = None
-
-    @property
-    def time(self) -> datetime | None:
-        return self.event.event_time if self.event is not None else None
-
-    @property
-    def line(self) -> str:
-        """The error column: the event's code and meaning, or why the scan failed."""
-        if self.event is not None:
-            return self.event.error_line
-        return f"could not read events: {self.failure}"
-
-    @property
-    def raw(self) -> dict[str, Any]:
-        if self.event is None:
-            return {"participant": self.participant.raw, "scanError": self.failure}
-        return {"participant": self.participant.raw, "event": self.event.raw}
 
 
 def _stamp(value: datetime | None) -> str:
@@ -261,22 +231,15 @@ class IvsPane(BrowsePane):
         """Every error event of every participant of a session, found in one pooled scan."""
         factory = self.ctx.factory
 
-        def fetch(token: str | None) -> Page[Any]:
-            found: list[SessionError] = []
-            pager = Pager(partial(self._participants, factory, stage_arn, session_id))
-            for participant in pager.items():
-                events = Pager(
-                    partial(
-                        self._events, factory, stage_arn, session_id, participant.participant_id
-                    )
-                )
-                try:
-                    errors = [e for e in events.items() if ivs.is_error_event(e)]
-                except EventdeckError as exc:
-                    found.append(SessionError(participant, None, str(exc).replace("\n", " — ")))
-                    continue
-                found.extend(SessionError(participant, e) for e in errors)
-            found.sort(key=lambda f: f.time or datetime.max.replace(tzinfo=UTC))
+        def scan(cancel: threading.Event) -> Page[Any]:
+            found = session_errors(
+                self.ctx.pool,
+                partial(self._participants, factory, stage_arn, session_id),
+                lambda participant_id: partial(
+                    self._events, factory, stage_arn, session_id, participant_id
+                ),
+                cancel,
+            )
             return Page(found, None)
 
         return Level(
@@ -288,7 +251,8 @@ class IvsPane(BrowsePane):
                 Column("event", "Event", width=16),
                 Column("error", "Error code: meaning", ratio=2, min_width=12),
             ],
-            fetch=fetch,
+            fetch=lambda token: scan(threading.Event()),
+            scan=scan,
             to_row=lambda f: Row(
                 f"{f.participant.participant_id}@{_stamp(f.time)}:"
                 + (f.event.name if f.event is not None else "scan-failed"),

@@ -6,6 +6,7 @@ rows and cursor back without asking AWS again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,6 +22,9 @@ class Level:
     ``newer`` (newest-first lists only) gives, for the items loaded, the fetch function of a
     query whose pages start at the newest item; follow mode runs it through the services Pager
     and stops at the first page holding an item already shown.
+
+    ``scan`` (a level listing what a scan of many calls found) is run instead of ``fetch`` with an
+    event that is set when the user leaves the level, so the scan stops making calls.
     """
 
     crumb: str
@@ -33,6 +37,7 @@ class Level:
     cli_command: Callable[[Any | None], str] | None = None
     newer: Callable[[list[Any]], Callable[[str | None], Page[Any]]] | None = None
     describe: Callable[[Any], str | None] | None = None
+    scan: Callable[[threading.Event], Page[Any]] | None = None
     empty_text: str = "Nothing here."
     table_id: str = ""
     ids: dict[str, str] = field(default_factory=dict)

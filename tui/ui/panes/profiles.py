@@ -6,8 +6,8 @@ since-when, and the detail shows every field of GetEventStream, the whole respon
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from textual.binding import Binding
@@ -15,7 +15,8 @@ from textual.binding import Binding
 from tui.services import console_urls
 from tui.services import customer_profiles as cp
 from tui.services.cli_command import cli_command
-from tui.services.paging import Page, Pager
+from tui.services.paging import Page
+from tui.services.triage_scans import flagged_streams
 from tui.ui.format import fmt_tags, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
@@ -148,12 +149,8 @@ class ProfilesPane(BrowsePane):
         """Every STOPPED or UNHEALTHY event stream of every domain, found in one pooled scan."""
         factory = self.ctx.factory
 
-        def fetch(token: str | None) -> Page[Any]:
-            flagged = []
-            for domain in Pager(partial(cp.list_domains, factory)).items():
-                streams = Pager(partial(cp.list_event_streams, factory, domain.name))
-                flagged.extend(s for s in streams.items() if s.health.flagged)
-            return Page(flagged, None)
+        def scan(cancel: threading.Event) -> Page[Any]:
+            return Page(flagged_streams(factory, self.ctx.pool, cancel), None)
 
         return Level(
             crumb="unhealthy or stopped streams",
@@ -162,7 +159,8 @@ class ProfilesPane(BrowsePane):
                 Column("name", "Event stream", ratio=1, min_width=10),
                 Column("health", "Health", ratio=3, min_width=12),
             ],
-            fetch=fetch,
+            fetch=lambda token: scan(threading.Event()),
+            scan=scan,
             to_row=lambda s: Row(
                 f"{s.domain_name}/{s.name}",
                 (s.domain_name, s.name, s.health.summary),

@@ -19,17 +19,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, ProgressBar, Static
-from textual.worker import Worker, WorkerState
 
 from tui.errors import EventdeckError
 from tui.services.bulk import BulkProgress, BulkSender, BulkTally
 from tui.services.bulk_jobs import ScanProgress, ScanReport, import_file, resume_import, scan_file
 from tui.services.cli_input import PERSONALIZE
 from tui.services.outbox import Outbox
-from tui.ui.panes.base import as_eventdeck_error
 from tui.ui.safe_text import safe_lines, safe_text
 from tui.ui.screens.dialog import DialogScreen
 from tui.ui.widgets.field_error import FieldErrorLabel
+from tui.ui.work import Work
 from tui.words import count
 
 if TYPE_CHECKING:
@@ -145,7 +144,7 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.kind = kind
         self.header = header
         self.sender: BulkSender | None = None
-        self.worker: Worker[Any] | None = None
+        self.work = Work(self, group="bulk-import")
         self.report: ScanReport | None = None
         self.tally: BulkTally | None = None
         self.last: BulkProgress | None = None
@@ -185,14 +184,13 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
 
     @property
     def running(self) -> bool:
-        return self.worker is not None and self.worker.state in (
-            WorkerState.PENDING,
-            WorkerState.RUNNING,
-        )
+        """True while the file is being checked or sent."""
+        return self.work.busy
 
     @property
     def sending(self) -> bool:
-        return self.running and self.worker is not None and self.worker.group == "bulk-import"
+        """True while the checked lines are being sent."""
+        return self.work.running("send")
 
     def _ids(self) -> dict[str, Any]:
         if self.kind != PERSONALIZE:
@@ -247,7 +245,7 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.query_one("#bulk-progress", ProgressBar).update(total=1, progress=0)
         self.query_one("#bulk-progress", ProgressBar).add_class("-active")
         self._set_inputs(False)
-        self.worker = self.run_worker(job, thread=True, exit_on_error=False, group="bulk-check")
+        self.work.run(job, key="check", pooled=False, group="bulk-check")
 
     def on_bulk_import_screen_scanned(self, event: Scanned) -> None:
         p = event.progress
@@ -323,7 +321,8 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.query_one("#bulk-progress", ProgressBar).update(total=max(1, total), progress=0)
         self.query_one("#bulk-status", Static).update(safe_text(f"Sending {total:,} line(s)…"))
         self._hint("ctrl+f pause/resume · ctrl+x cancel · escape close when done")
-        self.worker = self.run_worker(job, thread=True, exit_on_error=False, group="bulk-import")
+        # The import takes a pool slot per batch itself: this job must not hold one.
+        self.work.run(job, key="send", pooled=False)
 
     def on_bulk_import_screen_sender_ready(self, event: SenderReady) -> None:
         self.sender = event.sender
@@ -341,29 +340,29 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
             )
         )
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker is not self.worker:
+    def on_work_done(self, message: Work.Done) -> None:
+        if not self.work.deliver(message):
             return
-        if event.state == WorkerState.SUCCESS:
-            result = event.worker.result
-            if isinstance(result, ScanReport):
-                self._checked(result)
-                return
-            self.tally = result
-            assert self.tally is not None
-            self.query_one("#bulk-tally", Static).update(safe_lines(tally_lines(self.tally)))
-            self.query_one("#bulk-status", Static).update("Done: escape closes")
-            self.query_one("#bulk-notice", Static).update("")
-            self._hint("escape closes")
-        elif event.state == WorkerState.ERROR:
-            err = as_eventdeck_error(event.worker.error or RuntimeError("unknown error"))
-            self.query_one("#bulk-path-error", FieldErrorLabel).show_message(
-                err.message + (f" — {err.hint}" if err.hint else "")
-            )
-            self.query_one("#bulk-status", Static).update("Stopped.")
-            self._set_inputs(True)
-        elif event.state == WorkerState.CANCELLED:
-            self._set_inputs(True)
+        result = message.result
+        if isinstance(result, ScanReport):
+            self._checked(result)
+            return
+        self.tally = result
+        assert self.tally is not None
+        self.query_one("#bulk-tally", Static).update(safe_lines(tally_lines(self.tally)))
+        self.query_one("#bulk-status", Static).update("Done: escape closes")
+        self.query_one("#bulk-notice", Static).update("")
+        self._hint("escape closes")
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        if not self.work.deliver(message):
+            return
+        err = message.error
+        self.query_one("#bulk-path-error", FieldErrorLabel).show_message(
+            err.message + (f" — {err.hint}" if err.hint else "")
+        )
+        self.query_one("#bulk-status", Static).update("Stopped.")
+        self._set_inputs(True)
 
     def action_pause(self) -> None:
         """Pause (batches on the wire finish) or resume."""

@@ -14,18 +14,20 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tui.errors import EventdeckError
 from tui.fsutil import atomic_write_bytes, make_private_dir
 from tui.ui.clipboard import copy_and_notify, human_size
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.json_view import JsonView
+from tui.ui.work import Work
 
 INCREMENTAL_SEARCH_LINES = 50_000
 """Below this many lines the search runs on every keystroke; above it, on enter only."""
@@ -122,6 +124,7 @@ class InspectorScreen(Screen[None]):
         self.value = decode_json_payloads(value) if decode_payloads else value
         self.cli_command = cli_command
         self.export_dir = export_dir
+        self.work = Work(self, group="inspector-write")
 
     def compose(self) -> ComposeResult:
         yield Static(safe_text(self.title_text), id="inspector-title")
@@ -250,18 +253,32 @@ class InspectorScreen(Screen[None]):
         InspectorScreen.last_write_path = path
         self._write(path, self.view.text)
 
-    @work(thread=True, exclusive=True, group="inspector-write", exit_on_error=False)
     def _write(self, path: Path, text: str) -> None:
-        try:
-            if _is_export_dir(path.parent, self.export_dir):
-                make_private_dir(path.parent)
-            written = write_atomic(path, text)
-        except OSError as error:
-            message = f"Could not write {path}: {error.strerror or error}"
-            self.app.call_from_thread(self._written, message, False)
-        else:
-            message = f"Wrote {human_size(written)} to {path}"
-            self.app.call_from_thread(self._written, message, True)
+        export_dir = self.export_dir
+
+        def write() -> str:
+            try:
+                if _is_export_dir(path.parent, export_dir):
+                    make_private_dir(path.parent)
+                written = write_atomic(path, text)
+            except OSError as error:
+                raise EventdeckError(f"Could not write {path}: {error.strerror or error}") from None
+            return f"Wrote {human_size(written)} to {path}"
+
+        self.work.run(
+            write,
+            lambda message: self._written(message, True),
+            lambda error: self._written(error.message, False),
+            key="write",
+            pooled=False,
+            exclusive=True,
+        )
+
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
 
     def _written(self, message: str, ok: bool) -> None:
         self.notify(

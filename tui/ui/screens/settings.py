@@ -23,10 +23,12 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from tui.settings import COLOR_MODES, PAGE_SIZE_MAX, Settings, update
+from tui.errors import EventdeckError
+from tui.settings import COLOR_MODES, PAGE_SIZE_MAX, Settings, save_settings, update
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.screens.dialog import DialogScreen
 from tui.ui.widgets.field_error import FieldErrorLabel
+from tui.ui.work import Work
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class SettingsScreen(DialogScreen[SettingsSaved | None]):
         super().__init__()
         self.ctx = ctx
         self.initial: Settings = ctx.settings
+        self.work = Work(self, group="settings-save")
         self._themes = list(themes) if themes is not None else None
         self._profiles = list(profiles)
         self.errors: dict[str, str] = {}
@@ -269,13 +272,36 @@ class SettingsScreen(DialogScreen[SettingsSaved | None]):
         if not changes:
             self.dismiss(SettingsSaved(self.initial, self.ctx.settings, frozenset()))
             return
-        before = self.ctx.settings
-        problem = self.ctx.remember(lambda s: update(s, **changes))
-        if problem:
-            self.ctx.settings = before  # not saved means not applied: the file stays the truth
-            self._set_status(f"Not saved: {problem}", error=True)
+        if self.work.busy:  # a save is on its way to the disk
             return
-        self.dismiss(SettingsSaved(before, self.ctx.settings, frozenset(changes)))
+        before = self.ctx.settings
+        after = update(before, **changes)
+        path = self.ctx.settings_path
+
+        def write() -> None:
+            if path is None:
+                return
+            try:
+                save_settings(after, path)
+            except OSError as exc:  # shown as the OS says it, like any other save problem
+                raise EventdeckError(str(exc)) from None
+
+        def saved(_: None) -> None:
+            self.ctx.settings = after  # applied once on disk: the file stays the truth
+            self.dismiss(SettingsSaved(before, after, frozenset(changes)))
+
+        def not_saved(error: EventdeckError) -> None:
+            self._set_status(f"Not saved: {error}", error=True)
+
+        # The write (fsync; slow on the NFS homes of jump hosts) runs off the event loop.
+        self._set_status("Saving…")
+        self.work.run(write, saved, not_saved, key="save", pooled=False)
+
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
 
     def action_cancel(self) -> None:
         """Discard the edits."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,14 +19,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
 
 from tui.errors import EventdeckError
 from tui.services.signin import DeviceCode, PollState, SsoLogin, SsoLoginCancelledError, TokenInfo
 from tui.ui.clipboard import copy_and_notify
-from tui.ui.panes.base import as_eventdeck_error
 from tui.ui.safe_text import safe_lines, safe_text
 from tui.ui.screens.dialog import DialogScreen
+from tui.ui.work import Work
 
 _STATUS = {
     "pending": "waiting for approval",
@@ -61,7 +60,7 @@ class SsoLoginScreen(DialogScreen[bool]):
         self._login = login
         self._code: DeviceCode | None = None
         self._cancel = threading.Event()
-        self._worker: Worker[Any] | None = None
+        self.work = Work(self, group="sso-login")
         self._timer: Timer | None = None
         self._status = "requesting a code"
         self._error: EventdeckError | None = None
@@ -114,14 +113,8 @@ class SsoLoginScreen(DialogScreen[bool]):
         self.query_one("#sso-codebox").set_class(True, "-hidden")
         self._status = "requesting a code"
         self._refresh_state()
-        self._worker = self.run_worker(
-            self._login.start,
-            name="sso-start",
-            group="sso-login",
-            thread=True,
-            exit_on_error=False,
-            exclusive=True,
-        )
+        self.work.cancel()  # an earlier code's wait is superseded
+        self.work.run(self._login.start, key="sso-start", pooled=False)
 
     def _wait(self) -> None:
         cancel = self._cancel
@@ -130,9 +123,7 @@ class SsoLoginScreen(DialogScreen[bool]):
             return self._login.wait(cancel)
 
         self._status = "waiting for approval"
-        self._worker = self.run_worker(
-            wait, name="sso-wait", group="sso-login", thread=True, exit_on_error=False
-        )
+        self.work.run(wait, key="sso-wait", pooled=False)
 
     def _polled_from_thread(self, state: PollState) -> None:
         self.post_message(self.Polled(state))
@@ -166,31 +157,27 @@ class SsoLoginScreen(DialogScreen[bool]):
         widget.update(safe_lines(str(error)) if error else "")
         widget.set_class(error is None, "-empty")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker is not self._worker or event.state not in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-        ):
+    def on_work_failed(self, message: Work.Failed) -> None:
+        if not self.work.deliver(message):
             return
-        event.stop()
-        if event.state == WorkerState.ERROR:
-            error = as_eventdeck_error(worker.error or RuntimeError("unknown error"))
-            if isinstance(error, SsoLoginCancelledError):
-                return
-            self._status = "not signed in"
-            self._show_error(error)
-            self._refresh_state()
+        if isinstance(message.error, SsoLoginCancelledError):
             return
-        if worker.name == "sso-start":
-            code: DeviceCode | None = worker.result
+        self._status = "not signed in"
+        self._show_error(message.error)
+        self._refresh_state()
+
+    def on_work_done(self, message: Work.Done) -> None:
+        if not self.work.deliver(message):
+            return
+        if message.key == "sso-start":
+            code: DeviceCode | None = message.result
             if code is None:
                 return
             self._show_code(code)
             self._wait()
             self._refresh_state()
             return
-        info: TokenInfo | None = worker.result
+        info: TokenInfo | None = message.result
         if info is None:
             return
         self.result = info

@@ -16,13 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
 
 from tui.services.ivs_timeline import Timeline, load_timeline
 from tui.services.pool import CallPool
 from tui.services.scan import ScanCancelled
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.widgets.timeline_view import TimelineView, describe
+from tui.ui.work import Work
 from tui.words import count
 
 LEGEND = "─ present  ░ subscribing  █ publishing  ¦ rejoined  ! error  ⇄ replica"
@@ -64,6 +64,7 @@ class TimelineScreen(Screen[OpenAt | None]):
         self.title_text = title or session_id
         self.cancel = threading.Event()
         self.timeline: Timeline | None = None
+        self.work = Work(self, group="timeline")
 
     def compose(self) -> ComposeResult:
         yield Static(safe_text(f"Timeline · {self.title_text}"), id="timeline-title")
@@ -71,7 +72,7 @@ class TimelineScreen(Screen[OpenAt | None]):
         yield Static(LEGEND, id="timeline-legend")
 
     def on_mount(self) -> None:
-        self.run_worker(self._load, thread=True, exit_on_error=False, group="timeline")
+        self.work.run(self._load, key="timeline", pooled=False)  # fan_out takes the slots
 
     def _load(self) -> Timeline:
         def progress(done: int, total: int) -> None:
@@ -90,19 +91,14 @@ class TimelineScreen(Screen[OpenAt | None]):
         if self.timeline is None:
             self._status(f"Loading events… {message.done}/{message.total} participants")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "timeline":
-            return
-        if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, Timeline):
-            self._show(event.worker.result)
-        elif event.state == WorkerState.ERROR:
-            error = event.worker.error
-            if isinstance(error, ScanCancelled):
-                return
-            from tui.services.errormap import translate
+    def on_work_done(self, message: Work.Done) -> None:
+        if self.work.deliver(message) and isinstance(message.result, Timeline):
+            self._show(message.result)
 
-            text = str(translate(error)) if isinstance(error, Exception) else str(error)
-            self._status(f"Could not load the timeline: {visible(text)}")
+    def on_work_failed(self, message: Work.Failed) -> None:
+        if not self.work.deliver(message) or isinstance(message.cause, ScanCancelled):
+            return
+        self._status(f"Could not load the timeline: {visible(str(message.error))}")
 
     def _show(self, timeline: Timeline) -> None:
         self.timeline = timeline

@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
-from textual.worker import Worker, WorkerState
 
 from tui.ui.safe_text import visible
 from tui.ui.widgets.density_bar import DensityBar
@@ -30,6 +29,7 @@ from tui.ui.widgets.virtual_table_model import (
     ViewResult,
     compute_view,
 )
+from tui.ui.work import Work
 
 __all__ = ["Column", "Row", "TableBody", "VirtualTable"]
 
@@ -164,6 +164,7 @@ class VirtualTable(TableActions, Widget):
         self.hidden_columns: set[str] = set()
         self.column_widths: dict[str, int] = {}
         self.model = TableModel()
+        self.work = Work(self, group=_WORKER_GROUP)
         self.body = TableBody(self)
         self.export_format = "jsonl"
         self.show_status = show_status
@@ -488,28 +489,22 @@ class VirtualTable(TableActions, Widget):
             self.model.apply(compute_view(job))
             self._view_ready()
         else:
-            self.run_worker(
-                partial(compute_view, job),
-                thread=True,
-                group=_WORKER_GROUP,
-                exclusive=True,
-                exit_on_error=False,
-                name=f"view-{job.generation}",
-            )
+            self.work.run(partial(compute_view, job), key="view", pooled=False, exclusive=True)
             self._changed()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def on_work_done(self, message: Work.Done) -> None:
         """Install a view computed in the thread worker, unless a newer one superseded it."""
-        if event.worker.group != _WORKER_GROUP:
-            return
-        event.stop()
-        result = event.worker.result
+        result = message.result
         if (
-            event.state == WorkerState.SUCCESS
+            self.work.deliver(message)
             and isinstance(result, ViewResult)
             and self.model.apply(result)
         ):
             self._view_ready()
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        """A view that could not be computed leaves the current one in place."""
+        self.work.deliver(message)
 
     def _view_ready(self) -> None:
         position = self.model.position_of(self._anchor) if self._anchor is not None else None

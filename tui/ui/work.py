@@ -1,0 +1,187 @@
+"""The one way the UI runs work: a thread worker whose outcome comes back as a typed message.
+
+Why: every AWS call, file write and heavy computation must leave the event loop, and the result of
+a query the user has already left must be dropped. Doing that in one place (Textual's
+``docs/guide/workers.md`` pattern: ``thread=True``, ``exit_on_error=False``, a named group; the
+worker only returns or posts, handlers own state) keeps those rules from drifting apart.
+
+A widget owns a ``Work``; ``work.run(fn)`` runs ``fn`` in a thread worker (inside a ``CallPool``
+slot when the call reaches AWS) and posts ``Work.Done`` or ``Work.Failed`` to the owner. The
+owner's ``on_work_done`` / ``on_work_failed`` hand the message to ``work.deliver``, which drops it
+when the run was cancelled or superseded and otherwise calls the run's handlers (if given).
+Tests can wait for these messages (``App.run_test(message_hook=...)``) instead of private flags.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from tui.errors import EventdeckError
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.services.pool import CallPool
+
+ResultHandler = Callable[[Any], None]
+ErrorHandler = Callable[[EventdeckError], None]
+
+
+def as_eventdeck_error(exc: BaseException) -> EventdeckError:
+    """Any exception from a worker as an EventdeckError the UI can show."""
+    if isinstance(exc, EventdeckError):
+        return exc
+    from tui.services.errormap import translate
+
+    return translate(exc)
+
+
+class Work:
+    """The thread work one widget runs: started with ``run``, ended with ``cancel``.
+
+    Why: one object per owner holds what is in flight, so leaving a query (``cancel``) drops every
+    late outcome of it at once, and ``busy`` is public state tests and guards can read.
+    """
+
+    class Done(Message, bubble=False):
+        """A run finished; ``result`` is what the callable returned."""
+
+        def __init__(
+            self,
+            work: Work,
+            worker: Worker[None],
+            key: str,
+            result: Any,
+            on_result: ResultHandler | None,
+        ) -> None:
+            super().__init__()
+            self.work = work
+            self.worker = worker
+            self.key = key
+            self.result = result
+            self.on_result = on_result
+
+    class Failed(Message, bubble=False):
+        """A run raised; ``error`` is the typed error to show, ``cause`` the original exception."""
+
+        def __init__(
+            self,
+            work: Work,
+            worker: Worker[None],
+            key: str,
+            cause: BaseException,
+            on_error: ErrorHandler | None,
+        ) -> None:
+            super().__init__()
+            self.work = work
+            self.worker = worker
+            self.key = key
+            self.cause = cause
+            self.error = as_eventdeck_error(cause)
+            self.on_error = on_error
+
+    def __init__(self, owner: DOMNode, group: str, pool: CallPool | None = None) -> None:
+        self.owner = owner
+        self.group = group
+        self.pool = pool
+        self.generation = 0
+        self._live: dict[Worker[None], str] = {}
+        self._stop = threading.Event()
+
+    @property
+    def stop(self) -> threading.Event:
+        """Set when the current generation is left: long runs (scans) check it between calls.
+
+        Why: a thread worker cannot be interrupted; ``cancel`` only drops its outcome. A scan of
+        many calls must stop making them, so it is given this event when it starts.
+        """
+        return self._stop
+
+    @property
+    def busy(self) -> bool:
+        """True while a run of the current generation has not been delivered."""
+        return bool(self._live)
+
+    def running(self, key: str) -> bool:
+        """True while a current run with this key has not been delivered."""
+        return key in self._live.values()
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_result: ResultHandler | None = None,
+        on_error: ErrorHandler | None = None,
+        *,
+        key: str = "",
+        pooled: bool = True,
+        group: str | None = None,
+        exclusive: bool = False,
+    ) -> Worker[None]:
+        """Run ``fn`` in a thread worker and post its outcome to the owner.
+
+        ``pooled`` holds a slot of the call pool for the run (AWS calls; local file work passes
+        False). ``exclusive`` supersedes earlier runs with the same key: their outcomes are dropped.
+        """
+        pool = self.pool if pooled else None
+        owner = self.owner
+
+        def job() -> None:
+            # Posted even when cancelled: ``deliver`` is the one place that drops stale outcomes
+            # (and tests can watch a stale outcome arrive and be dropped).
+            worker = get_current_worker()
+            try:
+                if pool is not None:
+                    with pool.slot():
+                        result = fn()
+                else:
+                    result = fn()
+            except Exception as exc:  # every failure becomes a message, never a crash
+                owner.post_message(Work.Failed(self, worker, key, exc, on_error))
+                return
+            owner.post_message(Work.Done(self, worker, key, result, on_result))
+
+        if exclusive:
+            for worker, live_key in list(self._live.items()):
+                if live_key == key:
+                    worker.cancel()
+                    del self._live[worker]
+        worker = owner.run_worker(
+            job,
+            name=key or getattr(fn, "__name__", "job"),
+            group=group or self.group,
+            thread=True,
+            exit_on_error=False,
+        )
+        self._live[worker] = key
+        return worker
+
+    def cancel(self) -> None:
+        """Leave the current query: cancel its runs and drop their late outcomes."""
+        self.generation += 1
+        self._stop.set()
+        self._stop = threading.Event()
+        for worker in list(self._live):
+            worker.cancel()
+        self._live.clear()
+
+    def deliver(self, message: Work.Done | Work.Failed) -> bool:
+        """Hand a posted outcome to its handler; False (and dropped) when it is stale."""
+        message.stop()
+        if message.work is not self or self._live.pop(message.worker, None) is None:
+            return False
+        if isinstance(message, Work.Done):
+            if message.on_result is not None:
+                message.on_result(message.result)
+            return True
+        if message.on_error is not None:
+            message.on_error(message.error)
+        return True
+
+    def notify_failure(self, error: EventdeckError, title: str = "AWS call failed") -> None:
+        """The default for a failed run without its own handler: a toast, plain text."""
+        self.owner.app.notify(str(error), title=title, severity="error", markup=False)
