@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.cli import LaunchTarget
 from tui.errors import EventdeckError
-from tui.services.options import ConnectionOptions
+from tui.services.options import ConnectionOptions, LaunchTarget
 from tui.services.pool import CallPool
 from tui.services.prefetch import Prefetch
 from tui.services.resolve import Resolved, describe_destination

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.ui.helpers import idle, osc52_payloads, wait_for
 from tui.app import EventdeckApp
-from tui.cli import LaunchTarget
+from tui.args import LaunchTarget
 from tui.sandbox.backends import codecatalyst as cc_backend
 from tui.textsafe import UNSAFE
 from tui.ui.screens.inspector import InspectorScreen

@@ -38,6 +38,20 @@ class ConnectionOptions:
         """Return a copy with ``changes`` applied (used when switching profile or region)."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def for_sandbox(self, endpoint: str, region: str, ca_bundle: str) -> ConnectionOptions:
+        """These options pointed at a local sandbox: its endpoint, region and certificate only.
+
+        Why: ``--demo`` (app and doctor) must never reach a real profile or endpoint.
+        """
+        return self.with_(
+            profile=None,
+            default_profile=None,
+            region=region,
+            endpoint_url=endpoint,
+            ca_bundle=ca_bundle,
+            verify_ssl=True,
+        )
+
     @property
     def verify(self) -> bool | str | None:
         """The ``verify`` argument botocore wants: False, a --ca-bundle path, or None.
@@ -48,3 +62,16 @@ class ConnectionOptions:
         if not self.verify_ssl:
             return False
         return self.ca_bundle or None
+
+
+@dataclass(frozen=True)
+class LaunchTarget:
+    """Which pane to open, pre-filled with the AWS CLI operation's parameters.
+
+    Why here: the command line makes it and the app context carries it, and the context sits
+    below the entry modules, so the value lives with the other launch-time options.
+    """
+
+    pane: str
+    operation: str
+    params: dict[str, str] = field(default_factory=dict)
