@@ -9,8 +9,9 @@ import asyncio
 import importlib
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -60,6 +61,8 @@ class PaneInfo:
         cls: type[Pane] = getattr(importlib.import_module(module), name)
         return cls
 
+
+_T = TypeVar("_T")
 
 PANES = [
     PaneInfo(
@@ -381,9 +384,16 @@ class EventdeckApp(App[None]):
         self.current_pane.reload()
 
     def action_pick_profile(self) -> None:
-        import botocore.session
+        """List the AWS config's profiles in a worker (it reads files), then offer them."""
+        self._read_aws_config(self._read_profile_choice, self._show_profile_choice)
 
-        profiles = sorted(botocore.session.Session().available_profiles)
+    @staticmethod
+    def _read_profile_choice() -> list[str]:
+        from tui.services.resolve import profile_names
+
+        return list(profile_names())
+
+    def _show_profile_choice(self, profiles: list[str]) -> None:
         current = str(self.ctx.resolved.profile.value)
 
         def chosen(profile: str | None) -> None:
@@ -392,15 +402,48 @@ class EventdeckApp(App[None]):
 
         self.push_screen(ChoiceScreen("AWS profile", profiles, current), chosen)
 
+    def _read_aws_config(self, read: Callable[[], _T], then: Callable[[_T], None]) -> None:
+        """Run ``read`` (it parses the AWS config or botocore's data) in a thread, then ``then``.
+
+        Why: those reads take tens of milliseconds, longer on the NFS homes of jump hosts; the
+        event loop must keep drawing. A broken config becomes a notification, not a crash.
+        """
+
+        def work() -> None:
+            try:
+                result = read()
+            except Exception as exc:  # an unreadable config: say so, keep running
+                self.call_from_thread(
+                    self.notify, f"The AWS config cannot be read: {exc}", severity="error",
+                    markup=False,
+                )  # fmt: skip
+                return
+            self.call_from_thread(then, result)
+
+        self.run_worker(work, thread=True, group="aws-config", exit_on_error=False)
+
     def action_pick_region(self) -> None:
+        """Work out the regions and their notes in a worker (botocore's data), then offer them."""
+        pane_id = self.current_pane.PANE_ID
+        self._read_aws_config(lambda: self._read_region_choice(pane_id), self._show_region_choice)
+
+    def _read_region_choice(
+        self, pane_id: str
+    ) -> tuple[list[str], dict[str, str], str, str | None]:
         from tui.services.regions import picker_regions, region_note, where_note
 
         panes = [(info.short_title, info.service) for info in PANES]
         current = self.ctx.resolved.region.value
-        regions = picker_regions((service for _, service in panes), current)
+        regions = list(picker_regions((service for _, service in panes), current))
         notes = {region: region_note(region, panes) for region in regions}
-        info = next((p for p in PANES if p.pane_id == self.current_pane.PANE_ID), PANES[0])
+        info = next((p for p in PANES if p.pane_id == pane_id), PANES[0])
         header = where_note(f"{info.short_title} works in", info.service)
+        return regions, notes, header, current
+
+    def _show_region_choice(
+        self, choice: tuple[list[str], dict[str, str], str, str | None]
+    ) -> None:
+        regions, notes, header, current = choice
 
         def chosen(region: str | None) -> None:
             if region is not None and region != current:
@@ -412,10 +455,11 @@ class EventdeckApp(App[None]):
 
     def action_settings(self) -> None:
         """Edit the common settings of config.toml (saved atomically, mode 0600)."""
-        import botocore.session
 
-        profiles = sorted(botocore.session.Session().available_profiles)
-        self.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
+        def show(profiles: list[str]) -> None:
+            self.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
+
+        self._read_aws_config(self._read_profile_choice, show)
 
     def _settings_saved(self, saved: SettingsSaved | None) -> None:
         if saved is None or not saved.changed:
@@ -446,7 +490,7 @@ class EventdeckApp(App[None]):
             if ok:
                 self.switch_connection()
 
-        login = SsoLogin(target, verify=self.ctx.options.verify)
+        login = SsoLogin(target, verify=self.ctx.options.verify, factory=self.ctx.factory)
         self.push_screen(SsoLoginScreen(login), done)
 
     def switch_connection(self, **changes: object) -> None:

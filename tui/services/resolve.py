@@ -9,6 +9,7 @@ CLI wins, and the client factory builds its clients from this answer.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +110,40 @@ class Resolved:
         return None
 
 
+def new_session(profile: str | None = None) -> botocore.session.Session:
+    """A botocore Session for ``profile`` (None: botocore's own choice from the environment).
+
+    Why one place: a Session reads the AWS config files each time it is asked, and is not
+    thread-safe; every session eventdeck uses is built here, by the resolver and the client
+    factory, so who reads the config, and when, is visible in one module.
+    """
+    return botocore.session.Session(profile=profile)
+
+
+def read_aws_config() -> dict[str, Any]:
+    """The AWS config and credentials files as botocore reads them (profiles, sso-sessions…).
+
+    Reads files: call it from a worker thread, never on the UI's event loop.
+    """
+    config: dict[str, Any] = new_session().full_config
+    return config
+
+
+def profile_names() -> tuple[str, ...]:
+    """Every profile of the AWS config files, sorted (the profile pickers' list; reads files)."""
+    return tuple(sorted(new_session().available_profiles))
+
+
+@functools.cache
+def data_session() -> botocore.session.Session:
+    """A session used only for botocore's bundled data (endpoints.json, service models).
+
+    Why shared and cached: that data never changes while eventdeck runs, and loading it is the
+    slow part; it reads no credentials, so one session serves every thread's read-only lookups.
+    """
+    return new_session()
+
+
 def same_destination(recorded: dict[str, Any], current: dict[str, Any]) -> bool:
     """Whether a journaled batch's destination is the current one (profile, region, endpoint).
 
@@ -138,7 +173,7 @@ def resolve(
     """Resolve every setting as the AWS CLI v2 does; raise ProfileNotFoundError for a bad profile."""
     env = os.environ if environ is None else environ
     profile = resolve_profile(options, env)
-    session = botocore.session.Session(profile=session_profile(profile))
+    session = new_session(session_profile(profile))
     try:
         profiles = tuple(sorted(session.available_profiles))
         scoped = _scoped_for(session, str(profile.value))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import botocore.session
+from botocore import UNSIGNED
 from botocore.config import Config
 
 from tui.logsetup import register_secret
@@ -22,13 +23,20 @@ from tui.services import send_retry
 from tui.services.mfa import install_mfa_prompter
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
-from tui.services.resolve import Resolved, resolve, same_destination, session_profile
+from tui.services.resolve import (
+    Resolved,
+    new_session,
+    read_aws_config,
+    resolve,
+    same_destination,
+    session_profile,
+)
 
 
 class ClientFactory:
     """Build and cache clients for one set of ConnectionOptions.
 
-    Switching profile or region means a new factory (``with_options``); the old clients are dropped.
+    Switching profile or region means a new factory (AppContext.switch); the old clients are dropped.
     """
 
     def __init__(
@@ -51,17 +59,6 @@ class ClientFactory:
         self._resolved: Resolved | None = None
         self._resolve_lock = threading.Lock()
         self._clients: dict[str, Any] = {}
-
-    def with_options(self, options: ConnectionOptions) -> ClientFactory:
-        if options == self.options:
-            return self
-        return ClientFactory(
-            options,
-            self.pool,
-            mfa_prompter=self.mfa_prompter,
-            role_cache=self.role_cache,
-            own_outbox=self.own_outbox,
-        )
 
     @property
     def session(self) -> botocore.session.Session:
@@ -129,6 +126,34 @@ class ClientFactory:
         thread.start()
         return thread
 
+    def unsigned_client(
+        self,
+        service: str,
+        region: str,
+        *,
+        endpoint_url: str | None = None,
+        verify: bool | str | None = None,
+    ) -> Any:
+        """A new unsigned client (sso-oidc's device sign-in), watched by the pool like the rest.
+
+        Why not cached: it is for another region and endpoint than this factory's calls, and
+        needs no credentials (that is what it is used to get).
+        """
+        config = Config(
+            region_name=region,
+            signature_version=UNSIGNED,
+            retries={"mode": "standard", "total_max_attempts": 3},
+            connect_timeout=10,
+            read_timeout=30,
+            user_agent_extra="eventdeck",
+        )
+        kwargs: dict[str, Any] = {"config": config, "verify": verify}
+        if endpoint_url:
+            kwargs["endpoint_url"] = endpoint_url
+        client = new_session().create_client(service, **kwargs)
+        self.pool.watch_client(client)
+        return client
+
     def client(self, service: str) -> Any:
         """The shared client for ``service`` (boto3's name, e.g. ``"ivs-realtime"``)."""
         client = self._clients.get(service)
@@ -173,7 +198,7 @@ def build_session(
 ) -> botocore.session.Session:
     """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain)."""
     resolved = resolved or resolve(options)
-    session = botocore.session.Session(profile=session_profile(resolved.profile))
+    session = new_session(session_profile(resolved.profile))
     # botocore reads AWS_DEFAULT_REGION only; the AWS CLI v2 and the other SDKs honour AWS_REGION
     # first, and so does eventdeck (after --region): the resolver's region is the one in force.
     if resolved.region.value:
@@ -185,7 +210,7 @@ def build_session(
 def profile_may_prompt(profile: str | None) -> bool:
     """True when resolving ``profile``'s credentials may ask for an MFA code."""
     try:
-        profiles = botocore.session.Session().full_config.get("profiles", {})
+        profiles = read_aws_config().get("profiles", {})
     except Exception:  # a broken config: let the real call report it
         return True
     name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")

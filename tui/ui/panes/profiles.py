@@ -149,7 +149,7 @@ class ProfilesPane(BrowsePane):
         factory = self.ctx.factory
 
         def fetch(token: str | None) -> Page[Any]:
-            flagged = []
+            flagged: list[Any] = []
             for domain in Pager(partial(cp.list_domains, factory)).items():
                 streams = Pager(partial(cp.list_event_streams, factory, domain.name))
                 flagged.extend(s for s in streams.items() if s.health.flagged)

@@ -1,0 +1,105 @@
+"""The pickers read the AWS config (and botocore's region data) in a worker, never on the loop.
+
+Why: those reads take tens of milliseconds, far longer on the NFS homes of jump hosts, and the
+event loop must keep drawing while they run. The reads are recorded with the thread they ran on;
+the event loop runs on the main thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+
+from tests.ui.helpers import idle, wait_for
+from tui.app import EventdeckApp
+from tui.services import regions
+from tui.ui.screens.choice import ChoiceScreen
+from tui.ui.screens.settings import SettingsScreen
+
+
+def _record_profile_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record, for every read of the profile list, whether it ran on the main thread."""
+    on_main: list[bool] = []
+    real = botocore.session.Session.available_profiles
+
+    def available_profiles(self: botocore.session.Session) -> list[str]:
+        on_main.append(threading.current_thread() is threading.main_thread())
+        return list(real.fget(self))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(
+        botocore.session.Session, "available_profiles", property(available_profiles)
+    )
+    return on_main
+
+
+async def test_profile_picker_reads_the_config_in_a_worker(
+    app_ctx: Any, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated_dirs / ".aws" / "config").write_text("[profile ops]\n[profile dev]\n")
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        on_main = _record_profile_reads(monkeypatch)
+        app.action_pick_profile()
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert app.screen.choices == ["dev", "ops"]
+    assert on_main and not any(on_main)
+
+
+async def test_settings_reads_the_profile_list_in_a_worker(
+    app_ctx: Any, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated_dirs / ".aws" / "config").write_text("[profile ops]\n")
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        on_main = _record_profile_reads(monkeypatch)
+        app.action_settings()
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.pause()  # let the screen finish mounting before the app exits
+    assert on_main and not any(on_main)
+
+
+async def test_region_picker_works_out_its_regions_in_a_worker(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_main: list[bool] = []
+    real = regions.picker_regions
+
+    def picker_regions(*args: Any, **kwargs: Any) -> list[str]:
+        on_main.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        monkeypatch.setattr(regions, "picker_regions", picker_regions)
+        app.action_pick_region()
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert "us-east-1" in app.screen.choices
+    assert on_main and not any(on_main)
+
+
+async def test_an_unreadable_aws_config_is_a_notification_not_a_crash(
+    app_ctx: Any, isolated_dirs: Path
+) -> None:
+    app = EventdeckApp(app_ctx)
+    notes: list[tuple[str, object]] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs: Any) -> None:
+        notes.append((message, kwargs.get("severity")))
+        notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        (isolated_dirs / ".aws" / "config").write_text("[profile ops\nregion = \n")
+        app.action_pick_profile()
+        await wait_for(pilot, lambda: any("AWS config cannot be read" in m for m, _ in notes))
+        assert not isinstance(app.screen, ChoiceScreen)
+    assert "error" in {severity for _, severity in notes}
