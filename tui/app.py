@@ -21,6 +21,7 @@ from textual.widgets import ContentSwitcher
 from tui.context import AppContext
 from tui.errors import EventdeckError
 from tui.keymap import apply_keymap
+from tui.services.session import ClientFactory
 from tui.services.signin import SsoLogin
 from tui.services.sso_cache import sso_target
 from tui.settings import export_directory, update
@@ -402,25 +403,31 @@ class EventdeckApp(App[None]):
 
         self.push_screen(ChoiceScreen("AWS profile", profiles, current), chosen)
 
-    def _read_aws_config(self, read: Callable[[], _T], then: Callable[[_T], None]) -> None:
+    def _read_aws_config(
+        self,
+        read: Callable[[], _T],
+        then: Callable[[_T], None],
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
         """Run ``read`` (it parses the AWS config or botocore's data) in a thread, then ``then``.
 
         Why: those reads take tens of milliseconds, longer on the NFS homes of jump hosts; the
-        event loop must keep drawing. A broken config becomes a notification, not a crash.
+        event loop must keep drawing. A broken config becomes a notification (or ``failed``),
+        not a crash.
         """
 
         def work() -> None:
             try:
                 result = read()
             except Exception as exc:  # an unreadable config: say so, keep running
-                self.call_from_thread(
-                    self.notify, f"The AWS config cannot be read: {exc}", severity="error",
-                    markup=False,
-                )  # fmt: skip
+                self.call_from_thread(failed or self._config_unreadable, exc)
                 return
             self.call_from_thread(then, result)
 
         self.run_worker(work, thread=True, group="aws-config", exit_on_error=False)
+
+    def _config_unreadable(self, exc: Exception) -> None:
+        self.notify(f"The AWS config cannot be read: {exc}", severity="error", markup=False)
 
     def action_pick_region(self) -> None:
         """Work out the regions and their notes in a worker (botocore's data), then offer them."""
@@ -468,7 +475,10 @@ class EventdeckApp(App[None]):
         if "ui.theme" in changed and self.theme != MONOCHROME_THEME_NAME:
             self.theme = after.ui.theme
         if "aws.max_attempts" in changed:
-            self.ctx.switch(max_attempts=after.aws.max_attempts)
+            attempts = after.aws.max_attempts
+            self._read_aws_config(
+                lambda: self.ctx.prepare_switch(max_attempts=attempts), self.ctx.adopt
+            )
         later = sorted(changed & {"ui.color", "workers.pool_size", "aws.profile", "aws.region"})
         note = f" {', '.join(later)}: from the next start." if later else ""
         self.notify("Settings saved." + note, markup=False)
@@ -497,11 +507,16 @@ class EventdeckApp(App[None]):
         """New profile/region: rebuild clients, refresh the header, reload every pane."""
         if isinstance(self.ctx.mfa_prompter, UiMfaPrompter) and "profile" in changes:
             self.ctx.mfa_prompter.profile = changes["profile"]  # type: ignore[assignment]
-        try:
-            self.ctx.switch(**changes)
-        except EventdeckError as err:
-            self.notify(str(err), title="Not switched", severity="error", markup=False)
-            return
+        self._read_aws_config(
+            lambda: self.ctx.prepare_switch(**changes), self._switched, self._not_switched
+        )
+
+    def _not_switched(self, err: Exception) -> None:
+        self.notify(str(err), title="Not switched", severity="error", markup=False)
+
+    def _switched(self, factory: ClientFactory) -> None:
+        """Adopt the connection resolved in a worker: refresh the header, reload every pane."""
+        self.ctx.adopt(factory)
         self.query_one(StatusHeader).refresh_identity()
         for pane in self.panes:
             pane.reload()

@@ -59,12 +59,25 @@ class AppContext:
     def switch(self, **changes: Any) -> None:
         """Rebuild clients for new options (profile, region, endpoint), or after signing in.
 
-        Raises ConfigError (and changes nothing) when the new options do not resolve.
+        Raises ConfigError (and changes nothing) when the new options do not resolve. It reads
+        the AWS config: the UI calls ``prepare_switch`` in a worker and ``adopt`` on its loop.
         """
-        options = self.options.with_(**changes)
-        factory = self._new_factory(options)
-        factory.resolved  # noqa: B018 - resolve now: a bad profile must not half-switch
-        self.options, self.factory = options, factory
+        self.adopt(self.prepare_switch(**changes))
+
+    def prepare_switch(self, **changes: Any) -> ClientFactory:
+        """A factory for the options with ``changes``, resolved (reads the AWS config files).
+
+        Why apart from ``adopt``: resolving reads files, so it runs in a worker thread; nothing
+        of this context changes until the UI adopts the answer. Raises ConfigError for options
+        that do not resolve: a bad profile must not half-switch.
+        """
+        factory = self._new_factory(self.options.with_(**changes))
+        factory.resolved  # noqa: B018 - resolve now, in the caller's thread
+        return factory
+
+    def adopt(self, factory: ClientFactory) -> None:
+        """Use ``factory`` (from ``prepare_switch``) and its options from now on."""
+        self.options, self.factory = factory.options, factory
         self.prefetch = Prefetch()  # pages fetched for the old connection are not for the new
 
     def remember(self, change: Callable[[Any], Any]) -> str | None:

@@ -103,3 +103,35 @@ async def test_an_unreadable_aws_config_is_a_notification_not_a_crash(
         await wait_for(pilot, lambda: any("AWS config cannot be read" in m for m, _ in notes))
         assert not isinstance(app.screen, ChoiceScreen)
     assert "error" in {severity for _, severity in notes}
+
+
+async def test_switching_profile_resolves_it_in_a_worker(
+    app_ctx: Any, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated_dirs / ".aws" / "config").write_text("[profile ops]\nregion = us-east-1\n")
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        on_main = _record_profile_reads(monkeypatch)
+        app.switch_connection(profile="ops")
+        await wait_for(pilot, lambda: app_ctx.options.profile == "ops")
+        assert app_ctx.resolved.profile.value == "ops"
+    assert on_main and not any(on_main)
+
+
+async def test_a_profile_that_does_not_resolve_is_not_switched_to(app_ctx: Any) -> None:
+    app = EventdeckApp(app_ctx)
+    notes: list[tuple[str, object]] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs: Any) -> None:
+        notes.append((message, kwargs.get("title")))
+        notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    before = app_ctx.factory
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        app.switch_connection(profile="no-such-profile")
+        await wait_for(pilot, lambda: any(title == "Not switched" for _, title in notes))
+    assert app_ctx.factory is before and app_ctx.options.profile != "no-such-profile"
