@@ -5,6 +5,7 @@ One object built by the launcher and handed to the App, so panes never read glob
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ class AppContext:
     prefetch: Prefetch = field(default_factory=Prefetch)
     outbox_root: Path | None = None  # None: the user's outbox; the demo keeps its own
     factory: ClientFactory = field(init=False)
+    # Saves run in worker threads: one change-and-save at a time, so none is lost.
+    _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.settings is None:
@@ -88,14 +91,15 @@ class AppContext:
         """
         from tui.settings import save_settings
 
-        self.settings = change(self.settings)
-        if self.settings_path is None:
+        with self._save_lock:
+            self.settings = change(self.settings)
+            if self.settings_path is None:
+                return None
+            try:
+                save_settings(self.settings, self.settings_path)
+            except (EventdeckError, OSError) as exc:
+                return str(exc)
             return None
-        try:
-            save_settings(self.settings, self.settings_path)
-        except (EventdeckError, OSError) as exc:
-            return str(exc)
-        return None
 
     def remember_export_path(self, path: str) -> str | None:
         from tui.settings import remember_export_path

@@ -138,6 +138,7 @@ class SettingsScreen(ModalScreen[SettingsSaved | None]):
         self._profiles = list(profiles)
         self.errors: dict[str, str] = {}
         self.status = ""
+        self.saving = False  # a save runs in a worker; a second ctrl+s meanwhile does nothing
 
     # -- building ------------------------------------------------------------------------------
     def _theme_names(self) -> list[str]:
@@ -271,6 +272,8 @@ class SettingsScreen(ModalScreen[SettingsSaved | None]):
 
     def action_save(self) -> None:
         """Check every field, then save the changed ones; a failed save changes nothing."""
+        if self.saving:
+            return
         for field in FIELDS:
             self._check(field)
         if self.errors:
@@ -288,7 +291,23 @@ class SettingsScreen(ModalScreen[SettingsSaved | None]):
             self.dismiss(SettingsSaved(self.initial, self.ctx.settings, frozenset()))
             return
         before = self.ctx.settings
+        self.saving = True
+        self._set_status("Saving…")
+        # The save writes and fsyncs (slow on the NFS homes of jump hosts): not on the loop.
+        self.run_worker(
+            lambda: self._save(before, changes),
+            thread=True,
+            group="settings-save",
+            exit_on_error=False,
+        )
+
+    def _save(self, before: Settings, changes: dict[str, Any]) -> None:
+        """Worker thread: save, then hand the outcome to the screen."""
         problem = self.ctx.remember(lambda s: update(s, **changes))
+        self.app.call_from_thread(self._saved, before, changes, problem)
+
+    def _saved(self, before: Settings, changes: dict[str, Any], problem: str | None) -> None:
+        self.saving = False
         if problem:
             self.ctx.settings = before  # not saved means not applied: the file stays the truth
             self._set_status(f"Not saved: {problem}", error=True)
