@@ -163,11 +163,6 @@ def _refreshable(token: dict[str, Any], now: datetime) -> bool:
     return registration is not None and registration > now
 
 
-def check_bearer_token(options: ConnectionOptions, *, now: datetime | None = None) -> None:
-    """Raise a typed error naming the fix when CodeCatalyst will have no usable bearer token."""
-    bearer_token_source(options, now=now)
-
-
 def sso_token_status(
     options: ConnectionOptions, *, now: datetime | None = None
 ) -> tuple[str | None, datetime | None]:
