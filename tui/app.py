@@ -33,6 +33,7 @@ from tui.themes import (
     monochrome_theme,
     user_themes_dir,
 )
+from tui.ui.clipboard import ClipboardSettings
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.choice import ChoiceScreen
@@ -164,6 +165,7 @@ class EventdeckApp(App[None]):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
         self._caught_signals: list[int] = []
         self._apply_settings()
