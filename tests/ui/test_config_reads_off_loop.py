@@ -36,31 +36,27 @@ def _record_profile_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return on_main
 
 
-async def test_profile_picker_reads_the_config_in_a_worker(
-    app_ctx: Any, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "action,screen_type", [("pick_profile", ChoiceScreen), ("settings", SettingsScreen)]
+)
+async def test_profile_list_is_read_in_a_worker(
+    app_ctx: Any,
+    isolated_dirs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+    screen_type: type,
 ) -> None:
+    """The profile picker and the settings screen (profile completions) both list profiles."""
     (isolated_dirs / ".aws" / "config").write_text("[profile ops]\n[profile dev]\n")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, idle(app.current_pane))
         on_main = _record_profile_reads(monkeypatch)
-        app.action_pick_profile()
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
-        assert app.screen.choices == ["dev", "ops"]
-    assert on_main and not any(on_main)
-
-
-async def test_settings_reads_the_profile_list_in_a_worker(
-    app_ctx: Any, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (isolated_dirs / ".aws" / "config").write_text("[profile ops]\n")
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, idle(app.current_pane))
-        on_main = _record_profile_reads(monkeypatch)
-        app.action_settings()
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await app.run_action(action)
+        await wait_for(pilot, lambda: isinstance(app.screen, screen_type))
         await pilot.pause()  # let the screen finish mounting before the app exits
+        if isinstance(app.screen, ChoiceScreen):
+            assert app.screen.choices == ["dev", "ops"]
     assert on_main and not any(on_main)
 
 
@@ -80,7 +76,7 @@ async def test_region_picker_works_out_its_regions_in_a_worker(
         monkeypatch.setattr(regions, "picker_regions", picker_regions)
         app.action_pick_region()
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
-        assert "us-east-1" in app.screen.choices
+        assert isinstance(app.screen, ChoiceScreen) and "us-east-1" in app.screen.choices
     assert on_main and not any(on_main)
 
 
