@@ -19,11 +19,10 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
 from tui.context import AppContext
-from tui.errors import EventdeckError
 from tui.keymap import apply_keymap
 from tui.services.session import ClientFactory
 from tui.services.signin import SsoLogin
-from tui.services.sso_cache import sso_target
+from tui.services.sso_cache import SsoTarget, sso_target
 from tui.settings import export_directory, update
 from tui.themes import (
     MONOCHROME_THEME_NAME,
@@ -487,11 +486,14 @@ class EventdeckApp(App[None]):
 
     def action_sign_in(self) -> None:
         """Sign in with the SSO device-code flow: the code opens on any device (a phone)."""
-        try:
-            target = sso_target(self.ctx.options)
-        except EventdeckError as exc:
-            self.notify(str(exc), title="Cannot sign in", severity="error", markup=False)
-            return
+        options = self.ctx.options
+        self._read_aws_config(lambda: sso_target(options), self._sign_in_to, self._cannot_sign_in)
+
+    def _cannot_sign_in(self, exc: Exception) -> None:
+        self.notify(str(exc), title="Cannot sign in", severity="error", markup=False)
+
+    def _sign_in_to(self, target: SsoTarget | None) -> None:
+        """Open the sign-in screen for ``target`` (read from the AWS config in a worker)."""
         if target is None:
             self.notify(
                 f"Profile {self.ctx.resolved.profile.value} does not use SSO.", markup=False

@@ -131,3 +131,32 @@ async def test_a_profile_that_does_not_resolve_is_not_switched_to(app_ctx: Any) 
         app.switch_connection(profile="no-such-profile")
         await wait_for(pilot, lambda: any(title == "Not switched" for _, title in notes))
     assert app_ctx.factory is before and app_ctx.options.profile != "no-such-profile"
+
+
+async def test_sign_in_reads_the_profiles_sso_settings_in_a_worker(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.app
+
+    on_main: list[bool] = []
+    real = tui.app.sso_target
+
+    def sso_target(*args: Any, **kwargs: Any) -> Any:
+        on_main.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tui.app, "sso_target", sso_target)
+    app = EventdeckApp(app_ctx)
+    notes: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs: Any) -> None:
+        notes.append(message)
+        notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        await pilot.press("L")
+        await wait_for(pilot, lambda: any("does not use SSO" in n for n in notes))
+    assert on_main == [False]
