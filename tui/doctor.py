@@ -258,7 +258,9 @@ def run_doctor(args: argparse.Namespace, rest: Sequence[str], out: Any = None) -
         from tui.sandbox.embed import start_demo
 
         sandbox = start_demo()
-        options = options.for_sandbox(sandbox.endpoint, sandbox.region, sandbox.ca_bundle)
+        options = options.for_sandbox(
+            sandbox.endpoint, sandbox.region, sandbox.ca_bundle, sandbox.env()
+        )
     try:
         check_aws(report, args, options)
         check_terminal(report)

@@ -30,7 +30,7 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         from tui.sandbox.embed import start_demo
 
         demo = start_demo()
-        options = options.for_sandbox(demo.endpoint, demo.region, demo.ca_bundle)
+        options = options.for_sandbox(demo.endpoint, demo.region, demo.ca_bundle, demo.env())
     log_path = None
     if args.debug:
         from tui.logsetup import setup_debug_log

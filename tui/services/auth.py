@@ -60,6 +60,8 @@ def effective_profile(options: ConnectionOptions) -> str:
 
 def env_bearer_token(options: ConnectionOptions) -> str | None:
     """The token from the environment (or the options' extra environment, used by the demo)."""
+    if options.isolated:  # the demo's own token only, never the environment's
+        return dict(options.extra).get(ENV_VAR) or None
     token = get_token_from_environment(SIGNING_NAME) or dict(options.extra).get(ENV_VAR)
     return token or None
 

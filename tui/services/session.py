@@ -17,6 +17,7 @@ from typing import Any
 import botocore.session
 from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.tokens import ScopedEnvTokenProvider, TokenProviderChain
 
 from tui.logsetup import register_secret
 from tui.services import send_retry
@@ -189,7 +190,7 @@ class ClientFactory:
         client = self._get_session().create_client(service, **kwargs)
         send_retry.install(client)  # never retry a PutPartnerEvents that may have arrived
         self.pool.watch_client(client)
-        _register_secrets(self._get_session())
+        _register_secrets(self._get_session(), self.options)
         return client
 
 
@@ -198,7 +199,9 @@ def build_session(
 ) -> botocore.session.Session:
     """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain)."""
     resolved = resolved or resolve(options)
-    session = new_session(session_profile(resolved.profile))
+    session = new_session(session_profile(resolved.profile), isolated=options.isolated)
+    if options.isolated:
+        _use_given_credentials(session, dict(options.extra))
     # botocore reads AWS_DEFAULT_REGION only; the AWS CLI v2 and the other SDKs honour AWS_REGION
     # first, and so does eventdeck (after --region): the resolver's region is the one in force.
     if resolved.region.value:
@@ -224,9 +227,24 @@ def profile_may_prompt(profile: str | None) -> bool:
     return False
 
 
-def _register_secrets(session: botocore.session.Session) -> None:
+def _use_given_credentials(session: botocore.session.Session, given: dict[str, str]) -> None:
+    """Sign with ``given``'s keys and bearer token only (the demo's), never the environment's.
+
+    Why through the session: setting them in os.environ would leak into every later session of
+    the process and hide the user's own variables; the token goes in through the session's
+    public token-provider chain, scoped like botocore's own environment provider.
+    """
+    session.set_credentials(given["AWS_ACCESS_KEY_ID"], given["AWS_SECRET_ACCESS_KEY"])
+    token = {k: v for k, v in given.items() if k == "AWS_BEARER_TOKEN_CODECATALYST"}
+    provider = ScopedEnvTokenProvider(session, environ=token)
+    session.register_component("token_provider", TokenProviderChain(providers=[provider]))
+
+
+def _register_secrets(session: botocore.session.Session, options: ConnectionOptions) -> None:
     """Tell the log redactor the resolved secrets, so no debug line can carry them."""
     register_secret(os.environ.get("AWS_BEARER_TOKEN_CODECATALYST"))
+    for _key, value in options.extra:
+        register_secret(value)
     credentials = session.get_credentials()
     if credentials is None:
         return
