@@ -101,6 +101,9 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
 
 def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     """Run the app until it exits; the demo sandbox stops with it."""
+    # The one environment write left: Textual reads NO_COLOR only from the environment, in
+    # App.__init__, and offers no parameter for it (see tui/themes.py); eventdeck runs one app
+    # per process, just after this.
     if args.color == "off":
         os.environ["NO_COLOR"] = "1"
     elif args.color == "on":
