@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from tui.cli import build_parser, main, options_from_args, parse_operation
+from tui.args import build_parser, options_from_args, parse_operation
+from tui.cli import main
 from tui.errors import ConfigError
 
 

@@ -6,7 +6,7 @@ import io
 import subprocess
 import sys
 
-from tui.cli import build_parser
+from tui.args import build_parser
 from tui.doctor import colour_depth, run_doctor
 
 

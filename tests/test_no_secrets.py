@@ -28,7 +28,8 @@ from tests.fake_sso import FakeSso
 from tests.ui.compose_helpers import fill, open_pane, send_confirmed, to_list, wait_until
 from tests.ui.helpers import idle, wait_for
 from tui.app import EventdeckApp
-from tui.launch import build_args, build_context
+from tui.args import build_args
+from tui.launch import build_context
 from tui.logsetup import clear_registered_secrets, stop_debug_log
 from tui.services.auth import sso_cache_dir
 from tui.ui.screens.inspector import InspectorScreen

@@ -9,8 +9,9 @@ import asyncio
 import importlib
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -18,10 +19,10 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
 from tui.context import AppContext
-from tui.errors import EventdeckError
 from tui.keymap import apply_keymap
+from tui.services.session import ClientFactory
 from tui.services.signin import SsoLogin
-from tui.services.sso_cache import sso_target
+from tui.services.sso_cache import SsoTarget, sso_target
 from tui.settings import export_directory, update
 from tui.themes import (
     MONOCHROME_THEME_NAME,
@@ -32,6 +33,7 @@ from tui.themes import (
     monochrome_theme,
     user_themes_dir,
 )
+from tui.ui.clipboard import ClipboardSettings
 from tui.ui.format import format_key
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
@@ -63,6 +65,8 @@ class PaneInfo:
         cls: type[Pane] = getattr(importlib.import_module(module), name)
         return cls
 
+
+_T = TypeVar("_T")
 
 PANES = [
     PaneInfo(
@@ -164,6 +168,7 @@ class EventdeckApp(App[None]):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
         self._caught_signals: list[int] = []
         self._apply_settings()
@@ -381,9 +386,16 @@ class EventdeckApp(App[None]):
         self.current_pane.reload()
 
     def action_pick_profile(self) -> None:
-        import botocore.session
+        """List the AWS config's profiles in a worker (it reads files), then offer them."""
+        self._read_aws_config(self._read_profile_choice, self._show_profile_choice)
 
-        profiles = sorted(botocore.session.Session().available_profiles)
+    @staticmethod
+    def _read_profile_choice() -> list[str]:
+        from tui.services.resolve import profile_names
+
+        return list(profile_names())
+
+    def _show_profile_choice(self, profiles: list[str]) -> None:
         current = str(self.ctx.resolved.profile.value)
 
         def chosen(profile: str | None) -> None:
@@ -392,15 +404,54 @@ class EventdeckApp(App[None]):
 
         self.push_screen(ChoiceScreen("AWS profile", profiles, current), chosen)
 
+    def _read_aws_config(
+        self,
+        read: Callable[[], _T],
+        then: Callable[[_T], None],
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run ``read`` (it parses the AWS config or botocore's data) in a thread, then ``then``.
+
+        Why: those reads take tens of milliseconds, longer on the NFS homes of jump hosts; the
+        event loop must keep drawing. A broken config becomes a notification (or ``failed``),
+        not a crash.
+        """
+
+        def work() -> None:
+            try:
+                result = read()
+            except Exception as exc:  # an unreadable config: say so, keep running
+                self.call_from_thread(failed or self._config_unreadable, exc)
+                return
+            self.call_from_thread(then, result)
+
+        self.run_worker(work, thread=True, group="aws-config", exit_on_error=False)
+
+    def _config_unreadable(self, exc: Exception) -> None:
+        self.notify(f"The AWS config cannot be read: {exc}", severity="error", markup=False)
+
     def action_pick_region(self) -> None:
+        """Work out the regions and their notes in a worker (botocore's data), then offer them."""
+        pane_id = self.current_pane.PANE_ID
+        self._read_aws_config(lambda: self._read_region_choice(pane_id), self._show_region_choice)
+
+    def _read_region_choice(
+        self, pane_id: str
+    ) -> tuple[list[str], dict[str, str], str, str | None]:
         from tui.services.regions import picker_regions, region_note, where_note
 
         panes = [(info.short_title, info.service) for info in PANES]
         current = self.ctx.resolved.region.value
-        regions = picker_regions((service for _, service in panes), current)
+        regions = list(picker_regions((service for _, service in panes), current))
         notes = {region: region_note(region, panes) for region in regions}
-        info = next((p for p in PANES if p.pane_id == self.current_pane.PANE_ID), PANES[0])
+        info = next((p for p in PANES if p.pane_id == pane_id), PANES[0])
         header = where_note(f"{info.short_title} works in", info.service)
+        return regions, notes, header, current
+
+    def _show_region_choice(
+        self, choice: tuple[list[str], dict[str, str], str, str | None]
+    ) -> None:
+        regions, notes, header, current = choice
 
         def chosen(region: str | None) -> None:
             if region is not None and region != current:
@@ -412,10 +463,11 @@ class EventdeckApp(App[None]):
 
     def action_settings(self) -> None:
         """Edit the common settings of config.toml (saved atomically, mode 0600)."""
-        import botocore.session
 
-        profiles = sorted(botocore.session.Session().available_profiles)
-        self.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
+        def show(profiles: list[str]) -> None:
+            self.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
+
+        self._read_aws_config(self._read_profile_choice, show)
 
     def _settings_saved(self, saved: SettingsSaved | None) -> None:
         if saved is None or not saved.changed:
@@ -424,18 +476,24 @@ class EventdeckApp(App[None]):
         if "ui.theme" in changed and self.theme != MONOCHROME_THEME_NAME:
             self.theme = after.ui.theme
         if "aws.max_attempts" in changed:
-            self.ctx.switch(max_attempts=after.aws.max_attempts)
+            attempts = after.aws.max_attempts
+            self._read_aws_config(
+                lambda: self.ctx.prepare_switch(max_attempts=attempts), self.ctx.adopt
+            )
         later = sorted(changed & {"ui.color", "workers.pool_size", "aws.profile", "aws.region"})
         note = f" {', '.join(later)}: from the next start." if later else ""
         self.notify("Settings saved." + note, markup=False)
 
     def action_sign_in(self) -> None:
         """Sign in with the SSO device-code flow: the code opens on any device (a phone)."""
-        try:
-            target = sso_target(self.ctx.options)
-        except EventdeckError as exc:
-            self.notify(str(exc), title="Cannot sign in", severity="error", markup=False)
-            return
+        options = self.ctx.options
+        self._read_aws_config(lambda: sso_target(options), self._sign_in_to, self._cannot_sign_in)
+
+    def _cannot_sign_in(self, exc: Exception) -> None:
+        self.notify(str(exc), title="Cannot sign in", severity="error", markup=False)
+
+    def _sign_in_to(self, target: SsoTarget | None) -> None:
+        """Open the sign-in screen for ``target`` (read from the AWS config in a worker)."""
         if target is None:
             self.notify(
                 f"Profile {self.ctx.resolved.profile.value} does not use SSO.", markup=False
@@ -446,18 +504,23 @@ class EventdeckApp(App[None]):
             if ok:
                 self.switch_connection()
 
-        login = SsoLogin(target, verify=self.ctx.options.verify)
+        login = SsoLogin(target, verify=self.ctx.options.verify, factory=self.ctx.factory)
         self.push_screen(SsoLoginScreen(login), done)
 
     def switch_connection(self, **changes: object) -> None:
         """New profile/region: rebuild clients, refresh the header, reload every pane."""
         if isinstance(self.ctx.mfa_prompter, UiMfaPrompter) and "profile" in changes:
             self.ctx.mfa_prompter.profile = changes["profile"]  # type: ignore[assignment]
-        try:
-            self.ctx.switch(**changes)
-        except EventdeckError as err:
-            self.notify(str(err), title="Not switched", severity="error", markup=False)
-            return
+        self._read_aws_config(
+            lambda: self.ctx.prepare_switch(**changes), self._switched, self._not_switched
+        )
+
+    def _not_switched(self, err: Exception) -> None:
+        self.notify(str(err), title="Not switched", severity="error", markup=False)
+
+    def _switched(self, factory: ClientFactory) -> None:
+        """Adopt the connection resolved in a worker: refresh the header, reload every pane."""
+        self.ctx.adopt(factory)
         self.query_one(StatusHeader).refresh_identity()
         for pane in self.panes:
             pane.reload()

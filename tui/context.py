@@ -5,14 +5,14 @@ One object built by the launcher and handed to the App, so panes never read glob
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.cli import LaunchTarget
 from tui.errors import EventdeckError
-from tui.services.options import ConnectionOptions
+from tui.services.options import ConnectionOptions, LaunchTarget
 from tui.services.pool import CallPool
 from tui.services.prefetch import Prefetch
 from tui.services.resolve import Resolved, describe_destination
@@ -37,6 +37,8 @@ class AppContext:
     prefetch: Prefetch = field(default_factory=Prefetch)
     outbox_root: Path | None = None  # None: the user's outbox; the demo keeps its own
     factory: ClientFactory = field(init=False)
+    # Saves run in worker threads: one change-and-save at a time, so none is lost.
+    _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.settings is None:
@@ -60,12 +62,25 @@ class AppContext:
     def switch(self, **changes: Any) -> None:
         """Rebuild clients for new options (profile, region, endpoint), or after signing in.
 
-        Raises ConfigError (and changes nothing) when the new options do not resolve.
+        Raises ConfigError (and changes nothing) when the new options do not resolve. It reads
+        the AWS config: the UI calls ``prepare_switch`` in a worker and ``adopt`` on its loop.
         """
-        options = self.options.with_(**changes)
-        factory = self._new_factory(options)
-        factory.resolved  # noqa: B018 - resolve now: a bad profile must not half-switch
-        self.options, self.factory = options, factory
+        self.adopt(self.prepare_switch(**changes))
+
+    def prepare_switch(self, **changes: Any) -> ClientFactory:
+        """A factory for the options with ``changes``, resolved (reads the AWS config files).
+
+        Why apart from ``adopt``: resolving reads files, so it runs in a worker thread; nothing
+        of this context changes until the UI adopts the answer. Raises ConfigError for options
+        that do not resolve: a bad profile must not half-switch.
+        """
+        factory = self._new_factory(self.options.with_(**changes))
+        factory.resolved  # noqa: B018 - resolve now, in the caller's thread
+        return factory
+
+    def adopt(self, factory: ClientFactory) -> None:
+        """Use ``factory`` (from ``prepare_switch``) and its options from now on."""
+        self.options, self.factory = factory.options, factory
         self.prefetch = Prefetch()  # pages fetched for the old connection are not for the new
 
     def remember(self, change: Callable[[Any], Any]) -> str | None:
@@ -76,14 +91,15 @@ class AppContext:
         """
         from tui.settings import save_settings
 
-        self.settings = change(self.settings)
-        if self.settings_path is None:
+        with self._save_lock:
+            self.settings = change(self.settings)
+            if self.settings_path is None:
+                return None
+            try:
+                save_settings(self.settings, self.settings_path)
+            except (EventdeckError, OSError) as exc:
+                return str(exc)
             return None
-        try:
-            save_settings(self.settings, self.settings_path)
-        except (EventdeckError, OSError) as exc:
-            return str(exc)
-        return None
 
     def remember_export_path(self, path: str) -> str | None:
         from tui.settings import remember_export_path

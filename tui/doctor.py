@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from tui.cli import version_text
+from tui.args import connection_options, version_text
 from tui.errors import ConfigError, EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.session import ClientFactory
@@ -280,16 +280,18 @@ def run_doctor(args: argparse.Namespace, rest: Sequence[str], out: Any = None) -
     """Print the report; exit 0 when nothing failed, 1 otherwise."""
     report = Report(out)
     print(version_text(), file=report.out)
-    from tui.launch import connection_options
     from tui.settings import config_path, load_settings
 
     settings, _warnings = load_settings(config_path(getattr(args, "config", None)))
     options = connection_options(args, settings)  # resolved as the app resolves it
     sandbox = None
     if args.demo:
-        from tui.launch import start_demo
+        from tui.sandbox.embed import start_demo
 
-        sandbox, options = start_demo(options)
+        sandbox = start_demo()
+        options = options.for_sandbox(
+            sandbox.endpoint, sandbox.region, sandbox.ca_bundle, sandbox.env()
+        )
     try:
         check_aws(report, args, options)
         check_terminal(report)

@@ -1,6 +1,7 @@
 """Turn parsed command-line arguments into a running app: settings, options, demo sandbox, log.
 
-Kept apart from cli.py so that `eventdeck --version` and `eventdeck sandbox` never import Textual.
+Kept apart from cli.py so that `eventdeck --version` and `eventdeck sandbox` never import Textual;
+it reads the parsed options through tui.args and never imports cli.py back.
 """
 
 from __future__ import annotations
@@ -8,12 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 
-from tui.cli import LaunchTarget, options_from_args
+from tui.args import LaunchTarget, connection_options
 from tui.context import AppContext
 from tui.errors import ConfigError
-from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
-from tui.settings import Settings, config_path, load_settings
+from tui.settings import config_path, load_settings
 
 
 def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppContext:
@@ -27,7 +27,10 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
     options = connection_options(args, settings)
     demo = None
     if args.demo:
-        demo, options = start_demo(options)
+        from tui.sandbox.embed import start_demo
+
+        demo = start_demo()
+        options = options.for_sandbox(demo.endpoint, demo.region, demo.ca_bundle, demo.env())
     log_path = None
     if args.debug:
         from tui.logsetup import setup_debug_log
@@ -57,42 +60,6 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
             demo.stop()
         raise
     return ctx
-
-
-def connection_options(args: argparse.Namespace, settings: Settings) -> ConnectionOptions:
-    """The flags, plus config.toml's profile, region and retry budget (which lose to the env)."""
-    return options_from_args(args, max_attempts=settings.aws.max_attempts).with_(
-        default_profile=settings.aws.profile, default_region=settings.aws.region
-    )
-
-
-def start_demo(options):  # type: ignore[no-untyped-def]
-    """Start the sandbox in-process and point every client at it (dummy credentials only)."""
-    try:
-        from tui.sandbox import start_sandbox
-    except ImportError as exc:  # the sandbox extra is not installed
-        raise ConfigError(
-            f"--demo needs the sandbox extra ({exc.name} is missing).",
-            hint="Install it with: python3 -m pip install 'eventdeck[sandbox]'",
-        ) from exc
-    sandbox = start_sandbox(
-        host="127.0.0.1", port=0, seed=int(os.environ.get("EVENTDECK_DEMO_SEED", "1"))
-    )
-    env = sandbox.env()
-    # The demo must never fall back to a real profile's credentials.
-    os.environ.pop("AWS_PROFILE", None)
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"):
-        os.environ[key] = env[key]
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    options = options.with_(
-        profile=None,
-        default_profile=None,
-        region=sandbox.region,
-        endpoint_url=sandbox.endpoint,
-        ca_bundle=sandbox.ca_bundle,
-        verify_ssl=True,
-    )
-    return sandbox, options
 
 
 FIRST_SERVICE = {
@@ -134,6 +101,9 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
 
 def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     """Run the app until it exits; the demo sandbox stops with it."""
+    # The one environment write left: Textual reads NO_COLOR only from the environment, in
+    # App.__init__, and offers no parameter for it (see tui/themes.py); eventdeck runs one app
+    # per process, just after this.
     if args.color == "off":
         os.environ["NO_COLOR"] = "1"
     elif args.color == "on":
@@ -151,16 +121,3 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
         if ctx.demo is not None:
             ctx.demo.stop()
     return 0
-
-
-def demo_context(launch: LaunchTarget | None = None, read_only: bool = False) -> AppContext:
-    """A context on a fresh in-process sandbox, for tests and the screenshot script."""
-    args = build_args(["--demo", *(["--read-only"] if read_only else [])])
-    return build_context(args, launch)
-
-
-def build_args(argv: list[str]) -> argparse.Namespace:
-    from tui.cli import build_parser
-
-    args, _ = build_parser().parse_known_args(argv)
-    return args

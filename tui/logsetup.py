@@ -82,46 +82,70 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)(\bBearer\s+)" + _NOT_DONE + r"[A-Za-z0-9\-._~+/=:]+"), r"\1" + REDACTED),
 ]
 
-_lock = threading.Lock()
-_secrets: set[str] = set()
-_secrets_re: re.Pattern[str] | None = None
+
+class SecretRegistry:
+    """The values ``redact`` removes: registered from worker threads, read by every log line.
+
+    Why an object with a lock: credentials resolve in worker threads while other threads log; a
+    register must never be half-seen (the compiled pattern is swapped whole, under the lock).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def register(self, value: str | bytes | None) -> None:
+        """Remember ``value`` in every form it may be logged in (raw, URL-encoded, JSON-escaped)."""
+        if value is None:
+            return
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        text = text.strip()
+        if len(text) < MIN_SECRET_LENGTH:
+            return
+        forms = {text, quote(text, safe=""), quote_plus(text), json.dumps(text)[1:-1]}
+        with self._lock:
+            if forms <= self._values:
+                return
+            self._values.update(forms)
+            ordered = sorted(self._values, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def clear(self) -> None:
+        """Forget every registered value."""
+        with self._lock:
+            self._values.clear()
+            self._pattern = None
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The compiled alternation of every registered form (None: nothing registered)."""
+        return self._pattern
+
+
+SECRETS = SecretRegistry()
+"""The process's registry: a secret seen anywhere is redacted everywhere."""
 
 
 def register_secret(value: str | bytes | None) -> None:
     """Remember ``value`` so ``redact`` removes it everywhere (raw, URL-encoded, JSON-escaped)."""
-    global _secrets_re
-    if value is None:
-        return
-    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    text = text.strip()
-    if len(text) < MIN_SECRET_LENGTH:
-        return
-    forms = {text, quote(text, safe=""), quote_plus(text), json.dumps(text)[1:-1]}
-    with _lock:
-        if forms <= _secrets:
-            return
-        _secrets.update(forms)
-        ordered = sorted(_secrets, key=len, reverse=True)
-        _secrets_re = re.compile("|".join(re.escape(s) for s in ordered))
+    SECRETS.register(value)
 
 
 def clear_registered_secrets() -> None:
     """Forget every registered value (tests; a profile switch keeps them, which is harmless)."""
-    global _secrets_re
-    with _lock:
-        _secrets.clear()
-        _secrets_re = None
+    SECRETS.clear()
 
 
 def contains_registered_secret(text: str) -> bool:
     """Whether ``text`` contains a value given to ``register_secret``."""
-    pattern = _secrets_re
+    pattern = SECRETS.pattern
     return bool(pattern and pattern.search(text))
 
 
 def redact(text: str) -> str:
     """Return ``text`` with registered secrets and secret-looking values replaced by [REDACTED]."""
-    pattern = _secrets_re
+    pattern = SECRETS.pattern
     if pattern is not None:
         text = pattern.sub(REDACTED, text)
     for regex, replacement in _PATTERNS:
@@ -164,13 +188,75 @@ def _prune(directory: Path, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-_handler: logging.Handler | None = None
-_path: Path | None = None
+class DebugLog:
+    """The --debug file handler on eventdeck's and botocore's loggers; start, stop, where.
+
+    Why an object with a lock: error hints read the path from worker threads while the app or a
+    test may start or stop the log; the handler and its path change together.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._handler: logging.Handler | None = None
+        self._path: Path | None = None
+
+    @property
+    def path(self) -> Path | None:
+        """The file being written, or None when no debug log runs."""
+        with self._lock:
+            return self._path if self._handler is not None else None
+
+    def start(self, path: Path | None = None) -> Path:
+        """Send DEBUG output to a redacted 0600 file (replacing any previous one); its path."""
+        if path is None:
+            directory = default_log_dir()
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            path = directory / f"debug-{stamp}-{os.getpid()}.log"
+            _prune(directory, KEEP_LOGS - 1)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
+        stream = os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
+        handler = logging.StreamHandler(stream)
+        handler.setLevel(logging.DEBUG)
+        handler.setFormatter(
+            RedactingFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+        )
+        with self._lock:
+            old = self._handler
+            for name in LOGGERS:
+                logger = logging.getLogger(name)
+                if old is not None:
+                    logger.removeHandler(old)
+                logger.addHandler(handler)
+                logger.setLevel(logging.DEBUG)
+            if old is not None:
+                old.close()
+            self._handler, self._path = handler, path
+        logging.getLogger("tui").debug("debug log started: %s", path)
+        return path
+
+    def stop(self) -> None:
+        """Detach and close the handler (nothing when no log runs)."""
+        with self._lock:
+            handler, self._handler = self._handler, None
+            if handler is None:
+                return
+            for name in LOGGERS:
+                logging.getLogger(name).removeHandler(handler)
+                logging.getLogger(name).setLevel(logging.NOTSET)
+            handler.close()
+
+
+DEBUG_LOG = DebugLog()
+"""The process's debug log (the loggers it attaches to are process-wide too)."""
 
 
 def current_log_path() -> Path | None:
     """The debug log being written, or None without --debug (error hints name it)."""
-    return _path if _handler is not None else None
+    return DEBUG_LOG.path
 
 
 def setup_debug_log(path: Path | None = None) -> Path:
@@ -178,44 +264,9 @@ def setup_debug_log(path: Path | None = None) -> Path:
 
     Called again, it replaces the previous handler (so tests and restarts do not double-log).
     """
-    global _handler, _path
-    if path is None:
-        directory = default_log_dir()
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = directory / f"debug-{stamp}-{os.getpid()}.log"
-        _prune(directory, KEEP_LOGS - 1)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
-    stream = os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
-    handler = logging.StreamHandler(stream)
-    handler.setLevel(logging.DEBUG)
-    handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
-    )
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        if _handler is not None:
-            logger.removeHandler(_handler)
-        logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG)
-    if _handler is not None:
-        _handler.close()
-    _handler = handler
-    _path = path
-    logging.getLogger("tui").debug("debug log started: %s", path)
-    return path
+    return DEBUG_LOG.start(path)
 
 
 def stop_debug_log() -> None:
     """Detach and close the debug handler (tests, and the app on exit)."""
-    global _handler
-    if _handler is None:
-        return
-    for name in LOGGERS:
-        logging.getLogger(name).removeHandler(_handler)
-        logging.getLogger(name).setLevel(logging.NOTSET)
-    _handler.close()
-    _handler = None
+    DEBUG_LOG.stop()

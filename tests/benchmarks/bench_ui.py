@@ -233,7 +233,7 @@ async def ui_pages(
     from textual import events
 
     from tui.app import EventdeckApp
-    from tui.cli import LaunchTarget
+    from tui.args import LaunchTarget
     from tui.context import AppContext
     from tui.services import codecatalyst as cc
     from tui.services.options import ConnectionOptions

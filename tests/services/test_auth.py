@@ -12,7 +12,6 @@ from botocore.utils import SSOTokenLoader
 from tui.errors import BearerTokenMissingError, ConfigError, SsoTokenExpiredError
 from tui.services.auth import (
     bearer_token_source,
-    check_bearer_token,
     sso_cache_path,
     sso_token_status,
 )
@@ -76,12 +75,12 @@ def test_env_token_wins(aws_home: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_extra_env_token_counts(aws_home: Path) -> None:
     opts = ConnectionOptions(profile="plain", extra=(("AWS_BEARER_TOKEN_CODECATALYST", "t"),))
-    check_bearer_token(opts, now=NOW)
+    bearer_token_source(opts, now=NOW)
 
 
 def test_profile_without_sso_session_names_profile_and_both_fixes(aws_home: Path) -> None:
     with pytest.raises(BearerTokenMissingError) as info:
-        check_bearer_token(ConnectionOptions(profile="plain"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="plain"), now=NOW)
     err = info.value
     assert "'plain'" in err.message and "sso_session" in err.message
     assert "aws sso login --sso-session" in (err.hint or "")
@@ -90,7 +89,7 @@ def test_profile_without_sso_session_names_profile_and_both_fixes(aws_home: Path
 
 def test_default_profile_used_when_none_given(aws_home: Path) -> None:
     with pytest.raises(BearerTokenMissingError) as info:
-        check_bearer_token(ConnectionOptions(), now=NOW)
+        bearer_token_source(ConnectionOptions(), now=NOW)
     assert "'default'" in info.value.message
 
 
@@ -103,22 +102,22 @@ def test_aws_profile_env_is_honoured(aws_home: Path, monkeypatch: pytest.MonkeyP
 
 def test_unknown_profile_is_config_error(aws_home: Path) -> None:
     with pytest.raises(ConfigError, match="'nope'"):
-        check_bearer_token(ConnectionOptions(profile="nope"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="nope"), now=NOW)
 
 
 def test_missing_sso_session_section(aws_home: Path) -> None:
     with pytest.raises(ConfigError, match=r"\[sso-session ghost\]"):
-        check_bearer_token(ConnectionOptions(profile="dangling"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="dangling"), now=NOW)
 
 
 def test_incomplete_sso_session_section(aws_home: Path) -> None:
     with pytest.raises(ConfigError, match="sso_start_url"):
-        check_bearer_token(ConnectionOptions(profile="half"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="half"), now=NOW)
 
 
 def test_never_logged_in(aws_home: Path) -> None:
     with pytest.raises(BearerTokenMissingError) as info:
-        check_bearer_token(ConnectionOptions(profile="dev"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="dev"), now=NOW)
     assert "`aws sso login --sso-session corp`" in (info.value.hint or "")
 
 
@@ -134,7 +133,7 @@ def test_expired_cached_token(aws_home: Path) -> None:
     expired = NOW - timedelta(minutes=1)
     write_token(aws_home, "corp", accessToken="a", expiresAt=iso(expired))
     with pytest.raises(SsoTokenExpiredError) as info:
-        check_bearer_token(ConnectionOptions(profile="dev"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="dev"), now=NOW)
     assert "`aws sso login --sso-session corp`" in (info.value.hint or "")
     assert "corp" in info.value.message
     # The header still gets the expiry, without an exception.
@@ -168,7 +167,7 @@ def test_expired_with_expired_registration(aws_home: Path) -> None:
         registrationExpiresAt=iso(NOW - timedelta(days=1)),
     )
     with pytest.raises(SsoTokenExpiredError):
-        check_bearer_token(ConnectionOptions(profile="dev"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="dev"), now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -179,7 +178,7 @@ def test_unreadable_or_incomplete_cache(aws_home: Path, content: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content)
     with pytest.raises(BearerTokenMissingError, match="corp"):
-        check_bearer_token(ConnectionOptions(profile="dev"), now=NOW)
+        bearer_token_source(ConnectionOptions(profile="dev"), now=NOW)
 
 
 def test_status_without_sso(aws_home: Path) -> None:

@@ -273,16 +273,16 @@ def test_advice_follows_where_the_credentials_come_from(
 def test_press_l_only_when_the_profile_has_an_sso_session(
     isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.services.auth import check_bearer_token
+    from tui.services.auth import bearer_token_source
     from tui.ui.panes.browse import BrowsePane
 
     _profiles(isolated_dirs)
     monkeypatch.delenv("AWS_BEARER_TOKEN_CODECATALYST", raising=False)
     with pytest.raises(errors.BearerTokenMissingError) as keys:
-        check_bearer_token(ConnectionOptions(profile="keys"))
+        bearer_token_source(ConnectionOptions(profile="keys"))
     assert "press L" not in BrowsePane.error_text(keys.value)
     with pytest.raises(errors.BearerTokenMissingError) as sso:
-        check_bearer_token(ConnectionOptions(profile="ssoprof"))  # no cached token yet
+        bearer_token_source(ConnectionOptions(profile="ssoprof"))  # no cached token yet
     assert "press L" in BrowsePane.error_text(sso.value)
 
 

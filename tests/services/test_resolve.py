@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import build_parser
+from tui.args import build_parser
 from tui.doctor import run_doctor
 from tui.services.cli_command import cli_command
 from tui.services.options import ConnectionOptions
@@ -257,7 +257,8 @@ def test_eventdeck_config_profile_and_region_lose_to_the_environment(
     isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """config.toml's [aws] profile/region are eventdeck's defaults: env vars win, as for the CLI."""
-    from tui.launch import build_args, build_context
+    from tui.args import build_args
+    from tui.launch import build_context
 
     write_profiles(isolated_dirs, "[profile ops]\nregion = ap-south-1\n[profile dev]\n")
     config = isolated_dirs / "config" / "eventdeck" / "config.toml"

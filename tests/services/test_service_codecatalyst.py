@@ -17,7 +17,7 @@ from tui.errors import (
     ValidationError,
 )
 from tui.services import codecatalyst as cc
-from tui.services.auth import check_bearer_token, sso_cache_path
+from tui.services.auth import bearer_token_source, sso_cache_path
 from tui.services.options import ConnectionOptions
 from tui.services.paging import Pager
 from tui.services.session import ClientFactory
@@ -160,7 +160,7 @@ def test_missing_bearer_token(
 ) -> None:
     monkeypatch.delenv("AWS_BEARER_TOKEN_CODECATALYST")
     with pytest.raises(BearerTokenMissingError):
-        check_bearer_token(sandbox_options)
+        bearer_token_source(sandbox_options)
     with pytest.raises(BearerTokenMissingError) as info:
         cc.list_spaces(ClientFactory(sandbox_options))
     assert "AWS_BEARER_TOKEN_CODECATALYST" in (info.value.hint or "")
@@ -196,6 +196,6 @@ def test_bearer_token_from_sso_cache(
     # botocore fixes its cache directory at import time; point it at the isolated HOME.
     monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", str(path.parent))
     options = sandbox_options.with_(profile="cc")
-    check_bearer_token(options)
+    bearer_token_source(options)
     spaces = cc.list_spaces(ClientFactory(options))
     assert spaces.items

@@ -114,18 +114,6 @@ def test_newest_first() -> None:
     ]
 
 
-def test_parse_stage_arn() -> None:
-    parsed = ivs.parse_stage_arn(f'  "{ARN}" ')
-    assert parsed is not None
-    assert (parsed.region, parsed.account, parsed.stage_id) == (
-        "us-west-2",
-        "123456789012",
-        "abcdEFGH1234",
-    )
-    assert ivs.parse_stage_arn("arn:aws:ivs:us-west-2:1:channel/x") is None
-    assert ivs.parse_stage_arn("hello") is None
-
-
 @pytest.mark.parametrize(
     "text,expected",
     [

@@ -9,7 +9,7 @@ from functools import partial
 
 from tests.ui.helpers import idle, table_lines, wait_for
 from tui.app import EventdeckApp
-from tui.cli import LaunchTarget
+from tui.args import LaunchTarget
 from tui.sandbox.backends import codecatalyst as cc_backend
 from tui.services import codecatalyst as cc
 from tui.services import ivs_realtime as ivs

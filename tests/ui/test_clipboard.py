@@ -67,7 +67,7 @@ async def test_copy_inside_tmux_also_writes_the_passthrough(
 
 
 async def test_cap_boundary_and_too_large(written: list[str]) -> None:
-    assert clipboard.settings.max_base64 == DEFAULT_MAX_BASE64 == 74_994
+    assert clipboard.ClipboardSettings().max_base64 == DEFAULT_MAX_BASE64 == 74_994
     fits = "a" * 56_244  # base64: 74,992 bytes
     too_big = "a" * 56_245  # base64: 74,996 bytes
     app: App[None] = App()
@@ -84,8 +84,8 @@ async def test_cap_boundary_and_too_large(written: list[str]) -> None:
 
 
 async def test_cap_is_configurable(written: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clipboard.settings, "max_base64", 8)
     app: App[None] = App()
+    app.clipboard_settings = clipboard.ClipboardSettings(max_base64=8)  # type: ignore[attr-defined]
     async with app.run_test(size=(80, 24)):
         assert copy_text(app, "abcdef", "x").ok  # 8 bytes of base64
         assert not copy_text(app, "abcdefg", "x").ok  # 12 bytes
@@ -104,8 +104,8 @@ async def test_lone_surrogate_does_not_crash(written: list[str]) -> None:
 async def test_copy_and_notify_tells_the_user(
     written: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(clipboard.settings, "max_base64", 8)
     app: App[None] = App()
+    app.clipboard_settings = clipboard.ClipboardSettings(max_base64=8)  # type: ignore[attr-defined]
     notes: list[tuple[str, str]] = []
 
     def notify(message: str, **kwargs: object) -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from tests.ui.helpers import idle, osc52_payloads, wait_for
 from tui.app import EventdeckApp
-from tui.cli import LaunchTarget
+from tui.args import LaunchTarget
 from tui.sandbox.backends import codecatalyst as cc_backend
 from tui.textsafe import UNSAFE
-from tui.ui.screens.inspector import InspectorScreen
+from tui.ui.screens.inspector import InspectorScreen, inspector_memory
 from tui.ui.screens.prompt import PromptScreen
 
 EVIL = "\ntouch PWNED\x03\x04\x1b[201~\x9b31m\u202e\u2066\u2069\u206a"
@@ -127,7 +127,7 @@ async def test_first_exports_on_a_fresh_machine_create_the_folder_and_hold_no_co
         # …and the inspector's w writes there too, first time, accepting the default.
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
-        InspectorScreen.last_write_path = None
+        inspector_memory(app).last_write_path = None
         await pilot.press("w")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
         inspector_target = Path(app.screen.query_one("Input").value)
@@ -135,7 +135,6 @@ async def test_first_exports_on_a_fresh_machine_create_the_folder_and_hold_no_co
         await pilot.press("enter")
         await wait_for(pilot, inspector_target.exists)
         written_files.append(inspector_target)
-    InspectorScreen.last_write_path = None
     assert exports.stat().st_mode & 0o777 == 0o700
     for path in written_files:
         text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")

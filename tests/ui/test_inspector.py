@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +53,6 @@ class InspectorApp(StyledApp):
     def notify(self, message: str, **kwargs: object) -> None:  # type: ignore[override]
         self.notes.append((message, str(kwargs.get("severity", "information"))))
         super().notify(message, **kwargs)  # type: ignore[arg-type]
-
-
-@pytest.fixture(autouse=True)
-def fresh_session() -> Iterator[None]:
-    InspectorScreen.last_write_path = None
-    yield
-    InspectorScreen.last_write_path = None
 
 
 def _rendered(view: JsonView) -> list[str]:
@@ -340,7 +332,7 @@ async def test_json_view_beside_other_widgets_and_values_beyond_json() -> None:
         view.set_value([1])
         await pilot.pause()
         assert view.lines == ["[", "  1", "]"]
-    assert clipboard.settings.max_base64 == clipboard.DEFAULT_MAX_BASE64
+    assert clipboard.clipboard_settings(app).max_base64 == clipboard.DEFAULT_MAX_BASE64
 
 
 def test_decode_json_payloads() -> None:

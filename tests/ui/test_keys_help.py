@@ -122,10 +122,11 @@ async def test_header_error_badge_clears_when_the_next_call_succeeds(app_ctx) ->
         def fail() -> None:
             raise RuntimeError("clipboard paste was not JSON")
 
-        with contextlib.suppress(RuntimeError):
-            app_ctx.pool.run(fail)
+        with contextlib.suppress(RuntimeError), app_ctx.pool.slot():
+            fail()
         await wait_for(pilot, lambda: "✖" in str(pool_text.render()))
-        app_ctx.pool.run(lambda: None)
+        with app_ctx.pool.slot():
+            pass
         await wait_for(pilot, lambda: "✖" not in str(pool_text.render()))
         assert "DEMO" in str(app.screen.query_one("StatusHeader #identity").render())
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.ui.helpers import idle, wait_for
 from tui.app import EventdeckApp
-from tui.cli import LaunchTarget
+from tui.args import LaunchTarget
 from tui.errors import EventdeckError
 from tui.services import codecatalyst as cc
 from tui.services.paging import Pager

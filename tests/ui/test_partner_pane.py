@@ -150,7 +150,7 @@ async def test_bad_inputs_shown_at_their_fields_and_nothing_sent(
 async def test_launch_with_cli_words_and_bad_files_refused(
     sandbox_env, sandbox_options, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from tui.cli import LaunchTarget
+    from tui.args import LaunchTarget
 
     batch = tmp_path / "batch.json"
     batch.write_text(

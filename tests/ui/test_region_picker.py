@@ -15,7 +15,11 @@ async def test_region_picker_names_the_panes_missing_in_each_region(app_ctx: Any
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         app.action_pick_region()
-        await wait_for(pilot, lambda: bool(app.screen.query(OptionList)))
+        # The list is read in a worker, then filled when the screen mounts: wait for its rows.
+        await wait_for(
+            pilot,
+            lambda: any(o.option_count for o in app.screen.query(OptionList)),
+        )
         assert isinstance(app.screen, ChoiceScreen)
         options = app.screen.query_one(OptionList)
         prompts = {

@@ -189,7 +189,7 @@ async def test_broken_config_is_not_overwritten_and_the_reason_is_shown(config: 
         await pilot.pause()
         await retype(pilot, screen, "aws.max_attempts", "7")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for(pilot, lambda: screen.status.startswith("Not saved"))  # saved in a worker
         assert app.screen is screen and app.results == []
         assert screen.status.startswith("Not saved: not saving settings:")
         assert "not valid TOML" in screen.status and str(config) in screen.status
@@ -210,10 +210,44 @@ async def test_a_secret_typed_into_a_field_is_refused(config: Path) -> None:
             await pilot.pause()
             await retype(pilot, screen, "export.directory", f"/tmp/{secret}")
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await wait_for(pilot, lambda: screen.status.startswith("Not saved"))  # in a worker
             assert app.results == []
             assert "contains a secret value" in screen.status
             assert secret not in screen.status
     finally:
         clear_registered_secrets()
     assert not config.exists()
+
+
+async def test_save_runs_in_a_worker_and_a_second_ctrl_s_meanwhile_saves_nothing(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save writes and fsyncs (slow on NFS homes): off the event loop, and only once."""
+    import threading
+
+    import tui.settings
+
+    gate = threading.Event()
+    on_main: list[bool] = []
+    real = tui.settings.save_settings
+
+    def save_settings(settings: Settings, path: Path) -> None:
+        on_main.append(threading.current_thread() is threading.main_thread())
+        gate.wait(10)  # held until the test has pressed ctrl+s again (10 s: a hang guard)
+        real(settings, path)
+
+    monkeypatch.setattr(tui.settings, "save_settings", save_settings)
+    ctx = make_ctx(config)
+    app = HostApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.open()
+        await pilot.pause()
+        await retype(pilot, screen, "aws.max_attempts", "7")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: bool(on_main))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        gate.set()
+        await wait_for(pilot, lambda: bool(app.results))
+    assert on_main == [False]
+    assert ctx.settings.aws.max_attempts == 7 and config.exists()

@@ -16,7 +16,7 @@ import pytest
 
 from tests.ui.helpers import idle, table_lines, wait_for
 from tui.app import EventdeckApp
-from tui.cli import LaunchTarget
+from tui.args import LaunchTarget
 from tui.sandbox.backends import codecatalyst as cc_backend
 from tui.sandbox.backends import ivs_realtime as ivs_backend
 from tui.sandbox.backends.rest_json import ApiError

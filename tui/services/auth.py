@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 from botocore.utils import get_token_from_environment
 
 from tui.errors import BearerTokenMissingError, ConfigError, SsoTokenExpiredError
 from tui.services.options import ConnectionOptions
+from tui.services.resolve import read_aws_config, resolve_profile
 from tui.services.timeparse import fast_parse_timestamp
 
 SIGNING_NAME = "codecatalyst"
@@ -55,21 +55,15 @@ def sso_cache_path(session_name: str) -> Path:
 
 def effective_profile(options: ConnectionOptions) -> str:
     """The profile boto3 will use (the resolver's answer: flag, env, eventdeck config, default)."""
-    from tui.services.resolve import resolve_profile
-
     return str(resolve_profile(options).value)
 
 
 def env_bearer_token(options: ConnectionOptions) -> str | None:
     """The token from the environment (or the options' extra environment, used by the demo)."""
+    if options.isolated:  # the demo's own token only, never the environment's
+        return dict(options.extra).get(ENV_VAR) or None
     token = get_token_from_environment(SIGNING_NAME) or dict(options.extra).get(ENV_VAR)
     return token or None
-
-
-def _full_config() -> dict[str, Any]:
-    session = botocore.session.Session()
-    config: dict[str, Any] = session.full_config
-    return config
 
 
 def bearer_token_source(
@@ -83,7 +77,7 @@ def bearer_token_source(
     profile = effective_profile(options)
     if env_bearer_token(options):
         return BearerTokenSource(kind="env", profile=profile)
-    config = _full_config()
+    config = read_aws_config()
     profiles: dict[str, Any] = config.get("profiles", {})
     if options.profile and profile not in profiles:
         raise ConfigError(
@@ -171,11 +165,6 @@ def _refreshable(token: dict[str, Any], now: datetime) -> bool:
     return registration is not None and registration > now
 
 
-def check_bearer_token(options: ConnectionOptions, *, now: datetime | None = None) -> None:
-    """Raise a typed error naming the fix when CodeCatalyst will have no usable bearer token."""
-    bearer_token_source(options, now=now)
-
-
 def sso_token_status(
     options: ConnectionOptions, *, now: datetime | None = None
 ) -> tuple[str | None, datetime | None]:
@@ -184,7 +173,7 @@ def sso_token_status(
     Never raises for a missing or expired token: the header shows the state, the call fails later.
     """
     profile = effective_profile(options)
-    profiles: dict[str, Any] = _full_config().get("profiles", {})
+    profiles: dict[str, Any] = read_aws_config().get("profiles", {})
     session_name = profiles.get(profile, {}).get("sso_session")
     if not session_name:
         return None, None
@@ -210,7 +199,7 @@ def credential_kind(profile: str | None) -> str:
     name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
     name = name or "default"
     try:
-        section: dict[str, Any] = dict(_full_config().get("profiles", {}).get(name, {}))
+        section: dict[str, Any] = dict(read_aws_config().get("profiles", {}).get(name, {}))
         section.update(_shared_credentials().get(name, {}))
     except Exception:  # an unreadable config: the advice falls back to the generic one
         return "unknown"
@@ -230,7 +219,7 @@ def credential_kind(profile: str | None) -> str:
 def source_profile(profile: str | None) -> str | None:
     """The ``source_profile`` of an assume-role profile (whose credentials sign AssumeRole)."""
     name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
-    section = _full_config().get("profiles", {}).get(name or "default", {})
+    section = read_aws_config().get("profiles", {}).get(name or "default", {})
     value = section.get("source_profile")
     return str(value) if value else None
 

@@ -191,9 +191,9 @@ def parse_range(
 @functools.cache
 def model_event_names() -> tuple[str, ...]:
     """The operation names of botocore's CodeCatalyst model: the event names an API call logs."""
-    import botocore.session
+    from tui.services.resolve import data_session
 
-    model = botocore.session.get_session().get_service_model(SERVICE)
+    model = data_session().get_service_model(SERVICE)
     return tuple(sorted(model.operation_names))
 
 

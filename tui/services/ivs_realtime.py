@@ -356,24 +356,6 @@ def get_participant(
 
 # -- jumping straight to a level ----------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class StageArn:
-    """A parsed stage ARN."""
-
-    arn: str
-    region: str
-    account: str
-    stage_id: str
-
-
-def parse_stage_arn(text: str) -> StageArn | None:
-    """The stage ARN in ``text`` (whitespace and quotes around it ignored), or None."""
-    match = STAGE_ARN_RE.fullmatch(text.strip().strip("\"'"))
-    if match is None:
-        return None
-    return StageArn(match.group(0), match["region"], match["account"], match["id"])
-
-
-@dataclass(frozen=True, slots=True)
 class Jump:
     """Where a typed or pasted id leads: ``level`` is "stage", "session" or "participant".
 

@@ -97,8 +97,3 @@ def iso(value: datetime) -> str:
     if value.tzinfo is not None and value.utcoffset() is not None:
         value = value.astimezone(UTC)
     return value.isoformat()
-
-
-def strip_metadata(response: Mapping[str, Any]) -> dict[str, Any]:
-    """The response without botocore's ``ResponseMetadata`` (request ids, headers, retries)."""
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}

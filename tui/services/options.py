@@ -5,7 +5,25 @@ One frozen value so that clients can be cached by it and workers can share it sa
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+
+# What a sandbox's options carry in ``extra`` (dummy values the sandbox accepts, never real ones).
+SANDBOX_KEYS = frozenset(
+    {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"}
+)
+# Variables that must not reach isolated options: they would name a real profile or credential.
+_HIDDEN_WHEN_ISOLATED = frozenset(
+    {
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_BEARER_TOKEN_CODECATALYST",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,39 @@ class ConnectionOptions:
         """Return a copy with ``changes`` applied (used when switching profile or region)."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def for_sandbox(
+        self, endpoint: str, region: str, ca_bundle: str, credentials: dict[str, str]
+    ) -> ConnectionOptions:
+        """These options pointed at a local sandbox: its endpoint, region, certificate and keys.
+
+        Why: ``--demo`` (app and doctor) must never reach a real profile, endpoint or credential.
+        ``credentials`` (the sandbox's dummy AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+        AWS_BEARER_TOKEN_CODECATALYST) travel in ``extra``; the process environment is untouched.
+        """
+        return self.with_(
+            profile=None,
+            default_profile=None,
+            region=region,
+            endpoint_url=endpoint,
+            ca_bundle=ca_bundle,
+            verify_ssl=True,
+            extra=tuple(sorted((k, v) for k, v in credentials.items() if k in SANDBOX_KEYS)),
+        )
+
+    @property
+    def isolated(self) -> bool:
+        """Whether these options carry their own credentials (the demo's): no profile applies."""
+        return any(key == "AWS_ACCESS_KEY_ID" for key, _ in self.extra)
+
+    def environment(self, environ: Mapping[str, str] | None = None) -> Mapping[str, str]:
+        """The environment the resolver reads: the process's, or for isolated options the
+        process's without any profile or credential variable, plus ``extra``."""
+        env = os.environ if environ is None else environ
+        if not self.isolated:
+            return env
+        kept = {k: v for k, v in env.items() if k not in _HIDDEN_WHEN_ISOLATED}
+        return {**kept, **dict(self.extra)}
+
     @property
     def verify(self) -> bool | str | None:
         """The ``verify`` argument botocore wants: False, a --ca-bundle path, or None.
@@ -48,3 +99,16 @@ class ConnectionOptions:
         if not self.verify_ssl:
             return False
         return self.ca_bundle or None
+
+
+@dataclass(frozen=True)
+class LaunchTarget:
+    """Which pane to open, pre-filled with the AWS CLI operation's parameters.
+
+    Why here: the command line makes it and the app context carries it, and the context sits
+    below the entry modules, so the value lives with the other launch-time options.
+    """
+
+    pane: str
+    operation: str
+    params: dict[str, str] = field(default_factory=dict)

@@ -21,10 +21,6 @@ class Page(Generic[T]):
     items: list[T]
     next_token: str | None
 
-    @property
-    def is_last(self) -> bool:
-        return self.next_token is None
-
 
 FetchPage = Callable[[str | None], Page[T]]
 

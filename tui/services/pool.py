@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -34,8 +34,8 @@ class PoolStats:
 class CallPool:
     """Bound concurrent AWS calls to ``size`` and count what happens to them.
 
-    Thread-safe; listeners are called (from worker threads) whenever the stats change, so the UI
-    must hop back to its own thread (``App.call_from_thread``) before touching widgets.
+    Thread-safe; the UI reads ``stats()`` when it redraws the header (no callbacks from worker
+    threads).
     """
 
     def __init__(self, size: int = 4) -> None:
@@ -49,11 +49,7 @@ class CallPool:
         self._errors = 0
         self._last_error: str | None = None
         self._last_retry_at: float | None = None
-        self._listeners: list[Callable[[PoolStats], None]] = []
         self._held = threading.local()
-
-    def subscribe(self, listener: Callable[[PoolStats], None]) -> None:
-        self._listeners.append(listener)
 
     def stats(self) -> PoolStats:
         with self._lock:
@@ -67,11 +63,6 @@ class CallPool:
                 self._last_error,
                 self._last_retry_at,
             )
-
-    def _changed(self) -> None:
-        snapshot = self.stats()
-        for listener in list(self._listeners):
-            listener(snapshot)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -94,7 +85,6 @@ class CallPool:
             self._waiting -= 1
             self._in_flight += 1
             self._calls += 1
-        self._changed()
         self._held.depth = 1
         try:
             yield
@@ -111,17 +101,6 @@ class CallPool:
             with self._lock:
                 self._in_flight -= 1
             self._gate.release()
-            self._changed()
-
-    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call ``fn`` inside a slot."""
-        with self.slot():
-            return fn(*args, **kwargs)
-
-    def clear_error(self) -> None:
-        with self._lock:
-            self._last_error = None
-        self._changed()
 
     def watch_client(self, client: Any) -> None:
         """Count retries of ``client``'s requests (attempt > 1 in botocore's retry context)."""
@@ -134,4 +113,3 @@ class CallPool:
             with self._lock:
                 self._retries += 1
                 self._last_retry_at = time.monotonic()
-            self._changed()

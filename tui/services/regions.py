@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-import botocore.session
+from tui.services.resolve import data_session
 
 # Services with a single global endpoint: the region setting does not decide where calls go.
 GLOBAL_SERVICES = frozenset({"codecatalyst"})
@@ -23,14 +23,9 @@ _REGIONS_OF = {"personalize-events": "personalize"}
 
 
 @cache
-def _session() -> botocore.session.Session:
-    return botocore.session.Session()
-
-
-@cache
 def service_regions(service: str) -> tuple[str, ...]:
     """Every region (all partitions) where ``service`` has an endpoint; empty when unknown."""
-    session = _session()
+    session = data_session()
     source = _REGIONS_OF.get(service, service)
     found: set[str] = set()
     for partition in session.get_available_partitions():
@@ -41,7 +36,7 @@ def service_regions(service: str) -> tuple[str, ...]:
 @cache
 def _partitions() -> tuple[dict[str, Any], ...]:
     """The partitions of botocore's endpoints.json (regions and DNS suffix of each)."""
-    data = _session().get_component("data_loader").load_data("endpoints")
+    data = data_session().get_component("data_loader").load_data("endpoints")
     return tuple(data.get("partitions", []))
 
 
@@ -136,7 +131,7 @@ def picker_regions(services: Iterable[str], current: str | None = None) -> list[
     Why the partition: credentials of one partition (aws, aws-cn, aws-us-gov) do not work in
     another, so offering those regions would only lead to a sign-in error.
     """
-    session = _session()
+    session = data_session()
     partition = partition_of(current)
     found: set[str] = set()
     for service in services:

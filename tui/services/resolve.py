@@ -9,7 +9,8 @@ CLI wins, and the client factory builds its clients from this answer.
 
 from __future__ import annotations
 
-import os
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,43 @@ class Resolved:
         return None
 
 
+def new_session(profile: str | None = None, *, isolated: bool = False) -> botocore.session.Session:
+    """A botocore Session for ``profile`` (None: botocore's own choice from the environment).
+
+    Why one place: a Session reads the AWS config files each time it is asked, and is not
+    thread-safe; every session eventdeck uses is built here, by the resolver and the client
+    factory, so who reads the config, and when, is visible in one module. ``isolated``: a
+    session that never takes its profile from AWS_PROFILE (the demo's, whose keys are given).
+    """
+    if isolated:
+        return botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    return botocore.session.Session(profile=profile)
+
+
+def read_aws_config() -> dict[str, Any]:
+    """The AWS config and credentials files as botocore reads them (profiles, sso-sessions…).
+
+    Reads files: call it from a worker thread, never on the UI's event loop.
+    """
+    config: dict[str, Any] = new_session().full_config
+    return config
+
+
+def profile_names() -> tuple[str, ...]:
+    """Every profile of the AWS config files, sorted (the profile pickers' list; reads files)."""
+    return tuple(sorted(new_session().available_profiles))
+
+
+@functools.cache
+def data_session() -> botocore.session.Session:
+    """A session used only for botocore's bundled data (endpoints.json, service models).
+
+    Why shared and cached: that data never changes while eventdeck runs, and loading it is the
+    slow part; it reads no credentials, so one session serves every thread's read-only lookups.
+    """
+    return new_session()
+
+
 def same_destination(recorded: dict[str, Any], current: dict[str, Any]) -> bool:
     """Whether a journaled batch's destination is the current one (profile, region, endpoint).
 
@@ -132,13 +170,13 @@ def describe_destination(recorded: dict[str, Any]) -> str:
 def resolve(
     options: ConnectionOptions,
     *,
-    environ: dict[str, str] | os._Environ[str] | None = None,
+    environ: Mapping[str, str] | None = None,
     services: tuple[str, ...] = SERVICES,
 ) -> Resolved:
     """Resolve every setting as the AWS CLI v2 does; raise ProfileNotFoundError for a bad profile."""
-    env = os.environ if environ is None else environ
+    env = options.environment(environ)
     profile = resolve_profile(options, env)
-    session = botocore.session.Session(profile=session_profile(profile))
+    session = new_session(session_profile(profile), isolated=options.isolated)
     try:
         profiles = tuple(sorted(session.available_profiles))
         scoped = _scoped_for(session, str(profile.value))
@@ -213,7 +251,7 @@ CONFIG_PROFILE = "eventdeck config [aws] profile"
 
 def resolve_profile(options: ConnectionOptions, env: Any = None) -> Setting:
     """The profile in force and where it came from (no file is read: cheap anywhere)."""
-    env = os.environ if env is None else env
+    env = options.environment(env)
     return _first(
         (options.profile, "--profile"),
         # botocore (and so the AWS CLI v2 built on it) reads AWS_DEFAULT_PROFILE first.

@@ -15,21 +15,30 @@ from collections.abc import Callable
 from typing import Any
 
 import botocore.session
+from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.tokens import ScopedEnvTokenProvider, TokenProviderChain
 
 from tui.logsetup import register_secret
 from tui.services import send_retry
 from tui.services.mfa import install_mfa_prompter
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
-from tui.services.resolve import Resolved, resolve, same_destination, session_profile
+from tui.services.resolve import (
+    Resolved,
+    new_session,
+    read_aws_config,
+    resolve,
+    same_destination,
+    session_profile,
+)
 from tui.services.scan import spawn
 
 
 class ClientFactory:
     """Build and cache clients for one set of ConnectionOptions.
 
-    Switching profile or region means a new factory (``with_options``); the old clients are dropped.
+    Switching profile or region means a new factory (AppContext.switch); the old clients are dropped.
     """
 
     def __init__(
@@ -52,17 +61,6 @@ class ClientFactory:
         self._resolved: Resolved | None = None
         self._resolve_lock = threading.Lock()
         self._clients: dict[str, Any] = {}
-
-    def with_options(self, options: ConnectionOptions) -> ClientFactory:
-        if options == self.options:
-            return self
-        return ClientFactory(
-            options,
-            self.pool,
-            mfa_prompter=self.mfa_prompter,
-            role_cache=self.role_cache,
-            own_outbox=self.own_outbox,
-        )
 
     @property
     def session(self) -> botocore.session.Session:
@@ -128,6 +126,34 @@ class ClientFactory:
 
         return spawn("prewarm", build)
 
+    def unsigned_client(
+        self,
+        service: str,
+        region: str,
+        *,
+        endpoint_url: str | None = None,
+        verify: bool | str | None = None,
+    ) -> Any:
+        """A new unsigned client (sso-oidc's device sign-in), watched by the pool like the rest.
+
+        Why not cached: it is for another region and endpoint than this factory's calls, and
+        needs no credentials (that is what it is used to get).
+        """
+        config = Config(
+            region_name=region,
+            signature_version=UNSIGNED,
+            retries={"mode": "standard", "total_max_attempts": 3},
+            connect_timeout=10,
+            read_timeout=30,
+            user_agent_extra="eventdeck",
+        )
+        kwargs: dict[str, Any] = {"config": config, "verify": verify}
+        if endpoint_url:
+            kwargs["endpoint_url"] = endpoint_url
+        client = new_session().create_client(service, **kwargs)
+        self.pool.watch_client(client)
+        return client
+
     def client(self, service: str) -> Any:
         """The shared client for ``service`` (boto3's name, e.g. ``"ivs-realtime"``)."""
         client = self._clients.get(service)
@@ -163,7 +189,7 @@ class ClientFactory:
         client = self._get_session().create_client(service, **kwargs)
         send_retry.install(client)  # never retry a PutPartnerEvents that may have arrived
         self.pool.watch_client(client)
-        _register_secrets(self._get_session())
+        _register_secrets(self._get_session(), self.options)
         return client
 
 
@@ -172,7 +198,9 @@ def build_session(
 ) -> botocore.session.Session:
     """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain)."""
     resolved = resolved or resolve(options)
-    session = botocore.session.Session(profile=session_profile(resolved.profile))
+    session = new_session(session_profile(resolved.profile), isolated=options.isolated)
+    if options.isolated:
+        _use_given_credentials(session, dict(options.extra))
     # botocore reads AWS_DEFAULT_REGION only; the AWS CLI v2 and the other SDKs honour AWS_REGION
     # first, and so does eventdeck (after --region): the resolver's region is the one in force.
     if resolved.region.value:
@@ -184,7 +212,7 @@ def build_session(
 def profile_may_prompt(profile: str | None) -> bool:
     """True when resolving ``profile``'s credentials may ask for an MFA code."""
     try:
-        profiles = botocore.session.Session().full_config.get("profiles", {})
+        profiles = read_aws_config().get("profiles", {})
     except Exception:  # a broken config: let the real call report it
         return True
     name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
@@ -198,9 +226,24 @@ def profile_may_prompt(profile: str | None) -> bool:
     return False
 
 
-def _register_secrets(session: botocore.session.Session) -> None:
+def _use_given_credentials(session: botocore.session.Session, given: dict[str, str]) -> None:
+    """Sign with ``given``'s keys and bearer token only (the demo's), never the environment's.
+
+    Why through the session: setting them in os.environ would leak into every later session of
+    the process and hide the user's own variables; the token goes in through the session's
+    public token-provider chain, scoped like botocore's own environment provider.
+    """
+    session.set_credentials(given["AWS_ACCESS_KEY_ID"], given["AWS_SECRET_ACCESS_KEY"])
+    token = {k: v for k, v in given.items() if k == "AWS_BEARER_TOKEN_CODECATALYST"}
+    provider = ScopedEnvTokenProvider(session, environ=token)
+    session.register_component("token_provider", TokenProviderChain(providers=[provider]))
+
+
+def _register_secrets(session: botocore.session.Session, options: ConnectionOptions) -> None:
     """Tell the log redactor the resolved secrets, so no debug line can carry them."""
     register_secret(os.environ.get("AWS_BEARER_TOKEN_CODECATALYST"))
+    for _key, value in options.extra:
+        register_secret(value)
     credentials = session.get_credentials()
     if credentials is None:
         return

@@ -21,15 +21,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import botocore.session
-from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.errors import AuthError
 from tui.logsetup import register_secret
 from tui.services.auth import sso_cache_dir
 from tui.services.errormap import CallContext, translate
+from tui.services.options import ConnectionOptions
+from tui.services.session import ClientFactory
 from tui.services.sso_cache import (  # re-exported: callers sign in through this module
     SsoTarget,
     format_time,
@@ -117,6 +116,7 @@ class SsoLogin:
         *,
         endpoint_url: str | None = None,
         verify: bool | str | None = None,
+        factory: ClientFactory | None = None,
         on_poll: Callable[[PollState], None] | None = None,
         sleeper: Sleeper = _event_sleeper,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -125,6 +125,7 @@ class SsoLogin:
         self.target = target
         self._endpoint_url = endpoint_url
         self._verify = verify
+        self._factory = factory
         self.on_poll = on_poll
         self._sleep = sleeper
         self._now = clock
@@ -138,21 +139,16 @@ class SsoLogin:
     # -- client and registration ----------------------------------------------------------------
     @property
     def client(self) -> Any:
-        """The unsigned sso-oidc client for the target's region (built once)."""
+        """The unsigned sso-oidc client for the target's region (built once, by the client factory)."""
         with self._lock:
             if self._client is None:
-                config = Config(
-                    region_name=self.target.region,
-                    signature_version=UNSIGNED,
-                    retries={"mode": "standard", "total_max_attempts": 3},
-                    connect_timeout=10,
-                    read_timeout=30,
-                    user_agent_extra="eventdeck",
+                factory = self._factory or ClientFactory(ConnectionOptions())
+                self._client = factory.unsigned_client(
+                    "sso-oidc",
+                    self.target.region,
+                    endpoint_url=self._endpoint_url,
+                    verify=self._verify,
                 )
-                kwargs: dict[str, Any] = {"config": config, "verify": self._verify}
-                if self._endpoint_url:
-                    kwargs["endpoint_url"] = self._endpoint_url
-                self._client = botocore.session.Session().create_client("sso-oidc", **kwargs)
             return self._client
 
     def _registration_path(self) -> Path:

@@ -13,12 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import botocore.session
-
 from tui.errors import ConfigError
 from tui.fsutil import atomic_write_bytes
 from tui.services.auth import effective_profile, sso_cache_dir
 from tui.services.options import ConnectionOptions
+from tui.services.resolve import read_aws_config
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # what botocore and the AWS CLI write (UTC, no fraction)
 
@@ -86,7 +85,7 @@ def sso_target(
     Raises ConfigError when the profile names a missing or incomplete ``[sso-session]``.
     """
     name = profile or effective_profile(options or ConnectionOptions())
-    config: dict[str, Any] = botocore.session.Session().full_config
+    config = read_aws_config()
     section: dict[str, Any] = config.get("profiles", {}).get(name, {})
     session_name = section.get("sso_session")
     if session_name:

@@ -36,16 +36,22 @@ class CopyResult:
     message: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClipboardSettings:
-    """Process-wide clipboard settings; the app sets them from its config at start."""
+    """How large a copy may be, and what to suggest instead; the app owns one.
+
+    Why on the app, not the module: two apps (tests, the screenshot script) must not share
+    settings, and nothing may change them from another thread behind a copy.
+    """
 
     max_base64: int = DEFAULT_MAX_BASE64
     too_large_hint: str = "press w to write it to a file"
 
 
-settings = ClipboardSettings()
-"""The settings ``copy_text`` uses; change fields here (from config) rather than per call."""
+def clipboard_settings(app: App[Any]) -> ClipboardSettings:
+    """``app.clipboard_settings`` when the app has them (eventdeck's does), else the defaults."""
+    found = getattr(app, "clipboard_settings", None)
+    return found if isinstance(found, ClipboardSettings) else ClipboardSettings()
 
 
 def human_size(size: int) -> str:
@@ -101,6 +107,7 @@ def copy_text(app: App[Any], text: str, what: str, *, multiline: bool = False) -
     raw = text.encode("utf-8")
     size = human_size(len(raw))
     encoded = base64.b64encode(raw).decode("ascii")
+    settings = clipboard_settings(app)
     if len(encoded) > settings.max_base64:
         subject = what[:1].upper() + what[1:]
         return CopyResult(

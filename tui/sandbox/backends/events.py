@@ -218,7 +218,7 @@ def _put_partner_events(
         )
     try:
         with _lock:
-            results = _backend(headers).put_partner_events(payload.get("Entries"))  # type: ignore[arg-type]
+            results = _backend(headers).put_partner_events(payload.get("Entries"))
     except RequestInvalid as exc:
         return protocol_error("json", 400, "ValidationException", str(exc))
     failed = sum(1 for result in results if "ErrorCode" in result)

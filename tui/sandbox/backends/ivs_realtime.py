@@ -92,7 +92,8 @@ class IvsRealtimeBackend(BaseBackend):
     def session(self, arn: str, session_id: str) -> dict[str, Any]:
         """A session of a stage, or ResourceNotFoundException naming what is missing."""
         try:
-            return self.stage(arn)["sessions"][session_id]
+            found: dict[str, Any] = self.stage(arn)["sessions"][session_id]
+            return found
         except KeyError:
             raise ApiError(
                 "ResourceNotFoundException", f"Session {session_id} not found in stage {arn}"
@@ -120,7 +121,8 @@ class IvsRealtimeBackend(BaseBackend):
     def participant(self, arn: str, session_id: str, participant_id: str) -> dict[str, Any]:
         """A participant of a session, or ResourceNotFoundException."""
         try:
-            return self.session(arn, session_id)["participants"][participant_id]
+            found: dict[str, Any] = self.session(arn, session_id)["participants"][participant_id]
+            return found
         except KeyError:
             raise ApiError(
                 "ResourceNotFoundException",

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -89,6 +90,26 @@ def default_file_name(title: str) -> str:
     return f"{slug or 'item'}.json"
 
 
+@dataclass
+class InspectorMemory:
+    """What inspectors remember for the rest of the app's run: the last path written to."""
+
+    last_write_path: Path | None = None
+
+
+def inspector_memory(app: App[Any]) -> InspectorMemory:
+    """The app's InspectorMemory (made on first use), so each app remembers its own path.
+
+    Why on the app, not a class attribute: two apps in one process (tests, the screenshot
+    script) must not offer each other's paths.
+    """
+    memory = getattr(app, "inspector_memory", None)
+    if not isinstance(memory, InspectorMemory):
+        memory = InspectorMemory()
+        app.inspector_memory = memory  # type: ignore[attr-defined]
+    return memory
+
+
 class InspectorScreen(Screen[None]):
     """A full screen showing one item as JSON, with search, copy, write and copy-CLI actions.
 
@@ -106,9 +127,6 @@ class InspectorScreen(Screen[None]):
         Binding("w", "write", "Write", id="inspector.write"),
         Binding("c", "copy_cli", "Copy CLI", id="inspector.copy_cli"),
     ]
-
-    last_write_path: ClassVar[Path | None] = None
-    """The last path written to, offered again next time (for the session only)."""
 
     def __init__(
         self,
@@ -230,8 +248,9 @@ class InspectorScreen(Screen[None]):
         copy_and_notify(self.app, self.cli_command, "AWS CLI command")
 
     def _default_path(self) -> Path:
-        if InspectorScreen.last_write_path is not None:
-            return InspectorScreen.last_write_path
+        remembered = inspector_memory(self.app).last_write_path
+        if remembered is not None:
+            return remembered
         folder = self.export_dir if self.export_dir is not None else Path.cwd()
         return folder / default_file_name(self.title_text)
 
@@ -250,7 +269,7 @@ class InspectorScreen(Screen[None]):
         if value is None:
             return
         path = Path(value.strip()).expanduser().absolute()
-        InspectorScreen.last_write_path = path
+        inspector_memory(self.app).last_write_path = path
         self._write(path, self.view.text)
 
     def _write(self, path: Path, text: str) -> None:

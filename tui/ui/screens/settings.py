@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from tui.errors import EventdeckError
-from tui.settings import COLOR_MODES, PAGE_SIZE_MAX, Settings, save_settings, update
+from tui.settings import COLOR_MODES, PAGE_SIZE_MAX, Settings, update
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.screens.dialog import DialogScreen
 from tui.ui.widgets.field_error import FieldErrorLabel
@@ -256,6 +256,8 @@ class SettingsScreen(DialogScreen[SettingsSaved | None]):
 
     def action_save(self) -> None:
         """Check every field, then save the changed ones; a failed save changes nothing."""
+        if self.work.busy:  # a save runs in a worker; a second ctrl+s meanwhile does nothing
+            return
         for field in FIELDS:
             self._check(field)
         if self.errors:
@@ -276,21 +278,18 @@ class SettingsScreen(DialogScreen[SettingsSaved | None]):
             return
         before = self.ctx.settings
         after = update(before, **changes)
-        path = self.ctx.settings_path
 
         def write() -> None:
-            if path is None:
-                return
-            try:
-                save_settings(after, path)
-            except OSError as exc:  # shown as the OS says it, like any other save problem
-                raise EventdeckError(str(exc)) from None
+            # The one save path (serialised, atomic, 0600); it reports a problem, never raises.
+            problem = self.ctx.remember(lambda _current: after)
+            if problem:
+                raise EventdeckError(problem)
 
         def saved(_: None) -> None:
-            self.ctx.settings = after  # applied once on disk: the file stays the truth
             self.dismiss(SettingsSaved(before, after, frozenset(changes)))
 
         def not_saved(error: EventdeckError) -> None:
+            self.ctx.settings = before  # not saved means not applied: the file stays the truth
             self._set_status(f"Not saved: {error}", error=True)
 
         # The write (fsync; slow on the NFS homes of jump hosts) runs off the event loop.

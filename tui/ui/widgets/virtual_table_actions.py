@@ -7,7 +7,7 @@ the keys do; the bindings that name these actions stay on VirtualTable.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.textsafe import json_text
 from tui.ui.safe_text import visible
@@ -35,7 +35,6 @@ class TableActions:
     _last_needle: str
     _filter_input: Any
     current_row: Any
-    row_count: int
     move_to: Any
     set_sort: Any
     set_error: Any
@@ -43,10 +42,16 @@ class TableActions:
     notify: Any
     _close_filter: Any
     RowActivated: Any
+
     BackRequested: Any
     ExportRequested: Any
     CopyRequested: Any
     RetryRequested: Any
+
+    if TYPE_CHECKING:  # VirtualTable's read-only property (an attribute here would be writable)
+
+        @property
+        def row_count(self) -> int: ...
 
     # -- actions ----------------------------------------------------------------------------
     def action_cursor_down(self) -> None:
