@@ -85,6 +85,14 @@ class BrowsePane(Pane):
     def table(self) -> VirtualTable:
         return self.query_one(VirtualTable)
 
+    def on_mount(self) -> None:
+        self.table.payload_for = self._payload_for
+
+    def _payload_for(self, row: Row) -> object:
+        """The JSON of a row's item when the level keeps its items compactly (rows carry none)."""
+        level = self.level
+        return level.raw_for(row) if level is not None else None
+
     @property
     def level(self) -> Level | None:
         return self.levels[-1] if self.levels else None

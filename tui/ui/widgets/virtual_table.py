@@ -7,7 +7,7 @@ tables runs in a thread worker whose late results a generation counter drops.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
 from textual.app import ComposeResult
@@ -161,6 +161,8 @@ class VirtualTable(TableActions, Widget):
         self.model = TableModel()
         self.body = TableBody(self)
         self.export_format = "jsonl"
+        self.payload_for: Callable[[Row], object] | None = None
+        """Where a row without a payload gets its JSON for copy/export (items stored compactly)."""
         self.show_status = show_status
         self.error: str | None = None
         self._has_more = False
@@ -387,13 +389,36 @@ class VirtualTable(TableActions, Widget):
         self._run(self.model.set_sort(column, descending))
 
     def iter_export_rows(self) -> Iterator[dict[str, object]]:
-        """The visible rows in view order as dicts (the payload, or column key → cell), from a snapshot."""
+        """The visible rows in view order as dicts (the payload, or column key → cell), from a snapshot.
+
+        The snapshot is taken now, so the iterator can be consumed in a worker thread (a million
+        compactly stored items are revived there, not on the UI thread).
+        """
         keys = [column.key for column in self.columns]
-        for row in self.model.iter_visible():
-            if isinstance(row.payload, dict):
-                yield row.payload
-            else:
-                yield dict(zip(keys, row.cells, strict=False))
+        rows, order = self.model.snapshot()
+        payload_for = self.payload_for
+
+        def generate() -> Iterator[dict[str, object]]:
+            for index in order:
+                row = rows[index]
+                payload = row.payload
+                if payload is None and payload_for is not None:
+                    payload = payload_for(row)
+                if isinstance(payload, dict):
+                    yield payload
+                else:
+                    yield dict(zip(keys, row.cells, strict=False))
+
+        return generate()
+
+    def payload_of(self, row: Row) -> object:
+        """``row``'s JSON for copy: its payload, else what ``payload_for`` finds, else its cells by column."""
+        payload = row.payload
+        if payload is None and self.payload_for is not None:
+            payload = self.payload_for(row)
+        if payload is None:
+            payload = dict(zip((c.key for c in self.columns), row.cells, strict=False))
+        return payload
 
     def move_to(self, position: int) -> None:
         """Move the cursor to view position ``position`` and announce it."""
