@@ -8,6 +8,7 @@ exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Cus
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,21 @@ FOLLOW_MAX_PAGES = 50
 TIME_MODES = ("utc", "local", "relative")
 AGO_WIDTH = 10
 RELATIVE_REFRESH_MAX = 20_000  # rows remade per follow poll in relative-time mode, at most
+
+
+def keep_out_of_gc() -> None:
+    """Collect the young generations, then move every surviving object out of the cyclic GC's reach.
+
+    Why: a full (gen-2) collection walks every tracked object: the app, Textual and botocore's
+    models alone made it 100–200 ms on the UI thread, at unpredictable moments. When a level's
+    first page lands, what survives is long-lived; ``gc.freeze`` puts it in the permanent
+    generation, so later collections only look at newer objects (loaded items add none: they
+    are kept as bytes). Called once per level, not per page: a frozen cycle is never freed
+    (a finished worker still holding its page is one), so freezing every page kept them all.
+    Young cyclic garbage is collected first (a cheap gen-1 collection) so it is not frozen.
+    """
+    gc.collect(1)
+    gc.freeze()
 
 
 class BrowsePane(Pane):
@@ -359,6 +375,8 @@ class BrowsePane(Pane):
         self.table.set_loading(False)
         self.table.append_rows(rows, more=not level.done)
         self.update_status()
+        if not ahead:  # a level's first page: what lives now is the app, long-lived
+            keep_out_of_gc()
         if ahead:
             self.load_more(ahead=True)  # the next page comes while this one is drawn
         self.page_shown(level)

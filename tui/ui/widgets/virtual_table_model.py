@@ -58,6 +58,15 @@ class ViewJob:
     keys: list[SortKey] | None
     numeric: bool | None
     candidates: array[int] | None
+    stale: Callable[[], bool] | None = None
+    """True once a newer job superseded this one: the worker stops early (``ViewCancelled``)."""
+
+
+class ViewCancelled(Exception):
+    """A view job gave up because a newer one superseded it (the user typed on)."""
+
+
+_CHECK_EVERY = 20_000  # rows between checks for a newer job: a cancel lands within milliseconds
 
 
 @dataclass
@@ -121,18 +130,37 @@ def compute_view(job: ViewJob) -> ViewResult:
         source: Sequence[int] = job.candidates
     else:
         source = range(job.count)
+    stale = job.stale
     if job.needle:
         needle = job.needle
-        view = array("q", (i for i in source if needle in haystack(rows[i]).casefold()))
+        view = array("q")
+        for start in range(0, len(source), _CHECK_EVERY):
+            if start and stale is not None and stale():
+                raise ViewCancelled
+            chunk = source[start : start + _CHECK_EVERY]
+            view.extend(i for i in chunk if needle in haystack(rows[i]).casefold())
     else:
         view = array("q", source)
     result = ViewResult(job.generation, job.count, job.needle, view)
     if job.sort_column is not None:
-        keys = job.keys if job.keys is not None else []
+        keys = list(job.keys) if job.keys is not None else []
         numeric = job.numeric
-        if len(keys) < job.count:
-            more, numeric = column_keys(rows, job.sort_column, len(keys), job.count, numeric)
-            keys = keys + more
+        auto = numeric is None  # decided by the cells: one non-number makes the column text
+        column = job.sort_column
+        first = True
+        while len(keys) < job.count:
+            if not first and stale is not None and stale():
+                raise ViewCancelled
+            first = False
+            done = len(keys)
+            stop = min(job.count, done + _CHECK_EVERY)
+            more, kind = column_keys(rows, column, done, stop, None if auto else numeric)
+            if auto and not kind:
+                if done:  # earlier chunks were numbers: the whole column sorts as text
+                    keys = column_keys(rows, column, 0, done, False)[0]
+                auto = False
+            numeric = kind
+            keys.extend(more)
         ordered = sorted(view, key=keys.__getitem__, reverse=job.descending)
         result.view = array("q", ordered)
         result.keys = keys
@@ -354,6 +382,7 @@ class TableModel:
             candidates = array("q", self._view)
         count = self._indexed if candidates is not None else len(self._cells)
         keys = list(self._keys) if self._keys is not None else None
+        generation = self.generation
         return ViewJob(
             self.generation,
             self._cells,
@@ -364,6 +393,7 @@ class TableModel:
             keys,
             self._numeric,
             candidates,
+            lambda: self.generation != generation,
         )
 
     def _incorporate(self) -> None:
