@@ -76,6 +76,8 @@ def test_items_come_back_exactly_and_keep_their_places() -> None:
         assert level.items[index].raw == original.raw
         assert level.items[index] == original  # every shown field, the time a datetime again
         assert level.raw_for(Row(original.id, ())) == original.raw
+        assert level.index_of(original.id, hint=index) == index  # the table's index: O(1)
+        assert level.index_of(original.id, hint=index + 1) == index  # a wrong hint: searched
     assert level.raw_for(Row("not-loaded", ())) is None
     assert "odd-one" in level.by_key and level.seen(hostile)
     level.clear()
@@ -97,10 +99,10 @@ def test_a_loaded_event_log_costs_under_half_a_kilobyte_and_nothing_for_the_gc()
     finally:
         tracemalloc.stop()
     # The items, their keys and the key index (the table's cells are measured by its own tests).
-    assert per_item < 400, f"{per_item:.0f} bytes a loaded item"
+    assert per_item < 350, f"{per_item:.0f} bytes a loaded item"
     del logs
     gc.collect()
-    assert not gc.is_tracked(level._serials)  # only strings and ints: the GC never walks them
+    assert not any(gc.is_tracked(key) for key in level.keys)  # strings: the GC never walks them
     assert sum(1 for obj in gc.get_referents(level.items) if gc.is_tracked(obj)) < 5
 
 

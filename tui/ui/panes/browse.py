@@ -104,10 +104,10 @@ class BrowsePane(Pane):
     def on_mount(self) -> None:
         self.table.payload_for = self._payload_for
 
-    def _payload_for(self, row: Row) -> object:
+    def _payload_for(self, row: Row, index: int | None = None) -> object:
         """The JSON of a row's item when the level keeps its items compactly (rows carry none)."""
         level = self.level
-        return level.raw_for(row) if level is not None else None
+        return level.raw_for(row, index) if level is not None else None
 
     @property
     def level(self) -> Level | None:
@@ -494,7 +494,12 @@ class BrowsePane(Pane):
         level = self.level
         if row is None or level is None:
             return None
-        return level.by_key.get(row.key)
+        table = self.table
+        hint = None
+        if 0 <= table.cursor_row < table.row_count:  # usually the row under the cursor: O(1)
+            hint = table.model.row_index(table.cursor_row)
+        index = level.index_of(row.key, hint)
+        return None if index is None else level.items[index]
 
     def on_virtual_table_row_activated(self, event: VirtualTable.RowActivated) -> None:
         event.stop()

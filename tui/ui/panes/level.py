@@ -44,8 +44,7 @@ class Level:
     codec: ItemCodec | None = None
     items: list[Any] | CompactItems = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
-    _serials: dict[str, int] = field(default_factory=dict)  # key -> serial (position + _low)
-    _low: int = 0
+    _known: set[str] = field(default_factory=set)  # the keys of ``keys``, for membership
     next_token: str | None = None
     started: bool = False
     done: bool = False
@@ -61,14 +60,23 @@ class Level:
         """Row key → loaded item (revived on access when the items are stored compactly)."""
         return _ByKey(self)
 
-    def index_of(self, key: str) -> int | None:
-        """Where the item with row key ``key`` sits in ``items`` (None: not loaded)."""
-        serial = self._serials.get(key)
-        return None if serial is None else serial - self._low
+    def index_of(self, key: str, hint: int | None = None) -> int | None:
+        """Where the item with row key ``key`` sits in ``items`` (None: not loaded).
 
-    def raw_for(self, row: Row) -> object:
+        ``hint`` is where the table holds the row (its loaded index: the table's rows and the
+        level's items are added in the same order), checked in O(1); without it the keys are
+        searched. Why no key → index dict: a million small ints cost ~80 bytes a row.
+        """
+        keys = self.keys
+        if hint is not None and 0 <= hint < len(keys) and keys[hint] == key:
+            return hint
+        if key not in self._known:
+            return None
+        return keys.index(key)
+
+    def raw_for(self, row: Row, hint: int | None = None) -> object:
         """The exact JSON of ``row``'s item (for copy and export when rows carry no payload)."""
-        index = self.index_of(row.key)
+        index = self.index_of(row.key, hint)
         if index is None:
             return None
         items = self.items
@@ -86,10 +94,10 @@ class Level:
         Why: two events can share every shown field (a second, a name, a target); each is still
         its own row, and the table finds rows by key.
         """
-        if key not in self._serials:
+        if key not in self._known:
             return key
         n = 2
-        while f"{key}#{n}" in self._serials:
+        while f"{key}#{n}" in self._known:
             n += 1
         return f"{key}#{n}"
 
@@ -98,7 +106,6 @@ class Level:
         rows = []
         keys = []
         compact = self.codec is not None
-        serial = self._low - len(items) if front else self._low + len(self.keys)
         for item in items:
             row = self.to_row(item)
             key = self._unique(row.key)
@@ -106,12 +113,10 @@ class Level:
                 row = replace(row, key=key, payload=None)
             elif key != row.key:
                 row = replace(row, key=key)
-            self._serials[key] = serial
-            serial += 1
+            self._known.add(key)
             keys.append(key)
             rows.append(row)
         if front:
-            self._low -= len(items)
             if isinstance(self.items, CompactItems):
                 self.items.insert_front(items)
             else:
@@ -135,14 +140,13 @@ class Level:
 
     def seen(self, item: Any) -> bool:
         """Whether ``item`` is already shown (its row key is loaded)."""
-        return self.to_row(item).key in self._serials
+        return self.to_row(item).key in self._known
 
     def clear(self) -> None:
         """Forget every loaded item (refresh starts from the first page)."""
         self.items.clear()
         self.keys.clear()
-        self._serials.clear()
-        self._low = 0
+        self._known.clear()
         self.next_token = None
         self.started = False
         self.done = False
@@ -163,10 +167,10 @@ class _ByKey(Mapping[str, Any]):
         return self._level.items[index]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._level._serials
+        return key in self._level._known
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._level._serials)
+        return iter(self._level.keys)
 
     def __len__(self) -> int:
-        return len(self._level._serials)
+        return len(self._level.keys)

@@ -164,8 +164,9 @@ class VirtualTable(TableActions, Widget):
         self.model = TableModel()
         self.body = TableBody(self)
         self.export_format = "jsonl"
-        self.payload_for: Callable[[Row], object] | None = None
-        """Where a row without a payload gets its JSON for copy/export (items stored compactly)."""
+        self.payload_for: Callable[[Row, int], object] | None = None
+        """Where a row without a payload gets its JSON for copy/export (items stored compactly);
+        called with the row and its loaded index."""
         self.show_status = show_status
         self.error: str | None = None
         self._has_more = False
@@ -406,7 +407,7 @@ class VirtualTable(TableActions, Widget):
                 row = rows[index]
                 payload = row.payload
                 if payload is None and payload_for is not None:
-                    payload = payload_for(row)
+                    payload = payload_for(row, index)
                 if isinstance(payload, dict):
                     yield payload
                 else:
@@ -417,8 +418,10 @@ class VirtualTable(TableActions, Widget):
     def payload_of(self, row: Row) -> object:
         """``row``'s JSON for copy: its payload, else what ``payload_for`` finds, else its cells by column."""
         payload = row.payload
-        if payload is None and self.payload_for is not None:
-            payload = self.payload_for(row)
+        if payload is None and self.payload_for is not None and row == self.current_row:
+            payload = self.payload_for(row, self.model.row_index(self.body.cursor_row))
+        elif payload is None and self.payload_for is not None:
+            payload = self.payload_for(row, -1)
         if payload is None:
             payload = dict(zip((c.key for c in self.columns), row.cells, strict=False))
         return payload
