@@ -144,3 +144,10 @@ def test_the_model_gives_its_jobs_a_staleness_check() -> None:
     assert job is not None and job.stale is not None and not job.stale()
     model.set_filter("12")
     assert job.stale()
+
+
+def test_a_view_job_of_many_rows_describes_itself_briefly() -> None:
+    # Textual names a worker by repr(work): a repr holding every row froze the UI for seconds.
+    rows = [pack_cells((f"row {i}", "x")) for i in range(100_000)]
+    job = _job(rows, "needle", 0, lambda: False)
+    assert len(repr(job)) < 300
