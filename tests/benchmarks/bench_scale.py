@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import gc
 import os
 import statistics
@@ -206,6 +207,8 @@ async def run_app(
             gc_pause = time.perf_counter() - t_gc
             rss = rss_kib()
             gc.callbacks.append(on_gc)
+            tracked = collections.Counter(type(o).__name__ for o in gc.get_objects())
+            print(f"  tracked by the GC (not frozen): {tracked.most_common(6)}", file=sys.stderr)
             per_row = (rss - base_rss) * 1024 / max(1, rows - base_rows)
             result: dict[str, Any] = {
                 "rows": rows,
