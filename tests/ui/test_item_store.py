@@ -151,3 +151,12 @@ def test_a_view_job_of_many_rows_describes_itself_briefly() -> None:
     rows = [pack_cells((f"row {i}", "x")) for i in range(100_000)]
     job = _job(rows, "needle", 0, lambda: False)
     assert len(repr(job)) < 300
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_big_sort_in_runs_is_the_same_stable_order_as_one_sort(descending: bool) -> None:
+    cells = [f"name-{(i * 7919) % 50}" for i in range(70_000)]  # many ties: stability shows
+    rows = [pack_cells((cell,)) for cell in cells]
+    job = ViewJob(1, rows, len(rows), "", 0, descending, None, None, None, lambda: False)
+    expected = sorted(range(len(cells)), key=lambda i: cells[i], reverse=descending)
+    assert list(compute_view(job).view) == expected
