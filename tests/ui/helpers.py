@@ -70,7 +70,7 @@ def osc52_payloads(out: list[str]) -> list[str]:
 
 def launch_event_logs(app_ctx, space: str = "acme-platform") -> None:  # type: ignore[no-untyped-def]
     """Start the app on a space's CodeCatalyst event logs of the last 30 days (AWS CLI words)."""
-    from tui.cli import LaunchTarget
+    from tui.args import LaunchTarget
 
     app_ctx.launch = LaunchTarget(
         "codecatalyst", "codecatalyst list-event-logs", {"space-name": space}

@@ -6,7 +6,7 @@ import pytest
 
 from tests.ui.helpers import idle, launch_event_logs, load_all, wait_for
 from tui.app import EventdeckApp
-from tui.cli import LaunchTarget
+from tui.args import LaunchTarget
 from tui.services.density import item_time
 from tui.ui.widgets.density_bar import DensityBar
 from tui.ui.widgets.query_bar import QueryBar

@@ -96,6 +96,24 @@ class EventLog:
             raw=jsonable(item),
         )
 
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> EventLog:
+        """The log again from its ``raw`` dict (times as ISO 8601 text), keeping that dict as is.
+
+        Why: a view of a million logs keeps only their raw JSON and revives one when it is shown.
+        """
+        when = raw.get("eventTime")
+        log = cls.from_api({**raw, "eventTime": _parse_iso(when)} if isinstance(when, str) else raw)
+        object.__setattr__(log, "raw", raw)
+        return log
+
+
+def _parse_iso(text: str) -> datetime | str:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
 
 def list_spaces(factory: Any, token: str | None = None) -> Page[Space]:
     """One page of ListSpaces (the API takes no page size)."""

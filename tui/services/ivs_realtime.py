@@ -186,6 +186,24 @@ class ParticipantEvent:
             raw=jsonable(item),
         )
 
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> ParticipantEvent:
+        """The event again from its ``raw`` dict (time as ISO 8601 text), keeping that dict as is.
+
+        Why: a view of many events keeps only their raw JSON and revives one when it is shown.
+        """
+        when = raw.get("eventTime")
+        if isinstance(when, str):
+            try:
+                raw_item: dict[str, Any] = {**raw, "eventTime": datetime.fromisoformat(when)}
+            except ValueError:
+                raw_item = raw
+        else:
+            raw_item = raw
+        event = cls.from_api(raw_item)
+        object.__setattr__(event, "raw", raw)
+        return event
+
 
 def is_error_event(event: ParticipantEvent | dict[str, Any]) -> bool:
     """True for ``*_ERROR`` events and any event carrying an errorCode."""

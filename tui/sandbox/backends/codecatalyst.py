@@ -9,6 +9,7 @@ next tokens are that key: stable even while the huge demo space keeps growing.
 from __future__ import annotations
 
 import bisect
+import os
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -157,5 +158,12 @@ def load(data: dict[str, Any]) -> None:
 
 
 def load_demo(seed: int, now: datetime | None = None) -> None:
-    """Add the demo spaces for ``seed``; the huge one keeps growing with the clock after ``now``."""
-    backend.load(demo.codecatalyst(seed, now or datetime.now(UTC), live=now is None))
+    """Add the demo spaces for ``seed``; the huge one keeps growing with the clock after ``now``.
+
+    ``EVENTDECK_SANDBOX_LARGE_COUNT`` (a benchmark knob) sets how many logs the huge space holds
+    over its 30 days (default 120,000): bench_scale pages a million.
+    """
+    count = int(os.environ.get("EVENTDECK_SANDBOX_LARGE_COUNT") or 120_000)
+    backend.load(
+        demo.codecatalyst(seed, now or datetime.now(UTC), large_count=count, live=now is None)
+    )

@@ -8,6 +8,7 @@ exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Cus
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -40,6 +41,21 @@ FOLLOW_MAX_PAGES = 50
 TIME_MODES = ("utc", "local", "relative")
 AGO_WIDTH = 10
 RELATIVE_REFRESH_MAX = 20_000  # rows remade per follow poll in relative-time mode, at most
+
+
+def keep_out_of_gc() -> None:
+    """Collect the young generations, then move every surviving object out of the cyclic GC's reach.
+
+    Why: a full (gen-2) collection walks every tracked object: the app, Textual and botocore's
+    models alone made it 100–200 ms on the UI thread, at unpredictable moments. When a level's
+    first page lands, what survives is long-lived; ``gc.freeze`` puts it in the permanent
+    generation, so later collections only look at newer objects (loaded items add none: they
+    are kept as bytes). Called once per level, not per page: a frozen cycle is never freed
+    (a finished worker still holding its page is one), so freezing every page kept them all.
+    Young cyclic garbage is collected first (a cheap gen-1 collection) so it is not frozen.
+    """
+    gc.collect(1)
+    gc.freeze()
 
 
 class BrowsePane(Pane):
@@ -87,6 +103,14 @@ class BrowsePane(Pane):
     @property
     def table(self) -> VirtualTable:
         return self.query_one(VirtualTable)
+
+    def on_mount(self) -> None:
+        self.table.payload_for = self._payload_for
+
+    def _payload_for(self, row: Row, index: int | None = None) -> object:
+        """The JSON of a row's item when the level keeps its items compactly (rows carry none)."""
+        level = self.level
+        return level.raw_for(row, index) if level is not None else None
 
     @property
     def level(self) -> Level | None:
@@ -343,6 +367,12 @@ class BrowsePane(Pane):
             # then repeat some of them at its start.
             items = [item for item in items if not level.seen(item)]
         rows = level.add(items)
+        if level.codec is not None and isinstance(page.items, list):
+            # The finished worker still holds its result in a reference cycle, freed only by a
+            # full GC: emptied, the page's ~2,500 parsed objects go now (by refcount) instead of
+            # piling up for gen-2 collections that then paused the UI for up to 500 ms.
+            page.items.clear()
+            del items
         if not rows and not level.done:
             # An empty page that says "more": the next one may hold rows; keep looking by itself.
             self.searching += 1
@@ -352,6 +382,8 @@ class BrowsePane(Pane):
         self.table.set_loading(False)
         self.table.append_rows(rows, more=not level.done)
         self.update_status()
+        if not ahead:  # a level's first page: what lives now is the app, long-lived
+            keep_out_of_gc()
         if ahead:
             self.load_more(ahead=True)  # the next page comes while this one is drawn
         self.page_shown(level)
@@ -469,7 +501,12 @@ class BrowsePane(Pane):
         level = self.level
         if row is None or level is None:
             return None
-        return level.by_key.get(row.key)
+        table = self.table
+        hint = None
+        if 0 <= table.cursor_row < table.row_count:  # usually the row under the cursor: O(1)
+            hint = table.model.row_index(table.cursor_row)
+        index = level.index_of(row.key, hint)
+        return None if index is None else level.items[index]
 
     def on_virtual_table_row_activated(self, event: VirtualTable.RowActivated) -> None:
         event.stop()

@@ -20,6 +20,7 @@ from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
+from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
 from tui.ui.widgets.density_bar import DensityBar
 from tui.ui.widgets.virtual_table import Column, Row
@@ -162,6 +163,7 @@ class CodeCatalystPane(BrowsePane):
                 },
             ),
             newer=newer,
+            codec=ItemCodec(lambda log: log.raw, cc.EventLog.from_raw),
             table_id="codecatalyst.logs",
             empty_text=(
                 f"No event logs in {self.range_label(relative=True)} for {event_name or 'any event'} "
@@ -254,7 +256,10 @@ class CodeCatalystPane(BrowsePane):
     def event_names(self) -> list[str]:
         """Names to offer for E: those in the loaded rows, then the model's operations."""
         level = self.level
-        seen = {log.event_name for log in level.items} if level and "space" in level.ids else set()
+        seen: set[str] = set()
+        if level and "space" in level.ids:  # from the stored cells: no item revived
+            model = self.table.model
+            seen = {model.cells(i)[1] for i in range(model.loaded_count)}
         return sorted(seen) + [n for n in cc.model_event_names() if n not in seen]
 
     def action_pick_event_name(self) -> None:

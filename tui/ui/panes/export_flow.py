@@ -74,7 +74,7 @@ def ask_and_export(pane: ExportingPane, fmt: str) -> None:
             return
         path = Path(text).expanduser()
         chosen_fmt = format_for(path, fmt)
-        rows = list(table.iter_export_rows())
+        rows = table.iter_export_rows()  # a snapshot now; the items are revived in the worker
 
         def write() -> int:
             from tui.services.export import export_rows

@@ -20,6 +20,7 @@ from tui.services.paging import Page
 from tui.services.triage_scans import SessionError, session_errors
 from tui.ui.format import fmt_bool, fmt_tags
 from tui.ui.panes.browse import BrowsePane
+from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
@@ -38,6 +39,7 @@ class IvsPane(BrowsePane):
     ]
 
     _seek: tuple[Level, float] | None = None  # the timeline's jump, until its event is loaded
+    _seek_checked: int = 0  # items of the seek's level already looked at
 
     PANE_ID = "ivs"
     KEY = "1"
@@ -188,6 +190,7 @@ class IvsPane(BrowsePane):
             ],
             fetch=fetch,
             to_row=row,
+            codec=ItemCodec(lambda e: e.raw, ivs.ParticipantEvent.from_raw),
             inspect_title=lambda e: f"{e.name} · participant {participant_id}",
             cli_command=lambda item: self._cli(
                 "list-participant-events",
@@ -299,6 +302,7 @@ class IvsPane(BrowsePane):
             self.set_levels(self.stack_for(stage_arn, session_id, choice.participant_id))
             if self.level is not None:
                 self._seek = (self.level, choice.until)
+                self._seek_checked = 0
 
         screen = TimelineScreen(self.ctx.factory, self.ctx.pool, stage_arn, session_id)
         self.app.push_screen(screen, chosen)
@@ -309,12 +313,17 @@ class IvsPane(BrowsePane):
         if seek is None or seek[0] is not level:
             return
         until = seek[1]
-        for index, item in enumerate(level.items):  # newest first: the first one before the slice
+        items = level.items
+        # Newest first: the first one before the moment. Only this page's items are new (the
+        # earlier ones were looked at already), so each page revives only its own items.
+        for index in range(self._seek_checked, len(items)):
+            item = items[index]
             at = item.event_time.timestamp() if item.event_time is not None else None
             if at is not None and at < until:
                 self._seek = None
                 self.table.move_to(index)
                 return
+        self._seek_checked = len(items)
         if level.done:
             self._seek = None
             self.table.move_to(len(level.items) - 1)

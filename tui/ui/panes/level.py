@@ -7,11 +7,12 @@ rows and cursor back without asking AWS again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.services.paging import Page
+from tui.ui.panes.item_store import CompactItems, ItemCodec
 from tui.ui.widgets.virtual_table import Column, Row
 
 
@@ -25,6 +26,10 @@ class Level:
 
     ``scan`` (a level listing what a scan of many calls found) is run instead of ``fetch`` with an
     event that is set when the user leaves the level, so the scan stops making calls.
+
+    With a ``codec`` (lists that grow to millions: event logs, participant events) the items are
+    kept as compressed JSON (``CompactItems``) and revived one at a time when asked for; the
+    rows' payloads are then None and ``raw_for`` gives the table the exact JSON for copy/export.
     """
 
     crumb: str
@@ -41,14 +46,48 @@ class Level:
     empty_text: str = "Nothing here."
     table_id: str = ""
     ids: dict[str, str] = field(default_factory=dict)
-    items: list[Any] = field(default_factory=list)
+    codec: ItemCodec | None = None
+    items: list[Any] | CompactItems = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
-    by_key: dict[str, Any] = field(default_factory=dict)
+    _known: set[str] = field(default_factory=set)  # the keys of ``keys``, for membership
     next_token: str | None = None
     started: bool = False
     done: bool = False
     cursor_key: str | None = None
     prepended: int = 0  # items follow mode put on top
+
+    def __post_init__(self) -> None:
+        if self.codec is not None and not isinstance(self.items, CompactItems):
+            self.items = CompactItems(self.codec)
+
+    @property
+    def by_key(self) -> Mapping[str, Any]:
+        """Row key → loaded item (revived on access when the items are stored compactly)."""
+        return _ByKey(self)
+
+    def index_of(self, key: str, hint: int | None = None) -> int | None:
+        """Where the item with row key ``key`` sits in ``items`` (None: not loaded).
+
+        ``hint`` is where the table holds the row (its loaded index: the table's rows and the
+        level's items are added in the same order), checked in O(1); without it the keys are
+        searched. Why no key → index dict: a million small ints cost ~80 bytes a row.
+        """
+        keys = self.keys
+        if hint is not None and 0 <= hint < len(keys) and keys[hint] == key:
+            return hint
+        if key not in self._known:
+            return None
+        return keys.index(key)
+
+    def raw_for(self, row: Row, hint: int | None = None) -> object:
+        """The exact JSON of ``row``'s item (for copy and export when rows carry no payload)."""
+        index = self.index_of(row.key, hint)
+        if index is None:
+            return None
+        items = self.items
+        if isinstance(items, CompactItems):
+            return items.raw(index)
+        return getattr(items[index], "raw", None)
 
     def value_of(self, item: Any) -> object:
         """What the inspector shows for ``item``: the level's view of it, else the raw AWS item."""
@@ -60,10 +99,10 @@ class Level:
         Why: two events can share every shown field (a second, a name, a target); each is still
         its own row, and the table finds rows by key.
         """
-        if key not in self.by_key:
+        if key not in self._known:
             return key
         n = 2
-        while f"{key}#{n}" in self.by_key:
+        while f"{key}#{n}" in self._known:
             n += 1
         return f"{key}#{n}"
 
@@ -71,16 +110,22 @@ class Level:
         """Keep ``items`` (after the loaded ones, or before them with ``front``) and make their rows."""
         rows = []
         keys = []
+        compact = self.codec is not None
         for item in items:
             row = self.to_row(item)
             key = self._unique(row.key)
-            if key != row.key:
+            if compact and row.payload is not None:
+                row = replace(row, key=key, payload=None)
+            elif key != row.key:
                 row = replace(row, key=key)
-            self.by_key[key] = item
+            self._known.add(key)
             keys.append(key)
             rows.append(row)
         if front:
-            self.items[:0] = items
+            if isinstance(self.items, CompactItems):
+                self.items.insert_front(items)
+            else:
+                self.items[:0] = items
             self.keys[:0] = keys
         else:
             self.items.extend(items)
@@ -90,22 +135,47 @@ class Level:
     def rows(self) -> list[Row]:
         """The rows of every loaded item again (after a time-format change), with their keys."""
         out = []
+        compact = self.codec is not None
         for item, key in zip(self.items, self.keys, strict=True):
             row = self.to_row(item)
+            if compact:
+                row = replace(row, key=key, payload=None)
             out.append(row if row.key == key else replace(row, key=key))
         return out
 
     def seen(self, item: Any) -> bool:
         """Whether ``item`` is already shown (its row key is loaded)."""
-        return self.to_row(item).key in self.by_key
+        return self.to_row(item).key in self._known
 
     def clear(self) -> None:
         """Forget every loaded item (refresh starts from the first page)."""
         self.items.clear()
         self.keys.clear()
-        self.by_key.clear()
+        self._known.clear()
         self.next_token = None
         self.started = False
         self.done = False
         self.cursor_key = None
         self.prepended = 0
+
+
+class _ByKey(Mapping[str, Any]):
+    """A read-only view of a level's items by row key (membership needs no item revived)."""
+
+    def __init__(self, level: Level) -> None:
+        self._level = level
+
+    def __getitem__(self, key: str) -> Any:
+        index = self._level.index_of(key)
+        if index is None:
+            raise KeyError(key)
+        return self._level.items[index]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._level._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._level.keys)
+
+    def __len__(self) -> int:
+        return len(self._level.keys)

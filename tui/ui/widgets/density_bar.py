@@ -21,7 +21,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.services.density import Bucket, Density, bar_text, fmt_span, item_time
-from tui.services.query import item_json
 
 if TYPE_CHECKING:
     from tui.ui.widgets.virtual_table import VirtualTable
@@ -126,8 +125,9 @@ class DensityBar(Widget):
 
     def _note_rows(self, start: int, stop: int) -> None:
         model = self.table.model
+        source = self.table.json_source(())  # payloads, or the pane's compact item store
         for index in range(start, stop):
-            moment = item_time(item_json(model.payload(index)))
+            moment = item_time(source(index))
             self.times.append(math.nan if moment is None else moment)
             self.errors.append(model.style(index) == "error")
 

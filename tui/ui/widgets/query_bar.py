@@ -134,7 +134,7 @@ class QueryBar(Widget):
         try:
             query = parse_query(text)
             if self.table.loaded_count:
-                check_functions(query, self.table.model.json_source(self._keys())(0))
+                check_functions(query, self.table.json_source(self._keys())(0))
         except QueryError as exc:
             self.error = exc
             self.input.cursor_position = min(exc.position, len(text))
@@ -161,7 +161,7 @@ class QueryBar(Widget):
         if query.columns:
 
             def computed(index: int) -> tuple[str, ...]:
-                return query.cells(model.json_source(keys)(index))
+                return query.cells(table.json_source(keys)(index))
 
             model.computed = computed
         else:
@@ -174,13 +174,13 @@ class QueryBar(Widget):
             return
         matcher = query.matcher()
         self._generation, self.total = model.begin_restrict(
-            lambda i: matcher(model.json_source(keys)(i))
+            lambda i: matcher(table.json_source(keys)(i))
         )
         self.matches = self.scanned = 0
         self._cancel = cancel = threading.Event()
         self._scan_id += 1
         scan_id = self._scan_id
-        source = model.json_source(keys)
+        source = table.json_source(keys)
         total = self.total
 
         pending: array[int] = array("q")

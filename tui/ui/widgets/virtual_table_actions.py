@@ -36,6 +36,7 @@ class TableActions:
     _filter_input: Any
     current_row: Any
     move_to: Any
+    payload_of: Any
     set_sort: Any
     set_error: Any
     post_message: Any
@@ -198,9 +199,7 @@ class TableActions:
         row = self.current_row
         if row is None:
             return
-        payload = row.payload
-        if payload is None:
-            payload = dict(zip((c.key for c in self.columns), row.cells, strict=False))
+        payload = self.payload_of(row)
         text = json_text(payload, indent=2, default=_json_default)
         self.post_message(self.CopyRequested(self, text, "JSON", multiline=True))
 

@@ -66,7 +66,9 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         self.column_cursor = 0
         self.widths: list[int] = []
         self.shown: list[int] = []  # the indexes of the columns not hidden, in order
-        self._cache: LRUCache[tuple[int, bool], Strip] = LRUCache(1024)
+        # A few screens of lines: each cached Strip brings ~10 objects the cyclic GC walks
+        # (its own caches), so 1,024 of them made every gen-2 collection tens of ms longer.
+        self._cache: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
 
     # -- geometry -------------------------------------------------------------------------
     @property

@@ -1,0 +1,329 @@
+"""Benchmark: a million real event logs in the app — memory per row, filter time, loop pauses, paging rate.
+
+Run: ``python tests/benchmarks/bench_scale.py [--sizes 10000,100000,1000000] [--page-size 250]``.
+
+One sandbox runs in its own process (``python -m tui.sandbox.cli``) with its huge CodeCatalyst
+space set to hold ``max(sizes)`` logs over 30 days (``EVENTDECK_SANDBOX_LARGE_COUNT``). The real
+app runs headless under Pilot (``App.run_test``), launched from AWS CLI words onto pane 2's event
+logs, and pages them in with ``G`` (one press per page, as fast as pages land). At each size:
+
+* RSS after a full ``gc.collect()``, and per-row bytes above the app with its first page shown;
+* the gen-2 collection pause (a timed ``gc.collect()``; with nothing per item tracked it stays flat);
+* filter "PULL" (no match) and "DeleteDevEnvironment" (matches ~1 in 40) through ``set_filter``:
+  wall time to the first screen of matches and to all of them, then the filter is cleared;
+* sort by the Event column and back (``set_sort``), wall time.
+
+Loop pauses, in the same run: a 50 ms interval timer records its lateness, and a ``j``/``k``
+key press every 100 ms records key-press-to-paint (until the compositor hands the frame to the
+driver; headless, so the terminal write itself is not timed). Each phase (idle with the first
+page, paging, filter, sort) prints p50/p99/max. The page-load rate is compared with a plain boto3
+loop (eventdeck's timestamp parser, same page size, same range) over the same number of rows
+(capped by ``--boto3-rows``), run right after in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_ui import boto3_client, boto3_pages
+from harness import load_line, rss_kib, start_sandbox_process
+
+SIZE = (120, 36)
+
+
+class Pauses:
+    """Timer lateness and key-press-to-paint samples, per phase."""
+
+    def __init__(self) -> None:
+        self.phase = "idle"
+        self.late: dict[str, list[float]] = {}
+        self.paint: dict[str, list[float]] = {}
+        self._expected = 0.0
+        self._pending: list[float] = []
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        if self._expected:
+            self.late.setdefault(self.phase, []).append(max(0.0, now - self._expected))
+        self._expected = now + 0.05
+
+    def key_sent(self) -> None:
+        self._pending.append(time.perf_counter())
+
+    def painted(self) -> None:
+        if self._pending:
+            now = time.perf_counter()
+            for sent in self._pending:
+                self.paint.setdefault(self.phase, []).append(now - sent)
+            self._pending = []
+
+    def set(self, phase: str) -> None:
+        """Start ``phase``: lateness counts from now (a pause the benchmark itself made is not in it)."""
+        self.phase = phase
+        self._pending = []
+        self._expected = 0.0
+
+
+def pct(values: list[float]) -> str:
+    if not values:
+        return "—"
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.1f}  p99 {p99 * 1000:6.1f}  "
+        f"max {ordered[-1] * 1000:6.1f} ms  (n={len(ordered)})"
+    )
+
+
+async def run_app(
+    endpoint: str, ca_bundle: str, sizes: list[int], page_size: int, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """Page the event logs into the app up to each size; measure memory, filter, sort and pauses."""
+    from textual import events
+
+    from tui.app import EventdeckApp
+    from tui.args import LaunchTarget
+    from tui.context import AppContext
+    from tui.services.options import ConnectionOptions
+    from tui.settings import PageSettings, Settings
+
+    options = ConnectionOptions(region="us-east-1", endpoint_url=endpoint, ca_bundle=ca_bundle)
+    settings = replace(Settings(), pages=PageSettings(codecatalyst=page_size))
+    launch = LaunchTarget(
+        "codecatalyst",
+        "codecatalyst list-event-logs",
+        {"space-name": "demo-large", "start-time": start.isoformat(), "end-time": end.isoformat()},
+    )
+    app = EventdeckApp(AppContext(options=options, settings=settings, launch=launch))
+    pauses = Pauses()
+    out: dict[str, Any] = {"sizes": [], "pauses": pauses}
+    original_display = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original_display(screen, renderable)
+        if renderable is not None:
+            pauses.painted()
+
+    app._display = display  # type: ignore[method-assign]
+
+    # Every automatic gen-2 collection during the run, timed (a pause of the UI thread).
+    gen2: list[float] = []
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            gen2.append(time.perf_counter() - started[0])
+
+    out["gen2"] = gen2
+    landing: list[float] = []
+    out["landing"] = landing
+
+    async with app.run_test(size=SIZE) as pilot:
+        pane: Any = app.current_pane
+        table = pane.table
+        page_loaded = pane._page_loaded
+
+        def timed_landing(level: Any, page: Any) -> None:
+            t0 = time.perf_counter()
+            page_loaded(level, page)
+            landing.append(time.perf_counter() - t0)
+
+        pane._page_loaded = timed_landing
+        app.set_interval(0.05, pauses.tick)
+
+        async def wait(cond: Callable[[], bool], what: str, timeout: float = 1800) -> None:
+            deadline = time.perf_counter() + timeout
+            while not cond():
+                if pane.last_error is not None:
+                    raise RuntimeError(f"the pane failed: {pane.last_error}")
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"timed out waiting for {what}")
+                await asyncio.sleep(0.002)
+
+        async def keys_while(cond: Callable[[], bool], what: str) -> None:
+            """Press j/k every 100 ms (timed to paint) until ``cond``."""
+            down = True
+            next_key = time.perf_counter()
+            deadline = time.perf_counter() + 1800
+            while not cond():
+                now = time.perf_counter()
+                if now >= next_key:
+                    pauses.key_sent()
+                    app.post_message(events.Key("j" if down else "k", "j" if down else "k"))
+                    down = not down
+                    next_key = now + 0.1
+                if now > deadline:
+                    raise RuntimeError(f"timed out waiting for {what}")
+                await asyncio.sleep(0.002)
+
+        await wait(lambda: table.loaded_count > 0 and not table.page_loading, "the first page")
+        await pilot.pause()
+        pauses.set("idle (first page shown)")
+        t_idle = time.perf_counter() + 3.0
+        await keys_while(lambda: time.perf_counter() >= t_idle, "idle")
+        gc.collect()
+        gc.callbacks.append(on_gc)
+        base_rows = table.loaded_count
+        base_rss = rss_kib()
+        out["base"] = (base_rows, base_rss)
+        load_time = 0.0
+        for size in sizes:
+            pauses.set("paging (G per page)")
+            t0 = time.perf_counter()
+            while table.loaded_count < size and table.has_more:
+                before = table.loaded_count
+                app.post_message(events.Key("G", "G"))
+                await wait(
+                    lambda before=before: table.loaded_count > before or not table.has_more,
+                    "a page",
+                )
+            load_time += time.perf_counter() - t0
+            pauses.set("checkpoint (not counted)")
+            await pilot.pause()
+            rows = table.loaded_count
+            gc.callbacks.remove(on_gc)
+            gc.collect()
+            t_gc = time.perf_counter()
+            gc.collect()
+            gc_pause = time.perf_counter() - t_gc
+            rss = rss_kib()
+            gc.callbacks.append(on_gc)
+            tracked = collections.Counter(type(o).__name__ for o in gc.get_objects())
+            print(f"  tracked by the GC (not frozen): {tracked.most_common(6)}", file=sys.stderr)
+            per_row = (rss - base_rss) * 1024 / max(1, rows - base_rows)
+            result: dict[str, Any] = {
+                "rows": rows,
+                "rss_mb": rss / 1024,
+                "per_row": per_row,
+                "gc_pause": gc_pause,
+                "load_time": load_time,
+                "items_bytes": pane.level.items.stored_bytes()
+                if hasattr(pane.level.items, "stored_bytes")
+                else None,
+            }
+            for needle in ("PULL", "DeleteDevEnvironment"):
+                pauses.set("filter")
+                t0 = time.perf_counter()
+                first: list[float] = []
+
+                def settled(first: list[float] = first, t0: float = t0) -> bool:
+                    if not first and (table.row_count >= 30 or not table.model.pending):
+                        first.append(time.perf_counter() - t0)
+                    return not table.model.pending
+
+                table.set_filter(needle)
+                await keys_while(settled, f"filter {needle}")
+                result[f"filter {needle}"] = (first[0], time.perf_counter() - t0, table.row_count)
+                table.set_filter("")
+                await wait(lambda: not table.model.pending, "clearing the filter")
+            pauses.set("sort")
+            t0 = time.perf_counter()
+            table.set_sort(1)
+            await keys_while(lambda: not table.model.pending, "sort")
+            result["sort"] = time.perf_counter() - t0
+            table.set_sort(None)
+            await wait(lambda: not table.model.pending, "unsort")
+            await pilot.pause()
+            out["sizes"].append(result)
+            print(f"  {rows:,} rows: {result}", file=sys.stderr, flush=True)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="rows to load, comma-separated"
+    )
+    parser.add_argument("--page-size", type=int, default=250, help="page size (default 250)")
+    parser.add_argument(
+        "--boto3-rows", type=int, default=100_000, help="rows the boto3 baseline pages (cap)"
+    )
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        home = Path(tmp)
+        for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            os.environ[key] = str(home / key.lower())
+        os.environ["HOME"] = str(home)
+        os.environ["AWS_CONFIG_FILE"] = str(home / "aws-config")
+        os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(home / "aws-credentials")
+        for key in [k for k in os.environ if k.startswith("AWS_") and "FILE" not in k]:
+            del os.environ[key]
+        os.environ["EVENTDECK_SANDBOX_LARGE_COUNT"] = str(max(sizes) + max(sizes) // 10)
+        sandbox = start_sandbox_process()
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"):
+            os.environ[key] = sandbox.env[key]
+        print(f"sandbox {sandbox.endpoint} (pid {sandbox.proc.pid}, its own process)")
+        print(f"python {sys.version.split()[0]}, {load_line()}, sizes {sizes}")
+        end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+        start = end - timedelta(days=30)
+        try:
+            import tui.app  # noqa: F401  (imported before anything is timed)
+
+            out = asyncio.run(
+                run_app(sandbox.endpoint, sandbox.ca_bundle, sizes, args.page_size, start, end)
+            )
+            rows = min(args.boto3_rows, out["sizes"][-1]["rows"])
+            pages = max(1, rows // args.page_size)
+            client = boto3_client(sandbox, "codecatalyst", fast=True)
+            boto3_s = boto3_pages(client, start, end, pages, args.page_size)
+        finally:
+            sandbox.stop()
+    base_rows, base_rss = out["base"]
+    print(f"\nbench_scale — {load_line()}")
+    print(f"  empty app (first page, {base_rows} rows): RSS {base_rss / 1024:,.0f} MB")
+    print("  gen-2 GC: one timed gc.collect() after a full one (what a collection costs now)")
+    print(
+        f"  {'rows loaded':>12} {'RSS':>9} {'per row':>9} {'items (zlib)':>13} {'gen-2 GC':>9}"
+        f" {'filter PULL (first/all)':>24} {'filter Delete… (first/all, n)':>34} {'sort':>8}"
+    )
+    for r in out["sizes"]:
+        pull = r["filter PULL"]
+        dele = r["filter DeleteDevEnvironment"]
+        items = f"{r['items_bytes'] / r['rows']:.0f} B/row" if r["items_bytes"] else "—"
+        print(
+            f"  {r['rows']:>12,} {r['rss_mb']:>7,.0f}MB {r['per_row']:>7,.0f} B {items:>13}"
+            f" {r['gc_pause'] * 1000:>7.1f}ms {pull[0]:>10.2f}s /{pull[1]:>6.2f}s"
+            f" {dele[0]:>12.2f}s /{dele[1]:>6.2f}s {dele[2]:>9,} {r['sort']:>7.2f}s"
+        )
+    last = out["sizes"][-1]
+    ui_rate = last["rows"] / last["load_time"]
+    boto3_rate = pages * args.page_size / boto3_s
+    print(
+        f"  paging: app {ui_rate:,.0f} rows/s (G per page, {last['rows']:,} rows) · plain boto3 + "
+        f"eventdeck's parser {boto3_rate:,.0f} rows/s ({pages * args.page_size:,} rows, same range,"
+        f" same page size) · ratio of times per row {boto3_rate / ui_rate:.2f}×"
+    )
+    pauses: Pauses = out["pauses"]
+    print(f"  automatic gen-2 collections during the run: {pct(out['gen2'])}")
+    print(f"  a page landing on the UI thread (rows made, stored, drawn): {pct(out['landing'])}")
+    print("  loop pauses (same run):")
+    for phase in pauses.late:
+        if phase.startswith("checkpoint"):
+            continue
+        print(f"    {phase:<26} timer lateness  {pct(pauses.late.get(phase, []))}")
+        print(f"    {'':<26} key-to-paint    {pct(pauses.paint.get(phase, []))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

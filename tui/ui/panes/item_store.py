@@ -1,0 +1,138 @@
+"""Loaded items kept as compressed JSON per page, revived into objects only when one is needed.
+
+Why: a parsed AWS item (a dataclass holding a dict of dicts) costs ~3 KB, and a million of them
+make every gen-2 garbage collection walk them all. Here a page of items is one zlib-compressed
+bytes object of their JSON lines (~100–200 bytes an event log) plus an offsets array, and the
+keys map to small integers: nothing per item is tracked by the cyclic GC. The inspector, copy
+and export revive one item from its exact JSON (the same dict its ``raw`` held).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import threading
+import zlib
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+_CACHE_BLOCKS = 4  # decompressed pages kept: the inspector moving row by row stays in one page
+
+
+@dataclass(frozen=True)
+class ItemCodec:
+    """How a level's items become JSON and come back: ``raw_of`` their JSON-able dict, ``revive`` the item."""
+
+    raw_of: Callable[[Any], dict[str, Any]]
+    revive: Callable[[dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class _Block:
+    data: bytes  # zlib of the items' JSON, one after another
+    ends: array[int]  # where each item's JSON ends in the decompressed data
+
+
+class CompactItems(Sequence[Any]):
+    """A list of items stored as compressed JSON pages; ``items[i]`` revives item ``i``.
+
+    Appending (``extend``) and putting items in front (``insert_front``) add one page each;
+    reading decompresses the page (a few kept) and parses one item. Safe to read from a worker
+    thread while the UI thread adds pages: the page lists are replaced, never changed in place.
+    """
+
+    def __init__(self, codec: ItemCodec) -> None:
+        self.codec = codec
+        self._blocks: tuple[_Block, ...] = ()
+        self._starts: tuple[int, ...] = ()  # index of each block's first item
+        self._count = 0
+        self._cache: dict[int, tuple[bytes, array[int]]] = {}
+        self._lock = threading.Lock()
+
+    def _pack(self, items: Sequence[Any]) -> _Block:
+        raw_of = self.codec.raw_of
+        dumps = json.dumps
+        ends = array("q")
+        parts: list[bytes] = []
+        size = 0
+        for item in items:
+            data = dumps(raw_of(item), separators=(",", ":")).encode()
+            parts.append(data)
+            size += len(data)
+            ends.append(size)
+        return _Block(zlib.compress(b"".join(parts), 6), ends)
+
+    def extend(self, items: Sequence[Any]) -> None:
+        """Add ``items`` after the loaded ones (one compressed page)."""
+        if not items:
+            return
+        block = self._pack(items)
+        self._blocks = (*self._blocks, block)
+        self._starts = (*self._starts, self._count)
+        self._count += len(items)
+
+    def insert_front(self, items: Sequence[Any]) -> None:
+        """Put ``items`` before the loaded ones (follow mode's newest items)."""
+        if not items:
+            return
+        n = len(items)
+        block = self._pack(items)
+        with self._lock:
+            self._blocks = (block, *self._blocks)
+            self._starts = (0, *(start + n for start in self._starts))
+            self._count += n
+            self._cache = {}
+
+    def clear(self) -> None:
+        """Forget every item."""
+        with self._lock:
+            self._blocks = ()
+            self._starts = ()
+            self._count = 0
+            self._cache = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def raw(self, index: int) -> dict[str, Any]:
+        """Item ``index`` as its JSON dict (exactly what ``codec.raw_of`` gave when it was added)."""
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        with self._lock:
+            blocks, starts, cache = self._blocks, self._starts, self._cache
+        number = bisect.bisect_right(starts, index) - 1
+        block = blocks[number]
+        key = id(block)
+        hit = cache.get(key)
+        if hit is None:
+            hit = (zlib.decompress(block.data), block.ends)
+            with self._lock:
+                if cache is self._cache:
+                    if len(cache) >= _CACHE_BLOCKS:
+                        cache.pop(next(iter(cache)))
+                    cache[key] = hit
+        data, ends = hit
+        at = index - starts[number]
+        start = ends[at - 1] if at else 0
+        return json.loads(data[start : ends[at]])  # type: ignore[no-any-return]
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        return self.codec.revive(self.raw(index))
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(self._count):
+            yield self[i]
+
+    def stored_bytes(self) -> int:
+        """Compressed bytes held (for the benchmark and the status of big views)."""
+        return sum(len(b.data) + b.ends.itemsize * len(b.ends) for b in self._blocks)
