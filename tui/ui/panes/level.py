@@ -44,6 +44,7 @@ class Level:
     done: bool = False
     cursor_key: str | None = None
     prepended: int = 0  # items follow mode put on top
+    marked: set[str] = field(default_factory=set)  # row keys the user marked (m), kept in bundles
 
     def value_of(self, item: Any) -> object:
         """What the inspector shows for ``item``: the level's view of it, else the raw AWS item."""
@@ -73,7 +74,7 @@ class Level:
                 row = replace(row, key=key)
             self.by_key[key] = item
             keys.append(key)
-            rows.append(row)
+            rows.append(self._styled(row))
         if front:
             self.items[:0] = items
             self.keys[:0] = keys
@@ -87,8 +88,12 @@ class Level:
         out = []
         for item, key in zip(self.items, self.keys, strict=True):
             row = self.to_row(item)
-            out.append(row if row.key == key else replace(row, key=key))
+            out.append(self._styled(row if row.key == key else replace(row, key=key)))
         return out
+
+    def _styled(self, row: Row) -> Row:
+        """``row`` in the "marked" row style when the user marked it (m), as it came otherwise."""
+        return replace(row, style="marked") if row.key in self.marked else row
 
     def seen(self, item: Any) -> bool:
         """Whether ``item`` is already shown (its row key is loaded)."""
