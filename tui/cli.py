@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="run on the embedded local sandbox with demo data"
     )
+    parser.add_argument(  # --open BUNDLE (issue 12 part 3, helper "bundle")
+        "--open",
+        metavar="BUNDLE",
+        help="open a hand-over bundle offline: the sandbox serves its data alone (no AWS account)",
+    )
     parser.add_argument("--config", help="config file (default: EVENTDECK_CONFIG or the user's)")
     parser.add_argument("--theme", help="theme name")
     parser.add_argument("--version", action="store_true", help="print versions and exit")
@@ -160,6 +165,22 @@ def options_from_args(args: argparse.Namespace, max_attempts: int = 5) -> Connec
     )
 
 
+# -- --open BUNDLE (issue 12 part 3, helper "bundle"): the launch target a bundle names ---------
+def bundle_launch(path: str) -> LaunchTarget:
+    """The view a hand-over bundle holds, as a launch target; ConfigError if it is not a bundle."""
+    from tui.errors import EventdeckError
+    from tui.services.bundle import read_bundle
+
+    try:
+        view = read_bundle(path).view
+    except EventdeckError as exc:
+        raise ConfigError(exc.message, hint=exc.hint) from None
+    return LaunchTarget(pane=view.pane, operation=view.operation, params=dict(view.params))
+
+
+# -- end of --open BUNDLE ---------------------------------------------------------------------
+
+
 def version_text() -> str:
     import boto3
     import botocore
@@ -193,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_doctor(args, rest[1:])
         launch = parse_operation(rest) if rest else None
+        if args.open:  # --open BUNDLE (helper "bundle"): the bundle's view is the launch target
+            launch = bundle_launch(args.open)
         from tui.launch import launch_app
 
         return launch_app(args, launch)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from tui.cli import LaunchTarget, options_from_args
 from tui.context import AppContext
@@ -26,7 +27,11 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         settings = replace(settings, ui=replace(settings.ui, theme=args.theme))
     options = connection_options(args, settings)
     demo = None
-    if args.demo:
+    bundle = None
+    if getattr(args, "open", None):  # --open BUNDLE: the sandbox on the bundle's data alone
+        bundle = read_opened(args.open)
+        demo, options = start_demo(options, data=args.open)
+    elif args.demo:
         demo, options = start_demo(options)
     log_path = None
     if args.debug:
@@ -46,6 +51,7 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         settings_path=path,
         launch=launch,
         demo=demo,
+        offline=bundle,
         warnings=warnings,
         log_path=log_path,
         pool=CallPool(settings.workers.pool_size),
@@ -66,8 +72,22 @@ def connection_options(args: argparse.Namespace, settings: Settings) -> Connecti
     )
 
 
-def start_demo(options):  # type: ignore[no-untyped-def]
-    """Start the sandbox in-process and point every client at it (dummy credentials only)."""
+def read_opened(path: str) -> Any:
+    """The bundle ``--open`` names (its filter, marks and note go to the pane), or ConfigError."""
+    from tui.errors import EventdeckError
+    from tui.services.bundle import read_bundle
+
+    try:
+        return read_bundle(path)
+    except EventdeckError as exc:
+        raise ConfigError(exc.message, hint=exc.hint) from None
+
+
+def start_demo(options, data: str | None = None):  # type: ignore[no-untyped-def]
+    """Start the sandbox in-process and point every client at it (dummy credentials only).
+
+    With ``data`` (an opened bundle) it serves that file alone, without the demo data.
+    """
     try:
         from tui.sandbox import start_sandbox
     except ImportError as exc:  # the sandbox extra is not installed
@@ -76,7 +96,11 @@ def start_demo(options):  # type: ignore[no-untyped-def]
             hint="Install it with: python3 -m pip install 'eventdeck[sandbox]'",
         ) from exc
     sandbox = start_sandbox(
-        host="127.0.0.1", port=0, seed=int(os.environ.get("EVENTDECK_DEMO_SEED", "1"))
+        host="127.0.0.1",
+        port=0,
+        seed=int(os.environ.get("EVENTDECK_DEMO_SEED", "1")),
+        data=data,
+        demo=data is None,
     )
     env = sandbox.env()
     # The demo must never fall back to a real profile's credentials.
