@@ -10,7 +10,7 @@ import asyncio
 import json
 import sys
 
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import load_every_page, wait_for
 from tui.app import EventdeckApp
 from tui.cli import bundle_launch
 from tui.launch import build_args, build_context
@@ -23,10 +23,7 @@ async def probe(path: str) -> dict[str, object]:
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             pane = app.current_pane
-            await wait_for(pilot, idle(pane))
-            while not pane.level.done:
-                await pilot.press("G")
-                await wait_for(pilot, idle(pane))
+            await load_every_page(pilot, pane)
             await wait_for(pilot, lambda: not pane.table.model.pending)
             table = pane.table
             rows = [table.model.visible_row(i) for i in range(table.row_count)]

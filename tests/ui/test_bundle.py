@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import load_every_page, wait_for
 from tui.app import EventdeckApp
 from tui.cli import LaunchTarget, main
 from tui.services.bundle import KEY, read_bundle
@@ -47,10 +47,7 @@ async def write_bundle_of_view(app_ctx, launch: LaunchTarget, needle: str, marks
     folder = export_directory(app_ctx.settings)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
-        await wait_for(pilot, idle(pane))
-        while not pane.level.done:
-            await pilot.press("G")
-            await wait_for(pilot, idle(pane))
+        await load_every_page(pilot, pane)
         if needle:
             await pilot.press("slash", *needle, "enter")
             await wait_for(pilot, lambda: not pane.table.model.pending)
