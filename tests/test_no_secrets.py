@@ -1,5 +1,5 @@
-"""No secret ever lands on disk: known fake secrets go through sign-in, browse and send, then every
-file eventdeck wrote is scanned for them.
+"""No secret ever lands on disk: known fake secrets go through sign-in, browse, a hand-over bundle
+and send, then every file eventdeck wrote is scanned for them.
 
 The app runs for real (launch path with ``--debug``, Pilot, real boto3 over HTTPS to the sandbox,
 SSO device sign-in against the fake SSO-OIDC endpoint), and the test first proves the secrets were
@@ -32,6 +32,7 @@ from tui.args import build_args
 from tui.launch import build_context
 from tui.logsetup import clear_registered_secrets, stop_debug_log
 from tui.services.auth import sso_cache_dir
+from tui.settings import export_directory
 from tui.ui.screens.inspector import InspectorScreen
 from tui.ui.screens.prompt import PromptScreen
 from tui.ui.screens.sso_login import SsoLoginScreen
@@ -205,6 +206,11 @@ async def test_no_secret_reaches_log_config_drafts_history_exports_or_screenshot
         await pilot.press("e")
         await answer_prompt(pilot, exports / "logs.jsonl")
         await wait_for(pilot, (exports / "logs.jsonl").exists)
+        # ... and write a hand-over bundle of them (W), with a note and a marked row.
+        await pilot.press("m", "W")
+        await answer_prompt(pilot, Path("note: the token was fresh"))
+        bundles = export_directory(ctx.settings)
+        await wait_for(pilot, lambda: bundles.is_dir() and any(bundles.glob("eventdeck-bundle-*")))
 
         # Send a partner batch and a Personalize batch (outbox journal and history).
         partner = await open_pane(pilot, "4")
@@ -301,6 +307,7 @@ async def test_no_secret_reaches_log_config_drafts_history_exports_or_screenshot
     names = {p.name for p in scanned}
     assert ctx.log_path in scanned and ctx.settings_path in scanned and shot in scanned
     assert {"ivs-event.json", "logs.jsonl"} <= names
+    assert any(name.startswith("eventdeck-bundle-codecatalyst-") for name in names)
     outbox = [
         p for p in scanned if "outbox" in p.parts or "drafts" in p.parts or "history" in p.parts
     ]

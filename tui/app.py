@@ -238,6 +238,10 @@ class EventdeckApp(App[None]):
             # Opened from AWS CLI words: start at that view, without loading the top level first.
             pane.activated = True
             pane.apply_launch(launch.params, launch.operation)
+            if self.ctx.offline is not None:  # --open BUNDLE: its marks, filter and note
+                from tui.ui.panes.bundle_flow import apply_opened
+
+                apply_opened(pane, self.ctx.offline)
             await self.action_show_pane(pane.PANE_ID)
         else:
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first

@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="run on the embedded local sandbox with demo data"
     )
+    parser.add_argument(
+        "--open",
+        metavar="BUNDLE",
+        help="open a hand-over bundle offline: the sandbox serves its data alone (no AWS account)",
+    )
     parser.add_argument("--config", help="config file (default: EVENTDECK_CONFIG or the user's)")
     parser.add_argument("--theme", help="theme name")
     parser.add_argument("--version", action="store_true", help="print versions and exit")
@@ -189,3 +194,15 @@ def build_args(argv: list[str]) -> argparse.Namespace:
     """The global options of ``argv`` (unknown words ignored), for tests and scripts."""
     args, _ = build_parser().parse_known_args(argv)
     return args
+
+
+def bundle_launch(path: str) -> LaunchTarget:
+    """The view a hand-over bundle holds, as a launch target; ConfigError if it is not a bundle."""
+    from tui.errors import EventdeckError
+    from tui.services.bundle import read_bundle
+
+    try:
+        view = read_bundle(path).view
+    except EventdeckError as exc:
+        raise ConfigError(exc.message, hint=exc.hint) from None
+    return LaunchTarget(pane=view.pane, operation=view.operation, params=dict(view.params))

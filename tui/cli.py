@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from tui.args import build_parser, parse_operation, version_text
+from tui.args import build_parser, bundle_launch, parse_operation, version_text
 from tui.errors import ConfigError
 
 
@@ -36,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_doctor(args, rest[1:])
         launch = parse_operation(rest) if rest else None
+        if args.open:  # --open BUNDLE: the bundle's view is the launch target
+            launch = bundle_launch(args.open)
         from tui.launch import launch_app
 
         return launch_app(args, launch)

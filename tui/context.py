@@ -28,7 +28,8 @@ class AppContext:
     settings: Any = None
     settings_path: Path | None = None
     launch: LaunchTarget | None = None
-    demo: Any = None  # the running tui.sandbox.Sandbox under --demo
+    demo: Any = None  # the running tui.sandbox.Sandbox under --demo (and --open)
+    offline: Any = None  # the tui.services.bundle.Bundle opened with --open (shown OFFLINE)
     warnings: list[str] = field(default_factory=list)
     log_path: Path | None = None
     pool: CallPool = field(default_factory=CallPool)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from tui.args import LaunchTarget, connection_options
 from tui.context import AppContext
@@ -26,7 +27,14 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         settings = replace(settings, ui=replace(settings.ui, theme=args.theme))
     options = connection_options(args, settings)
     demo = None
-    if args.demo:
+    bundle = None
+    if getattr(args, "open", None):  # --open BUNDLE: the sandbox on the bundle's data alone
+        from tui.sandbox.embed import start_demo
+
+        bundle = read_opened(args.open)
+        demo = start_demo(data=args.open)
+        options = options.for_sandbox(demo.endpoint, demo.region, demo.ca_bundle, demo.env())
+    elif args.demo:
         from tui.sandbox.embed import start_demo
 
         demo = start_demo()
@@ -49,6 +57,7 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         settings_path=path,
         launch=launch,
         demo=demo,
+        offline=bundle,
         warnings=warnings,
         log_path=log_path,
         pool=CallPool(settings.workers.pool_size),
@@ -60,6 +69,17 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
             demo.stop()
         raise
     return ctx
+
+
+def read_opened(path: str) -> Any:
+    """The bundle ``--open`` names (its filter, marks and note go to the pane), or ConfigError."""
+    from tui.errors import EventdeckError
+    from tui.services.bundle import read_bundle
+
+    try:
+        return read_bundle(path)
+    except EventdeckError as exc:
+        raise ConfigError(exc.message, hint=exc.hint) from None
 
 
 FIRST_SERVICE = {

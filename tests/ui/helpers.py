@@ -59,6 +59,14 @@ def idle(pane) -> Callable[[], bool]:  # type: ignore[no-untyped-def]
     return lambda: not pane.fetching and pane.level is not None and pane.level.started
 
 
+async def load_every_page(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]
+    """Page a browse pane's level to its end (G until done), waiting for each page."""
+    await wait_for(pilot, idle(pane))
+    while not pane.level.done:
+        await pilot.press("G")
+        await wait_for(pilot, idle(pane))
+
+
 def osc52_payloads(out: list[str]) -> list[str]:
     """The texts that the OSC 52 sequences in ``out`` (what the app wrote) put on the clipboard."""
     found = []

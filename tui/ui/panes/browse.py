@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.errors import EventdeckError
+from tui.services.bundle import BundleView
 from tui.services.console_urls import ConsoleLink
 from tui.services.paging import Page, newer_items
 from tui.services.query import add_cli_query
@@ -69,6 +70,8 @@ class BrowsePane(Pane):
         Binding("ctrl+r", "refresh", "Refresh", id="browse.refresh"),
         Binding("i", "toggle_side", "Side inspector", id="browse.side_inspector"),
         Binding("T", "cycle_time", "Time UTC/local/ago", id="browse.time_format"),
+        Binding("m", "toggle_mark", "Mark row", id="browse.mark"),
+        Binding("W", "write_bundle", "Write hand-over bundle", id="browse.bundle"),
     ]
 
     SIDE_MIN_WIDTH = 120
@@ -593,6 +596,34 @@ class BrowsePane(Pane):
         from tui.ui.panes.export_flow import ask_and_export
 
         ask_and_export(self, event.fmt)
+
+    # -- marks and hand-over bundles -------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        """Mark the row under the cursor (or unmark it): marks are kept in a hand-over bundle."""
+        level = self.level
+        row = self.table.current_row
+        if level is None or row is None or row.key not in level.by_key:
+            return
+        level.marked ^= {row.key}
+        self.rerender()  # the loaded rows again, in the marked style; filter, sort, cursor stay
+        count = len(level.marked)
+        self.app.notify(f"{count:,} marked (W writes a hand-over bundle).", markup=False)
+
+    def action_write_bundle(self) -> None:
+        from tui.ui.panes.bundle_flow import ask_and_write
+
+        ask_and_write(self)
+
+    def bundle_view(self, level: Level) -> tuple[BundleView, dict[str, Any]] | None:
+        """The view ``level`` shows as a bundle sees it, and its parents' raw items (override)."""
+        return None
+
+    def parent_raw(self, depth: int, key: str | None) -> Any:
+        """The raw item of row ``key`` in the level at ``depth`` of the stack, if loaded."""
+        if key is None or depth >= len(self.levels):
+            return None
+        item = self.levels[depth].by_key.get(key)
+        return getattr(item, "raw", None) if item is not None else None
 
     # -- jump ------------------------------------------------------------------------------
     def action_jump(self) -> None:

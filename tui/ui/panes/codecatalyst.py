@@ -16,6 +16,7 @@ from textual.binding import Binding
 from tui.errors import EventdeckError
 from tui.services import codecatalyst as cc
 from tui.services import console_urls
+from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.ui.format import fmt_ago, fmt_time
@@ -169,7 +170,12 @@ class CodeCatalystPane(BrowsePane):
                 f"No event logs in {self.range_label(relative=True)} for {event_name or 'any event'} "
                 f"in {space} (t: range, E: event name)"
             ),
-            ids={"space": space},
+            ids={
+                "space": space,
+                "start_time": start.isoformat().replace("+00:00", "Z"),
+                "end_time": end.isoformat().replace("+00:00", "Z"),
+                **({"event_name": event_name} if event_name else {}),
+            },
         )
 
     def reopen_logs(self) -> None:
@@ -289,6 +295,24 @@ class CodeCatalystPane(BrowsePane):
             ),
             answer,
         )
+
+    # -- hand-over bundle ------------------------------------------------------------------
+    def bundle_view(self, level: Level) -> tuple[BundleView, dict[str, Any]] | None:
+        """Spaces, or one space's event logs over the fixed range they were read for."""
+        ids = level.ids
+        space = ids.get("space")
+        if not space:
+            return BundleView(self.PANE_ID, "codecatalyst list-spaces"), {}
+        names = (
+            ("space", "space-name"),
+            ("start_time", "start-time"),
+            ("end_time", "end-time"),
+            ("event_name", "event-name"),
+        )
+        params = {cli: ids[key] for key, cli in names if ids.get(key)}
+        parent = self.parent_raw(0, space)
+        view = BundleView(self.PANE_ID, "codecatalyst list-event-logs", params)
+        return view, {"space": parent} if parent else {}
 
     # -- launch and jump -------------------------------------------------------------------
     def apply_launch(self, params: dict[str, str], operation: str) -> None:

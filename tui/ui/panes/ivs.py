@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from tui.services import console_urls
 from tui.services import ivs_realtime as ivs
+from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.services.triage_scans import SessionError, session_errors
@@ -329,6 +330,26 @@ class IvsPane(BrowsePane):
             self.table.move_to(len(level.items) - 1)
         else:
             self.load_more()
+
+    # -- hand-over bundle ------------------------------------------------------------------
+    def bundle_view(self, level: Level) -> tuple[BundleView, dict[str, Any]] | None:
+        """Stages, sessions, participants or events as a bundle view (not the errors scan)."""
+        if level.items and isinstance(level.items[0], SessionError):
+            return None
+        ids = level.ids
+        names = (("stage_arn", "stage-arn"), ("session_id", "session-id"))
+        params = {cli: ids[key] for key, cli in names if ids.get(key)}
+        if ids.get("participant_id"):
+            params["participant-id"] = ids["participant_id"]
+        operation = ("list-stages", "list-stage-sessions", "list-participants")
+        name = operation[len(params)] if len(params) < 3 else "list-participant-events"
+        parents = {
+            "stage": self.parent_raw(0, ids.get("stage_arn")),
+            "session": self.parent_raw(1, ids.get("session_id")),
+            "participant": self.parent_raw(2, ids.get("participant_id")),
+        }
+        view = BundleView(self.PANE_ID, f"ivs-realtime {name}", params)
+        return view, {k: v for k, v in parents.items() if v}
 
     # -- launch and jump -------------------------------------------------------------------
     def stack_for(

@@ -55,6 +55,7 @@ class Level:
     done: bool = False
     cursor_key: str | None = None
     prepended: int = 0  # items follow mode put on top
+    marked: set[str] = field(default_factory=set)  # row keys the user marked (m), kept in bundles
 
     def __post_init__(self) -> None:
         if self.codec is not None and not isinstance(self.items, CompactItems):
@@ -120,7 +121,7 @@ class Level:
                 row = replace(row, key=key)
             self._known.add(key)
             keys.append(key)
-            rows.append(row)
+            rows.append(self._styled(row))
         if front:
             if isinstance(self.items, CompactItems):
                 self.items.insert_front(items)
@@ -140,8 +141,12 @@ class Level:
             row = self.to_row(item)
             if compact:
                 row = replace(row, key=key, payload=None)
-            out.append(row if row.key == key else replace(row, key=key))
+            out.append(self._styled(row if row.key == key else replace(row, key=key)))
         return out
+
+    def _styled(self, row: Row) -> Row:
+        """``row`` in the "marked" row style when the user marked it (m), as it came otherwise."""
+        return replace(row, style="marked") if row.key in self.marked else row
 
     def seen(self, item: Any) -> bool:
         """Whether ``item`` is already shown (its row key is loaded)."""

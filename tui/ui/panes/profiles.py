@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from tui.services import console_urls
 from tui.services import customer_profiles as cp
+from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.services.triage_scans import flagged_streams
@@ -174,6 +175,22 @@ class ProfilesPane(BrowsePane):
     def action_flagged_streams(self) -> None:
         """Scan every domain for streams that are stopped or whose destination is unhealthy."""
         self.set_levels([self.root_level(), self.flagged_level()])
+
+    def bundle_view(self, level: Level) -> tuple[BundleView, dict[str, Any]] | None:
+        """Domains, one domain's streams or one stream as a bundle view (not the U scan)."""
+        domain, stream = level.ids.get("domain"), level.ids.get("stream")
+        if domain is None and any(not isinstance(i, cp.Domain) for i in level.items):
+            return None  # the unhealthy-streams scan spans domains
+        if stream:
+            operation = "get-event-stream"
+            params = {"domain-name": str(domain), "event-stream-name": stream}
+        elif domain:
+            operation, params = "list-event-streams", {"domain-name": domain}
+        else:
+            operation, params = "list-domains", {}
+        parent = self.parent_raw(0, domain)
+        view = BundleView(self.PANE_ID, f"customer-profiles {operation}", params)
+        return view, {"domain": parent} if parent else {}
 
     def apply_launch(self, params: dict[str, str], operation: str) -> None:
         self.activated = True

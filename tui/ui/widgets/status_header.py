@@ -65,7 +65,9 @@ class StatusHeader(Horizontal):
             parts.append(("⚑ " + visible(ctx.endpoint_label), "bold $warning"))
         else:
             parts.append("AWS")
-        if ctx.demo is not None:
+        if ctx.offline is not None:  # --open BUNDLE: the sandbox serving a hand-over bundle
+            parts += [" ", (" OFFLINE ", "bold reverse $warning")]
+        elif ctx.demo is not None:
             parts += [" ", (" DEMO ", "bold reverse $accent")]
         if opts.read_only:
             parts += [" ", (" READ-ONLY ", "bold reverse $error")]

@@ -587,6 +587,13 @@ class VirtualTable(TableActions, Widget):
         if had_focus:
             self.body.focus()
 
+    def show_filter(self, text: str) -> None:
+        """Filter by ``text`` with it shown in the filter line, as if typed (an opened bundle's)."""
+        filter_input = self._filter_input
+        filter_input.value = text
+        filter_input.display = bool(text)
+        self.set_filter(text)
+
     def _close_filter(self) -> None:
         filter_input = self._filter_input
         if filter_input.value:

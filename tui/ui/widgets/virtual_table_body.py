@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TableBody", "fit_cell"]
 
-ROW_STYLES = ("error", "warning", "mutation", "muted")
+ROW_STYLES = ("error", "warning", "mutation", "muted", "marked")
 _GAP = " "
 
 
