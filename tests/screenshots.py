@@ -62,6 +62,12 @@ async def settle(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: pool.stats().in_flight == 0 and pool.stats().waiting == 0)
     for header in app.screen_stack[0].query(StatusHeader):
         header.refresh_pool()
+    # The density lines count on a timer; bring them up to the rows now, so a shot never
+    # depends on whether that tick came before it.
+    from tui.ui.widgets.density_bar import DensityBar
+
+    for bar in app.screen.query(DensityBar):
+        bar.sync()
     await pilot.pause()
 
 

@@ -50,18 +50,6 @@ class DensityBar(Widget):
 
     COMPONENT_CLASSES = {"density-bar--error", "density-bar--cursor", "density-bar--label"}
 
-    DEFAULT_CSS = """
-    DensityBar {
-        dock: top;
-        height: 1;
-        background: $panel;
-        color: $text-accent;
-        & > .density-bar--error { color: $text-error; text-style: bold; }
-        & > .density-bar--cursor { text-style: reverse; }
-        & > .density-bar--label { color: $text-muted; }
-    }
-    """
-
     class ZoomRequested(Message):
         """``z`` on a bucket: its time span [start, end) (epoch seconds)."""
 

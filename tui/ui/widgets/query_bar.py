@@ -38,18 +38,6 @@ YIELD_SECONDS = 0.001
 class QueryBar(Widget):
     """The query input and its one-line message (error with position, or progress)."""
 
-    DEFAULT_CSS = """
-    QueryBar {
-        dock: bottom;
-        height: 2;
-        layout: vertical;
-        & > Input.query-bar--input { height: 1; border: none; padding: 0 1; }
-        & > Input.query-bar--input:focus { border: none; }
-        & > .query-bar--message { height: 1; padding: 0 1; color: $text-muted; }
-        & > .query-bar--message.-error { color: $text-error; }
-    }
-    """
-
     BINDINGS = [
         Binding("escape", "stop", "Stop / close", id="query.stop"),
     ]
