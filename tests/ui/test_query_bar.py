@@ -5,9 +5,9 @@ from __future__ import annotations
 from array import array
 
 import pytest
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 
-from tests.ui.helpers import table_lines, wait_for
+from tests.ui.helpers import StyledApp, table_lines, wait_for
 from tui.services import query as query_service
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
@@ -34,7 +34,7 @@ def rows(start: int, stop: int) -> list[Row]:
     ]
 
 
-class QueryApp(App[None]):
+class QueryApp(StyledApp):
     def __init__(self, count: int) -> None:
         super().__init__()
         self.count = count
