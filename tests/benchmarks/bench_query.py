@@ -94,12 +94,19 @@ def bench_engine(items: list[dict[str, object]]) -> None:
 async def bench_app(items: list[dict[str, object]]) -> None:
     from textual.app import App, ComposeResult
 
+    from tui.themes import VARIABLE_DEFAULTS
+    from tui.ui.styles import STYLESHEETS
     from tui.ui.widgets.query_bar import QueryBar
     from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
     columns = [Column("id", "Id", width=14), Column("event", "Event"), Column("op", "Op")]
 
     class Bench(App[None]):
+        CSS_PATH = STYLESHEETS  # the widgets' styles live in eventdeck's stylesheets
+
+        def get_theme_variable_defaults(self) -> dict[str, str]:
+            return dict(VARIABLE_DEFAULTS)
+
         def compose(self) -> ComposeResult:
             yield VirtualTable(columns)
 
