@@ -112,7 +112,17 @@ def run_one(kind: str, count: int) -> dict[str, object]:
         table.add_rows(rows)
         return table
 
+    from tui.themes import VARIABLE_DEFAULTS
+    from tui.ui.styles import STYLESHEETS
+
     class BenchApp(App[None]):
+        # VirtualTable's styles live in eventdeck's stylesheets (no DEFAULT_CSS): load them, as
+        # the app does; they style only eventdeck's widgets, so the other contenders are as before.
+        CSS_PATH = STYLESHEETS
+
+        def get_theme_variable_defaults(self) -> dict[str, str]:
+            return dict(VARIABLE_DEFAULTS)
+
         def compose(self) -> ComposeResult:
             widget = build()
             holder["table"] = widget
