@@ -41,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ui import boto3_client, boto3_pages
-from harness import load_line, rss_kib, start_sandbox_process
+from harness import isolate_home, load_line, rss_kib, start_sandbox_process
 
 SIZE = (120, 36)
 
@@ -261,13 +261,7 @@ def main() -> int:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         home = Path(tmp)
-        for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-            os.environ[key] = str(home / key.lower())
-        os.environ["HOME"] = str(home)
-        os.environ["AWS_CONFIG_FILE"] = str(home / "aws-config")
-        os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(home / "aws-credentials")
-        for key in [k for k in os.environ if k.startswith("AWS_") and "FILE" not in k]:
-            del os.environ[key]
+        isolate_home(home)
         os.environ["EVENTDECK_SANDBOX_LARGE_COUNT"] = str(max(sizes) + max(sizes) // 10)
         sandbox = start_sandbox_process()
         for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"):

@@ -49,6 +49,7 @@ from harness import (
     SandboxProcess,
     Table,
     interleave,
+    isolate_home,
     load_line,
     run_in_pty,
     start_sandbox_process,
@@ -329,13 +330,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         home = Path(tmp)
-        for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-            os.environ[key] = str(home / key.lower())
-        os.environ["HOME"] = str(home)
-        os.environ["AWS_CONFIG_FILE"] = str(home / "aws-config")
-        os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(home / "aws-credentials")
-        for key in [k for k in os.environ if k.startswith("AWS_") and "FILE" not in k]:
-            del os.environ[key]
+        isolate_home(home)
         sandbox = start_sandbox_process()
         print(
             f"sandbox {sandbox.endpoint} (pid {sandbox.proc.pid}, its own process: no shared GIL)"

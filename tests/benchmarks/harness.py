@@ -247,6 +247,21 @@ class SandboxProcess:
             self.proc.wait()
 
 
+def isolate_home(home: Path) -> None:
+    """Point HOME, the XDG dirs and the AWS config files at ``home``; drop every other AWS_ var.
+
+    Why: a benchmark must neither read nor write the user's config, and must not pick up a
+    profile, region or endpoint from the shell it was started in.
+    """
+    for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        os.environ[key] = str(home / key.lower())
+    os.environ["HOME"] = str(home)
+    os.environ["AWS_CONFIG_FILE"] = str(home / "aws-config")
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(home / "aws-credentials")
+    for key in [k for k in os.environ if k.startswith("AWS_") and "FILE" not in k]:
+        del os.environ[key]
+
+
 def start_sandbox_process(*args: str) -> SandboxProcess:
     """Start the sandbox CLI on a free port (``args`` added) and read its endpoint, CA bundle and exports."""
     proc = subprocess.Popen(
