@@ -115,7 +115,7 @@ async def test_sorting_50000_rows() -> None:
 async def test_saving_settings_on_a_slow_filesystem(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import tui.settings as settings_module
+    import tui.settings_save as settings_module
     from tui.ui.screens.settings import SettingsScreen
 
     write = settings_module.atomic_write_bytes
@@ -143,7 +143,7 @@ async def test_saving_settings_on_a_slow_filesystem(
 async def test_widening_a_column_on_a_slow_filesystem(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import tui.settings as settings_module
+    import tui.settings_save as settings_module
     from tui.settings import load_settings
 
     write = settings_module.atomic_write_bytes
