@@ -160,6 +160,14 @@ class EventdeckApp(App[None]):
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
 
+    def on_ui_mfa_prompter_code_requested(self, message: UiMfaPrompter.CodeRequested) -> None:
+        """A worker's botocore call needs an MFA code: open the prompt (its answer ends the wait)."""
+        message.prompter.show(message.request)
+
+    def on_ui_mfa_prompter_code_withdrawn(self, message: UiMfaPrompter.CodeWithdrawn) -> None:
+        """The worker stopped waiting for its code: take the prompt away."""
+        message.prompter.withdraw(message.request)
+
     def _catch_stop_signals(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in self.STOP_SIGNALS:

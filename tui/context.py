@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import EventdeckError
+from tui.services.mfa import RoleCache
 from tui.services.options import ConnectionOptions, LaunchTarget
 from tui.services.pool import CallPool
 from tui.services.prefetch import Prefetch
@@ -34,7 +35,8 @@ class AppContext:
     log_path: Path | None = None
     pool: CallPool = field(default_factory=CallPool)
     mfa_prompter: Callable[[str], str] | None = None
-    role_cache: dict[str, Any] = field(default_factory=dict)
+    # Shared by every factory: a role's credentials (and its MFA prompt) serve them all.
+    role_cache: dict[str, Any] = field(default_factory=RoleCache)
     prefetch: Prefetch = field(default_factory=Prefetch)
     outbox_root: Path | None = None  # None: the user's outbox; the demo keeps its own
     factory: ClientFactory = field(init=False)
