@@ -39,6 +39,7 @@ from tui.ui.styles import STYLESHEETS
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
+from tui.ui.work import Work, remember_settings
 from tui.words import count
 
 # The pane catalogue lives in tui.shell.panes; named here too, as the app's public face.
@@ -81,6 +82,7 @@ class EventdeckApp(App[None]):
         self.ctx = ctx
         self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
+        self.work = Work(self, group="app")  # the app's own file jobs (saving the theme)
         self._caught_signals: list[int] = []
         # The pickers, settings, sign-in and connection switch (tui.shell.flows).
         self.flows = ShellFlows(self, ctx, lambda: self.panes)
@@ -117,9 +119,9 @@ class EventdeckApp(App[None]):
         if not self._remember_theme or theme == MONOCHROME_THEME_NAME:
             return
         if theme != self.ctx.settings.ui.theme:
-            problem = self.ctx.remember(lambda s: update(s, **{"ui.theme": theme}))
-            if problem:
-                self.notify(f"Theme not saved: {problem}", severity="warning", markup=False)
+            remember_settings(
+                self.work, self.ctx, lambda s: update(s, **{"ui.theme": theme}), "Theme not saved"
+            )
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.ctx)
@@ -159,6 +161,12 @@ class EventdeckApp(App[None]):
         else:
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
+
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
 
     def on_ui_mfa_prompter_code_requested(self, message: UiMfaPrompter.CodeRequested) -> None:
         """A worker's botocore call needs an MFA code: open the prompt (its answer ends the wait)."""
