@@ -82,10 +82,10 @@ class EventdeckApp(App[None]):
         self.ctx = ctx
         self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
-        self.work = Work(self, group="app")  # the app's own file jobs (saving the theme)
-        self._caught_signals: list[int] = []
+        self.work = Work(self, group="app")  # the app's own file jobs (config reads, the theme)
         # The pickers, settings, sign-in and connection switch (tui.shell.flows).
-        self.flows = ShellFlows(self, ctx, lambda: self.panes)
+        self.flows = ShellFlows(self, ctx, self.work, lambda: self.panes)
+        self._caught_signals: list[int] = []
         self._apply_settings()
 
     # -- set-up ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.screens.settings import SettingsSaved, SettingsScreen
 from tui.ui.screens.sso_login import SsoLoginScreen
 from tui.ui.widgets.status_header import StatusHeader
+from tui.ui.work import Work
 
 _T = TypeVar("_T")
 
@@ -36,9 +37,12 @@ class ShellFlows:
     the App stays the place that says which key or palette entry starts which flow.
     """
 
-    def __init__(self, app: App[Any], ctx: AppContext, panes: Callable[[], list[Pane]]) -> None:
+    def __init__(
+        self, app: App[Any], ctx: AppContext, work: Work, panes: Callable[[], list[Pane]]
+    ) -> None:
         self.app = app
         self.ctx = ctx
+        self.work = work  # the App's: its file jobs come back to the App's handlers
         self._panes = panes
 
     def read_aws_config(
@@ -47,23 +51,27 @@ class ShellFlows:
         then: Callable[[_T], None],
         failed: Callable[[Exception], None] | None = None,
     ) -> None:
-        """Run ``read`` (it parses the AWS config or botocore's data) in a thread, then ``then``.
+        """Run ``read`` (it parses the AWS config or botocore's data) in a file job, then ``then``.
 
         Why: those reads take tens of milliseconds, longer on the NFS homes of jump hosts; the
-        event loop must keep drawing. A broken config becomes a notification (or ``failed``),
-        not a crash.
+        event loop must keep drawing. A broken config becomes a notification (or ``failed``, given
+        the exception itself, so its own words are shown), not a crash.
         """
-        app = self.app
 
-        def work() -> None:
+        def job() -> tuple[bool, Any]:
             try:
-                result = read()
+                return True, read()
             except Exception as exc:  # an unreadable config: say so, keep running
-                app.call_from_thread(failed or self._config_unreadable, exc)
-                return
-            app.call_from_thread(then, result)
+                return False, exc
 
-        app.run_worker(work, thread=True, group="aws-config", exit_on_error=False)
+        def done(outcome: tuple[bool, Any]) -> None:
+            ok, value = outcome
+            if ok:
+                then(value)
+            else:
+                (failed or self._config_unreadable)(value)
+
+        self.work.run(job, done, key="aws-config", pooled=False, group="aws-config")
 
     def _config_unreadable(self, exc: Exception) -> None:
         self.app.notify(f"The AWS config cannot be read: {exc}", severity="error", markup=False)
