@@ -35,6 +35,21 @@ def _check(flow: str, lag: LoopLag) -> None:
     assert lag.max_blocked <= LIMIT, f"{flow} blocked the loop: {lag.report()}"
 
 
+def _slow_settings_write(monkeypatch: pytest.MonkeyPatch, what: str) -> LoopLag:
+    """A monitor, and the settings write made slow as on an NFS home (its fsync takes 200 ms)."""
+    import tui.settings_save as settings_module
+
+    write = settings_module.atomic_write_bytes
+    lag = LoopLag()
+
+    def slow_write(path: Any, data: bytes) -> Any:
+        lag.sleep(0.2, what)
+        return write(path, data)
+
+    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    return lag
+
+
 async def test_first_open_of_each_pane(app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -115,17 +130,9 @@ async def test_sorting_50000_rows() -> None:
 async def test_saving_settings_on_a_slow_filesystem(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import tui.settings_save as settings_module
     from tui.ui.screens.settings import SettingsScreen
 
-    write = settings_module.atomic_write_bytes
-    lag = LoopLag()
-
-    def slow_write(path: Any, data: bytes) -> Any:
-        lag.sleep(0.2, "the settings write")  # an NFS home on a jump host: fsync takes its time
-        return write(path, data)
-
-    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    lag = _slow_settings_write(monkeypatch, "the settings write")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, idle(app.current_pane))
@@ -143,17 +150,9 @@ async def test_saving_settings_on_a_slow_filesystem(
 async def test_widening_a_column_on_a_slow_filesystem(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import tui.settings_save as settings_module
     from tui.settings import load_settings
 
-    write = settings_module.atomic_write_bytes
-    lag = LoopLag()
-
-    def slow_write(path: Any, data: bytes) -> Any:
-        lag.sleep(0.2, "the column-layout write")
-        return write(path, data)
-
-    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    lag = _slow_settings_write(monkeypatch, "the column-layout write")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36)) as pilot:
         pane = app.current_pane
@@ -193,17 +192,9 @@ async def test_a_send_that_remembers_settings_on_a_slow_filesystem(
     """A send remembers its source (pane 4) or userId (pane 5): that save must leave the loop too."""
     from compose_helpers import fill, send_confirmed
 
-    import tui.settings_save as settings_module
     from tui.settings import load_settings
 
-    write = settings_module.atomic_write_bytes
-    lag = LoopLag()
-
-    def slow_write(path: Any, data: bytes) -> Any:
-        lag.sleep(0.2, "the remembered-settings write")
-        return write(path, data)
-
-    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    lag = _slow_settings_write(monkeypatch, "the remembered-settings write")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, idle(app.current_pane))

@@ -357,10 +357,13 @@ async def _answer_prompts(
     return len(shown)
 
 
-async def test_two_calls_needing_mfa_at_once_ask_once(
-    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str
-) -> None:
-    """Two sessions sharing the role cache (two factories of one app) fetch at once: one prompt."""
+async def _two_calls_at_once(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str, keys: list[str]
+) -> tuple[int, list[Worker[Any]], list[str]]:
+    """The prompts shown, the workers and AssumeRole's bodies when two sessions call at once.
+
+    The sessions share the role cache, as two factories of one app do; ``keys`` answer each prompt.
+    """
     from tui.services.mfa import RoleCache
 
     sessions, bodies = _mfa_sessions(isolated_dirs, monkeypatch, moto_sts, 2)
@@ -373,7 +376,17 @@ async def test_two_calls_needing_mfa_at_once_ask_once(
             install_mfa_prompter(session, prompter, cache=cache)
             client = session.client("sts")
             workers.append(_run_in_worker(app, lambda c=client: c.get_caller_identity()["Arn"]))
-        prompts = await _answer_prompts(pilot, app, workers, [*"135791", "enter"])
+        prompts = await _answer_prompts(pilot, app, workers, keys)
+    return prompts, workers, bodies
+
+
+async def test_two_calls_needing_mfa_at_once_ask_once(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str
+) -> None:
+    """One prompt; both calls proceed with the credentials its code got."""
+    prompts, workers, bodies = await _two_calls_at_once(
+        isolated_dirs, monkeypatch, moto_sts, [*"135791", "enter"]
+    )
     assert prompts == 1
     assert [w.state for w in workers] == [WorkerState.SUCCESS] * 2
     assert all("assumed-role/ops/" in w.result for w in workers)
@@ -384,19 +397,9 @@ async def test_escaping_the_mfa_prompt_fails_every_waiting_call_clearly(
     isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str
 ) -> None:
     """Escape: the calls waiting on that prompt fail with "MFA cancelled", none hangs or asks again."""
-    from tui.services.mfa import RoleCache
-
-    sessions, bodies = _mfa_sessions(isolated_dirs, monkeypatch, moto_sts, 2)
-    _together(sessions)
-    app = HostApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        prompter, cache = UiMfaPrompter(app, profile="mfa"), RoleCache()
-        workers = []
-        for session in sessions:
-            install_mfa_prompter(session, prompter, cache=cache)
-            client = session.client("sts")
-            workers.append(_run_in_worker(app, lambda c=client: c.get_caller_identity()["Arn"]))
-        prompts = await _answer_prompts(pilot, app, workers, ["escape"])
+    prompts, workers, bodies = await _two_calls_at_once(
+        isolated_dirs, monkeypatch, moto_sts, ["escape"]
+    )
     assert prompts == 1
     assert [w.state for w in workers] == [WorkerState.ERROR] * 2
     for worker in workers:
