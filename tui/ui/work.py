@@ -25,6 +25,7 @@ from tui.errors import EventdeckError
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
+    from textual.notifications import SeverityLevel
 
     from tui.context import AppContext
     from tui.services.pool import CallPool
@@ -195,7 +196,7 @@ def remember_settings(
     not_saved: str,
     *,
     saved: Callable[[], None] | None = None,
-    severity: str = "warning",
+    severity: SeverityLevel = "warning",
 ) -> None:
     """Apply a settings change now and write config.toml in a file job of ``work``: the one save path.
 
@@ -217,7 +218,7 @@ def remember_settings(
             raise EventdeckError(problem)
 
     def failed(error: EventdeckError) -> None:
-        work.owner.app.notify(f"{not_saved}: {error}", severity=severity, markup=False)  # type: ignore[arg-type]
+        work.owner.app.notify(f"{not_saved}: {error}", severity=severity, markup=False)
 
     work.run(
         write,

@@ -17,6 +17,8 @@ from textual.worker import Worker
 from tui.ui.work import ErrorHandler, ResultHandler, Work, remember_settings
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.context import AppContext
 
 
@@ -124,7 +126,7 @@ class Pane(Vertical):
         not_saved: str,
         *,
         saved: Callable[[], None] | None = None,
-        severity: str = "warning",
+        severity: SeverityLevel = "warning",
     ) -> None:
         """Apply a settings change now and write the file off the event loop (the one save path).
 
