@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from tui.ui.widgets.virtual_table_cells import SEP, pack_cells
-from tui.ui.widgets.virtual_table_model import Row, TableModel, compute_view
+from tui.ui.widgets.virtual_table import Row
+from tui.ui.widgets.virtual_table.cells import SEP, pack_cells
+from tui.ui.widgets.virtual_table.jobs import compute_view
+from tui.ui.widgets.virtual_table.model import TableModel
 
 
 def _odd_rows() -> list[Row]:

@@ -1,208 +1,31 @@
-"""The UI-free row store behind VirtualTable: loaded rows, the filtered/sorted view, and its jobs.
+"""The table's pure model: the loaded rows (store.py), the filtered/sorted/restricted view, its jobs.
 
 Kept apart from the widget so filtering and sorting can run in a thread worker on a snapshot
-(a ``ViewJob``) and be tested without a terminal; the widget only renders ``visible_row(i)``.
-
-Rows are stored compactly, not as ``Row`` objects: a row's cells as one string joined by a
-separator (a tuple only when a cell holds the separator), and keys, styles and payloads in lists
-that exist only once some row needs them. A million rows of six short cells then take ~150 bytes
-each instead of ~500 (a Row, a tuple and six string objects); ``Row`` objects are made on demand.
+(a ``ViewJob``) and be tested without a terminal; the body only renders ``visible_row(i)``.
+No Textual or Rich here (an import-linter contract holds it).
 """
 
 from __future__ import annotations
 
-import heapq
-import math
 from array import array
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Callable, Iterator, Sequence
 
-from tui.services.query import item_json
-from tui.ui.widgets.virtual_table_cells import Cells, cell_at, haystack, pack_cells, unpack_cells
-
-Align = Literal["left", "right", "center"]
-SortKey = float | str
-
-
-@dataclass(frozen=True)
-class Column:
-    """One table column: fixed ``width`` or a ``ratio`` share of the free space, never below ``min_width``."""
-
-    key: str
-    label: str
-    width: int | None = None
-    min_width: int = 4
-    ratio: int = 1
-    align: Align = "left"
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One loaded item: ``key`` is its id/ARN, ``cells`` untrusted text, ``payload`` the raw item."""
-
-    key: str
-    cells: tuple[str, ...]
-    style: str = ""
-    payload: object = None
-
-
-@dataclass(frozen=True)
-class ViewJob:
-    """A snapshot of what the view should be, computed away from the UI thread.
-
-    The row data is left out of its repr: Textual describes a worker by ``repr(work)`` when
-    given no description, and the repr of a million rows took 2.8 s on the UI thread.
-    """
-
-    generation: int
-    rows: Sequence[Cells] = field(repr=False)
-    count: int
-    needle: str
-    sort_column: int | None
-    descending: bool
-    keys: list[SortKey] | None = field(repr=False)
-    numeric: bool | None
-    candidates: array[int] | None = field(repr=False)
-    stale: Callable[[], bool] | None = field(default=None, repr=False)
-    """True once a newer job superseded this one: the worker stops early (``ViewCancelled``)."""
-
-
-class ViewCancelled(Exception):
-    """A view job gave up because a newer one superseded it (the user typed on)."""
-
-
-_CHECK_EVERY = 20_000  # rows between checks for a newer job: a cancel lands within milliseconds
-
-
-@dataclass
-class ViewResult:
-    """The computed view for ``generation``: indices into the rows, plus the sort keys it built."""
-
-    generation: int
-    count: int
-    needle: str
-    view: array[int]
-    keys: list[SortKey] | None = None
-    numeric: bool | None = None
-    sort_column: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)
-
-
-def row_matches(row: Row | Cells, needle: str) -> bool:
-    """Whether any cell of ``row`` (a Row or its stored cells) contains ``needle`` (casefolded)."""
-    stored = pack_cells(row.cells) if isinstance(row, Row) else row
-    return needle in haystack(stored).casefold()
-
-
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return math.inf if math.isnan(value) else value
-
-
-def column_keys(
-    rows: Sequence[Cells], column: int, start: int, stop: int, numeric: bool | None
-) -> tuple[list[SortKey], bool]:
-    """Sort keys for stored rows ``rows[start:stop]`` in ``column``: floats if every cell is a number, else casefolded text.
-
-    ``numeric=None`` decides from the cells; a later non-number in a numeric column sorts last.
-    """
-    cells = [cell_at(stored, column) for stored in rows[start:stop]]
-    if numeric is None or numeric:
-        floats: list[SortKey] = []
-        for text in cells:
-            if not text.strip():
-                floats.append(-math.inf)
-                continue
-            value = _number(text)
-            if value is None:
-                if numeric:
-                    floats.append(math.inf)
-                    continue
-                break
-            floats.append(value)
-        else:
-            return floats, True
-    return [text.casefold() for text in cells], False
-
-
-def compute_view(job: ViewJob) -> ViewResult:
-    """Filter then sort ``job.rows[:job.count]``; pure and thread-safe (reads only the snapshot)."""
-    rows = job.rows
-    if job.candidates is not None:
-        source: Sequence[int] = job.candidates
-    else:
-        source = range(job.count)
-    stale = job.stale
-    if job.needle:
-        needle = job.needle
-        view = array("q")
-        for start in range(0, len(source), _CHECK_EVERY):
-            if start and stale is not None and stale():
-                raise ViewCancelled
-            chunk = source[start : start + _CHECK_EVERY]
-            view.extend(i for i in chunk if needle in haystack(rows[i]).casefold())
-    else:
-        view = array("q", source)
-    result = ViewResult(job.generation, job.count, job.needle, view)
-    if job.sort_column is not None:
-        keys = list(job.keys) if job.keys is not None else []
-        numeric = job.numeric
-        auto = numeric is None  # decided by the cells: one non-number makes the column text
-        column = job.sort_column
-        first = True
-        while len(keys) < job.count:
-            if not first and stale is not None and stale():
-                raise ViewCancelled
-            first = False
-            done = len(keys)
-            stop = min(job.count, done + _CHECK_EVERY)
-            more, kind = column_keys(rows, column, done, stop, None if auto else numeric)
-            if auto and not kind:
-                if done:  # earlier chunks were numbers: the whole column sorts as text
-                    keys = column_keys(rows, column, 0, done, False)[0]
-                auto = False
-            numeric = kind
-            keys.extend(more)
-        result.view = _sort_view(view, keys, job.descending, stale)
-        result.keys = keys
-        result.numeric = numeric
-        result.sort_column = job.sort_column
-    return result
-
-
-def _sort_view(
-    view: array[int], keys: list[SortKey], descending: bool, stale: Callable[[], bool] | None
-) -> array[int]:
-    """``view`` ordered by ``keys`` (stable), sorted in runs and merged so the GIL is let go.
-
-    Why: one ``sorted`` call of a million items runs in C and holds the GIL for its whole
-    length (275 ms on the UI thread's clock); runs of ``_CHECK_EVERY`` take a few ms each, and
-    ``heapq.merge`` is Python code, which lets the UI thread in every few milliseconds.
-    """
-    key = keys.__getitem__
-    if len(view) <= _CHECK_EVERY:
-        return array("q", sorted(view, key=key, reverse=descending))
-    runs = []
-    for start in range(0, len(view), _CHECK_EVERY):
-        if start and stale is not None and stale():
-            raise ViewCancelled
-        runs.append(sorted(view[start : start + _CHECK_EVERY], key=key, reverse=descending))
-    return array("q", heapq.merge(*runs, key=key, reverse=descending))
+from tui.ui.widgets.virtual_table.cells import Cells, haystack, unpack_cells
+from tui.ui.widgets.virtual_table.jobs import (
+    SortKey,
+    ViewJob,
+    ViewResult,
+    _merge_sorted,
+    column_keys,
+)
+from tui.ui.widgets.virtual_table.store import CellsWithComputed, Row, RowStore
 
 
 class TableModel:
     """Loaded rows plus the current filter/sort view, with appends landing correctly in both."""
 
     def __init__(self) -> None:
-        self._cells: list[Cells] = []
-        # Each list below exists only once a row needs it (None: every row so far has the default).
-        self._row_keys: list[str | None] | None = None  # a None entry: the key is the first cell
-        self._styles: list[str] | None = None
-        self._payloads: list[object] | None = None
+        self._store = RowStore()
         self.needle = ""
         self.sort_column: int | None = None
         self.descending = False
@@ -220,8 +43,8 @@ class TableModel:
         self._restrict_upto = 0
         self.epoch = 0
         """Bumped whenever loaded rows are dropped (clear): indices kept elsewhere are stale."""
-        self.computed: Callable[[int], tuple[str, ...]] | None = None
-        """The query's computed cells for a loaded row (appended after the stored ones)."""
+        self._computed: Callable[[int], tuple[str, ...]] | None = None
+        self._with_computed: CellsWithComputed | None = None
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -246,43 +69,59 @@ class TableModel:
 
     def payload(self, index: int) -> object:
         """The payload of loaded row ``index`` (None when it has none)."""
-        return self._payloads[index] if self._payloads is not None else None
+        return self._store.payload(index)
 
     @property
     def rows(self) -> Sequence[Row]:
         """Every loaded row in arrival order (Row objects made on access)."""
-        return _RowsView(self)
+        return self._store.rows()
 
     def row(self, index: int) -> Row:
         """Loaded row ``index`` (arrival order) as a Row."""
-        return _make_row(self._cells, self._row_keys, self._styles, self._payloads, index)
+        return self._store.row(index)
 
     def cells(self, index: int) -> tuple[str, ...]:
         """The cells of loaded row ``index``, then the query's computed cells if it has any."""
-        if self.computed is not None:
-            return unpack_cells(self._cells[index]) + self.computed(index)
+        if self._computed is not None:
+            return unpack_cells(self._cells[index]) + self._computed(index)
         return unpack_cells(self._cells[index])
+
+    @property
+    def computed(self) -> Callable[[int], tuple[str, ...]] | None:
+        """The query's computed cells for a loaded row (appended after the stored ones)."""
+        return self._computed
+
+    @computed.setter
+    def computed(self, computed: Callable[[int], tuple[str, ...]] | None) -> None:
+        # Sort keys made from the old computed cells are stale; the next plan remakes them.
+        self._computed = computed
+        self._with_computed = None
+        self._keys = None
+        self._numeric = None
+
+    @property
+    def _cells(self) -> list[Cells]:
+        return self._store.cells
+
+    def _searched(self) -> Sequence[Cells]:
+        """Each row's cells as the filter and sort read them: stored, then any computed ones."""
+        if self._computed is None:
+            return self._store.cells
+        made = self._with_computed
+        if made is None or made.cells is not self._store.cells:
+            made = self._with_computed = CellsWithComputed(self._store.cells, self._computed)
+        return made
 
     def json_source(
         self, keys: Sequence[str], fallback: Callable[[int], object] | None = None
     ) -> Callable[[int], object]:
         """Row ``i``'s JSON from a snapshot of the store (safe in a thread): its payload, else
         ``fallback(i)`` (the pane's compact item store), else its cells by ``keys``."""
-        cells, payloads = self._cells, self._payloads
-
-        def item_at(index: int) -> object:
-            payload = payloads[index] if payloads is not None else None
-            if payload is None and fallback is not None:
-                payload = fallback(index)
-            if payload is None:
-                return dict(zip(keys, unpack_cells(cells[index]), strict=False))
-            return item_json(payload)
-
-        return item_at
+        return self._store.json_source(keys, fallback)
 
     def style(self, index: int) -> str:
         """The style name of loaded row ``index`` ('' for none)."""
-        return self._styles[index] if self._styles is not None else ""
+        return self._store.style(index)
 
     def row_index(self, position: int) -> int:
         """Index into ``rows`` of the row shown at ``position`` of the view."""
@@ -303,7 +142,7 @@ class TableModel:
 
     def snapshot(self) -> tuple[Sequence[Row], array[int] | range]:
         """The rows and a frozen copy of the view order, safe to iterate from another thread."""
-        rows = _RowsView(self)
+        rows = self._store.rows()
         if self._view is None:
             return rows, range(len(self._cells))
         return rows, array("q", self._view)
@@ -320,7 +159,7 @@ class TableModel:
         if not needle or count == 0:
             return None
         folded = needle.casefold()
-        stored = self._cells
+        stored = self._searched()
         for offset in range(1, count + 1):
             position = (start + step * offset) % count
             if folded in haystack(stored[self.row_index(position)]).casefold():
@@ -330,8 +169,7 @@ class TableModel:
     # -- changing --------------------------------------------------------------------------
     def clear(self) -> None:
         """Drop every row (the filter and sort settings stay)."""
-        self._cells = []
-        self._row_keys = self._styles = self._payloads = None
+        self._store = RowStore()
         self.epoch += 1
         self._keys = None
         self._numeric = None
@@ -350,7 +188,7 @@ class TableModel:
     def append(self, rows: Sequence[Row]) -> None:
         """Add rows; while no job is pending they land at once in the filtered/sorted view."""
         if rows:
-            self._store(rows)
+            self._store.add(rows)
         if self._view is not None and not self.pending:
             self._incorporate()
 
@@ -363,19 +201,7 @@ class TableModel:
         if not rows:
             return None
         n = len(rows)
-        old = (self._cells, self._row_keys, self._styles, self._payloads)
-        count = len(self._cells)
-        self._cells, self._row_keys, self._styles, self._payloads = [], None, None, None
-        self._store(rows)
-        fresh = (self._cells, self._row_keys, self._styles, self._payloads)
-        self._cells = fresh[0] + old[0]
-        if fresh[1] is not None or old[1] is not None:
-            no_keys: list[str | None] = [None] * (n + count)
-            self._row_keys = (fresh[1] or no_keys[:n]) + (old[1] or no_keys[:count])
-        if fresh[2] is not None or old[2] is not None:
-            self._styles = (fresh[2] or [""] * n) + (old[2] or [""] * count)
-        if fresh[3] is not None or old[3] is not None:
-            self._payloads = (fresh[3] or [None] * n) + (old[3] or [None] * count)
+        self._store.add_first(rows)
         self._keys = None
         self._numeric = None
         self.epoch += 1  # row indices moved: the density line recounts
@@ -391,26 +217,6 @@ class TableModel:
         self._view = array("q", (i + n for i in self._view))
         self._view_needle = ""  # the job looks at every row, not the old view's candidates
         return self._plan()
-
-    def _store(self, rows: Sequence[Row]) -> None:
-        start = len(self._cells)
-        self._cells.extend([pack_cells(row.cells) for row in rows])
-        if self._row_keys is not None or any(
-            not row.cells or row.key != row.cells[0] for row in rows
-        ):
-            if self._row_keys is None:
-                self._row_keys = [None] * start
-            self._row_keys.extend(
-                None if row.cells and row.key == row.cells[0] else row.key for row in rows
-            )
-        if self._styles is not None or any(row.style for row in rows):
-            if self._styles is None:
-                self._styles = [""] * start
-            self._styles.extend(row.style for row in rows)
-        if self._payloads is not None or any(row.payload is not None for row in rows):
-            if self._payloads is None:
-                self._payloads = [None] * start
-            self._payloads.extend(row.payload for row in rows)
 
     def set_filter(self, needle: str) -> ViewJob | None:
         """Change the filter text; returns the job to run, or None when the view is simply every row."""
@@ -466,7 +272,7 @@ class TableModel:
         self._restrict.extend(found)
         if self.sort_column is None:
             needle = self.needle
-            stored = self._cells
+            stored = self._searched()
             self._view.extend(
                 i for i in found if not needle or needle in haystack(stored[i]).casefold()
             )
@@ -492,7 +298,7 @@ class TableModel:
             self.pending = True
             return ViewJob(
                 self.generation,
-                self._cells,
+                self._searched(),
                 self._restrict_upto,
                 self.needle,
                 self.sort_column,
@@ -521,7 +327,7 @@ class TableModel:
         generation = self.generation
         return ViewJob(
             self.generation,
-            self._cells,
+            self._searched(),
             count,
             self.needle,
             self.sort_column,
@@ -540,7 +346,7 @@ class TableModel:
         if view is None or start >= stop:
             return
         needle = self._view_needle
-        stored = self._cells
+        stored = self._searched()
         candidates: Sequence[int] = range(start, stop)
         test, restrict = self._restrict_test, self._restrict
         if test is not None and restrict is not None:
@@ -556,130 +362,3 @@ class TableModel:
         self._keys.extend(more)
         keys = self._keys
         self._view = _merge_sorted(view, fresh, keys.__getitem__, self.descending)
-
-
-def _make_row(
-    cells: list[Cells],
-    keys: list[str | None] | None,
-    styles: list[str] | None,
-    payloads: list[object] | None,
-    index: int,
-) -> Row:
-    row_cells = unpack_cells(cells[index])
-    key = keys[index] if keys is not None else None
-    if key is None:
-        key = row_cells[0]
-    return Row(
-        key,
-        row_cells,
-        styles[index] if styles is not None else "",
-        payloads[index] if payloads is not None else None,
-    )
-
-
-class _RowsView(Sequence[Row]):
-    """The rows loaded when it was made, as a read-only sequence of Row objects made on access.
-
-    It holds the store's lists themselves: appends only extend them (the count bounds what is
-    seen) and ``clear`` replaces them, so a snapshot stays valid from another thread.
-    """
-
-    def __init__(self, model: TableModel) -> None:
-        self._lists = (model._cells, model._row_keys, model._styles, model._payloads)
-        self._count = len(model._cells)
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
-        if not -self._count <= index < self._count:
-            raise IndexError(index)
-        return _make_row(*self._lists, index % self._count)
-
-
-def _merge_sorted(
-    view: array[int], fresh: list[int], key: Callable[[int], Any], descending: bool
-) -> array[int]:
-    """Insert ``fresh`` indices into sorted ``view``, after equal keys (stable), in O(n + m log n)."""
-    fresh.sort(key=key, reverse=descending)
-    pieces = array("q")
-    previous = 0
-    for index in fresh:
-        k = key(index)
-        lo, hi = previous, len(view)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            here = key(view[mid])
-            after = here > k if descending is False else here < k
-            if after:
-                hi = mid
-            else:
-                lo = mid + 1
-        pieces.extend(view[previous:lo])
-        pieces.append(index)
-        previous = lo
-    pieces.extend(view[previous:])
-    return pieces
-
-
-def layout_widths(
-    columns: Sequence[Column],
-    width: int,
-    gap: int = 1,
-    hidden: Collection[str] = (),
-    widths: Mapping[str, int] | None = None,
-) -> list[int]:
-    """Column widths for ``width`` cells, columns taken in priority order (the order declared).
-
-    Each shown column first gets its floor (its fixed width, a width the user set, or its
-    min_width) while that fits; the first that does not fit, and every one after it, keeps its
-    floor past the right edge (the table scrolls sideways to it). The space left is shared by
-    ratio among the flexible columns on screen. A hidden column gets 0.
-    """
-    chosen = widths or {}
-
-    def fixed(column: Column) -> int | None:
-        return chosen.get(column.key) or column.width
-
-    out = [0] * len(columns)
-    shown = [i for i, column in enumerate(columns) if column.key not in hidden]
-    used = 0
-    fit: list[int] = []
-    for n, i in enumerate(shown):
-        column = columns[i]
-        floor = fixed(column) or column.min_width
-        need = floor + (gap if n else 0)
-        out[i] = floor
-        if n and used + need > width:
-            for j in shown[n + 1 :]:
-                out[j] = fixed(columns[j]) or columns[j].min_width
-            break
-        used += need
-        fit.append(i)
-    flexible = [i for i in fit if fixed(columns[i]) is None]
-    free = width - used + sum(out[i] for i in flexible)
-    # Share the flexible space by ratio; pin a column whose share is below its minimum, repeat.
-    remaining = list(flexible)
-    while remaining:
-        total_ratio = sum(max(columns[i].ratio, 1) for i in remaining)
-        pinned = [
-            i
-            for i in remaining
-            if free * max(columns[i].ratio, 1) / total_ratio < columns[i].min_width
-        ]
-        if not pinned:
-            break
-        for i in pinned:
-            out[i] = columns[i].min_width
-            free -= columns[i].min_width
-            remaining.remove(i)
-    if remaining:
-        total_ratio = sum(max(columns[i].ratio, 1) for i in remaining)
-        given = 0
-        for i in remaining:
-            share = free * max(columns[i].ratio, 1) // total_ratio
-            out[i] = share
-            given += share
-        for i in remaining[: free - given]:
-            out[i] += 1
-    return out
