@@ -164,6 +164,8 @@ class TableView(Widget):
         """Replace the columns (widths re-fit the widget; hidden columns and set widths reset)."""
         self.column_set.replace(columns)
         self.body.column_cursor = min(self.body.column_cursor, max(0, len(self.columns) - 1))
+        if self.model.sort_column is not None and self.model.sort_column >= len(self.columns):
+            self.set_sort(None)  # its column is gone (a lifted query's computed column)
         if self.is_mounted:
             self.body.relayout()
 
