@@ -34,9 +34,10 @@ def rows(start: int, stop: int) -> list[Row]:
 
 
 class ComputedApp(StyledApp):
-    def __init__(self, sync_limit: int) -> None:
+    def __init__(self, sync_limit: int, count: int = COUNT) -> None:
         super().__init__()
         self.sync_limit = sync_limit
+        self.count = count
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(COLUMNS)
@@ -44,7 +45,7 @@ class ComputedApp(StyledApp):
     def on_mount(self) -> None:
         table = self.query_one(VirtualTable)
         table.sync_view_limit = self.sync_limit
-        table.append_rows(rows(0, COUNT), more=False)
+        table.append_rows(rows(0, self.count), more=False)
         table.focus()
 
 
@@ -109,3 +110,18 @@ async def test_filter_matches_computed_column(sync_limit: int) -> None:
         # n / N find the next match by the computed cells as well.
         await pilot.press("enter", "g", "n")
         assert table.current_row is not None and table.current_row.key == "e3"
+
+
+async def test_first_filter_over_computed_cells_leaves_the_ui_thread() -> None:
+    """2,000 rows are under the UI-thread limit, but making their computed cells (a JMESPath
+    search each) is not: the first filter runs in the worker; once made, they are reused."""
+    app = ComputedApp(10_000, count=2_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await run_query(pilot, app, "col who = userIdentity.userName")
+        table.set_filter("carol")
+        assert table.model.pending  # handed to the thread worker, not computed in the call
+        await wait_for(pilot, lambda: not table.model.pending)
+        assert table.row_count == len(range(2, 2_000, 3))
+        table.set_filter("bob")
+        assert not table.model.pending  # the cells are made: small enough for the UI thread
+        assert table.row_count == len(range(1, 2_000, 3))

@@ -127,6 +127,10 @@ class CellsWithComputed(Sequence[Cells]):
     def __len__(self) -> int:
         return len(self.cells)
 
+    def unmade(self, count: int) -> int:
+        """How many of the first ``count`` rows have no computed cells made yet (an estimate)."""
+        return max(0, count - len(self._made))
+
     def __getitem__(self, index: int | slice) -> Cells:  # type: ignore[override]
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self.cells)))]  # type: ignore[return-value]

@@ -23,10 +23,20 @@ from tui.ui.widgets.virtual_table.export import PayloadFor
 from tui.ui.widgets.virtual_table.jobs import ViewJob, ViewResult, compute_view
 from tui.ui.widgets.virtual_table.load import LoadState
 from tui.ui.widgets.virtual_table.model import TableModel
-from tui.ui.widgets.virtual_table.store import Row
+from tui.ui.widgets.virtual_table.store import CellsWithComputed, Row
 from tui.ui.work import Work
 
 _WORKER_GROUP = "virtual-table-view"
+
+
+SYNC_COMPUTED = 500
+"""Rows whose computed cells (a JMESPath search each) a view job may still make on the UI thread."""
+
+
+def unmade(job: ViewJob) -> int:
+    """Rows of ``job`` whose computed cells are not made yet (0 without computed columns)."""
+    rows = job.rows
+    return rows.unmade(job.count) if isinstance(rows, CellsWithComputed) else 0
 
 
 class TableView(Widget):
@@ -343,7 +353,7 @@ class TableView(Widget):
     def _run(self, job: ViewJob | None) -> None:
         if job is None:
             self._view_ready()
-        elif job.count <= self.sync_view_limit:
+        elif job.count <= self.sync_view_limit and unmade(job) <= SYNC_COMPUTED:
             self.model.apply(compute_view(job))
             self._view_ready()
         else:
