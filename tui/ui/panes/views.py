@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tui.settings import SavedView, remember_view
-from tui.ui.widgets.query_bar import QueryBar, current_query
+from tui.ui.widgets.virtual_table import QueryBar, current_query
 
 if TYPE_CHECKING:
     from tui.ui.panes.browse import BrowsePane
