@@ -1,4 +1,5 @@
-"""Saved views of a browse pane's table: save the query, sort and time range by name, reopen them.
+"""Saved views of a browse pane's table: save the query (computed columns included), sort, hidden
+columns and time range by name, reopen them with every part applied.
 
 Views are kept per table in config.toml (``[views."PANE/COLUMNS".NAME]``, tui/settings.py) through
 the one save path (``AppContext.remember``) and reopened from the command palette, where the pane
@@ -38,16 +39,18 @@ def _range_text(pane: BrowsePane) -> str | None:
 
 
 def current_view(pane: BrowsePane) -> SavedView:
-    """What the table shows now, as a view: query text, sort column and direction, time range."""
+    """What the table shows now, as a view: query text, sort column and direction, hidden
+    columns (computed ones by their ``col:NAME`` key), time range."""
     table = pane.table
     query = current_query(table)
     sort = table.model.sort_column
     sort_key = table.columns[sort].key if sort is not None and sort < len(table.columns) else None
+    hidden = tuple(column.key for column in table.columns if column.key in table.hidden_columns)
     return SavedView(
         query.text if query is not None else "",
         sort_key,
         table.model.descending,
-        (),
+        hidden,
         _range_text(pane) if len(pane.levels) >= 2 else None,
     )
 
@@ -77,7 +80,8 @@ def save_view(pane: BrowsePane) -> None:
 
 
 def open_view(pane: BrowsePane, view: SavedView) -> None:
-    """Apply ``view``: its time range first (the level is queried again), then sort and query."""
+    """Apply ``view``: its time range first (the level is queried again), then its query, then
+    sort and hidden columns (which may name the query's computed columns)."""
     requery = (
         view.range is not None
         and view.range != _range_text(pane)
@@ -96,12 +100,18 @@ def open_view(pane: BrowsePane, view: SavedView) -> None:
             pane.start = pane.end = None  # type: ignore[attr-defined]
         pane.reopen_logs()  # type: ignore[attr-defined]
     table = pane.table
-    keys = [column.key for column in table.columns]
-    if view.sort in keys:
-        table.set_sort(keys.index(view.sort), view.descending)
-    else:
-        table.set_sort(None)
-    QueryBar.run_on(table, view.query)
+
+    def sort_and_hide() -> None:
+        keys = [column.key for column in table.columns]
+        if view.sort in keys:
+            table.set_sort(keys.index(view.sort), view.descending)
+        elif table.model.sort_column is not None:
+            table.set_sort(None)
+        # The view's hidden columns exactly (none hidden: every column shown); widths stay.
+        widths = [item for item in table.layout_text.split() if not item.startswith("-")]
+        table.set_layout(" ".join([f"-{key}" for key in view.hidden] + widths))
+
+    QueryBar.run_on(table, view.query, then=sort_and_hide)
 
 
 def commands(pane: BrowsePane) -> Iterator[tuple[str, str, Callable[[], None]]]:
@@ -111,7 +121,7 @@ def commands(pane: BrowsePane) -> Iterator[tuple[str, str, Callable[[], None]]]:
         return
     yield (
         "Save view…",
-        "Save this table's query, sort and time range by name",
+        "Save this table's query, sort, hidden columns and time range by name",
         lambda: save_view(pane),
     )
     for name, view in sorted(pane.ctx.settings.views.get(key, {}).items()):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from array import array
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -77,16 +78,24 @@ class QueryBar(Widget):
         return bar
 
     @classmethod
-    def run_on(cls, table: VirtualTable, text: str) -> None:
-        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it."""
+    def run_on(cls, table: VirtualTable, text: str, then: Callable[[], None] | None = None) -> None:
+        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it.
+
+        ``then`` runs once the query is installed: a view's sort and hidden columns may name the
+        query's computed columns, which exist only from then on.
+        """
         if not text:
             lift_query(table)
+            if then is not None:
+                then()
             return
         bar = cls.open_on(table)
 
         def run() -> None:
             bar.input.value = text
             bar.run_text(text)
+            if then is not None:
+                then()
 
         bar.call_after_refresh(run)
 
