@@ -6,12 +6,15 @@ part, each reopening a view kept in config.toml (through the one save path) on t
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, timedelta
+from typing import Any
 
 import pytest
-from textual.command import CommandPalette
 
 from tests.ui.helpers import idle, launch_event_logs, load_all, wait_for
+from tests.ui.test_saved_views import palette
 from tui.app import EventdeckApp
 from tui.settings import SavedView, load_settings, remember_view
 from tui.ui.panes.views import table_key
@@ -21,13 +24,15 @@ from tui.ui.widgets.query_bar import QueryBar, current_query
 WHO = "col who = userIdentity.userName"
 
 
-async def palette(pilot, app, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-    await pilot.press(*text)
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
+@asynccontextmanager
+async def event_logs(app_ctx: Any, size: tuple[int, int] = (120, 36)) -> AsyncIterator[Any]:
+    """The app on a space's event logs, every page loaded: yields (pilot, app, pane)."""
+    launch_event_logs(app_ctx)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=size) as pilot:
+        pane = app.current_pane
+        await load_all(pilot, pane)
+        yield pilot, app, pane
 
 
 async def reopen(pilot, app, pane, view: SavedView) -> None:  # type: ignore[no-untyped-def]
@@ -63,11 +68,7 @@ async def hide(pilot, table, key: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_reopened_view_filters_by_its_query(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(80, 24)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with event_logs(app_ctx, (80, 24)) as (pilot, app, pane):
         mutations = sum(1 for log in pane.level.items if log.is_mutation)
         assert 0 < mutations < len(pane.level.items)
         await reopen(pilot, app, pane, SavedView(query="operationType=='MUTATION'"))
@@ -77,11 +78,7 @@ async def test_reopened_view_filters_by_its_query(app_ctx) -> None:  # type: ign
 
 
 async def test_reopened_view_adds_its_computed_columns(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(120, 36)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with event_logs(app_ctx, (120, 36)) as (pilot, app, pane):
         await reopen(pilot, app, pane, SavedView(query=WHO))
         table = pane.table
         assert [c.label for c in table.columns][-1] == "who"
@@ -92,11 +89,7 @@ async def test_reopened_view_adds_its_computed_columns(app_ctx) -> None:  # type
 async def test_reopened_view_hides_its_columns(app_ctx) -> None:  # type: ignore[no-untyped-def]
     """Hidden columns are hidden, a computed one among them (its column exists only once the
     view's query ran), and every column the view does not hide is shown."""
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(120, 36)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with event_logs(app_ctx, (120, 36)) as (pilot, app, pane):
         table = pane.table
         table.set_layout("-project")  # hidden before: the view shows it again
         view = SavedView(query=f"{WHO}; col n = eventName", hidden=("user", "ip", "col:who"))
@@ -110,11 +103,7 @@ async def test_reopened_view_hides_its_columns(app_ctx) -> None:  # type: ignore
 
 async def test_reopened_view_sorts_by_its_column(app_ctx) -> None:  # type: ignore[no-untyped-def]
     """The sort column may be a computed one: it is set once the view's query made it."""
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(120, 36)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with event_logs(app_ctx, (120, 36)) as (pilot, app, pane):
         table = pane.table
         await reopen(pilot, app, pane, SavedView(sort="event", descending=True))
         await wait_for(pilot, lambda: not table.model.pending)
@@ -133,11 +122,7 @@ async def test_reopened_view_sorts_by_its_column(app_ctx) -> None:  # type: igno
     "(virtual_table_model.column_keys); for the table's owner",
 )
 async def test_sort_by_a_computed_column_orders_the_rows(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(120, 36)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with event_logs(app_ctx, (120, 36)) as (pilot, app, pane):
         table = pane.table
         await reopen(pilot, app, pane, SavedView(query=WHO, sort="col:who"))
         await wait_for(pilot, lambda: not table.model.pending)
@@ -148,11 +133,7 @@ async def test_sort_by_a_computed_column_orders_the_rows(app_ctx) -> None:  # ty
 async def test_reopened_view_queries_its_time_range(app_ctx) -> None:  # type: ignore[no-untyped-def]
     """A view with another time range queries the logs again over that range, and its query,
     sort and hidden columns hold on the new rows."""
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(120, 36)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with event_logs(app_ctx, (120, 36)) as (pilot, app, pane):
         times = sorted(log.event_time for log in pane.level.items)
         middle = times[len(times) // 2]
         start = middle.astimezone(UTC).replace(microsecond=0) - timedelta(days=2)
@@ -179,11 +160,7 @@ async def test_reopened_view_queries_its_time_range(app_ctx) -> None:  # type: i
 
 
 async def test_saving_a_view_records_hidden_columns(app_ctx) -> None:  # type: ignore[no-untyped-def]
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(120, 36)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with event_logs(app_ctx, (120, 36)) as (pilot, app, pane):
         table = pane.table
         await pilot.press("colon", *WHO, "enter")
         await wait_for(pilot, lambda: current_query(table) is not None)

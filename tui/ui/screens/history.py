@@ -167,5 +167,14 @@ class HistoryScreen(DialogScreen[BatchRecord | None]):
         event.stop()
         copy_and_notify(self.app, event.text, event.what, multiline=event.multiline)
 
+    def on_virtual_table_export_requested(self, event: VirtualTable.ExportRequested) -> None:
+        """``e``: the journal already is the export; say so rather than do nothing."""
+        event.stop()
+        self.notify(
+            "No export from the history: each batch is a JSON file in the outbox "
+            "(Y copies the batch's JSON).",
+            markup=False,
+        )
+
     def action_close(self) -> None:
         self.dismiss(None)
