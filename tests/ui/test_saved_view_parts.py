@@ -101,6 +101,22 @@ async def test_reopened_view_hides_its_columns(app_ctx) -> None:  # type: ignore
         assert "Project" in header and " n" in header
 
 
+async def test_a_query_keeps_the_hidden_columns(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """Running a query (and lifting it) leaves the columns the user hid hidden: a saved view's
+    hidden columns would otherwise come back whenever its query's scan restarts."""
+    async with event_logs(app_ctx) as (pilot, _app, pane):
+        table = pane.table
+        await hide(pilot, table, "user")
+        await pilot.press("colon", *f"operationType=='MUTATION'; {WHO}", "enter")
+        bar = table.query_one(QueryBar)
+        await wait_for(pilot, lambda: current_query(table) is not None and not bar.scanning)
+        assert "col:who" in [c.key for c in table.columns]
+        assert table.hidden_columns == {"user"}
+        table.clear_filter()  # lifts the query
+        await wait_for(pilot, lambda: current_query(table) is None)
+        assert table.hidden_columns == {"user"}
+
+
 async def test_reopened_view_sorts_by_its_column(app_ctx) -> None:  # type: ignore[no-untyped-def]
     """The sort column may be a computed one: it is set once the view's query made it."""
     async with event_logs(app_ctx, (120, 36)) as (pilot, app, pane):

@@ -17,6 +17,7 @@ from tui.ui.widgets.query_bar import QueryBar, current_query
 
 if TYPE_CHECKING:
     from tui.ui.panes.browse import BrowsePane
+    from tui.ui.widgets.virtual_table import VirtualTable
 
 
 def table_key(pane: BrowsePane) -> str | None:
@@ -100,18 +101,22 @@ def open_view(pane: BrowsePane, view: SavedView) -> None:
             pane.start = pane.end = None  # type: ignore[attr-defined]
         pane.reopen_logs()  # type: ignore[attr-defined]
     table = pane.table
+    # On the columns there are now (the query's scan then starts on the sorted view), and again
+    # once the query made its computed columns, which the sort and hidden columns may name.
+    _sort_and_hide(table, view)
+    QueryBar.run_on(table, view.query, then=lambda: _sort_and_hide(table, view))
 
-    def sort_and_hide() -> None:
-        keys = [column.key for column in table.columns]
-        if view.sort in keys:
-            table.set_sort(keys.index(view.sort), view.descending)
-        elif table.model.sort_column is not None:
-            table.set_sort(None)
-        # The view's hidden columns exactly (none hidden: every column shown); widths stay.
-        widths = [item for item in table.layout_text.split() if not item.startswith("-")]
-        table.set_layout(" ".join([f"-{key}" for key in view.hidden] + widths))
 
-    QueryBar.run_on(table, view.query, then=sort_and_hide)
+def _sort_and_hide(table: VirtualTable, view: SavedView) -> None:
+    """Sort as ``view`` says (unless already so) and hide exactly its hidden columns."""
+    keys = [column.key for column in table.columns]
+    column = keys.index(view.sort) if view.sort in keys else None
+    descending = view.descending if column is not None else False
+    if (table.model.sort_column, table.model.descending) != (column, descending):
+        table.set_sort(column, descending)
+    # The view's hidden columns exactly (none hidden: every column shown); widths stay.
+    widths = [item for item in table.layout_text.split() if not item.startswith("-")]
+    table.set_layout(" ".join([f"-{key}" for key in view.hidden] + widths))
 
 
 def commands(pane: BrowsePane) -> Iterator[tuple[str, str, Callable[[], None]]]:

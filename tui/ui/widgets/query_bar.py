@@ -163,7 +163,11 @@ class QueryBar(Widget):
             model.computed = computed
         else:
             model.computed = None
+        # The hidden columns and set widths stay (set_columns resets them): running a query must
+        # not bring back the columns the user hid, or drop a saved view's layout mid-scan.
+        layout = table.layout_text
         table.set_columns([*self.base_columns, *extra])
+        table.set_layout(layout)
         if query.filter is None:
             self.scanning = False
             table.run_view_job(model.lift_restrict())
@@ -282,7 +286,9 @@ class QueryBar(Widget):
         model.computed = None
         base, self.base_columns = self.base_columns, None
         if base is not None:
+            layout = self.table.layout_text
             self.table.set_columns(base)
+            self.table.set_layout(layout)
         self.table.run_view_job(model.lift_restrict())
         if self.is_mounted:
             self.input.value = ""
