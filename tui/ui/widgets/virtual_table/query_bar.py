@@ -49,6 +49,9 @@ class QueryHost(Protocol):
     def row_count(self) -> int: ...
     def json_source(self, keys: Sequence[str]) -> Callable[[int], object]: ...
     def set_columns(self, columns: Sequence[Column]) -> None: ...
+    @property
+    def layout_text(self) -> str: ...
+    def set_layout(self, layout: str) -> None: ...
     def run_view_job(self, job: ViewJob | None) -> None: ...
     def refresh_view(self, first: int = 0) -> None: ...
     def focus(self, scroll_visible: bool = True) -> object: ...
@@ -95,16 +98,24 @@ class QueryBar(Widget):
         return bar
 
     @classmethod
-    def run_on(cls, table: QueryHost, text: str) -> None:
-        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it."""
+    def run_on(cls, table: QueryHost, text: str, then: Callable[[], None] | None = None) -> None:
+        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it.
+
+        ``then`` runs once the query is installed: a view's sort and hidden columns may name the
+        query's computed columns, which exist only from then on.
+        """
         if not text:
             table.lift_query()
+            if then is not None:
+                then()
             return
         bar = cls.open_on(table)
 
         def run() -> None:
             bar.input.value = text
             bar.run_text(text)
+            if then is not None:
+                then()
 
         bar.call_after_refresh(run)
 
@@ -172,7 +183,11 @@ class QueryBar(Widget):
             model.computed = computed
         else:
             model.computed = None
+        # The hidden columns and set widths stay (set_columns resets them): running a query must
+        # not bring back the columns the user hid, or drop a saved view's layout mid-scan.
+        layout = table.layout_text
         table.set_columns([*self.base_columns, *extra])
+        table.set_layout(layout)
         if query.filter is None:
             self.scanning = False
             table.run_view_job(model.lift_restrict())
@@ -291,7 +306,9 @@ class QueryBar(Widget):
         model.computed = None
         base, self.base_columns = self.base_columns, None
         if base is not None:
+            layout = self.table.layout_text
             self.table.set_columns(base)
+            self.table.set_layout(layout)
         self.table.run_view_job(model.lift_restrict())
         if self.is_mounted:
             self.input.value = ""
