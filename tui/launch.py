@@ -13,6 +13,7 @@ from typing import Any
 from tui.args import LaunchTarget, connection_options
 from tui.context import AppContext
 from tui.errors import ConfigError
+from tui.services.early_call import mark
 from tui.services.pool import CallPool
 from tui.settings import config_path, load_settings
 
@@ -91,11 +92,18 @@ FIRST_SERVICE = {
 }
 
 
-def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
-    """Fetch the launch target's first page in the background, where that is safe and useful."""
+def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, early: Any = None) -> bool:
+    """Fetch the launch target's first page in the background, where that is safe and useful.
+
+    ``early``: the tui.services.early_call.EarlyCall cli.py forked before Textual loaded; its
+    page goes through the same prefetch slot (checked for this call and this destination), so
+    the pane takes it as it would a page fetched here.
+    """
     from tui.services.session import profile_may_prompt
 
     if launch is None or profile_may_prompt(ctx.resolved.profile.value):
+        if early is not None:
+            early.discard()
         return False
     params = launch.params
     if (
@@ -111,16 +119,41 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
         )
         size = ctx.settings.pages.ivs
         factory = ctx.factory
-        ctx.prefetch.start(
-            ivs.events_page_key(stage, session, participant, size),
-            lambda: ivs.list_participant_events(factory, stage, session, participant, None, size),
-        )
+        key = ivs.events_page_key(stage, session, participant, size)
+        if early is not None:
+            ctx.prefetch.start(key, lambda: early_page(ctx, early, key))
+        else:
+
+            def fetch() -> Any:
+                mark("call-sent")
+                page = ivs.list_participant_events(factory, stage, session, participant, None, size)
+                mark("call-answered")
+                return page
+
+            ctx.prefetch.start(key, fetch)
         return True
+    if early is not None:
+        early.discard()
     return False
 
 
-def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
-    """Run the app until it exits; the demo sandbox stops with it."""
+def early_page(ctx: AppContext, early: Any, key: Any) -> Any:
+    """The early child's page, if it is for ``key`` where this app's calls go; else raise.
+
+    Why raise: the prefetch slot then holds nothing usable and the pane makes its normal call;
+    the reason goes to the debug log only (the user sees the page either way).
+    """
+    import logging
+
+    try:
+        return early.page_for(ctx.resolved, key)
+    except Exception as exc:
+        logging.getLogger(__name__).debug("early page not used: %s", exc)
+        raise
+
+
+def launch_app(args: argparse.Namespace, launch: LaunchTarget | None, early: Any = None) -> int:
+    """Run the app until it exits; the demo sandbox stops with it (``early``: see start_prefetch)."""
     # The one environment write left: Textual reads NO_COLOR only from the environment, in
     # App.__init__, and offers no parameter for it (see tui/themes.py); eventdeck runs one app
     # per process, just after this.
@@ -128,12 +161,20 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
         os.environ["NO_COLOR"] = "1"
     elif args.color == "on":
         os.environ.pop("NO_COLOR", None)
-    ctx = build_context(args, launch)
+    try:
+        ctx = build_context(args, launch)
+    except BaseException:
+        if early is not None:
+            early.discard()
+        raise
+    mark("context-built")
     # Build the first pane's client, or even fetch the launch target's first page, while
     # Textual loads: the first rows come sooner.
-    if not start_prefetch(ctx, launch):
+    if not start_prefetch(ctx, launch, early):
         ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
     from tui.app import EventdeckApp
+
+    mark("ui-imported")
 
     try:
         EventdeckApp(ctx).run()
