@@ -152,8 +152,13 @@ def early_page(ctx: AppContext, early: Any, key: Any) -> Any:
         raise
 
 
-def launch_app(args: argparse.Namespace, launch: LaunchTarget | None, early: Any = None) -> int:
-    """Run the app until it exits; the demo sandbox stops with it (``early``: see start_prefetch)."""
+def prepare_launch(
+    args: argparse.Namespace, launch: LaunchTarget | None, early: Any = None
+) -> AppContext:
+    """The app's context, its first page on its way (``early``: see start_prefetch).
+
+    Apart from ``launch_app`` so a test can run the exact start-up path with a headless app.
+    """
     # The one environment write left: Textual reads NO_COLOR only from the environment, in
     # App.__init__, and offers no parameter for it (see tui/themes.py); eventdeck runs one app
     # per process, just after this.
@@ -172,10 +177,15 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None, early: Any
     # Textual loads: the first rows come sooner.
     if not start_prefetch(ctx, launch, early):
         ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
+    return ctx
+
+
+def launch_app(args: argparse.Namespace, launch: LaunchTarget | None, early: Any = None) -> int:
+    """Run the app until it exits; the demo sandbox stops with it (``early``: see start_prefetch)."""
+    ctx = prepare_launch(args, launch, early)
     from tui.app import EventdeckApp
 
     mark("ui-imported")
-
     try:
         EventdeckApp(ctx).run()
     finally:
