@@ -189,6 +189,8 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None, early: Any
     try:
         EventdeckApp(ctx).run()
     finally:
+        if early is not None:  # quit before the early page came: stop the child too
+            early.discard()
         if ctx.demo is not None:
             ctx.demo.stop()
     return 0

@@ -23,6 +23,7 @@ import os
 import pickle
 import select
 import signal
+import threading
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ class EarlyCall:
     fd: int
     deadline_s: float = 60.0
     _done: bool = field(default=False, repr=False)
+    # The reader thread and the app's exit may both discard: the pipe is closed once, never a
+    # reused descriptor number a second time.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def page_for(self, resolved: Any, key: Hashable) -> Any:
         """The child's page if it is for ``key`` at ``resolved``'s destination; else raise.
@@ -107,10 +111,13 @@ class EarlyCall:
             left = end - time.monotonic()
             if left <= 0:
                 raise EarlyCallDiscarded("the early call did not answer in time")
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if not ready:
+            try:
+                ready, _, _ = select.select([self.fd], [], [], left)
+                chunk = os.read(self.fd, 1 << 16) if ready else None
+            except (OSError, ValueError) as exc:  # discarded meanwhile (the app quit)
+                raise EarlyCallDiscarded(f"the early call was stopped: {exc!r}") from None
+            if chunk is None:
                 continue
-            chunk = os.read(self.fd, 1 << 16)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -127,17 +134,18 @@ class EarlyCall:
         return message
 
     def discard(self) -> None:
-        """Stop the child if it still runs, reap it, close the pipe (idempotent)."""
-        if self._done:
-            return
-        self._done = True
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            pid, _ = os.waitpid(self.pid, os.WNOHANG)
-            if pid == 0:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
+        """Stop the child if it still runs, reap it, close the pipe (idempotent, thread-safe)."""
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+                if pid == 0:
+                    os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
 
 
 def start(
