@@ -15,7 +15,12 @@ min–max, and the machine's load (tests/benchmarks/harness.py).
     the page is written to the terminal: for eventdeck a row of one of P's events (time and
     name), for the CLI the last event of the page. The CLI's exit is printed too (its teardown
     after the page is on screen is not part of what a user waits for). A bare Textual app
-    (Header, Static, Footer) to its first paint is the floor any Textual app pays.
+    (Header, Static, Footer) to its first paint is the floor any Textual app pays; the same
+    app importing botocore.session first is the floor of an app that resolves its destination
+    itself before it shows a page. eventdeck runs with its early call (a child forked before
+    Textual loads makes the first call; tui/services/early_call.py) and without it
+    (EVENTDECK_NO_EARLY_CALL=1: the serial start-up, as before), interleaved; the launch's own
+    marks (EVENTDECK_LAUNCH_TRACE: names and times only) give the breakdown from the spawn.
 (c) 100 pages of 250 CodeCatalyst event logs (demo-large, a fixed 30-day range) through the
     real app (headless ``App.run_test``, the pane launched from AWS CLI words) with ``G`` held:
     key events arrive at ``--key-rate`` a second, as a terminal's key repeat sends them, whether
@@ -205,14 +210,19 @@ def bench_launch(sandbox: SandboxProcess, home: Path, reps: int) -> dict[str, li
         results["aws_exit"].append(result.exited)
         return result.shown
 
-    def minimal() -> float:
-        return run_in_pty(min_argv, env, lambda out: b"bench-ui-minimal-ready" in out, SIZE).shown
+    def minimal(argv: list[str] = min_argv) -> float:
+        return run_in_pty(argv, env, lambda out: b"bench-ui-minimal-ready" in out, SIZE).shown
+
+    # The floor of the trust rule: the app resolves the destination itself (botocore) before it
+    # shows a page, so no launch can beat a bare Textual app that also imports botocore.session.
+    floor_argv = [sys.executable, "-c", "import botocore.session\n" + MINIMAL_APP]
 
     runs = {
         "aws": aws_cli,
         "ed": eventdeck,
         "ed_serial": lambda: eventdeck(serial=True),
         "min": minimal,
+        "floor": lambda: minimal(floor_argv),
     }
     timed = interleave(runs, reps, warmup=1)
     # The warm-up runs appended to the side lists too: keep the timed repetitions only.
@@ -395,6 +405,11 @@ def main() -> int:
         table.add("aws (CLI v1): exit", launch["aws_exit"], launch["aws"])
         table.add(
             "bare Textual app (Header, Static, Footer): first paint", launch["min"], launch["aws"]
+        )
+        table.add(
+            "bare Textual app + import botocore.session: first paint",
+            launch["floor"],
+            launch["aws"],
         )
         table.add(
             "eventdeck: shell painted (pane tabs on the terminal)",

@@ -185,3 +185,28 @@ def test_nothing_of_the_page_or_the_keys_lands_on_disk(user_env, requests, who, 
         assert secret not in data, path
         assert who[2].encode() not in data, path  # the participant's id: its page, its request
         assert b"eventTime" not in data, path
+
+
+def test_the_fork_happens_before_textual_or_botocore_is_imported(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
+    """What the entry point loads before the fork is on the critical path twice: keep it small."""
+    stage, sid, pid, _ = who
+    script = (
+        "import sys, tui.cli\n"
+        "from tui.args import build_parser, parse_operation\n"
+        "args, rest = build_parser().parse_known_args(sys.argv[1:])\n"
+        "early = tui.cli.start_early_call(args, parse_operation(rest))\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'botocore'})\n"
+        "print(early is not None, loaded)\n"
+        "early.discard()\n"
+    )
+    words = ["ivs-realtime", "list-participant-events"]
+    words += ["--stage-arn", stage, "--session-id", sid, "--participant-id", pid]
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *words],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split() == ["True", "[]"]
