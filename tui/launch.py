@@ -101,9 +101,11 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, early: Any = No
     """
     from tui.services.session import profile_may_prompt
 
-    if launch is None or profile_may_prompt(ctx.resolved.profile.value):
-        if early is not None:
-            early.discard()
+    if launch is None:
+        return False
+    # The early child checks for an MFA profile itself (and then answers nothing): reading the
+    # AWS config here again would only delay the first paint.
+    if early is None and profile_may_prompt(ctx.resolved.profile.value):
         return False
     params = launch.params
     if (
