@@ -83,12 +83,16 @@ def participant(sandbox: Any) -> tuple[str, str, str, list[str]]:
     raise AssertionError("the demo data has no participant events")
 
 
-def run_probe(mode: str, who: tuple[str, str, str, list[str]], **env: str) -> dict[str, Any]:
+def launch_words(who: tuple[str, str, str, list[str]]) -> list[str]:
+    """The AWS CLI words a user pastes for ``who``'s events."""
     stage, sid, pid, _ = who
     words = ["ivs-realtime", "list-participant-events"]
-    words += ["--stage-arn", stage, "--session-id", sid, "--participant-id", pid]
+    return [*words, "--stage-arn", stage, "--session-id", sid, "--participant-id", pid]
+
+
+def run_probe(mode: str, who: tuple[str, str, str, list[str]], **env: str) -> dict[str, Any]:
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.ui.launch_probe", mode, *words],
+        [sys.executable, "-m", "tests.ui.launch_probe", mode, *launch_words(who)],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -100,6 +104,13 @@ def run_probe(mode: str, who: tuple[str, str, str, list[str]], **env: str) -> di
     return result
 
 
+def assert_page_shown(result: dict[str, Any], who: tuple[str, str, str, list[str]]) -> None:
+    """The early call was forked and the pane shows the participant's first page, no error."""
+    assert result["forked"]
+    assert result["error"] is None
+    assert result["events"][: len(who[3])] == who[3]
+
+
 @pytest.fixture
 def who(user_env) -> tuple[str, str, str, list[str]]:  # type: ignore[no-untyped-def]
     return participant(user_env)
@@ -108,9 +119,7 @@ def who(user_env) -> tuple[str, str, str, list[str]]:  # type: ignore[no-untyped
 def test_the_first_page_comes_from_the_early_call_one_request(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
     requests.count = 0
     result = run_probe("parent-never-calls", who)
-    assert result["forked"]
-    assert result["error"] is None
-    assert result["events"][: len(who[3])] == who[3]
+    assert_page_shown(result, who)
     assert requests.count == 1  # one ListParticipantEvents for the first page, not two
 
 
@@ -119,9 +128,7 @@ def test_a_page_for_another_destination_is_discarded(user_env, requests, who, tm
     shutil.copy(user_env.ca_bundle, other)
     requests.count = 0
     result = run_probe("other-destination", who, PROBE_OTHER_CA_BUNDLE=str(other))
-    assert result["forked"]
-    assert result["error"] is None
-    assert result["events"][: len(who[3])] == who[3]
+    assert_page_shown(result, who)
     assert requests.count == 2  # the child's page was dropped; the app asked again itself
 
     requests.count = 0
@@ -136,18 +143,14 @@ def test_a_failed_early_call_falls_back_to_the_normal_call(
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # the child's one attempt gets the 500
     requests.count, requests.fail_first = 0, 1
     result = run_probe("plain", who)
-    assert result["forked"]
-    assert result["error"] is None
-    assert result["events"][: len(who[3])] == who[3]
+    assert_page_shown(result, who)
     assert requests.count == 2
 
 
 def test_a_killed_early_call_falls_back_to_the_normal_call(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
     requests.count = 0
     result = run_probe("kill", who)
-    assert result["forked"]
-    assert result["error"] is None
-    assert result["events"][: len(who[3])] == who[3]
+    assert_page_shown(result, who)
     assert requests.count == 1  # the app's own call; the killed child made none
 
 
@@ -189,7 +192,6 @@ def test_nothing_of_the_page_or_the_keys_lands_on_disk(user_env, requests, who, 
 
 def test_the_fork_happens_before_textual_or_botocore_is_imported(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
     """What the entry point loads before the fork is on the critical path twice: keep it small."""
-    stage, sid, pid, _ = who
     script = (
         "import sys, tui.cli\n"
         "from tui.args import build_parser, parse_operation\n"
@@ -199,10 +201,8 @@ def test_the_fork_happens_before_textual_or_botocore_is_imported(user_env, reque
         "print(early is not None, loaded)\n"
         "early.discard()\n"
     )
-    words = ["ivs-realtime", "list-participant-events"]
-    words += ["--stage-arn", stage, "--session-id", sid, "--participant-id", pid]
     proc = subprocess.run(
-        [sys.executable, "-c", script, *words],
+        [sys.executable, "-c", script, *launch_words(who)],
         cwd=ROOT,
         capture_output=True,
         text=True,
