@@ -92,20 +92,23 @@ FIRST_SERVICE = {
 }
 
 
-def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, early: Any = None) -> bool:
+def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, fork: bool = False) -> Any:
     """Fetch the launch target's first page in the background, where that is safe and useful.
 
-    ``early``: the tui.services.early_call.EarlyCall cli.py forked before Textual loaded; its
-    page goes through the same prefetch slot (checked for this call and this destination), so
-    the pane takes it as it would a page fetched here.
+    With ``fork`` (the real start-up, before Textual is imported and before any thread starts),
+    a child process makes the call (tui/services/early_call.py) and its page goes through the
+    same prefetch slot, checked for this call and this destination, so the pane takes it as it
+    would a page fetched here; the EarlyCall is returned so the app's exit can stop it.
+    Otherwise a thread makes the call. Returns False when nothing was started.
     """
     from tui.services.session import profile_may_prompt
 
     if launch is None:
         return False
+    fork = fork and ctx.demo is None and not os.environ.get("EVENTDECK_NO_EARLY_CALL")
     # The early child checks for an MFA profile itself (and then answers nothing): reading the
     # AWS config here again would only delay the first paint.
-    if early is None and profile_may_prompt(ctx.resolved.profile.value):
+    if not fork and profile_may_prompt(ctx.resolved.profile.value):
         return False
     params = launch.params
     if (
@@ -122,20 +125,22 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, early: Any = No
         size = ctx.settings.pages.ivs
         factory = ctx.factory
         key = ivs.events_page_key(stage, session, participant, size)
-        if early is not None:
-            ctx.prefetch.start(key, lambda: early_page(ctx, early, key))
-        else:
+        if fork:
+            from tui.services import early_call
 
-            def fetch() -> Any:
-                mark("call-sent")
-                page = ivs.list_participant_events(factory, stage, session, participant, None, size)
-                mark("call-answered")
-                return page
+            early = early_call.start(factory, stage, session, participant, size)
+            if early is not None:
+                ctx.prefetch.start(key, lambda: early_page(ctx, early, key))
+                return early
 
-            ctx.prefetch.start(key, fetch)
+        def fetch() -> Any:
+            mark("call-sent")
+            page = ivs.list_participant_events(factory, stage, session, participant, None, size)
+            mark("call-answered")
+            return page
+
+        ctx.prefetch.start(key, fetch)
         return True
-    if early is not None:
-        early.discard()
     return False
 
 
@@ -154,10 +159,8 @@ def early_page(ctx: AppContext, early: Any, key: Any) -> Any:
         raise
 
 
-def prepare_launch(
-    args: argparse.Namespace, launch: LaunchTarget | None, early: Any = None
-) -> AppContext:
-    """The app's context, its first page on its way (``early``: see start_prefetch).
+def prepare_launch(args: argparse.Namespace, launch: LaunchTarget | None) -> tuple[AppContext, Any]:
+    """The app's context with its first page on its way, and the early call's child if any.
 
     Apart from ``launch_app`` so a test can run the exact start-up path with a headless app.
     """
@@ -168,23 +171,19 @@ def prepare_launch(
         os.environ["NO_COLOR"] = "1"
     elif args.color == "on":
         os.environ.pop("NO_COLOR", None)
-    try:
-        ctx = build_context(args, launch)
-    except BaseException:
-        if early is not None:
-            early.discard()
-        raise
+    ctx = build_context(args, launch)
     mark("context-built")
-    # Build the first pane's client, or even fetch the launch target's first page, while
-    # Textual loads: the first rows come sooner.
-    if not start_prefetch(ctx, launch, early):
+    # Fetch the launch target's first page (in a child process: Textual is not imported yet),
+    # or build the first pane's client, while Textual loads: the first rows come sooner.
+    started = start_prefetch(ctx, launch, fork=True)
+    if not started:
         ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
-    return ctx
+    return ctx, None if isinstance(started, bool) else started
 
 
-def launch_app(args: argparse.Namespace, launch: LaunchTarget | None, early: Any = None) -> int:
-    """Run the app until it exits; the demo sandbox stops with it (``early``: see start_prefetch)."""
-    ctx = prepare_launch(args, launch, early)
+def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
+    """Run the app until it exits; the demo sandbox and an early call still running stop with it."""
+    ctx, early = prepare_launch(args, launch)
     from tui.app import EventdeckApp
 
     mark("ui-imported")

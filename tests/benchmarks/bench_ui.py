@@ -235,7 +235,6 @@ MARKS = (
     "main",
     "early-forked",
     "early-child-started",
-    "early-imported",
     "call-sent",
     "call-answered",
     "context-built",

@@ -38,7 +38,10 @@ class Requests:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.count = 0
+        self.answered = 0
         self.fail_first = 0
+        self.hold_first = threading.Event()  # set: the first request is answered only then
+        self.hold_first.set()
 
 
 @pytest.fixture
@@ -52,9 +55,13 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> Requests:
         if path.endswith("/ListParticipantEvents"):
             with seen.lock:
                 seen.count += 1
-                failing = seen.count <= seen.fail_first
-            if failing:  # the sandbox answers 500 InternalFailure
+                number = seen.count
+            if number <= seen.fail_first:  # the sandbox answers 500 InternalFailure
                 raise RuntimeError("injected by the test")
+            if number == 1:
+                seen.hold_first.wait(120)
+            with seen.lock:
+                seen.answered += 1
         return original(method, path, *rest)
 
     monkeypatch.setattr(module, "handle", counting)
@@ -126,15 +133,16 @@ def test_the_first_page_comes_from_the_early_call_one_request(user_env, requests
 def test_a_page_for_another_destination_is_discarded(user_env, requests, who, tmp_path) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "same-ca-other-path.pem"
     shutil.copy(user_env.ca_bundle, other)
+    early = run_probe("early-only", who, PROBE_OTHER_CA_BUNDLE=str(other))
+    assert "events" not in early
+    assert early["discarded"] == ["the early page was fetched for another destination"]
+    same = run_probe("early-only", who)
+    assert same["events"] == who[3][: len(same["events"])]  # the same destination: handed over
+
     requests.count = 0
     result = run_probe("other-destination", who, PROBE_OTHER_CA_BUNDLE=str(other))
     assert_page_shown(result, who)
-    assert requests.count == 2  # the child's page was dropped; the app asked again itself
-
-    requests.count = 0
-    early = run_probe("early-only", who, PROBE_OTHER_CA_BUNDLE=str(other))
-    assert "events" in early  # the same destination: the page is handed over
-    assert requests.count == 1
+    assert requests.count == 2  # the app switched: it asked again itself, at the new destination
 
 
 def test_a_failed_early_call_falls_back_to_the_normal_call(
@@ -145,13 +153,20 @@ def test_a_failed_early_call_falls_back_to_the_normal_call(
     result = run_probe("plain", who)
     assert_page_shown(result, who)
     assert requests.count == 2
+    assert len(result["discarded"]) == 1
+    assert result["discarded"][0].startswith("the early call failed")
 
 
 def test_a_killed_early_call_falls_back_to_the_normal_call(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
-    requests.count = 0
-    result = run_probe("kill", who)
+    requests.answered = 0
+    requests.hold_first.clear()  # the child's request, if it gets one out, is never answered
+    try:
+        result = run_probe("kill", who)
+    finally:
+        requests.hold_first.set()
     assert_page_shown(result, who)
-    assert requests.count == 1  # the app's own call; the killed child made none
+    assert result["discarded"] == ["the early call's process ended without an answer"]
+    assert requests.answered == 1  # the app's own call
 
 
 def test_an_mfa_profile_is_left_to_the_app_the_child_never_prompts(  # type: ignore[no-untyped-def]
@@ -172,7 +187,7 @@ def test_an_mfa_profile_is_left_to_the_app_the_child_never_prompts(  # type: ign
     requests.count = 0
     result = run_probe("early-only", who)
     assert result["forked"]
-    assert "MFA" in result["discarded"]
+    assert len(result["discarded"]) == 1 and "MFA" in result["discarded"][0]
     assert requests.count == 0
 
 
@@ -190,14 +205,15 @@ def test_nothing_of_the_page_or_the_keys_lands_on_disk(user_env, requests, who, 
         assert b"eventTime" not in data, path
 
 
-def test_the_fork_happens_before_textual_or_botocore_is_imported(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
-    """What the entry point loads before the fork is on the critical path twice: keep it small."""
+def test_the_fork_happens_before_textual_is_imported(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
+    """The child is forked before the UI loads (so it runs beside it), and by the real path."""
     script = (
-        "import sys, tui.cli\n"
+        "import sys\n"
         "from tui.args import build_parser, parse_operation\n"
+        "from tui.launch import prepare_launch\n"
         "args, rest = build_parser().parse_known_args(sys.argv[1:])\n"
-        "early = tui.cli.start_early_call(args, parse_operation(rest))\n"
-        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'botocore'})\n"
+        "ctx, early = prepare_launch(args, parse_operation(rest))\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'})\n"
         "print(early is not None, loaded)\n"
         "early.discard()\n"
     )

@@ -2,17 +2,19 @@
 
 Why a process: launched with AWS CLI words (`eventdeck ivs-realtime list-participant-events …`),
 the work was serial: import Textual, then botocore, then call. A thread cannot overlap them
-(imports hold the GIL); a child forked before Textual is imported runs on the other core: it
-imports only botocore and the service layer, resolves the connection with the one resolver
-(tui/services/resolve.py), makes the call through the one service function, and hands the page
-back over a pipe, never a file (no credential or response is written anywhere).
+(imports and parsing hold the GIL); a child forked once the app has resolved where its calls go,
+and before Textual is imported, runs on the other core: it builds the client, makes the call
+through the one service function with the app's own resolution (tui/services/resolve.py,
+inherited by the fork, so nothing is imported or resolved twice), and hands the page back over
+a pipe, never a file (no credential or response is written anywhere).
 
-The parent trusts the page only for the call and the destination it would make itself: the child
-sends the request key and the resolved destination (profile, region, endpoint, CA bundle and
-verification, each with its source); the parent compares them with what the app resolved and
-discards a page for anything else. The child never prompts (MFA or SSO profiles are left to the
-app; it runs in its own session with no terminal), and any failure in it, a killed child
-included, falls back to the app's normal call, noted only in the debug log.
+The parent trusts the page only for the call and the destination its calls go to when the page
+arrives: the child sends the request key and the resolved destination (profile, region,
+endpoint, CA bundle and verification, each with its source); the parent compares them with what
+the app resolved by then (a switch of profile or region meanwhile) and discards a page for
+anything else. The child never prompts (an MFA profile is left to the app; the child runs in its
+own session with no terminal), and any failure in it, a killed child included, falls back to the
+app's normal call, noted only in the debug log.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
-
-from tui.services.options import ConnectionOptions
 
 log = logging.getLogger(__name__)
 
@@ -149,16 +149,14 @@ class EarlyCall:
 
 
 def start(
-    options: ConnectionOptions,
-    stage_arn: str,
-    session_id: str,
-    participant_id: str,
-    page_size: int,
+    factory: Any, stage_arn: str, session_id: str, participant_id: str, page_size: int
 ) -> EarlyCall | None:
     """Fork a child that fetches the participant's first page of events; None if no fork.
 
-    Call it before Textual (and ideally botocore) is imported, and before any thread starts:
-    the child is a copy of this process as it is now.
+    Call it once the app's ``factory`` has resolved its destination and before Textual is
+    imported or any thread is started: the child is a copy of this process as it is now, so it
+    calls with the app's own resolution, imports nothing the parent has not, and holds no lock
+    another thread could have taken.
     """
     if not hasattr(os, "fork"):
         return None
@@ -177,7 +175,7 @@ def start(
         status = 0
         try:
             os.close(read_fd)
-            _child(write_fd, options, stage_arn, session_id, participant_id, page_size)
+            _child(write_fd, factory, stage_arn, session_id, participant_id, page_size)
         except BaseException:
             status = 1
         finally:
@@ -188,8 +186,13 @@ def start(
 
 
 def _detach() -> None:
-    """No terminal for the child: its own session, stdio on /dev/null (it can neither prompt
-    nor draw over the UI; getpass finds no /dev/tty and reads an empty stdin)."""
+    """No terminal and no log for the child: its own session, stdio on /dev/null.
+
+    Why: it can neither prompt (getpass finds no /dev/tty and reads an empty stdin) nor draw
+    over the UI, and it never writes to the app's debug log (the parent logs why a page was not
+    used, from the answer it gets).
+    """
+    logging.disable(logging.CRITICAL)
     with contextlib.suppress(OSError):
         os.setsid()
     null = os.open(os.devnull, os.O_RDWR)
@@ -201,30 +204,26 @@ def _detach() -> None:
 
 def _child(
     write_fd: int,
-    options: ConnectionOptions,
+    factory: Any,
     stage_arn: str,
     session_id: str,
     participant_id: str,
     page_size: int,
 ) -> None:
-    """Resolve, call, and write one pickled message to ``write_fd`` (the child's whole life)."""
+    """Call, and write one pickled message to ``write_fd`` (the child's whole life)."""
     _detach()
     mark("early-child-started")
     message: dict[str, Any] = {"ok": False}
     try:
         from tui.services import ivs_realtime as ivs
+        from tui.services.session import profile_may_prompt
 
         message["key"] = ivs.events_page_key(stage_arn, session_id, participant_id, page_size)
-        from tui.services.pool import CallPool
-        from tui.services.session import ClientFactory, profile_may_prompt
-
-        factory = ClientFactory(options, CallPool(1))
         resolved = factory.resolved
         message["where"] = destination_key(resolved)
         if profile_may_prompt(resolved.profile.value):
             message["error"] = "the profile may ask for an MFA code: left to the app"
         else:
-            mark("early-imported")
             factory.client(SERVICE)
             mark("call-sent")
             page = ivs.list_participant_events(
