@@ -404,7 +404,7 @@ class Outbox:
                         done = entry["results"]
                         results[str(done["id"])] = (done["results"], done.get("completed_at"))
                 except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-                    if number < len(lines) - 1 or lines[-1]:  # not the torn last line
+                    if number < len(lines):  # not the last, unterminated line
                         self.warnings.append(f"journal {path} line {number} skipped: {exc}")
             for batch_id, (result, at) in results.items():
                 if batch_id in records:
