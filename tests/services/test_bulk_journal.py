@@ -31,7 +31,12 @@ def partner_file(path: Path, n: int) -> Path:
 
 
 def crash_to(durable: dict[Path, int], outbox: Outbox) -> None:
-    """What a kill -9 with a power cut at that moment leaves: only the synced bytes of each file."""
+    """What a kill -9 with a power cut at that moment leaves: only the synced bytes of each file.
+
+    (A segment settled after that moment is put back under its name of then.)
+    """
+    for settled in outbox.batches_dir.glob("*.settled.jsonl"):
+        os.replace(settled, str(settled).removesuffix(".settled.jsonl") + ".segment.jsonl")
     files = [*outbox.batches_dir.glob("*.segment.jsonl"), *outbox.delivered_dir.glob("*.txt")]
     for path in files:
         os.truncate(path, durable.get(path, 0))
@@ -137,3 +142,21 @@ def test_segment_records_are_read_back_with_torn_tails_and_settlements(tmp_path:
     assert outbox.pending() == [] and outbox.get(third.id) is None
     assert [r.id for r in outbox.history()] == [second.id, first.id]
     assert [r.id for r in outbox.job_batches("j")] == [first.id, second.id]
+
+
+def test_a_segment_whose_batches_all_answered_is_settled_and_not_read_at_start(
+    tmp_path: Path,
+) -> None:
+    outbox = Outbox(tmp_path)
+    request = {"Entries": [{"Source": SOURCE, "DetailType": "t", "Detail": "{}"}]}
+    with JournalSegment(outbox) as answered:
+        record = answered.record_batch(PARTNER, request, {"job": "a"})
+        answered.record_results(record.id, {"failed_count": 0}, record=record)
+    with JournalSegment(outbox) as cut_off:
+        left = cut_off.record_batch(PARTNER, request, {"job": "b"})
+    assert answered.path.name.endswith(".settled.jsonl")
+    assert cut_off.path.name.endswith(".segment.jsonl")  # a batch got no answer: not settled
+    with answered.path.open("ab") as handle:
+        handle.write(b"{not json}\n{}\n")  # were it read, this would be reported
+    assert [r.id for r in outbox.pending()] == [left.id] and outbox.warnings == []
+    assert [r.id for r in outbox.history()] == [left.id, record.id] and outbox.warnings

@@ -37,7 +37,14 @@ from typing import Any
 
 from tui.fsutil import fsync_dir
 from tui.services.jsonable import jsonable
-from tui.services.outbox import SEGMENT_SUFFIX, BatchRecord, Outbox, dumps, record_dict
+from tui.services.outbox import (
+    SEGMENT_SUFFIX,
+    SETTLED_SUFFIX,
+    BatchRecord,
+    Outbox,
+    dumps,
+    record_dict,
+)
 
 COMMIT_INTERVAL = 0.2  # seconds: results wait at most about this long for a sync of their own
 
@@ -58,6 +65,7 @@ class JournalSegment:
         self._ledgers: dict[str, int] = {}  # ledger id -> its open file
         self._dirty: set[int] = set()  # ledger files appended since the last sync
         self._own: set[str] = set()  # batches journaled in this segment
+        self._unanswered = 0  # of them, batches whose results are not appended yet
         self._last_sync = time.monotonic()
         self.syncs = 0
         self.durable: dict[Path, int] = {}  # file -> size known durable (what a crash keeps)
@@ -78,6 +86,7 @@ class JournalSegment:
         with self._cond:
             end = self._append(line)
             self._own.add(record.id)
+            self._unanswered += 1
         self._commit(end)
         return BatchRecord(**{**record.__dict__, "path": self.path})
 
@@ -93,6 +102,7 @@ class JournalSegment:
         done = {"id": batch_id, "results": jsonable(results), "completed_at": now}
         with self._cond:
             self._append(dumps({"results": done}) + b"\n")
+            self._unanswered -= 1
             stale = time.monotonic() - self._last_sync > COMMIT_INTERVAL
         if stale:
             self.sync()
@@ -121,7 +131,11 @@ class JournalSegment:
         self._commit(end, ledgers=True)
 
     def close(self) -> None:
-        """Sync, close the files; an empty segment is removed."""
+        """Sync, close the files; an empty segment is removed, an answered one marked settled.
+
+        Why settled: the next start looks for pending batches in unsettled segments only, so a
+        million lines imported last month cost nothing to start up.
+        """
         if self._fd < 0:
             return
         self.sync()
@@ -133,6 +147,12 @@ class JournalSegment:
             self._fd = -1
         if self._written == 0:
             self.path.unlink(missing_ok=True)
+        elif self._unanswered == 0:  # synced above: every batch's results are on disk
+            settled = self.path.with_name(self.path.name.removesuffix(SEGMENT_SUFFIX))
+            settled = settled.with_name(settled.name + SETTLED_SUFFIX)
+            os.replace(self.path, settled)
+            fsync_dir(settled.parent)
+            self.path = settled
 
     def _append(self, data: bytes) -> int:
         """Append under the lock; returns the segment's size after it."""

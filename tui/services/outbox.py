@@ -8,9 +8,8 @@ offers to re-send. Drafts autosave here too. Layout under the root (default
     batches/<id>.pending.json   journaled, results not back yet
     batches/<id>.done.json      the same record with its results (replaces the pending file)
     drafts/<kind>.json          the unsent draft of a pane
-    batches/<id>.segment.jsonl  a bulk send's journal, appended: one line per batch record and one
-                                per results (``journal.JournalSegment``: group commit; a results
-                                line or a done file wins over the batch line, a torn tail is ignored)
+    batches/<id>.segment.jsonl  a bulk send's journal, appended: a line per batch and per results
+                                (``journal.JournalSegment``); ``.settled.jsonl`` once all answered
     jobs/<id>.json              a bulk import (source file, parameters) until it finishes
     delivered/<ledger>.txt      per source file and destination: the lines delivered ("D key")
                                 or unconfirmed ("U key"), appended and fsynced as answers come
@@ -51,6 +50,7 @@ _FORBIDDEN = re.compile(r"secret|token|password|credential|access.?key", re.IGNO
 _STALE_TMP_SECONDS = 600
 _STATES = ("pending", "done", "discarded")
 SEGMENT_SUFFIX = ".segment.jsonl"
+SETTLED_SUFFIX = ".settled.jsonl"  # a segment whose every batch has its results: pending() skips it
 
 
 class DraftNotSavedError(EventdeckError):
@@ -172,7 +172,7 @@ class Outbox:
     def pending(self) -> list[BatchRecord]:
         """Batches journaled whose results never came back, oldest first (what a crash left)."""
         self.warnings = []
-        return [r for _, r in self._records() if r is not None and r.pending]
+        return [r for _, r in self._records(settled=False) if r is not None and r.pending]
 
     def history(self, limit: int | None = None) -> list[BatchRecord]:
         """Every journaled batch, newest first (only ``limit`` files are read when given)."""
@@ -348,14 +348,13 @@ class Outbox:
                 names.setdefault(parts[0], set()).add(parts[1])
         return names
 
-    def _records(self, newest_first: bool = False) -> Iterator[tuple[str, BatchRecord | None]]:
-        """(id, record or None when unreadable) of every batch, files and segments, by id.
+    def _records(self, newest_first: bool = False, settled: bool = True) -> Iterator[Any]:
+        """(id, record or None if unreadable) of every batch, by id; files win over segments.
 
-        A done file wins over a pending twin and over a segment's lines (a batch a segment
-        journaled and a later recovery settled); a ``discarded`` marker hides the batch.
+        (A later recovery settles a segment's batch in a done file; a discarded marker hides one.)
         """
         names = self._names()
-        segments = self._segment_records()
+        segments = self._segment_records(settled)
         ids = sorted(set(names) | set(segments), reverse=newest_first)
         for batch_id in ids:
             states = names.get(batch_id, set())
@@ -377,7 +376,7 @@ class Outbox:
             return None
         return record
 
-    def _segment_records(self) -> dict[str, BatchRecord]:
+    def _segment_records(self, settled: bool = True) -> dict[str, BatchRecord]:
         """Every batch journaled in a segment, with its results when a results line follows.
 
         A line that does not parse is skipped: at the end of a segment it is the tail a crash
@@ -385,7 +384,10 @@ class Outbox:
         reported in ``warnings``.
         """
         records: dict[str, BatchRecord] = {}
-        for path in sorted(self.batches_dir.glob(f"*{SEGMENT_SUFFIX}")):
+        paths = [*self.batches_dir.glob(f"*{SEGMENT_SUFFIX}")]
+        if settled:
+            paths += self.batches_dir.glob(f"*{SETTLED_SUFFIX}")
+        for path in sorted(paths):
             results: dict[str, tuple[Any, Any]] = {}
             try:
                 lines = path.read_bytes().split(b"\n")
