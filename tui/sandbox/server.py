@@ -7,6 +7,7 @@ faults (before the backend, or for a late answer after it), and serves the /_san
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
@@ -30,7 +31,8 @@ from tui.sandbox.faults import FaultInjector, error_response, protocol_error
 
 _log = logging.getLogger("tui.sandbox")
 
-_SCOPE = re.compile(r"Credential=[^/,\s]*/\d{8}/[^/]+/([^/]+)/aws4_request")
+_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_REQUEST_LOG = 10_000  # requests kept for GET /_sandbox/requests (oldest dropped first)
 
 StartResponse = Callable[..., Any]
 Response = tuple[int, dict[str, str], bytes]
@@ -45,7 +47,19 @@ def route_for(authorization: str) -> str | None:
     if authorization.startswith("Bearer "):
         return "bearer"
     match = _SCOPE.search(authorization)
-    return match.group(1) if match else None
+    return match.group(3) if match else None
+
+
+def scope_for(authorization: str) -> tuple[str, str]:
+    """The (account, region) a request is for: the signing key's account, the scope's region.
+
+    Why from the signature: that is all a real endpoint knows of who is calling and where; a
+    bearer-token request (CodeCatalyst, one global endpoint) is the default account's.
+    """
+    match = _SCOPE.search(authorization)
+    if match is None:
+        return backends.DEFAULT_ACCOUNT, backends.DEFAULT_REGION
+    return backends.account_for_key(match.group(1)), match.group(2)
 
 
 class SandboxApp:
@@ -60,6 +74,22 @@ class SandboxApp:
         self.bearer_token = bearer_token
         self.faults = faults
         self._locks = {route: threading.Lock() for route in backends.MODULES}
+        self._log_lock = threading.Lock()
+        self._requests: collections.deque[dict[str, str]] = collections.deque(maxlen=_REQUEST_LOG)
+
+    def requests(self) -> list[dict[str, str]]:
+        """The service requests received (route, method, path, account, region), oldest first.
+
+        Why: a test asserts where a call went (which account, which region) and how many calls
+        were made (a cancelled fan-out stops making them) from what the endpoint saw.
+        """
+        with self._log_lock:
+            return list(self._requests)
+
+    def reset_requests(self) -> None:
+        """Forget the recorded requests."""
+        with self._log_lock:
+            self._requests.clear()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.respond(environ)
@@ -91,6 +121,17 @@ class SandboxApp:
             return protocol_error(
                 "json", 501, "UnknownOperationException", f"The sandbox does not serve {route!r}"
             )
+        account, region = scope_for(headers.get("Authorization", ""))
+        with self._log_lock:
+            self._requests.append(
+                {
+                    "route": route,
+                    "method": environ["REQUEST_METHOD"],
+                    "path": path,
+                    "account": account,
+                    "region": region,
+                }
+            )
         fault = self.faults.draw()
         if fault.latency and not fault.late:
             time.sleep(fault.latency)
@@ -110,7 +151,7 @@ class SandboxApp:
         body = _read_body(environ)
         query = _parse_query(environ.get("QUERY_STRING", ""))
         try:
-            with self._locks[route]:
+            with self._locks[route], backends.scoped(account, region):
                 status, out_headers, out_body = module.handle(
                     environ["REQUEST_METHOD"], path, query, headers, body
                 )
@@ -127,7 +168,7 @@ class SandboxApp:
         return status, out_headers, out_body
 
     def control(self, method: str, path: str) -> Response:
-        """Serve /_sandbox/health and /_sandbox/received (GET reads, DELETE resets)."""
+        """Serve /_sandbox/health, /_sandbox/received and /_sandbox/requests (GET reads, DELETE resets)."""
         if path == "/_sandbox/health" and method == "GET":
             services = {}
             for route, (_, service, _) in backends.MODULES.items():
@@ -136,6 +177,11 @@ class SandboxApp:
             return _json(200, {"status": "ok", "services": services})
         if path == "/_sandbox/received" and method == "GET":
             return _json(200, received())
+        if path == "/_sandbox/requests" and method == "GET":
+            return _json(200, {"requests": self.requests()})
+        if path == "/_sandbox/requests" and method == "DELETE":
+            self.reset_requests()
+            return _json(200, {"status": "reset"})
         if path == "/_sandbox/received" and method == "DELETE":
             reset_received()
             return _json(200, {"status": "reset"})
