@@ -1,0 +1,182 @@
+"""A scope (profiles × regions) and one listing fanned out over it, every result tagged with where.
+
+Why: on-call work crosses accounts and regions. A listing across a scope is one call chain per
+(profile, region) target: each target gets its own client factory, resolved exactly as if the
+user had chosen that profile and region (``ClientFactory`` over ``resolve``: endpoint, CA bundle
+and credential rules included), and the chains run through ``scan.fan_out`` (bounded by the call
+pool, cancellable, counted). A target that fails (an SSO token expired) is one error result; the
+others fill in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Generic, TypeVar
+
+from tui.errors import EventdeckError
+from tui.services.options import ConnectionOptions
+from tui.services.pool import CallPool
+from tui.services.regions import GLOBAL_SERVICES, picker_regions
+from tui.services.scan import fan_out
+from tui.services.session import ClientFactory
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """One (profile, region) of a scope: where one chain of calls goes."""
+
+    profile: str
+    region: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The profiles and regions a listing fans out over (their product, in the order given)."""
+
+    profiles: tuple[str, ...]
+    regions: tuple[str, ...]
+
+    def targets(self, service: str | None = None) -> list[Target]:
+        """Every (profile, region); one region per profile for a service with one global endpoint.
+
+        Why: CodeCatalyst answers the same from every region, so asking it once per region
+        would list each space several times.
+        """
+        regions = self.regions
+        if service in GLOBAL_SERVICES and regions:
+            regions = regions[:1]
+        return [Target(p, r) for p, r in product(self.profiles, regions)]
+
+    @property
+    def wide(self) -> bool:
+        """Whether the scope holds more than one target (a table then names each row's)."""
+        return len(self.profiles) > 1 or len(self.regions) > 1
+
+    def label(self) -> str:
+        """``3 profiles × 2 regions`` (the header's words), ``1 profile × 1 region`` at least."""
+
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return f"{count(len(self.profiles), 'profile')} × {count(len(self.regions), 'region')}"
+
+
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """One item found at one target, or that target's error (then ``item`` is None)."""
+
+    target: Target
+    account: str | None
+    item: T | None = None
+    error: EventdeckError | None = None
+
+    @property
+    def where(self) -> str:
+        """``profile (account) · region``: who and where, in one short string."""
+        who = f"{self.target.profile} ({self.account})" if self.account else self.target.profile
+        return f"{who} · {self.target.region}"
+
+
+def scope_regions(service: str, current: str | None) -> list[str]:
+    """The regions a scope may hold for ``service``: where it exists, in ``current``'s partition."""
+    return picker_regions([service], current)
+
+
+@dataclass
+class ScopeClients:
+    """A client factory per target, made on first use and kept, and each target's account id.
+
+    Why one per target: sessions and clients are per profile and region (clients are thread-safe
+    and shared, sessions are not); the factory resolves the target as the user's own choice of
+    that profile and region would (``options.with_(profile=…, region=…)``).
+    """
+
+    options: ConnectionOptions
+    pool: CallPool
+    make: Callable[[ConnectionOptions], ClientFactory] | None = None
+    _factories: dict[Target, ClientFactory] = field(default_factory=dict)
+    _accounts: dict[Target, str | None] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def factory(self, target: Target) -> ClientFactory:
+        """The factory whose calls go to ``target``'s profile and region."""
+        with self._lock:
+            found = self._factories.get(target)
+            if found is None:
+                options = self.options.with_(profile=target.profile, region=target.region)
+                found = (
+                    self.make(options)
+                    if self.make is not None
+                    else ClientFactory(options, self.pool)
+                )
+                self._factories[target] = found
+            return found
+
+    def account(self, target: Target) -> str | None:
+        """The account id ``target``'s credentials belong to (STS GetCallerIdentity), or None.
+
+        Why None and not an error: the account is a label; a role without sts permission (or a
+        custom endpoint without STS) still lists, only without it. Asked once per target.
+        """
+        with self._lock:
+            if target in self._accounts:
+                return self._accounts[target]
+        try:
+            answer = self.factory(target).client("sts").get_caller_identity()
+            account: str | None = str(answer.get("Account") or "") or None
+        except Exception:  # the label is optional; the listing's own error is what matters
+            account = None
+        with self._lock:
+            self._accounts[target] = account
+        return account
+
+
+def fan_out_scope(
+    clients: ScopeClients,
+    targets: Sequence[Target],
+    listing: Callable[[ClientFactory], Iterable[T]],
+    *,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    hold_slot: bool = True,
+) -> list[Found[T]]:
+    """``listing(factory)`` at every target through the pool; items tagged with their target.
+
+    Results keep the targets' order; a target whose listing raised gives one ``Found`` with its
+    error (translated for the user: "SSO token expired … press L"), the others their items.
+    ``hold_slot=False`` for listings that take pool slots themselves (a scan that fans out).
+    Raises ScanCancelled once ``cancel`` is set (calls already on the wire finish).
+    """
+
+    def job(target: Target) -> tuple[str | None, list[T]]:
+        items = list(listing(clients.factory(target)))
+        return clients.account(target), items
+
+    found: list[Found[T]] = []
+    outcomes = fan_out(
+        clients.pool,
+        job,
+        list(targets),
+        cancel=cancel,
+        progress=progress,
+        hold_slot=hold_slot,
+        name="scope",
+    )
+    for outcome in outcomes:
+        if outcome.error is not None:
+            found.append(Found(outcome.item, None, error=_translated(outcome.error)))
+            continue
+        account, items = outcome.result or (None, [])
+        found.extend(Found(outcome.item, account, item) for item in items)
+    return found
+
+
+def _translated(exc: BaseException) -> EventdeckError:
+    from tui.services.errormap import translate
+
+    return translate(exc)
