@@ -97,6 +97,19 @@ class Sandbox:
         """Forget the recorded requests."""
         self._app.reset_requests()
 
+    def profile_credentials(self) -> dict[str, dict[str, str]]:
+        """The demo profiles' dummy keys (and bearer token), by profile name, as ``env()`` names them."""
+        from tui.sandbox.demo_scopes import DEMO_PROFILES, access_key_for
+
+        return {
+            p.name: {
+                "AWS_ACCESS_KEY_ID": access_key_for(p.account),
+                "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+                "AWS_BEARER_TOKEN_CODECATALYST": self.bearer_token,
+            }
+            for p in DEMO_PROFILES
+        }
+
     def write_aws_config(self, directory: str | Path) -> tuple[Path, Path]:
         """Write the demo profiles as an AWS ``config`` and ``credentials`` pair in ``directory``.
 

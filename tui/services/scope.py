@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 from typing import Generic, TypeVar
 
@@ -20,6 +20,7 @@ from tui.errors import EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
 from tui.services.regions import GLOBAL_SERVICES, picker_regions
+from tui.services.resolve import Resolved, Setting
 from tui.services.scan import fan_out
 from tui.services.session import ClientFactory
 
@@ -99,6 +100,8 @@ class ScopeClients:
     options: ConnectionOptions
     pool: CallPool
     make: Callable[[ConnectionOptions], ClientFactory] | None = None
+    # profile -> its own dummy keys (the demo's profiles; never a real credential)
+    credentials: dict[str, dict[str, str]] = field(default_factory=dict)
     _factories: dict[Target, ClientFactory] = field(default_factory=dict)
     _accounts: dict[Target, str | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -108,7 +111,12 @@ class ScopeClients:
         with self._lock:
             found = self._factories.get(target)
             if found is None:
-                options = self.options.with_(profile=target.profile, region=target.region)
+                given = self.credentials.get(target.profile)
+                if given is not None:  # a demo profile: its keys, the demo's endpoint
+                    extra = tuple(sorted(given.items()))
+                    options = self.options.with_(region=target.region, extra=extra)
+                else:
+                    options = self.options.with_(profile=target.profile, region=target.region)
                 found = (
                     self.make(options)
                     if self.make is not None
@@ -116,6 +124,27 @@ class ScopeClients:
                 )
                 self._factories[target] = found
             return found
+
+    def target_of(self, factory: ClientFactory) -> Target | None:
+        """The target whose factory ``factory`` is (None: not one of this scope's)."""
+        with self._lock:
+            for target, made in self._factories.items():
+                if made is factory:
+                    return target
+        return None
+
+    def where(self, target: Target) -> Resolved:
+        """``target``'s resolved connection, named by the target's profile and region.
+
+        Why renamed: a demo profile signs with keys it carries (its resolved profile is then
+        "default"); copy-as-CLI and the inspector must still say ``--profile staging``.
+        """
+        resolved = self.factory(target).resolved
+        return replace(
+            resolved,
+            profile=Setting(target.profile, "--profile"),
+            region=Setting(target.region, "--region"),
+        )
 
     def account(self, target: Target) -> str | None:
         """The account id ``target``'s credentials belong to (STS GetCallerIdentity), or None.

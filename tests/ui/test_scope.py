@@ -1,0 +1,128 @@
+"""Fan-out in the app: the scope picker (S), stages across profiles × regions, drill-down per row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import SelectionList
+
+from tests.aws_profiles import SSO_EXPIRED, write_profiles
+from tests.ui.helpers import idle, table_lines, wait_for
+from tui.app import EventdeckApp
+from tui.context import AppContext
+from tui.services.options import ConnectionOptions
+from tui.services.scope import Scope
+from tui.settings import Settings
+from tui.ui.screens.scope_picker import ScopeScreen
+from tui.ui.widgets.status_header import StatusHeader
+
+
+@pytest.fixture
+def users_ctx(sandbox_env: Any, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> AppContext:
+    """eventdeck as a user runs it: ~/.aws/config profiles, the sandbox's export lines."""
+    write_profiles(isolated_dirs, expired_sso=True)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", sandbox_env.endpoint)
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(var)  # each profile signs with its own keys
+    monkeypatch.setenv("AWS_PROFILE", "prod")
+    sandbox_env.reset_requests()
+    return AppContext(
+        options=ConnectionOptions(max_attempts=1),
+        settings=Settings(),
+        settings_path=isolated_dirs / "config" / "eventdeck" / "config.toml",
+    )
+
+
+def _header(app: EventdeckApp) -> str:
+    return str(app.query_one(StatusHeader).query_one("#identity").render())
+
+
+async def _pick(pilot: Any, app: EventdeckApp, profiles: set[str], regions: set[str]) -> None:
+    """S, then tick exactly ``profiles`` and ``regions`` as a user would (space, tab), apply."""
+    await pilot.press("S")
+    await wait_for(pilot, lambda: isinstance(app.screen, ScopeScreen))
+    screen = app.screen
+    for list_id, wanted in (("#scope-profiles", profiles), ("#scope-regions", regions)):
+        chooser = screen.query_one(list_id, SelectionList)
+        chooser.focus()
+        await pilot.pause()
+        for index in range(chooser.option_count):
+            value = chooser.get_option_at_index(index).value
+            chooser.highlighted = index
+            if (value in wanted) != (value in chooser.selected):
+                await pilot.press("space")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not isinstance(app.screen, ScopeScreen))
+
+
+async def test_stages_across_two_profiles_and_regions_then_drill_down(users_ctx: Any) -> None:
+    app = EventdeckApp(users_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        assert "prod · us-east-1" in _header(app)
+        await _pick(pilot, app, {"prod", "staging"}, {"us-east-1", "us-west-2"})
+        assert users_ctx.scope == Scope(("prod", "staging"), ("us-east-1", "us-west-2"))
+        assert "2 profiles × 2 regions" in _header(app)
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
+        lines = table_lines(pane.table)
+        assert lines[0].split()[:2] == ["Profile", "Region"]
+        staging_rows = [line for line in lines if line.startswith("staging 2109")]
+        assert {line.split()[2] for line in staging_rows} == {"us-east-1", "us-west-2"}, lines
+        assert any(line.startswith("prod 1234") and "us-east-1" in line for line in lines)
+        # Drill into a row of the second profile in its second region: its calls go there.
+        row = next(
+            i
+            for i, found in enumerate(pane.level.items)
+            if found.target.profile == "staging" and found.target.region == "us-west-2"
+        )
+        pane.table.move_to(row)
+        await pilot.pause()
+        # The status line names the row's whole account and region.
+        assert "staging (210987654321) · us-west-2" in str(pane.query_one(".pane-status").render())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.crumb.startswith("stage "))
+        assert pane.level.items, "the staging/us-west-2 stage's sessions loaded"
+
+
+async def test_drill_down_requests_reach_the_rows_account_and_region(
+    users_ctx: Any, sandbox_env: Any
+) -> None:
+    app = EventdeckApp(users_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await _pick(pilot, app, {"prod", "staging"}, {"us-east-1", "us-west-2"})
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
+        row = next(
+            i
+            for i, found in enumerate(pane.level.items)
+            if (found.target.profile, found.target.region) == ("staging", "us-west-2")
+        )
+        pane.table.move_to(row)
+        await pilot.pause()
+        sandbox_env.reset_requests()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.crumb.startswith("stage "))
+        sessions = [r for r in sandbox_env.requests() if r["path"].startswith("/ListStageSessions")]
+        assert sessions and {(r["account"], r["region"]) for r in sessions} == {
+            ("210987654321", "us-west-2")
+        }
+        # Copy-as-CLI names the row's own profile and region.
+        assert "--profile staging --region us-west-2" in pane.level.cli_command(None)
+
+
+async def test_an_expired_sso_profile_is_one_error_row(users_ctx: Any) -> None:
+    users_ctx.set_scope(Scope(("prod", SSO_EXPIRED, "eu"), ("us-east-1",)))
+    app = EventdeckApp(users_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
+        lines = table_lines(pane.table)
+        errors = [line for line in lines if line.startswith(SSO_EXPIRED)]
+        assert len(errors) == 1 and "sign in: L" in errors[0]
+        assert any(line.startswith("prod ") for line in lines)
+        assert any(line.startswith("eu ") for line in lines)
+        assert "3 profiles × 1 region" in _header(app)
