@@ -22,7 +22,7 @@ Public API (stable; the app, the CLI and the tests use only this):
 
 Accounts and regions: a request is served from the state of its signing key's account (an access
 key id ending in 12 digits signs for that account, any other for 123456789012) and of its SigV4
-scope's region. A data file's ``scopes`` section loads per account and region:
+scope's region (a CodeCatalyst bearer token ``TOKEN.ACCOUNT`` is that account's). A data file's ``scopes`` section loads per account and region:
 ``{"scopes": [{"account": "210987654321", "region": "us-west-2", "ivs_realtime": {...}, ...}]}``;
 the demo adds its other profiles' data that way (``tui/sandbox/demo_scopes.py``).
 
@@ -99,13 +99,15 @@ class Sandbox:
 
     def profile_credentials(self) -> dict[str, dict[str, str]]:
         """The demo profiles' dummy keys (and bearer token), by profile name, as ``env()`` names them."""
+        from tui.sandbox import backends
         from tui.sandbox.demo_scopes import DEMO_PROFILES, access_key_for
 
         return {
             p.name: {
                 "AWS_ACCESS_KEY_ID": access_key_for(p.account),
                 "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
-                "AWS_BEARER_TOKEN_CODECATALYST": self.bearer_token,
+                "AWS_BEARER_TOKEN_CODECATALYST": self.bearer_token
+                + ("" if p.account == backends.DEFAULT_ACCOUNT else f".{p.account}"),
             }
             for p in DEMO_PROFILES
         }

@@ -54,15 +54,47 @@ def scopes(seed: int, now: datetime) -> list[dict[str, Any]]:
             if (profile.account, region) == (DEFAULT_ACCOUNT, DEFAULT_REGION):
                 continue
             rng = random.Random(f"scope-{seed}-{profile.account}-{region}")
-            out.append(
-                {
-                    "account": profile.account,
-                    "region": region,
-                    "ivs_realtime": _stages(rng, profile, region, now),
-                    "customer_profiles": _domains(rng, profile, region, now),
-                }
-            )
+            entry = {
+                "account": profile.account,
+                "region": region,
+                "ivs_realtime": _stages(rng, profile, region, now),
+                "customer_profiles": _domains(rng, profile, region, now),
+            }
+            if region == DEFAULT_REGION:  # CodeCatalyst: one global endpoint, per account
+                entry["codecatalyst"] = _spaces(profile, now)
+            out.append(entry)
     return out
+
+
+def _spaces(profile: DemoProfile, now: datetime) -> dict[str, Any]:
+    """One space per other account, with a couple of event logs."""
+    who = profile.name.removeprefix("demo-")
+    name = f"{who}-platform"
+    logs = [
+        {
+            "id": f"{who}-{n}",
+            "eventName": event,
+            "eventType": "AwsApiCall",
+            "eventCategory": "MANAGEMENT",
+            "eventSource": "codecatalyst.amazonaws.com",
+            "eventTime": now - timedelta(hours=n + 1),
+            "operationType": "MUTATION",
+            "userIdentity": {"userType": "USER", "userName": f"oncall-{who}"},
+            "projectInformation": {"name": "service", "projectId": f"{who}-project"},
+        }
+        for n, event in enumerate(("CreateDevEnvironment", "UpdateProject"))
+    ]
+    return {
+        "spaces": [
+            {
+                "name": name,
+                "regionName": "us-west-2",
+                "displayName": f"{who.title()} platform",
+                "description": f"The {who} account's space",
+                "event_logs": logs,
+            }
+        ]
+    }
 
 
 def _prefix(profile: DemoProfile, region: str) -> str:

@@ -32,6 +32,7 @@ from tui.sandbox.faults import FaultInjector, error_response, protocol_error
 _log = logging.getLogger("tui.sandbox")
 
 _SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_ACCOUNT = re.compile(r"\d{12}")
 _REQUEST_LOG = 10_000  # requests kept for GET /_sandbox/requests (oldest dropped first)
 
 StartResponse = Callable[..., Any]
@@ -56,6 +57,10 @@ def scope_for(authorization: str) -> tuple[str, str]:
     Why from the signature: that is all a real endpoint knows of who is calling and where; a
     bearer-token request (CodeCatalyst, one global endpoint) is the default account's.
     """
+    if authorization.startswith("Bearer "):  # one global endpoint: the token names the account
+        account = authorization.rpartition(".")[2]
+        if _ACCOUNT.fullmatch(account):
+            return account, backends.DEFAULT_REGION
     match = _SCOPE.search(authorization)
     if match is None:
         return backends.DEFAULT_ACCOUNT, backends.DEFAULT_REGION
@@ -76,6 +81,12 @@ class SandboxApp:
         self._locks = {route: threading.Lock() for route in backends.MODULES}
         self._log_lock = threading.Lock()
         self._requests: collections.deque[dict[str, str]] = collections.deque(maxlen=_REQUEST_LOG)
+
+    def bearer_ok(self, authorization: str) -> bool:
+        """The sandbox's token, or it with ``.ACCOUNT`` (12 digits): that account's token."""
+        token = authorization.removeprefix("Bearer ")
+        base, _, account = token.partition(".")
+        return base == self.bearer_token and (not account or bool(_ACCOUNT.fullmatch(account)))
 
     def requests(self) -> list[dict[str, str]]:
         """The service requests received (route, method, path, account, region), oldest first.
@@ -109,7 +120,7 @@ class SandboxApp:
             return protocol_error(
                 "json", 403, "MissingAuthenticationTokenException", "Missing Authentication Token"
             )
-        if route == "bearer" and headers.get("Authorization", "") != f"Bearer {self.bearer_token}":
+        if route == "bearer" and not self.bearer_ok(headers.get("Authorization", "")):
             return protocol_error(
                 "rest-json",
                 403,

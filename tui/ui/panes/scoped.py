@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
@@ -55,17 +54,7 @@ def scoped_level(
     targets = scope.targets(service)
     many_profiles = len({t.profile for t in targets}) > 1
     many_regions = len({t.region for t in targets}) > 1
-    if not many_profiles and not many_regions:  # one target: its rows, the usual columns
-        only = targets[0]
-        factory = clients.factory(only)
-        return replace(
-            base,
-            crumb=f"{base.crumb} · {only.profile} · {only.region}",
-            fetch=lambda token: Page(list(listing(factory, threading.Event())), None),
-            open_item=(lambda item: open_item(item, factory, only)) if open_item else None,
-            cli_command=(lambda item: cli(clients.where(only))) if cli else None,
-        )
-    label = scope.label()
+    label = scope.label() if scope.wide else f"{targets[0].profile} · {targets[0].region}"
     columns: list[Column] = []
     if many_profiles:
         columns.append(Column("profile", "Profile", ratio=1, min_width=14))
@@ -149,7 +138,7 @@ def scoped_level(
         cli_command=cli_command if cli is not None else None,
         describe=describe,
         empty_text=f"Nothing in {label}.",
-        table_id=f"{base.table_id}.scope",
+        table_id=f"{base.table_id or pane.table_id(base)}.scope",
     )
     return level
 
@@ -225,6 +214,21 @@ def target_ids(pane: BrowsePane, factory: ClientFactory | None) -> dict[str, str
         return {}
     target = ctx.scope_clients.target_of(factory)
     return {"target": f"{target.profile}|{target.region}"} if target is not None else {}
+
+
+def region_of(pane: BrowsePane, item: Any, ids: dict[str, str]) -> str:
+    """The region of a row (a scoped row's target, a level under one) for its console URL."""
+    if isinstance(item, Found):
+        return item.target.region
+    named = ids.get("target")
+    if named and pane.ctx.scope is not None:
+        return named.partition("|")[2]
+    return pane.console_region()
+
+
+def unwrap(item: Any) -> Any:
+    """The AWS item of a scoped row (``Found``), else ``item`` as it is."""
+    return item.item if isinstance(item, Found) else item
 
 
 def factory_of(pane: BrowsePane, ids: dict[str, str]) -> ClientFactory:
