@@ -126,3 +126,73 @@ async def test_an_expired_sso_profile_is_one_error_row(users_ctx: Any) -> None:
         assert any(line.startswith("prod ") for line in lines)
         assert any(line.startswith("eu ") for line in lines)
         assert "3 profiles × 1 region" in _header(app)
+
+
+async def test_l_on_the_expired_row_signs_in_that_rows_profile(
+    users_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.services.sso_cache
+
+    asked: list[str | None] = []
+
+    def sso_target(options: Any) -> None:
+        asked.append(options.profile)
+        return None  # "does not use SSO": no device flow is started in a test
+
+    monkeypatch.setattr(tui.services.sso_cache, "sso_target", sso_target)
+    users_ctx.set_scope(Scope(("prod", SSO_EXPIRED), ("us-east-1",)))
+    app = EventdeckApp(users_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
+        row = next(i for i, f in enumerate(pane.level.items) if f.error is not None)
+        pane.table.move_to(row)
+        await pilot.pause()
+        await pilot.press("L")
+        await wait_for(pilot, lambda: bool(asked))
+        assert asked == [SSO_EXPIRED]
+
+
+async def test_unhealthy_streams_scan_across_the_scope(users_ctx: Any, sandbox_env: Any) -> None:
+    users_ctx.set_scope(Scope(("prod", "staging", "eu"), ("us-east-1", "us-west-2")))
+    app = EventdeckApp(users_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        pane = app.current_pane
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
+        domains = table_lines(pane.table)
+        assert domains[0].split()[:3] == ["Profile", "Region", "Domain"]
+        assert any(line.startswith("staging") and "staging-usw2-" in line for line in domains)
+        sandbox_env.reset_requests()
+        await pilot.press("U")
+        await wait_for(
+            pilot,
+            lambda: idle(pane)() and pane.level.crumb.startswith("unhealthy") and pane.level.done,
+        )
+        assert pane.level.items and all(f.error is None for f in pane.level.items)
+        flagged = {(f.target.profile, f.target.region) for f in pane.level.items}
+        assert ("prod", "us-east-1") in flagged  # the full demo's profile-changes stream
+        streams = [r for r in sandbox_env.requests() if r["path"].endswith("/event-streams")]
+        assert {(r["account"], r["region"]) for r in streams} >= {
+            ("123456789012", "us-east-1"),
+            ("210987654321", "us-west-2"),
+            ("345678901234", "us-east-1"),
+        }
+
+
+async def test_codecatalyst_spaces_across_the_demo_profiles(app_ctx: Any) -> None:
+    """Under --demo the profiles are the sandbox's; each account has its own spaces."""
+    app_ctx.set_scope(Scope(("demo", "demo-staging", "demo-eu"), ("us-east-1", "us-west-2")))
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        pane = app.current_pane
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
+        lines = table_lines(pane.table)
+        # One global endpoint: no REGION column, each profile asked once.
+        assert lines[0].split()[:2] == ["Profile", "Space"]
+        spaces = {(line.split()[0], line.split()[2][:8]) for line in lines[1:] if line.strip()}
+        assert ("demo-staging", "staging-") in spaces, lines
+        assert ("demo-eu", "eu-platf") in spaces
+        assert not any(who == "demo-eu" and space == "staging-" for who, space in spaces)
+        assert "3 profiles × 2 regions" in _header(app)

@@ -25,7 +25,15 @@ from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
-from tui.ui.panes.scoped import SCOPE_BINDING, pick_scope, scoped_level, unwrap, where_of
+from tui.ui.panes.scoped import (
+    SCOPE_BINDING,
+    SIGN_IN_BINDING,
+    pick_scope,
+    scoped_level,
+    sign_in,
+    unwrap,
+    where_of,
+)
 from tui.ui.widgets.density_bar import DensityBar
 from tui.ui.widgets.virtual_table import Column, Row
 
@@ -43,6 +51,7 @@ class CodeCatalystPane(BrowsePane):
         Binding("t", "pick_range", "Time range", id="codecatalyst.range"),
         Binding("E", "pick_event_name", "Event name", id="codecatalyst.event_name"),
         SCOPE_BINDING,
+        SIGN_IN_BINDING,
     ]
 
     def __init__(self, ctx: Any) -> None:
@@ -59,6 +68,10 @@ class CodeCatalystPane(BrowsePane):
         return self.ctx.settings.pages.codecatalyst
 
     # -- levels ----------------------------------------------------------------------------
+    def action_scope_sign_in(self) -> None:
+        """L: sign in the scoped error row's profile (else the profile in use)."""
+        sign_in(self)
+
     def action_pick_scope(self) -> None:
         """S: list spaces across several profiles (one global endpoint: regions do not matter)."""
         pick_scope(self, "codecatalyst", "CodeCatalyst (one global endpoint)")

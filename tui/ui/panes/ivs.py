@@ -26,9 +26,11 @@ from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
 from tui.ui.panes.scoped import (
     SCOPE_BINDING,
+    SIGN_IN_BINDING,
     factory_of,
     pick_scope,
     scoped_level,
+    sign_in,
     target_ids,
     where_of,
 )
@@ -47,6 +49,7 @@ class IvsPane(BrowsePane):
         Binding("E", "session_errors", "Errors in session", id="ivs.session_errors"),
         Binding("V", "session_timeline", "Session timeline", id="ivs.session_timeline"),
         SCOPE_BINDING,
+        SIGN_IN_BINDING,
     ]
 
     _seek: tuple[Level, float] | None = None  # the timeline's jump, until its event is loaded
@@ -65,6 +68,10 @@ class IvsPane(BrowsePane):
         return cli_command(where_of(self, factory), "ivs-realtime", operation, params)
 
     # -- levels ----------------------------------------------------------------------------
+    def action_scope_sign_in(self) -> None:
+        """L: sign in the scoped error row's profile (else the profile in use)."""
+        sign_in(self)
+
     def action_pick_scope(self) -> None:
         """S: list stages across several profiles and regions."""
         pick_scope(self, "ivs-realtime", "IVS Real-Time")

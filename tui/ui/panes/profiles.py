@@ -24,9 +24,11 @@ from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 from tui.ui.panes.scoped import (
     SCOPE_BINDING,
+    SIGN_IN_BINDING,
     pick_scope,
     region_of,
     scoped_level,
+    sign_in,
     target_ids,
     unwrap,
     where_of,
@@ -77,6 +79,7 @@ class ProfilesPane(BrowsePane):
     BINDINGS = [
         Binding("U", "flagged_streams", "Unhealthy streams", id="profiles.flagged_streams"),
         SCOPE_BINDING,
+        SIGN_IN_BINDING,
     ]
 
     PANE_ID = "profiles"
@@ -90,6 +93,10 @@ class ProfilesPane(BrowsePane):
 
     def _cli(self, operation: str, factory: Any = None, **params: object) -> str:
         return cli_command(where_of(self, factory), "customer-profiles", operation, params)
+
+    def action_scope_sign_in(self) -> None:
+        """L: sign in the scoped error row's profile (else the profile in use)."""
+        sign_in(self)
 
     def action_pick_scope(self) -> None:
         """S: list domains (and U's unhealthy streams) across several profiles and regions."""

@@ -9,6 +9,7 @@ own target. The panes pass their single-target level and how to list it; this wr
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from tui.ui.panes.browse import BrowsePane
 
 SCOPE_BINDING = Binding("S", "pick_scope", "Scope: profiles × regions", id="browse.scope")
+# L on a scoped error row signs in that row's profile; anywhere else, the app's L (its profile).
+SIGN_IN_BINDING = Binding(
+    "L", "scope_sign_in", "SSO sign-in", id="browse.scope_sign_in", show=False
+)
 Listing = Callable[[ClientFactory, threading.Event], Iterable[Any]]
 
 
@@ -87,9 +92,12 @@ def scoped_level(
         row = base.to_row(found.item)
         return Row(f"{where}|{row.key}", (*prefix(found), *row.cells), row.style, row.payload)
 
+    app = pane.app  # the scan's own threads have no active app to look it up from
+
     def scan(cancel: threading.Event) -> Page[Any]:
         def progress(done: int, total: int) -> None:
-            pane.app.call_from_thread(shown_progress, done, total)
+            with contextlib.suppress(Exception):  # the app may be closing; a count is optional
+                app.call_from_thread(shown_progress, done, total)
 
         found = fan_out_scope(
             clients,
@@ -239,3 +247,35 @@ def factory_of(pane: BrowsePane, ids: dict[str, str]) -> ClientFactory:
         return ctx.factory
     profile, _, region = named.partition("|")
     return ctx.scope_clients.factory(Target(profile, region))
+
+
+def sign_in(pane: BrowsePane) -> None:
+    """L: sign in the profile of the scoped error row under the cursor, else the app's profile.
+
+    Why here: an expired SSO token of one profile of the scope shows as its row ("sign in: L");
+    signing in the profile in use instead would leave that row failing.
+    """
+    from tui.services.signin import SsoLogin
+    from tui.services.sso_cache import SsoTarget, sso_target
+    from tui.ui.screens.sso_login import SsoLoginScreen
+
+    found = pane.item_for(pane.table.current_row)
+    if not isinstance(found, Found) or found.error is None or not found.error.sso_sign_in:
+        pane.app.call_later(pane.app.run_action, "sign_in")
+        return
+    factory = pane.ctx.scope_clients.factory(found.target)
+    options = factory.options
+
+    def show(target: SsoTarget | None) -> None:
+        if target is None:
+            pane.app.notify(f"Profile {found.target.profile} does not use SSO.", markup=False)
+            return
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                pane.reload()
+
+        login = SsoLogin(target, verify=options.verify, factory=factory)
+        pane.app.push_screen(SsoLoginScreen(login), done)
+
+    pane.work.run(lambda: sso_target(options), show, key="sso target", pooled=False)
