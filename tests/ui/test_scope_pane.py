@@ -39,7 +39,13 @@ def _header(app: EventdeckApp) -> str:
     return str(app.query_one(StatusHeader).query_one("#identity").render())
 
 
-async def _pick(pilot: Any, app: EventdeckApp, profiles: set[str], regions: set[str]) -> None:
+async def _pick(
+    pilot: Any,
+    app: EventdeckApp,
+    profiles: set[str],
+    regions: set[str],
+    before_apply: Any = None,
+) -> None:
     """S, then tick exactly ``profiles`` and ``regions`` as a user would (space, tab), apply."""
     await pilot.press("S")
     await wait_for(pilot, lambda: isinstance(app.screen, ScopeScreen))
@@ -53,6 +59,8 @@ async def _pick(pilot: Any, app: EventdeckApp, profiles: set[str], regions: set[
             chooser.highlighted = index
             if (value in wanted) != (value in chooser.selected):
                 await pilot.press("space")
+    if before_apply is not None:
+        before_apply()
     await pilot.press("ctrl+s")
     await wait_for(pilot, lambda: not isinstance(app.screen, ScopeScreen))
 
@@ -196,3 +204,38 @@ async def test_codecatalyst_spaces_across_the_demo_profiles(app_ctx: Any) -> Non
         assert ("demo-eu", "eu-platf") in spaces
         assert not any(who == "demo-eu" and space == "staging-" for who, space in spaces)
         assert "3 profiles × 2 regions" in _header(app)
+
+
+async def test_changing_the_scope_stops_the_outstanding_calls(
+    users_ctx: Any, sandbox_env: Any
+) -> None:
+    """A slow 3 × 3 listing, left for the single profile and region: no further target is asked."""
+    from tui.services.pool import CallPool
+
+    users_ctx.pool = CallPool(2)
+    users_ctx.factory = users_ctx._new_factory()
+    users_ctx.set_scope(
+        Scope(("prod", "staging", "eu"), ("us-east-1", "us-west-2", "eu-central-1"))
+    )
+    sandbox_env.set_faults("latency=1000ms")
+    app = EventdeckApp(users_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+
+        def listed() -> set[tuple[str, str]]:
+            return {
+                (r["account"], r["region"])
+                for r in sandbox_env.requests()
+                if r["path"].startswith("/ListStages")
+            }
+
+        await wait_for(pilot, lambda: bool(listed()))
+        before: set[tuple[str, str]] = set()
+        # back to the profile in use; what was asked until then is recorded just before
+        await _pick(pilot, app, {"prod"}, {"us-east-1"}, lambda: before.update(listed()))
+        assert users_ctx.scope is None and "prod · us-east-1" in _header(app)
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done)
+        await wait_for(pilot, lambda: users_ctx.pool.stats().in_flight == 0)
+        # Targets asked after leaving: at most the pool's two that may have started meanwhile.
+        after = listed()
+        assert len(after) <= len(before) + 2 and len(after) < 9, (before, after)

@@ -18,6 +18,7 @@ from textual.binding import Binding
 
 from tui.services.paging import Page
 from tui.services.resolve import Resolved
+from tui.services.scan import ScanCancelled
 from tui.services.scope import Found, Scope, Target, fan_out_scope, scope_regions
 from tui.services.session import ClientFactory
 from tui.ui.panes.level import Level
@@ -99,14 +100,17 @@ def scoped_level(
             with contextlib.suppress(Exception):  # the app may be closing; a count is optional
                 app.call_from_thread(shown_progress, done, total)
 
-        found = fan_out_scope(
-            clients,
-            targets,
-            lambda factory: listing(factory, cancel),
-            cancel=cancel,
-            progress=progress,
-            hold_slot=hold_slot,
-        )
+        try:
+            found = fan_out_scope(
+                clients,
+                targets,
+                lambda factory: listing(factory, cancel),
+                cancel=cancel,
+                progress=progress,
+                hold_slot=hold_slot,
+            )
+        except ScanCancelled:  # the user left the level: its outcome is dropped anyway
+            return Page([], None)
         return Page(found, None)
 
     def shown_progress(done: int, total: int) -> None:
