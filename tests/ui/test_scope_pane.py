@@ -88,6 +88,14 @@ async def test_stages_across_two_profiles_and_regions_then_drill_down(users_ctx:
         )
         pane.table.move_to(row)
         await pilot.pause()
+        # Its JSON (export, Y, the query bar) says where it is from, beside the API's fields.
+        payload = pane.table.payload_of(pane.table.current_row)
+        assert payload["scope"] == {
+            "profile": "staging",
+            "account": "210987654321",
+            "region": "us-west-2",
+        }
+        assert payload["arn"].split(":")[3:5] == ["us-west-2", "210987654321"]
         # The status line names the row's whole account and region.
         assert "staging (210987654321) · us-west-2" in str(pane.query_one(".pane-status").render())
         await pilot.press("enter")

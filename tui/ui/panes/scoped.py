@@ -78,20 +78,23 @@ def scoped_level(
             cells += (found.target.region,)
         return cells
 
+    def tag(found: Found[Any]) -> dict[str, str | None]:
+        target = found.target
+        return {"profile": target.profile, "account": found.account, "region": target.region}
+
     def to_row(found: Found[Any]) -> Row:
         where = f"{found.target.profile}|{found.target.region}"
         if found.error is not None:
             text = str(found.error).splitlines()[0] if str(found.error) else "failed"
             if found.error.sso_sign_in:
                 text = f"sign in: L · {text}"
-            raw = {
-                "profile": found.target.profile,
-                "region": found.target.region,
-                "error": str(found.error),
-            }
+            raw = {"scope": tag(found), "error": str(found.error)}
             return Row(f"{where}|error", (*prefix(found), text, *blanks), "error", raw)
         row = base.to_row(found.item)
-        return Row(f"{where}|{row.key}", (*prefix(found), *row.cells), row.style, row.payload)
+        payload = row.payload
+        if isinstance(payload, dict):  # export, Y and the query bar see where the row is from
+            payload = {**payload, "scope": tag(found)}
+        return Row(f"{where}|{row.key}", (*prefix(found), *row.cells), row.style, payload)
 
     app = pane.app  # the scan's own threads have no active app to look it up from
 
