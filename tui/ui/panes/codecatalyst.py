@@ -20,7 +20,6 @@ from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.services.scope import Found
-from tui.services.triage_scans import all_items
 from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.item_store import ItemCodec
@@ -28,6 +27,8 @@ from tui.ui.panes.level import Level
 from tui.ui.panes.scoped import (
     SCOPE_BINDING,
     SIGN_IN_BINDING,
+    cli_of,
+    every_page,
     pick_scope,
     scoped_level,
     sign_in,
@@ -82,9 +83,9 @@ class CodeCatalystPane(BrowsePane):
             self,
             self.spaces_level(),
             "codecatalyst",
-            lambda factory, cancel: all_items(partial(cc.list_spaces, factory), cancel),
+            every_page(cc.list_spaces),
             lambda space, factory, target: self.logs_level(space.name, factory),
-            cli=lambda where: cli_command(where, "codecatalyst", "list-spaces", {}),
+            cli=cli_of("codecatalyst", "list-spaces"),
         )
 
     def spaces_level(self) -> Level:

@@ -19,7 +19,7 @@ from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.services.scope import Found
-from tui.services.triage_scans import SessionError, all_items, session_errors
+from tui.services.triage_scans import SessionError, session_errors
 from tui.ui.format import fmt_bool, fmt_tags
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.item_store import ItemCodec
@@ -27,6 +27,8 @@ from tui.ui.panes.level import Level
 from tui.ui.panes.scoped import (
     SCOPE_BINDING,
     SIGN_IN_BINDING,
+    cli_of,
+    every_page,
     factory_of,
     pick_scope,
     scoped_level,
@@ -82,11 +84,9 @@ class IvsPane(BrowsePane):
             self,
             self.stages_level(),
             "ivs-realtime",
-            lambda factory, cancel: all_items(
-                partial(ivs.list_stages, factory, max_results=self.page_size), cancel
-            ),
+            every_page(ivs.list_stages, max_results=self.page_size),
             lambda stage, factory, target: self.sessions_level(stage.arn, stage.name, factory),
-            cli=lambda where: cli_command(where, "ivs-realtime", "list-stages", {}),
+            cli=cli_of("ivs-realtime", "list-stages"),
         )
 
     def stages_level(self) -> Level:

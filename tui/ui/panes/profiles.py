@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from textual.binding import Binding
@@ -18,13 +17,15 @@ from tui.services import customer_profiles as cp
 from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
-from tui.services.triage_scans import all_items, flagged_streams
+from tui.services.triage_scans import flagged_streams
 from tui.ui.format import fmt_tags, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 from tui.ui.panes.scoped import (
     SCOPE_BINDING,
     SIGN_IN_BINDING,
+    cli_of,
+    every_page,
     pick_scope,
     region_of,
     scoped_level,
@@ -108,9 +109,9 @@ class ProfilesPane(BrowsePane):
             self,
             self.domains_level(),
             "customer-profiles",
-            lambda factory, cancel: all_items(partial(cp.list_domains, factory), cancel),
+            every_page(cp.list_domains),
             lambda domain, factory, target: self.streams_level(domain.name, factory),
-            cli=lambda where: cli_command(where, "customer-profiles", "list-domains", {}),
+            cli=cli_of("customer-profiles", "list-domains"),
         )
 
     def domains_level(self) -> Level:

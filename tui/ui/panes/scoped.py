@@ -35,6 +35,22 @@ SIGN_IN_BINDING = Binding(
 Listing = Callable[[ClientFactory, threading.Event], Iterable[Any]]
 
 
+def every_page(fetch: Callable[..., Page[Any]], **params: Any) -> Listing:
+    """A listing of every page of ``fetch(factory, token, **params)`` (stops between pages)."""
+    from functools import partial
+
+    from tui.services.triage_scans import all_items
+
+    return lambda factory, cancel: all_items(partial(fetch, factory, **params), cancel)
+
+
+def cli_of(service: str, operation: str) -> Callable[[Resolved], str]:
+    """The AWS CLI command of a parameterless listing, for a target's connection."""
+    from tui.services.cli_command import cli_command
+
+    return lambda where: cli_command(where, service, operation, {})
+
+
 def scoped_level(
     pane: BrowsePane,
     base: Level,
