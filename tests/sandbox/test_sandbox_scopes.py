@@ -103,3 +103,20 @@ def test_a_data_file_loads_per_scope(tmp_path: Path) -> None:
 def test_access_key_account_rule() -> None:
     assert backends.account_for_key("AKIASANDBOX210987654321") == "210987654321"
     assert backends.account_for_key("AKIASANDBOXEVENTDECK") == backends.DEFAULT_ACCOUNT
+
+
+def test_the_demo_profiles_as_an_aws_config(
+    sandbox_env: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`eventdeck sandbox --aws-config DIR`: each demo profile reaches its own account."""
+    config, credentials = sandbox_env.write_aws_config(tmp_path / "aws")
+    assert oct(config.stat().st_mode & 0o777) == "0o600"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CA_BUNDLE", "AWS_REGION"):
+        monkeypatch.delenv(var, raising=False)  # the profiles carry endpoint, CA and region
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    session = botocore.session.Session(profile="demo-staging")
+    assert session.create_client("sts").get_caller_identity()["Account"] == "210987654321"
+    stages = session.create_client("ivs-realtime").list_stages()["stages"]
+    assert stages and all(s["name"].startswith("staging-usw2-") for s in stages)
