@@ -61,7 +61,10 @@ def scoped_level(
     cli: Callable[[Resolved], str] | None = None,
     hold_slot: bool = True,
 ) -> Level:
-    """``base`` listed across the app's scope, or ``base`` itself when there is no wide scope.
+    """``base`` listed across the app's scope (S), or ``base`` itself when there is none.
+
+    A scope of one target that is not the connection in use (a demo profile) lists that
+    target, without the PROFILE and REGION columns (the header names it).
 
     ``listing(factory, cancel)`` lists one target completely; ``open_item(item, factory,
     target)`` drills into a row with its own target's factory; ``cli(where)`` is the AWS CLI
