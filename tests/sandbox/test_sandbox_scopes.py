@@ -120,3 +120,18 @@ def test_the_demo_profiles_as_an_aws_config(
     assert session.create_client("sts").get_caller_identity()["Account"] == "210987654321"
     stages = session.create_client("ivs-realtime").list_stages()["stages"]
     assert stages and all(s["name"].startswith("staging-usw2-") for s in stages)
+
+
+def test_reloading_a_backends_demo_brings_the_other_accounts_back(profiles: Any) -> None:
+    """A test that resets a backend and loads its demo again must not lose the other scopes."""
+    from tui.sandbox.backends import customer_profiles
+
+    def domains() -> set[str]:
+        items = _client("customer-profiles", "staging", "us-west-2").list_domains()["Items"]
+        return {item["DomainName"] for item in items}
+
+    before = domains()
+    assert before
+    customer_profiles.reset()
+    customer_profiles.load_demo(1)
+    assert domains() == before

@@ -39,7 +39,7 @@ import secrets
 import shutil
 import tempfile
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -226,12 +226,9 @@ def start_sandbox(
         modules = backends.available()
         for module in modules.values():
             module.reset()
-        if demo:
-            from tui.sandbox.demo_scopes import scopes
-
+        if demo:  # each backend's demo includes the other demo profiles' accounts and regions
             for module in modules.values():
                 load_demo(module, seed, now)
-            load_data({"scopes": scopes(seed, now or datetime.now(UTC))}, modules)
         if payload is not None:
             load_data(payload, modules)
         tmpdir = Path(tempfile.mkdtemp(prefix="eventdeck-sandbox-"))

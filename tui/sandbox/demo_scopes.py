@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tui.sandbox.backends import DEFAULT_ACCOUNT, DEFAULT_REGION
+from tui.sandbox.demo import ACCOUNT as DEFAULT_ACCOUNT
+from tui.sandbox.demo import REGION as DEFAULT_REGION
 
 __all__ = ["DEMO_PROFILES", "DemoProfile", "access_key_for", "scopes"]
 

@@ -36,8 +36,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from types import ModuleType
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -165,3 +166,20 @@ def available() -> dict[str, ModuleType]:
         if module is not None:
             found[route] = module
     return found
+
+
+def load_scoped_demo(
+    section: str, seed: int, now: datetime, load: Callable[[dict[str, Any]], None]
+) -> None:
+    """Load one service's ``section`` of the other demo profiles' accounts and regions.
+
+    Why from each backend's ``load_demo``: whoever resets a backend and loads its demo again
+    (a test pinning the time) gets the other profiles' data back with it.
+    """
+    from tui.sandbox.demo_scopes import scopes
+
+    for entry in scopes(seed, now):
+        data = entry.get(section)
+        if data:
+            with scoped(entry["account"], entry["region"]):
+                load(data)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from moto.core.base_backend import BaseBackend
 
 from tui.sandbox import demo
-from tui.sandbox.backends import PerScope
+from tui.sandbox.backends import PerScope, load_scoped_demo
 from tui.sandbox.backends.rest_json import (
     ApiError,
     Response,
@@ -170,4 +170,7 @@ def load_demo(seed: int, now: datetime | None = None) -> None:
     count = int(os.environ.get("EVENTDECK_SANDBOX_LARGE_COUNT") or 120_000)
     _scoped.get().load(
         demo.codecatalyst(seed, now or datetime.now(UTC), large_count=count, live=now is None)
+    )
+    load_scoped_demo(
+        "codecatalyst", seed, now or datetime.now(UTC), lambda data: _scoped.get().load(data)
     )

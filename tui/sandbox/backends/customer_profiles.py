@@ -14,7 +14,7 @@ from typing import Any
 from moto.core.base_backend import BaseBackend
 
 from tui.sandbox import demo
-from tui.sandbox.backends import PerScope
+from tui.sandbox.backends import PerScope, load_scoped_demo
 from tui.sandbox.backends.rest_json import ApiError, Response, RestJsonService, page
 
 SERVICE = "customer-profiles"
@@ -147,3 +147,6 @@ def load(data: dict[str, Any]) -> None:
 def load_demo(seed: int, now: datetime | None = None) -> None:
     """Add the deterministic demo domains for ``seed`` (times relative to ``now``, default: the clock)."""
     _scoped.get().load(demo.customer_profiles(seed, now or datetime.now(UTC)))
+    load_scoped_demo(
+        "customer_profiles", seed, now or datetime.now(UTC), lambda data: _scoped.get().load(data)
+    )

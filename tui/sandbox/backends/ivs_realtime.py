@@ -15,7 +15,7 @@ from typing import Any
 from moto.core.base_backend import BaseBackend
 
 from tui.sandbox import demo
-from tui.sandbox.backends import PerScope
+from tui.sandbox.backends import PerScope, load_scoped_demo
 from tui.sandbox.backends.rest_json import ApiError, Response, RestJsonService, page
 
 SERVICE = "ivs-realtime"
@@ -252,3 +252,6 @@ def load(data: dict[str, Any]) -> None:
 def load_demo(seed: int, now: datetime | None = None) -> None:
     """Add the deterministic demo stages for ``seed`` (times relative to ``now``, default: the clock)."""
     _scoped.get().load(demo.ivs_realtime(seed, now or datetime.now(UTC), live=now is None))
+    load_scoped_demo(
+        "ivs_realtime", seed, now or datetime.now(UTC), lambda data: _scoped.get().load(data)
+    )
