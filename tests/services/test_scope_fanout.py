@@ -81,6 +81,17 @@ def test_an_expired_sso_profile_is_one_error_the_others_fill_in(scope_env: Any) 
     assert {f.target.profile for f in found if f.item is not None} == {"prod", "eu"}
 
 
+def test_a_profile_to_sign_in_is_one_row_across_its_regions(scope_env: Any) -> None:
+    clients = ScopeClients(ConnectionOptions(max_attempts=1), CallPool(4))
+    scope = Scope((SSO_EXPIRED, "prod"), ("us-east-1", "us-west-2", "eu-central-1"))
+    found = fan_out_scope(clients, scope.targets(), _stages)
+    errors = [f for f in found if f.error is not None]
+    assert len(errors) == 1
+    assert errors[0].regions == "us-east-1 +2"
+    assert errors[0].where == f"{SSO_EXPIRED} · us-east-1, us-west-2, eu-central-1"
+    assert {f.target.region for f in found if f.item is not None} == set(scope.regions)
+
+
 def test_cancel_stops_outstanding_calls(scope_env: Any) -> None:
     """With one slot and the cancel set by the first listing, no other target is asked."""
     cancel = threading.Event()

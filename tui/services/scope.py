@@ -75,12 +75,18 @@ class Found(Generic[T]):
     account: str | None
     item: T | None = None
     error: EventdeckError | None = None
+    also: tuple[str, ...] = ()  # other regions of the profile that failed to sign in alike
+
+    @property
+    def regions(self) -> str:
+        """The row's region, or ``us-east-1 +2`` for a sign-in error of several regions."""
+        return self.target.region + (f" +{len(self.also)}" if self.also else "")
 
     @property
     def where(self) -> str:
         """``profile (account) · region``: who and where, in one short string."""
         who = f"{self.target.profile} ({self.account})" if self.account else self.target.profile
-        return f"{who} · {self.target.region}"
+        return f"{who} · {', '.join((self.target.region, *self.also))}"
 
 
 def scope_regions(service: str, current: str | None) -> list[str]:
@@ -177,7 +183,8 @@ def fan_out_scope(
     """``listing(factory)`` at every target through the pool; items tagged with their target.
 
     Results keep the targets' order; a target whose listing raised gives one ``Found`` with its
-    error (translated for the user: "SSO token expired … press L"), the others their items.
+    error (translated for the user: "SSO token expired … press L"), the others their items. A
+    profile that must sign in is one row, whatever the number of its regions (``also``).
     ``hold_slot=False`` for listings that take pool slots themselves (a scan that fans out).
     Raises ScanCancelled once ``cancel`` is set (calls already on the wire finish).
     """
@@ -187,6 +194,7 @@ def fan_out_scope(
         return clients.account(target), items
 
     found: list[Found[T]] = []
+    signed_out: dict[str, int] = {}  # profile -> index of its one sign-in error row
     outcomes = fan_out(
         clients.pool,
         job,
@@ -198,7 +206,15 @@ def fan_out_scope(
     )
     for outcome in outcomes:
         if outcome.error is not None:
-            found.append(Found(outcome.item, None, error=_translated(outcome.error)))
+            error = _translated(outcome.error)
+            profile = outcome.item.profile
+            if error.sso_sign_in and profile in signed_out:  # one row per profile to sign in
+                first = found[signed_out[profile]]
+                found[signed_out[profile]] = replace(first, also=(*first.also, outcome.item.region))
+                continue
+            if error.sso_sign_in:
+                signed_out[profile] = len(found)
+            found.append(Found(outcome.item, None, error=error))
             continue
         account, items = outcome.result or (None, [])
         found.extend(Found(outcome.item, account, item) for item in items)

@@ -94,7 +94,7 @@ def scoped_level(
             who = found.target.profile
             cells += (f"{who} {found.account}" if found.account else who,)
         if many_regions:
-            cells += (found.target.region,)
+            cells += (found.regions,)
         return cells
 
     def tag(found: Found[Any]) -> dict[str, str | None]:
