@@ -39,6 +39,10 @@ def test_scope_label_and_targets() -> None:
     assert Scope(("a",), ("us-east-1",)).label() == "1 profile × 1 region"
     assert len(scope.targets()) == 6 and scope.wide
     assert len(scope.targets("codecatalyst")) == 3  # one global endpoint: once per profile
+    # A scope picked on IVS (eu-west-1) lists Customer Profiles only where that exists.
+    ivs_scope = Scope(("a",), ("eu-west-1", "us-east-1"))
+    assert [t.region for t in ivs_scope.targets("customer-profiles")] == ["us-east-1"]
+    assert len(ivs_scope.targets("ivs-realtime")) == 2
     assert not Scope(("a",), ("us-east-1",)).wide
 
 

@@ -19,7 +19,7 @@ from typing import Generic, TypeVar
 from tui.errors import EventdeckError
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
-from tui.services.regions import GLOBAL_SERVICES, picker_regions
+from tui.services.regions import GLOBAL_SERVICES, available_in, picker_regions
 from tui.services.resolve import Resolved, Setting
 from tui.services.scan import fan_out
 from tui.services.session import ClientFactory
@@ -43,14 +43,17 @@ class Scope:
     regions: tuple[str, ...]
 
     def targets(self, service: str | None = None) -> list[Target]:
-        """Every (profile, region); one region per profile for a service with one global endpoint.
+        """Every (profile, region) where ``service`` exists; one region for a global service.
 
         Why: CodeCatalyst answers the same from every region, so asking it once per region
-        would list each space several times.
+        would list each space several times; and a region the service is not in (botocore's
+        endpoint data) could only answer "not available here".
         """
         regions = self.regions
         if service in GLOBAL_SERVICES and regions:
             regions = regions[:1]
+        elif service is not None:  # a scope picked on another pane may hold regions without it
+            regions = tuple(r for r in regions if available_in(service, r) is not False)
         return [Target(p, r) for p, r in product(self.profiles, regions)]
 
     @property
