@@ -11,13 +11,21 @@ each instead of ~500 (a Row, a tuple and six string objects); ``Row`` objects ar
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import math
 from array import array
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tui.services.chunked import (
+    STEP,
+    Pacer,
+    copy_indices,
+    position_in_sorted,
+    responsive,
+    sort_indices,
+)
 from tui.services.query import item_json
 from tui.ui.widgets.virtual_table_cells import Cells, cell_at, haystack, pack_cells, unpack_cells
 
@@ -72,9 +80,6 @@ class ViewCancelled(Exception):
     """A view job gave up because a newer one superseded it (the user typed on)."""
 
 
-_CHECK_EVERY = 20_000  # rows between checks for a newer job: a cancel lands within milliseconds
-
-
 @dataclass
 class ViewResult:
     """The computed view for ``generation``: indices into the rows, plus the sort keys it built."""
@@ -86,6 +91,7 @@ class ViewResult:
     keys: list[SortKey] | None = None
     numeric: bool | None = None
     sort_column: int | None = None
+    descending: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -130,68 +136,74 @@ def column_keys(
 
 
 def compute_view(job: ViewJob) -> ViewResult:
-    """Filter then sort ``job.rows[:job.count]``; pure and thread-safe (reads only the snapshot)."""
+    """Filter then sort ``job.rows[:job.count]``; pure and thread-safe (reads only the snapshot).
+
+    Every step runs in pieces of a few thousand rows (``tui/services/chunked.py``) with a short
+    switch interval, so the UI thread waiting for the GIL gets it within about a millisecond;
+    a newer job makes it stop between pieces (``ViewCancelled``).
+    """
+    with responsive():
+        return _compute_view(job, Pacer(job.stale, ViewCancelled))
+
+
+def _compute_view(job: ViewJob, pace: Pacer) -> ViewResult:
     rows = job.rows
-    if job.candidates is not None:
-        source: Sequence[int] = job.candidates
-    else:
-        source = range(job.count)
-    stale = job.stale
+    source: Sequence[int] = job.candidates if job.candidates is not None else range(job.count)
     if job.needle:
         needle = job.needle
         view = array("q")
-        for start in range(0, len(source), _CHECK_EVERY):
-            if start and stale is not None and stale():
-                raise ViewCancelled
-            chunk = source[start : start + _CHECK_EVERY]
-            view.extend(i for i in chunk if needle in haystack(rows[i]).casefold())
+        for start in range(0, len(source), STEP):
+            chunk = source[start : start + STEP]
+            view.extend([i for i in chunk if needle in haystack(rows[i]).casefold()])
+            pace()
     else:
-        view = array("q", source)
+        view = copy_indices(source, pace)
     result = ViewResult(job.generation, job.count, job.needle, view)
     if job.sort_column is not None:
-        keys = list(job.keys) if job.keys is not None else []
-        numeric = job.numeric
-        auto = numeric is None  # decided by the cells: one non-number makes the column text
-        column = job.sort_column
-        first = True
-        while len(keys) < job.count:
-            if not first and stale is not None and stale():
-                raise ViewCancelled
-            first = False
-            done = len(keys)
-            stop = min(job.count, done + _CHECK_EVERY)
-            more, kind = column_keys(rows, column, done, stop, None if auto else numeric)
-            if auto and not kind:
-                if done:  # earlier chunks were numbers: the whole column sorts as text
-                    keys = column_keys(rows, column, 0, done, False)[0]
-                auto = False
-            numeric = kind
-            keys.extend(more)
-        result.view = _sort_view(view, keys, job.descending, stale)
+        keys, numeric = _sort_keys(job, pace)
+        result.view = sort_indices(view, keys.__getitem__, job.descending, pace)
         result.keys = keys
         result.numeric = numeric
         result.sort_column = job.sort_column
+        result.descending = job.descending
     return result
 
 
-def _sort_view(
-    view: array[int], keys: list[SortKey], descending: bool, stale: Callable[[], bool] | None
-) -> array[int]:
-    """``view`` ordered by ``keys`` (stable), sorted in runs and merged so the GIL is let go.
+def _sort_keys(job: ViewJob, pace: Pacer) -> tuple[list[SortKey], bool | None]:
+    """The sort keys of rows ``[0, job.count)``: the job's own when complete (shared, never changed), else extended.
 
-    Why: one ``sorted`` call of a million items runs in C and holds the GIL for its whole
-    length (275 ms on the UI thread's clock); runs of ``_CHECK_EVERY`` take a few ms each, and
-    ``heapq.merge`` is Python code, which lets the UI thread in every few milliseconds.
+    Keys are made ``STEP`` rows at a time; one non-number in a column decided by its cells
+    (``numeric=None``) makes the whole column text, and the earlier keys are made again as text.
     """
-    key = keys.__getitem__
-    if len(view) <= _CHECK_EVERY:
-        return array("q", sorted(view, key=key, reverse=descending))
-    runs = []
-    for start in range(0, len(view), _CHECK_EVERY):
-        if start and stale is not None and stale():
-            raise ViewCancelled
-        runs.append(sorted(view[start : start + _CHECK_EVERY], key=key, reverse=descending))
-    return array("q", heapq.merge(*runs, key=key, reverse=descending))
+    given = job.keys
+    numeric = job.numeric
+    if given is not None and len(given) >= job.count:
+        return given, numeric
+    keys: list[SortKey] = []
+    if given is not None:  # copied a slice at a time: the model's list stays as it is
+        for start in range(0, len(given), STEP * 8):
+            keys.extend(given[start : start + STEP * 8])
+            pace()
+    auto = numeric is None  # decided by the cells: one non-number makes the column text
+    column = job.sort_column
+    assert column is not None
+    while len(keys) < job.count:
+        done = len(keys)
+        stop = min(job.count, done + STEP)
+        more, kind = column_keys(job.rows, column, done, stop, None if auto else numeric)
+        if auto and not kind:
+            auto = False
+            if done:  # earlier pieces were numbers: the whole column sorts as text
+                keys = []
+                for start in range(0, done, STEP):
+                    keys.extend(
+                        column_keys(job.rows, column, start, min(done, start + STEP), False)[0]
+                    )
+                    pace()
+        numeric = kind
+        keys.extend(more)
+        pace()
+    return keys, numeric
 
 
 class TableModel:
@@ -213,6 +225,8 @@ class TableModel:
         self._keys: list[SortKey] | None = None
         self._numeric: bool | None = None
         self._view_needle = ""
+        self._view_sorted_by: tuple[int, bool] | None = None
+        """The (column, descending) the view is sorted by; None: it holds ascending row indices."""
         # The query bar's restriction: the matching row indices among rows [0, _restrict_upto),
         # and the test that decides rows loaded after (None: no query in effect).
         self._restrict: array[int] | None = None
@@ -293,11 +307,24 @@ class TableModel:
         return self.row(self.row_index(position))
 
     def position_of(self, index: int) -> int | None:
-        """Where row ``index`` sits in the view, or None if the filter hides it."""
-        if self._view is None:
+        """Where row ``index`` sits in the view, or None if the filter hides it.
+
+        A binary search, not ``view.index``: that walks the view (20 ms of the UI thread for a
+        million rows, after every filter and sort). An unsorted view holds ascending indices; a
+        sorted one is ordered by its keys, equal keys in ascending index order (stable sorts).
+        """
+        view = self._view
+        if view is None:
             return index if 0 <= index < len(self._cells) else None
+        if self._view_sorted_by is None:
+            position = bisect.bisect_left(view, index)
+            return position if position < len(view) and view[position] == index else None
+        column, descending = self._view_sorted_by
+        keys = self._keys
+        if column == self.sort_column and keys is not None and 0 <= index < len(keys):
+            return position_in_sorted(view, index, keys.__getitem__, descending)
         try:
-            return self._view.index(index)
+            return view.index(index)
         except ValueError:
             return None
 
@@ -346,6 +373,7 @@ class TableModel:
             if not (self.needle or self.sort_column is not None or self.restricted)
             else array("q")
         )
+        self._view_sorted_by = None
 
     def append(self, rows: Sequence[Row]) -> None:
         """Add rows; while no job is pending they land at once in the filtered/sorted view."""
@@ -433,6 +461,9 @@ class TableModel:
         self.pending = False
         self._view = result.view
         self._view_needle = result.needle
+        self._view_sorted_by = (
+            (result.sort_column, result.descending) if result.sort_column is not None else None
+        )
         self._indexed = result.count
         if result.sort_column is not None and result.sort_column == self.sort_column:
             self._keys = result.keys
@@ -454,6 +485,7 @@ class TableModel:
         self._restrict_upto = len(self._cells)
         self._view = array("q")
         self._view_needle = self.needle
+        self._view_sorted_by = None
         return self.generation, self._restrict_upto
 
     def extend_restrict(self, generation: int, found: Sequence[int]) -> bool:
@@ -497,13 +529,14 @@ class TableModel:
                 self.needle,
                 self.sort_column,
                 self.descending,
-                list(self._keys) if self._keys is not None else None,
+                self._keys,  # shared: the job never changes it (it copies to extend)
                 self._numeric,
                 array("q", self._restrict),
             )
         if not self.needle and self.sort_column is None:
             self._view = None
             self._view_needle = ""
+            self._view_sorted_by = None
             self.pending = False
             return None
         self.pending = True
@@ -517,7 +550,7 @@ class TableModel:
         ):
             candidates = array("q", self._view)
         count = self._indexed if candidates is not None else len(self._cells)
-        keys = list(self._keys) if self._keys is not None else None
+        keys = self._keys  # shared: the job never changes it (it copies to extend)
         generation = self.generation
         return ViewJob(
             self.generation,
