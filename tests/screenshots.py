@@ -64,7 +64,7 @@ async def settle(pilot: Pilot[Any]) -> None:
         header.refresh_pool()
     # The density lines count on a timer; bring them up to the rows now, so a shot never
     # depends on whether that tick came before it.
-    from tui.ui.widgets.density_bar import DensityBar
+    from tui.ui.widgets.virtual_table import DensityBar
 
     for bar in app.screen.query(DensityBar):
         bar.sync()
@@ -156,7 +156,7 @@ async def codecatalyst_event_logs(pilot: Pilot[Any]) -> None:
 
 async def codecatalyst_query(pilot: Pilot[Any]) -> None:
     """Pane 2's event logs narrowed by a JMESPath query with a computed column (`:`)."""
-    from tui.ui.widgets.query_bar import QueryBar
+    from tui.ui.widgets.virtual_table import QueryBar
 
     await codecatalyst_event_logs(pilot)
     await pilot.press("colon")

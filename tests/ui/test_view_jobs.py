@@ -14,15 +14,16 @@ from dataclasses import replace
 import pytest
 
 from tui.services import chunked
-from tui.ui.widgets import virtual_table_model
-from tui.ui.widgets.virtual_table_model import Row, TableModel, ViewCancelled, compute_view
+from tui.ui.widgets.virtual_table import Row, jobs
+from tui.ui.widgets.virtual_table.jobs import ViewCancelled, ViewJob, compute_view
+from tui.ui.widgets.virtual_table.model import TableModel
 
 EVENTS = ("Create", "Delete", "Get", "List", "Update")
 
 
 @pytest.fixture
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(virtual_table_model, "STEP", 16)
+    monkeypatch.setattr(jobs, "STEP", 16)
     monkeypatch.setattr(chunked, "STEP", 16)
     monkeypatch.setattr(chunked, "RUN", 9)
     monkeypatch.setattr(chunked, "PIECE", 6)
@@ -59,7 +60,7 @@ def _expected(
     return sorted(kept, key=lambda i: _key(rows[i], column, numeric), reverse=descending)
 
 
-def _run(model: TableModel, job: virtual_table_model.ViewJob | None) -> None:
+def _run(model: TableModel, job: ViewJob | None) -> None:
     if job is not None:
         assert model.apply(compute_view(job))
 

@@ -34,8 +34,7 @@ from tui.ui.panes.level import Level
 from tui.ui.safe_text import visible
 from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
-from tui.ui.widgets.query_bar import current_query
-from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
+from tui.ui.widgets.virtual_table import Column, Row, VirtualTable, current_query
 
 FOLLOW_SECONDS = 3.0
 FOLLOW_MAX_PAGES = 50

@@ -1,8 +1,8 @@
 """Saved views of a browse pane's table: save the query, sort and time range by name, reopen them.
 
 Views are kept per table in config.toml (``[views."PANE/COLUMNS".NAME]``, tui/settings.py) through
-the one save path (``AppContext.remember``) and reopened from the command palette, where the pane
-offers "Save view…" and one "Open view: NAME" per view of the table on screen.
+the one save path (``Pane.remember``, off the event loop) and reopened from the command palette,
+where the pane offers "Save view…" and one "Open view: NAME" per view of the table on screen.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tui.settings import SavedView, remember_view
-from tui.ui.widgets.query_bar import QueryBar, current_query
+from tui.ui.widgets.virtual_table import QueryBar, current_query
 
 if TYPE_CHECKING:
     from tui.ui.panes.browse import BrowsePane
@@ -65,11 +65,16 @@ def save_view(pane: BrowsePane) -> None:
         if not name or not name.strip():
             return
         name = name.strip()
-        problem = pane.ctx.remember(lambda s: remember_view(s, key, name, view))
-        if problem:
-            pane.app.notify(f"View not saved: {problem}", severity="error", markup=False)
-        else:
+
+        def saved() -> None:
             pane.app.notify(f"View {name!r} saved (palette: Open view).", markup=False)
+
+        pane.remember(
+            lambda s: remember_view(s, key, name, view),
+            "View not saved",
+            saved=saved,
+            severity="error",
+        )
 
     pane.app.push_screen(
         PromptScreen("Save view", "Name of this view:", placeholder="e.g. mutations"), answer

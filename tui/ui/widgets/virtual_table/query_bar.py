@@ -4,6 +4,7 @@ The scan runs in a thread worker in chunks (tui/services/query.scan) and reports
 matches, which go into the table's one view mechanism (``TableModel.extend_restrict``): the count
 and the rows show while it runs, the table scrolls, escape stops it. A bad expression is shown at
 the bar with its position (the input's cursor goes there) and nothing else changes.
+It sees the table through ``QueryHost`` (what it needs of it), so it never imports the widget.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from array import array
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,10 +24,9 @@ from textual.worker import Worker, WorkerState
 
 from tui.services.query import Query, QueryError, ScanResult, check_functions, parse_query, scan
 from tui.ui.safe_text import visible
-from tui.ui.widgets.virtual_table_model import Column
-
-if TYPE_CHECKING:
-    from tui.ui.widgets.virtual_table import VirtualTable
+from tui.ui.widgets.virtual_table.columns import Column
+from tui.ui.widgets.virtual_table.jobs import ViewJob
+from tui.ui.widgets.virtual_table.model import TableModel
 
 _GROUP = "query-scan"
 REPORT_SECONDS = 0.1
@@ -33,6 +34,26 @@ REPORT_SECONDS = 0.1
 CHUNK = 1024
 """Rows per chunk of the scan (each ends with a pause for the UI thread)."""
 YIELD_SECONDS = 0.001
+
+
+class QueryHost(Protocol):
+    """What the query bar needs of its table (VirtualTable has it all)."""
+
+    @property
+    def model(self) -> TableModel: ...
+    @property
+    def columns(self) -> list[Column]: ...
+    @property
+    def loaded_count(self) -> int: ...
+    @property
+    def row_count(self) -> int: ...
+    def json_source(self, keys: Sequence[str]) -> Callable[[int], object]: ...
+    def set_columns(self, columns: Sequence[Column]) -> None: ...
+    def run_view_job(self, job: ViewJob | None) -> None: ...
+    def refresh_view(self, first: int = 0) -> None: ...
+    def focus(self, scroll_visible: bool = True) -> object: ...
+    def mount_query_bar(self) -> QueryBar: ...
+    def lift_query(self) -> None: ...
 
 
 class QueryBar(Widget):
@@ -51,7 +72,7 @@ class QueryBar(Widget):
             self.found = found
             self.scanned = scanned
 
-    def __init__(self, table: VirtualTable) -> None:
+    def __init__(self, table: QueryHost) -> None:
         super().__init__(classes="query-bar")
         self.table = table
         self.query_obj: Query | None = None
@@ -66,21 +87,18 @@ class QueryBar(Widget):
         self._generation = 0
 
     @classmethod
-    def open_on(cls, table: VirtualTable) -> QueryBar:
+    def open_on(cls, table: QueryHost) -> QueryBar:
         """Show (mounting on first use) the table's query bar and give it the keys."""
-        bars = table.query(cls)
-        bar = bars.first() if bars else cls(table)
-        if not bar.is_attached:
-            table.mount(bar)
+        bar = table.mount_query_bar()
         bar.display = True
         bar.call_after_refresh(lambda: bar.input.focus())
         return bar
 
     @classmethod
-    def run_on(cls, table: VirtualTable, text: str) -> None:
+    def run_on(cls, table: QueryHost, text: str) -> None:
         """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it."""
         if not text:
-            lift_query(table)
+            table.lift_query()
             return
         bar = cls.open_on(table)
 
@@ -281,14 +299,14 @@ class QueryBar(Widget):
             self.display = False
 
 
-def lift_query(table: VirtualTable) -> None:
+def lift_query(table: Widget) -> None:
     """Lift the table's query if it has one (a new level or query starts unqueried)."""
     for bar in table.query(QueryBar):
         if bar.query_obj is not None or bar.scanning:
             bar.lift()
 
 
-def current_query(table: VirtualTable) -> Query | None:
+def current_query(table: Widget) -> Query | None:
     """The query in effect on ``table`` (None when there is none)."""
     for bar in table.query(QueryBar):
         return bar.query_obj
