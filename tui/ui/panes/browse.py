@@ -9,7 +9,7 @@ exports, copies, inspects and follows, identically for IVS, CodeCatalyst and Cus
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from tui.services.query import add_cli_query
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.format import fmt_time, time_label
 from tui.ui.panes.base import Pane
-from tui.ui.panes.level import Level
+from tui.ui.panes.level import Level, PreparedPage
 from tui.ui.safe_text import visible
 from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
@@ -81,7 +81,7 @@ class BrowsePane(Pane):
         self.levels: list[Level] = []
         self.fetching = False
         # Paging fetches one page ahead: the next page is on its way while this one is drawn.
-        self._ahead: tuple[Level, Page[Any]] | None = None  # fetched, not yet asked for
+        self._ahead: tuple[Level, PreparedPage] | None = None  # fetched, not yet asked for
         self._wanted = False  # the table asked for rows: show the page in flight when it lands
         self.following = False
         self.follow_seconds = FOLLOW_SECONDS
@@ -109,6 +109,19 @@ class BrowsePane(Pane):
 
     def on_mount(self) -> None:
         self.table.payload_for = self._payload_for
+        self.table.density.times_for = self._times_for
+
+    def _times_for(self, start: int, stop: int) -> Sequence[float] | None:
+        """Loaded rows' times for the density line, read in the worker that fetched each page.
+
+        Why: the density line otherwise revives each new row's JSON for its time (~70 µs a row
+        on the UI thread); None when the level keeps no times (it then reads the JSON).
+        """
+        level = self.level
+        times = level.times if level is not None else None
+        if times is None or stop > len(times):
+            return None
+        return times[start:stop]
 
     def _payload_for(self, row: Row, index: int | None = None) -> object:
         """The JSON of a row's item when the level keeps its items compactly (rows carry none)."""
@@ -344,8 +357,15 @@ class BrowsePane(Pane):
             self.table.set_loading(True)
         token = level.next_token
         fetch, scan, stop = level.fetch, level.scan, self.work.stop
+        mode = self.time_mode
+
+        def fetch_and_prepare() -> PreparedPage:
+            # The worker makes the rows and packs the items: the UI thread only appends them.
+            page = scan(stop) if scan is not None else fetch(token)
+            return level.prepare(page, mode)
+
         self.work.run(
-            (lambda: scan(stop)) if scan is not None else (lambda: fetch(token)),
+            fetch_and_prepare,
             lambda page: self._page_loaded(level, page),
             lambda err: self._page_failed(level, err),
             key=f"load {level.crumb}",
@@ -353,7 +373,7 @@ class BrowsePane(Pane):
         )
         self.update_status()
 
-    def _page_loaded(self, level: Level, page: Page[Any]) -> None:
+    def _page_loaded(self, level: Level, page: PreparedPage) -> None:
         if level is not self.level:
             return
         self.fetching = False
@@ -364,18 +384,10 @@ class BrowsePane(Pane):
         ahead = bool(level.items)  # the first page alone asks for nothing more: no extra call
         level.next_token = page.next_token
         level.done = page.next_token is None
-        items = list(page.items)
-        if level.prepended:
-            # Follow put newer items on top since this query began; a page read by offset can
-            # then repeat some of them at its start.
-            items = [item for item in items if not level.seen(item)]
-        rows = level.add(items)
-        if level.codec is not None and isinstance(page.items, list):
-            # The finished worker still holds its result in a reference cycle, freed only by a
-            # full GC: emptied, the page's ~2,500 parsed objects go now (by refcount) instead of
-            # piling up for gen-2 collections that then paused the UI for up to 500 ms.
-            page.items.clear()
-            del items
+        rows = level.land(page, self.time_mode)
+        # A finished worker keeps its result in a reference cycle, freed only by a full GC:
+        # emptied, the page's rows go now (by refcount) instead of waiting for gen-2 collections.
+        page.release()
         if not rows and not level.done:
             # An empty page that says "more": the next one may hold rows; keep looking by itself.
             self.searching += 1
@@ -687,7 +699,7 @@ class BrowsePane(Pane):
         if self.fetching and not level.items:
             return  # the first page is on its way and holds the newest items
         fetch = level.newer(list(level.items[:1]))
-        known = set(level.by_key)
+        known = level.by_key  # membership only, O(1); a copy of a million keys paused the UI
         to_row = level.to_row
         self.polling = True
         self.call_aws(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from array import array
 from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -76,6 +77,8 @@ class DensityBar(Widget):
         self._strip_key: tuple[object, ...] | None = None
         self._strip: Strip | None = None
         self.display = False
+        self.times_for: Callable[[int, int], Sequence[float] | None] | None = None
+        """Loaded rows' times [start, stop) known to the table's owner (None: read each row's JSON)."""
 
     def on_mount(self) -> None:
         self.set_interval(SYNC_SECONDS, self.sync)
@@ -113,6 +116,11 @@ class DensityBar(Widget):
 
     def _note_rows(self, start: int, stop: int) -> None:
         model = self.table.model
+        known = self.times_for(start, stop) if self.times_for is not None else None
+        if known is not None:
+            self.times.extend(known)
+            self.errors.extend(model.style(index) == "error" for index in range(start, stop))
+            return
         source = self.table.json_source(())  # payloads, or the pane's compact item store
         for index in range(start, stop):
             moment = item_time(source(index))
