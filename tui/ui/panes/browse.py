@@ -25,7 +25,7 @@ from textual.widgets import Static
 from tui.errors import EventdeckError
 from tui.services.bundle import BundleView
 from tui.services.console_urls import ConsoleLink
-from tui.services.paging import Page, newer_items
+from tui.services.paging import newer_items
 from tui.services.query import add_cli_query
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.format import fmt_time, time_label

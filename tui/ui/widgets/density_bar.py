@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 from array import array
-from datetime import UTC, datetime
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
