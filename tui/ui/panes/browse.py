@@ -357,12 +357,12 @@ class BrowsePane(Pane):
             self.table.set_loading(True)
         token = level.next_token
         fetch, scan, stop = level.fetch, level.scan, self.work.stop
-        mode = self.time_mode
 
         def fetch_and_prepare() -> PreparedPage:
             # The worker makes the rows and packs the items: the UI thread only appends them.
             page = scan(stop) if scan is not None else fetch(token)
-            return level.prepare(page, mode)
+            # The format is read before the rows are made: a change from here on remakes them.
+            return level.prepare(page, self.time_mode)
 
         self.work.run(
             fetch_and_prepare,
