@@ -50,7 +50,7 @@ from harness import isolate_home, load_line, rss_kib, start_sandbox_process
 
 SIZE = (120, 36)
 STAGE_ARN = "arn:aws:ivs:us-east-1:123456789012:stage/BenchScale001"
-SESSION_ID = "st-BenchScale01"
+SESSION_ID = "st-BenchScale001"
 PARTICIPANT_ID = "bench-participant"
 IVS_PAGE = 100  # ListParticipantEvents' maximum maxResults
 
