@@ -163,3 +163,49 @@ async def test_a_page_in_flight_when_the_time_format_changed_lands_in_the_new_fo
         gate.set()
         monkeypatch.undo()
         time.tzset()
+
+
+async def test_the_next_call_overlaps_the_preparing_of_the_page_asked_for(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The call for page 3 starts as soon as page 2's call answers, before page 2 is ready."""
+    start, end = launch_demo_large(app_ctx)
+    calls: list[str | None] = []
+    original = cc.list_event_logs
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[4] if len(args) > 4 else kwargs.get("next_token"))
+        return original(*args, **kwargs)
+
+    gate = threading.Event()
+    prepare = Level.prepare
+    prepared: list[int] = []
+
+    def held(self: Level, page: Any, time_mode: str | None = None) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            prepared.append(1)
+            if len(prepared) == 2:
+                gate.wait(60)  # page 2 is being prepared until the test lets it land
+        return prepare(self, page, time_mode)
+
+    monkeypatch.setattr(cc, "list_event_logs", counted)
+    monkeypatch.setattr(Level, "prepare", held)
+    app = EventdeckApp(app_ctx)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            pane: Any = app.current_pane
+            await wait_for(pilot, idle(pane))
+            await pilot.press("G")  # page 2 is wanted: its worker answers, then prepares
+            await wait_for(pilot, lambda: len(calls) == 3, message=lambda: f"calls {calls}")
+            assert pane.table.loaded_count == SIZE  # page 2 has not landed yet
+            gate.set()
+            await wait_for(pilot, lambda: pane.table.loaded_count == 2 * SIZE and idle(pane)())
+            assert len(calls) == 3  # page 3 fetched ahead once, not again
+            await pilot.press("G")
+            await wait_for(pilot, lambda: pane.table.loaded_count == 3 * SIZE and idle(pane)())
+            loaded = [log.id for log in pane.level.items]
+    finally:
+        gate.set()
+    monkeypatch.setattr(cc, "list_event_logs", original)
+    assert loaded == expected_ids(app_ctx, start, end, 3 * SIZE)
+    assert len(set(loaded)) == len(loaded)

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from tui.errors import EventdeckError
@@ -73,6 +74,15 @@ def collect_a_page_of_garbage() -> None:
 class BrowsePane(Pane):
     """A pane that browses a drill-down stack of paged levels (subclasses build the levels)."""
 
+    class PageFetched(Message, bubble=False):
+        """A page's call answered (its worker now prepares it): the next page can be asked for."""
+
+        def __init__(self, level: Level, seq: int, next_token: str) -> None:
+            super().__init__()
+            self.level = level
+            self.seq = seq
+            self.next_token = next_token
+
     BINDINGS = [
         Binding("f", "toggle_follow", "Follow", id="browse.follow"),
         Binding("o", "jump", "Open id/ARN", id="browse.jump"),
@@ -94,6 +104,12 @@ class BrowsePane(Pane):
         # Paging fetches one page ahead: the next page is on its way while this one is drawn.
         self._ahead: tuple[Level, PreparedPage] | None = None  # fetched, not yet asked for
         self._wanted = False  # the table asked for rows: show the page in flight when it lands
+        # Pages on their way land in the order they were asked for: a page's worker posts its next
+        # token as soon as its call answers, so the next call overlaps this page's preparing.
+        self._flights = 0  # pages being fetched or prepared
+        self._seq = 0  # the number the next page asked for gets
+        self._due = 0  # the number of the next outcome to handle
+        self._held: dict[int, Callable[[], None]] = {}  # outcomes that overtook an earlier one
         self.following = False
         self.follow_seconds = FOLLOW_SECONDS
         self._follow_timer: Any = None
@@ -360,6 +376,13 @@ class BrowsePane(Pane):
                 self.table.set_loading(True)
             return
         self._wanted = not ahead
+        self._fetch(level, ahead)
+
+    def _fetch(self, level: Level, ahead: bool) -> None:
+        """Ask for the page at ``level.next_token`` in a worker that also makes it ready to land."""
+        seq = self._seq
+        self._seq += 1
+        self._flights += 1
         self.fetching = True
         self.last_error = None
         level.started = True
@@ -372,22 +395,67 @@ class BrowsePane(Pane):
         def fetch_and_prepare() -> PreparedPage:
             # The worker makes the rows and packs the items: the UI thread only appends them.
             page = scan(stop) if scan is not None else fetch(token)
+            if scan is None and page.next_token:
+                self.post_message(self.PageFetched(level, seq, page.next_token))
             # The format is read before the rows are made: a change from here on remakes them.
             return level.prepare(page, self.time_mode)
 
         self.work.run(
             fetch_and_prepare,
-            lambda page: self._page_loaded(level, page),
-            lambda err: self._page_failed(level, err),
+            lambda page: self._in_order(level, seq, lambda: self._page_loaded(level, page)),
+            lambda err: self._in_order(level, seq, lambda: self._page_failed(level, err)),
             key=f"load {level.crumb}",
             pooled=scan is None,  # a scan takes a pool slot per call itself
         )
         self.update_status()
 
+    def cancel_calls(self) -> None:
+        """Leave the current query: its pages on their way are dropped, in any order."""
+        super().cancel_calls()
+        self._flights = 0
+        self._due = self._seq
+        self._held = {}
+
+    def _in_order(self, level: Level, seq: int, handle: Callable[[], None]) -> None:
+        """Handle a page's outcome after those of the pages asked for before it."""
+        if level is not self.level:
+            return
+        if seq != self._due:
+            self._held[seq] = handle
+            return
+        while True:
+            self._due += 1
+            self._flights -= 1
+            self.fetching = self._flights > 0
+            handle()
+            if self._due not in self._held:
+                return
+            handle = self._held.pop(self._due)
+
+    def on_browse_pane_page_fetched(self, message: BrowsePane.PageFetched) -> None:
+        """The page the user waits for is on its way: ask for the next one now, not when it lands.
+
+        Why: preparing a page (rows, packing) then overlaps the next call instead of following
+        it. Only for a page that is wanted and not the level's first, so no more pages are
+        fetched than before: the one after a shown page, ahead.
+        """
+        message.stop()
+        level = message.level
+        if (
+            level is not self.level
+            or message.seq != self._due  # the page the user waits for is the next to land…
+            or self._flights != 1  # …and nothing is on its way behind it
+            or not self._wanted
+            or not level.items
+            or self._ahead is not None
+        ):
+            return
+        level.next_token = message.next_token
+        self._fetch(level, ahead=True)
+
     def _page_loaded(self, level: Level, page: PreparedPage) -> None:
         if level is not self.level:
             return
-        self.fetching = False
         if not self._wanted:  # fetched ahead: kept until the table asks for it
             self._ahead = (level, page)
             return
@@ -430,7 +498,6 @@ class BrowsePane(Pane):
     def _page_failed(self, level: Level, error: EventdeckError) -> None:
         if level is not self.level:
             return
-        self.fetching = False
         if not self._wanted and level.items and not self.following:
             return  # a page fetched ahead failed: when asked for, it is fetched again (and shown)
         self._wanted = False
