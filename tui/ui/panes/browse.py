@@ -43,6 +43,7 @@ FOLLOW_MAX_PAGES = 50
 TIME_MODES = ("utc", "local", "relative")
 AGO_WIDTH = 10
 RELATIVE_REFRESH_MAX = 20_000  # rows remade per follow poll in relative-time mode, at most
+GARBAGE_ROWS = 250  # rows landed between the full collections paging makes
 
 
 def keep_out_of_gc() -> None:
@@ -61,12 +62,12 @@ def keep_out_of_gc() -> None:
 
 
 def collect_a_page_of_garbage() -> None:
-    """A full collection now, while it holds one page's worth of cyclic garbage (~2 ms).
+    """A full collection now, while it holds about a page's worth of cyclic garbage (~2 ms).
 
     Why: drawing makes cyclic garbage (Textual's strips keep themselves in their own caches),
     and paging draws a frame a page; left to the automatic gen-2 collection it piled up and was
-    freed in one go: 17 ms typical, 86–314 ms at worst while pages arrived. Collected a page at
-    a time it costs a walk of what is not frozen (1–2 ms) plus that page's garbage.
+    freed in one go: 17 ms typical, 86–314 ms at worst while pages arrived. Collected every
+    ``GARBAGE_ROWS`` rows it costs a walk of what is not frozen (1–2 ms) plus that garbage.
     """
     gc.collect()
 
@@ -110,6 +111,7 @@ class BrowsePane(Pane):
         self._seq = 0  # the number the next page asked for gets
         self._due = 0  # the number of the next outcome to handle
         self._held: dict[int, Callable[[], None]] = {}  # outcomes that overtook an earlier one
+        self._rows_since_gc = 0  # rows landed since paging's last full collection
         self.following = False
         self.follow_seconds = FOLLOW_SECONDS
         self._follow_timer: Any = None
@@ -478,8 +480,12 @@ class BrowsePane(Pane):
         self.update_status()
         if not ahead:  # a level's first page: what lives now is the app, long-lived
             keep_out_of_gc()
+            self._rows_since_gc = 0
         else:
-            collect_a_page_of_garbage()
+            self._rows_since_gc += len(rows)
+            if self._rows_since_gc >= GARBAGE_ROWS:
+                self._rows_since_gc = 0
+                collect_a_page_of_garbage()
         if ahead:
             self.load_more(ahead=True)  # the next page comes while this one is drawn
         self.page_shown(level)
