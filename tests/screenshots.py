@@ -64,7 +64,7 @@ async def settle(pilot: Pilot[Any]) -> None:
         header.refresh_pool()
     # The density lines count on a timer; bring them up to the rows now, so a shot never
     # depends on whether that tick came before it.
-    from tui.ui.widgets.density_bar import DensityBar
+    from tui.ui.widgets.virtual_table import DensityBar
 
     for bar in app.screen.query(DensityBar):
         bar.sync()
@@ -156,7 +156,7 @@ async def codecatalyst_event_logs(pilot: Pilot[Any]) -> None:
 
 async def codecatalyst_query(pilot: Pilot[Any]) -> None:
     """Pane 2's event logs narrowed by a JMESPath query with a computed column (`:`)."""
-    from tui.ui.widgets.query_bar import QueryBar
+    from tui.ui.widgets.virtual_table import QueryBar
 
     await codecatalyst_event_logs(pilot)
     await pilot.press("colon")
@@ -289,6 +289,94 @@ async def personalize_form(pilot: Pilot[Any]) -> None:
     await show_form(pilot, pane, "#compose-header")
 
 
+HISTORY_MINUTES = (178, 171, 160, 131, 129, 128, 97, 66, 52, 51, 37, 18, 9, 4)
+"""When the history scenes' batches were sent: minutes before PINNED_NOW, oldest first."""
+HISTORY_FAILED = {128: "failed", 51: "unconfirmed"}
+"""Which of them did not go through: one failed entry, one unconfirmed (the read timed out)."""
+
+
+def _journal_history(pane: Any, kind: str) -> None:
+    """Journal HISTORY_MINUTES' batches in ``pane``'s outbox as sent then, with their results.
+
+    The journal stamps a batch with the clock; here the clock is pinned per batch, so the
+    history, its density line and its preview are the same every day.
+    """
+    from datetime import timedelta
+    from unittest import mock
+
+    from tui.services import outbox as outbox_module
+
+    context = {"profile": None, "region": "us-east-1", "endpoint": SHOWN_ENDPOINT}
+    for n, minutes in enumerate(HISTORY_MINUTES):
+        stamp = (PINNED_NOW - timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+        verdict = HISTORY_FAILED.get(minutes, "sent")
+        if kind == "partner-events":
+            entries = [
+                {
+                    "Source": PARTNER_SOURCE,
+                    "DetailType": "Order Created" if i == 0 else "Order Shipped",
+                    "Detail": f'{{"orderId": "o-{1000 + n}", "step": {i}}}',
+                }
+                for i in range(1 + n % 3)
+            ]
+            request: dict[str, Any] = {"Entries": entries}
+            results: dict[str, Any] = {
+                "failed_count": int(verdict == "failed"),
+                "unconfirmed_count": int(verdict == "unconfirmed"),
+                "error": None,
+                "entries": [{"EventId": f"e-{n}-{i}"} for i in range(len(entries))],
+            }
+            if verdict == "failed":
+                results["entries"][-1] = {
+                    "ErrorCode": "InternalFailure",
+                    "ErrorMessage": "the event bus did not take it",
+                }
+            elif verdict == "unconfirmed":
+                results["entries"][-1] = {"Unconfirmed": True, "ErrorMessage": "Read timeout"}
+        else:
+            events = [
+                {"eventType": "click" if i == 0 else "purchase", "sentAt": stamp,
+                 "eventId": f"ev-{n}-{i}", "itemId": f"item-{80 + n}"}
+                for i in range(1 + n % 2)
+            ]  # fmt: skip
+            request = {"trackingId": "d2f5a1c4-0b7e-4e8a-9c3d-sandbox00001",
+                       "sessionId": f"session-{n}", "eventList": events}  # fmt: skip
+            results = {"sent": verdict == "sent", "unconfirmed": verdict == "unconfirmed",
+                       "event_ids": [e["eventId"] for e in events], "error": None}  # fmt: skip
+        with mock.patch.object(outbox_module, "_now", return_value=stamp):
+            record = pane.outbox.record_batch(kind, request, context)
+            pane.outbox.record_results(record.id, results, record=record)
+
+
+async def _history(pilot: Pilot[Any], key: str, kind: str) -> None:
+    from tui.ui.screens.history import HistoryScreen
+
+    pane = await open_pane(pilot, key)
+    _journal_history(pane, kind)
+    pane.action_history()
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.table.row_count == len(HISTORY_MINUTES))
+    await settle(pilot)
+    # The bucket cursor over the failed batch's bucket (z would jump the table there).
+    bar = pilot.app.screen.table.density
+    errors = [i for i, bucket in enumerate(bar.buckets()) if bucket.errors]
+    await pilot.press("left_square_bracket")
+    while bar.cursor is not None and errors and bar.cursor > errors[0]:
+        await pilot.press("left_square_bracket")
+    await pilot.press("z")
+    await settle(pilot)
+
+
+async def partner_history(pilot: Pilot[Any]) -> None:
+    """Pane 4's history (f7): the sent batches, the density line above, a failed bucket chosen."""
+    await _history(pilot, "4", "partner-events")
+
+
+async def personalize_history(pilot: Pilot[Any]) -> None:
+    """Pane 5's history (f7): the same screen over PutEvents batches."""
+    await _history(pilot, "5", "personalize-events")
+
+
 async def session_timeline(pilot: Pilot[Any]) -> None:
     """Pane 1's `V` on the demo's all-hands session, the cursor on its first error event."""
     from functools import partial
@@ -345,6 +433,7 @@ SHOTS: list[Shot] = [
     Shot("personalize.svg", personalize_form),
     Shot("inspector.svg", ivs_inspector),
     Shot("compose-error.svg", partner_error),
+    Shot("history-80x24.svg", partner_history, NARROW),
     Shot("help.svg", help_screen),
     Shot("ivs-80x24.svg", ivs_error_events, NARROW),
     Shot("timeline-80x24.svg", session_timeline, NARROW),

@@ -6,12 +6,9 @@ It composes and handles app-wide concerns only; each pane owns its own views and
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import signal
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Iterable
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -20,10 +17,10 @@ from textual.widgets import ContentSwitcher
 
 from tui.context import AppContext
 from tui.keymap import apply_keymap
-from tui.services.session import ClientFactory
-from tui.services.signin import SsoLogin
-from tui.services.sso_cache import SsoTarget, sso_target
 from tui.settings import export_directory, update
+from tui.shell.flows import ShellFlows
+from tui.shell.palette import binding_commands
+from tui.shell.panes import PANES, PaneInfo, all_binding_ids, pane_classes, pane_info
 from tui.themes import (
     MONOCHROME_THEME_NAME,
     VARIABLE_DEFAULTS,
@@ -34,104 +31,19 @@ from tui.themes import (
     user_themes_dir,
 )
 from tui.ui.clipboard import ClipboardSettings
-from tui.ui.format import format_key
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
-from tui.ui.screens.choice import ChoiceScreen
-from tui.ui.screens.help import HelpScreen, collect_bindings, group_of
+from tui.ui.screens.help import HelpScreen, collect_bindings
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
-from tui.ui.screens.settings import SettingsSaved, SettingsScreen
-from tui.ui.screens.sso_login import SsoLoginScreen
 from tui.ui.styles import STYLESHEETS
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
+from tui.ui.work import Work, remember_settings
 from tui.words import count
 
-
-@dataclass(frozen=True)
-class PaneInfo:
-    """What the shell knows of a pane before its module is imported (imported when first shown)."""
-
-    pane_id: str
-    key: str
-    title: str
-    short_title: str
-    path: str  # "module:Class"
-    service: str = ""  # boto3 service name: the region picker shows where each pane works
-
-    def load(self) -> type[Pane]:
-        module, _, name = self.path.partition(":")
-        cls: type[Pane] = getattr(importlib.import_module(module), name)
-        return cls
-
-
-_T = TypeVar("_T")
-
-PANES = [
-    PaneInfo(
-        "ivs", "1", "IVS Real-Time", "IVS", "tui.ui.panes.ivs:IvsPane", service="ivs-realtime"
-    ),
-    PaneInfo(
-        "codecatalyst",
-        "2",
-        "CodeCatalyst",
-        "CodeCatalyst",
-        "tui.ui.panes.codecatalyst:CodeCatalystPane",
-        service="codecatalyst",
-    ),
-    PaneInfo(
-        "profiles",
-        "3",
-        "Customer Profiles",
-        "Profiles",
-        "tui.ui.panes.profiles:ProfilesPane",
-        service="customer-profiles",
-    ),
-    PaneInfo(
-        "partner",
-        "4",
-        "Partner events",
-        "Partner",
-        "tui.ui.panes.partner:PartnerPane",
-        service="events",
-    ),
-    PaneInfo(
-        "personalize",
-        "5",
-        "Personalize events",
-        "Personalize",
-        "tui.ui.panes.personalize:PersonalizePane",
-        service="personalize-events",
-    ),
-]
-
-
-def pane_classes() -> list[type[Pane]]:
-    """The five pane classes, in key order (imports every pane module)."""
-    return [info.load() for info in PANES]
-
-
-def all_binding_ids() -> set[str]:
-    """Every binding id declared by eventdeck's widgets and screens (what a keymap may name)."""
-    from textual.dom import DOMNode
-
-    pane_classes()  # import every pane (and with them the widgets and screens they use)
-    import tui.ui.screens.help
-    import tui.ui.screens.inspector  # noqa: F401
-
-    ids: set[str] = set()
-    pending: list[type] = [DOMNode]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if not cls.__module__.startswith("tui."):
-            continue
-        for binding in cls.__dict__.get("BINDINGS", []):
-            binding_id = getattr(binding, "id", None)
-            if binding_id:
-                ids.add(binding_id)
-    return ids
+# The pane catalogue lives in tui.shell.panes; named here too, as the app's public face.
+__all__ = ["PANES", "EventdeckApp", "PaneInfo", "all_binding_ids", "pane_classes"]
 
 
 class EventdeckApp(App[None]):
@@ -170,6 +82,9 @@ class EventdeckApp(App[None]):
         self.ctx = ctx
         self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
+        self.work = Work(self, group="app")  # the app's own file jobs (config reads, the theme)
+        # The pickers, settings, sign-in and connection switch (tui.shell.flows).
+        self.flows = ShellFlows(self, ctx, self.work, lambda: self.panes)
         self._caught_signals: list[int] = []
         self._apply_settings()
 
@@ -204,9 +119,9 @@ class EventdeckApp(App[None]):
         if not self._remember_theme or theme == MONOCHROME_THEME_NAME:
             return
         if theme != self.ctx.settings.ui.theme:
-            problem = self.ctx.remember(lambda s: update(s, **{"ui.theme": theme}))
-            if problem:
-                self.notify(f"Theme not saved: {problem}", severity="warning", markup=False)
+            remember_settings(
+                self.work, self.ctx, lambda s: update(s, **{"ui.theme": theme}), "Theme not saved"
+            )
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.ctx)
@@ -247,6 +162,20 @@ class EventdeckApp(App[None]):
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
 
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
+
+    def on_ui_mfa_prompter_code_requested(self, message: UiMfaPrompter.CodeRequested) -> None:
+        """A worker's botocore call needs an MFA code: open the prompt (its answer ends the wait)."""
+        message.prompter.show(message.request)
+
+    def on_ui_mfa_prompter_code_withdrawn(self, message: UiMfaPrompter.CodeWithdrawn) -> None:
+        """The worker stopped waiting for its code: take the prompt away."""
+        message.prompter.withdraw(message.request)
+
     def _catch_stop_signals(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in self.STOP_SIGNALS:
@@ -278,7 +207,7 @@ class EventdeckApp(App[None]):
         """The pane ``pane_id``, made (and its module imported) on first use."""
         pane = self._panes.get(pane_id)
         if pane is None:
-            info = next((p for p in PANES if p.pane_id == pane_id), None)
+            info = pane_info(pane_id)
             if info is None:
                 raise KeyError(pane_id)
             pane = self._panes[pane_id] = info.load()(self.ctx)
@@ -348,28 +277,7 @@ class EventdeckApp(App[None]):
         if pane_commands is not None:
             for title, help_text, run in pane_commands():
                 yield SystemCommand(title, help_text, run)
-        yield from self._binding_commands(screen)
-
-    def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
-        """eventdeck's own actions active where the focus is, runnable from the palette.
-
-        A text field's editing keys (Textual's Input and TextArea) are not actions worth a
-        palette entry; each entry says where it applies and its key, in the help's words.
-        """
-        seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            node = active.node
-            if not binding.description or binding.description in seen:
-                continue
-            if node is self or not type(node).__module__.startswith("tui."):
-                continue  # the app's own are listed above; Textual's widgets' are editing keys
-            seen.add(binding.description)
-
-            async def run(action: str = binding.action, node: object = node) -> None:
-                await self.run_action(action, node)  # type: ignore[arg-type]
-
-            yield SystemCommand(binding.description, f"{group_of(node)} · {format_key(key)}", run)
+        yield from binding_commands(self, screen)
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
@@ -390,143 +298,21 @@ class EventdeckApp(App[None]):
         self.current_pane.reload()
 
     def action_pick_profile(self) -> None:
-        """List the AWS config's profiles in a worker (it reads files), then offer them."""
-        self._read_aws_config(self._read_profile_choice, self._show_profile_choice)
-
-    @staticmethod
-    def _read_profile_choice() -> list[str]:
-        from tui.services.resolve import profile_names
-
-        return list(profile_names())
-
-    def _show_profile_choice(self, profiles: list[str]) -> None:
-        current = str(self.ctx.resolved.profile.value)
-
-        def chosen(profile: str | None) -> None:
-            if profile is not None and profile != current:
-                self.switch_connection(profile=profile)
-
-        self.push_screen(ChoiceScreen("AWS profile", profiles, current), chosen)
-
-    def _read_aws_config(
-        self,
-        read: Callable[[], _T],
-        then: Callable[[_T], None],
-        failed: Callable[[Exception], None] | None = None,
-    ) -> None:
-        """Run ``read`` (it parses the AWS config or botocore's data) in a thread, then ``then``.
-
-        Why: those reads take tens of milliseconds, longer on the NFS homes of jump hosts; the
-        event loop must keep drawing. A broken config becomes a notification (or ``failed``),
-        not a crash.
-        """
-
-        def work() -> None:
-            try:
-                result = read()
-            except Exception as exc:  # an unreadable config: say so, keep running
-                self.call_from_thread(failed or self._config_unreadable, exc)
-                return
-            self.call_from_thread(then, result)
-
-        self.run_worker(work, thread=True, group="aws-config", exit_on_error=False)
-
-    def _config_unreadable(self, exc: Exception) -> None:
-        self.notify(f"The AWS config cannot be read: {exc}", severity="error", markup=False)
+        """Offer the AWS config's profiles (read in a worker)."""
+        self.flows.pick_profile()
 
     def action_pick_region(self) -> None:
-        """Work out the regions and their notes in a worker (botocore's data), then offer them."""
-        pane_id = self.current_pane.PANE_ID
-        self._read_aws_config(lambda: self._read_region_choice(pane_id), self._show_region_choice)
-
-    def _read_region_choice(
-        self, pane_id: str
-    ) -> tuple[list[str], dict[str, str], str, str | None]:
-        from tui.services.regions import picker_regions, region_note, where_note
-
-        panes = [(info.short_title, info.service) for info in PANES]
-        current = self.ctx.resolved.region.value
-        regions = list(picker_regions((service for _, service in panes), current))
-        notes = {region: region_note(region, panes) for region in regions}
-        info = next((p for p in PANES if p.pane_id == pane_id), PANES[0])
-        header = where_note(f"{info.short_title} works in", info.service)
-        return regions, notes, header, current
-
-    def _show_region_choice(
-        self, choice: tuple[list[str], dict[str, str], str, str | None]
-    ) -> None:
-        regions, notes, header, current = choice
-
-        def chosen(region: str | None) -> None:
-            if region is not None and region != current:
-                self.switch_connection(region=region)
-
-        self.push_screen(
-            ChoiceScreen("AWS region", regions, current, notes=notes, header=header), chosen
-        )
+        """Offer the regions, with where each pane works (worked out in a worker)."""
+        self.flows.pick_region(self.current_pane.PANE_ID)
 
     def action_settings(self) -> None:
         """Edit the common settings of config.toml (saved atomically, mode 0600)."""
-
-        def show(profiles: list[str]) -> None:
-            self.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
-
-        self._read_aws_config(self._read_profile_choice, show)
-
-    def _settings_saved(self, saved: SettingsSaved | None) -> None:
-        if saved is None or not saved.changed:
-            return
-        after, changed = saved.after, saved.changed
-        if "ui.theme" in changed and self.theme != MONOCHROME_THEME_NAME:
-            self.theme = after.ui.theme
-        if "aws.max_attempts" in changed:
-            attempts = after.aws.max_attempts
-            self._read_aws_config(
-                lambda: self.ctx.prepare_switch(max_attempts=attempts), self.ctx.adopt
-            )
-        later = sorted(changed & {"ui.color", "workers.pool_size", "aws.profile", "aws.region"})
-        note = f" {', '.join(later)}: from the next start." if later else ""
-        self.notify("Settings saved." + note, markup=False)
+        self.flows.settings()
 
     def action_sign_in(self) -> None:
         """Sign in with the SSO device-code flow: the code opens on any device (a phone)."""
-        options = self.ctx.options
-        self._read_aws_config(lambda: sso_target(options), self._sign_in_to, self._cannot_sign_in)
-
-    def _cannot_sign_in(self, exc: Exception) -> None:
-        self.notify(str(exc), title="Cannot sign in", severity="error", markup=False)
-
-    def _sign_in_to(self, target: SsoTarget | None) -> None:
-        """Open the sign-in screen for ``target`` (read from the AWS config in a worker)."""
-        if target is None:
-            self.notify(
-                f"Profile {self.ctx.resolved.profile.value} does not use SSO.", markup=False
-            )
-            return
-
-        def done(ok: bool | None) -> None:
-            if ok:
-                self.switch_connection()
-
-        login = SsoLogin(target, verify=self.ctx.options.verify, factory=self.ctx.factory)
-        self.push_screen(SsoLoginScreen(login), done)
+        self.flows.sign_in()
 
     def switch_connection(self, **changes: object) -> None:
         """New profile/region: rebuild clients, refresh the header, reload every pane."""
-        if isinstance(self.ctx.mfa_prompter, UiMfaPrompter) and "profile" in changes:
-            self.ctx.mfa_prompter.profile = changes["profile"]  # type: ignore[assignment]
-        self._read_aws_config(
-            lambda: self.ctx.prepare_switch(**changes), self._switched, self._not_switched
-        )
-
-    def _not_switched(self, err: Exception) -> None:
-        self.notify(str(err), title="Not switched", severity="error", markup=False)
-
-    def _switched(self, factory: ClientFactory) -> None:
-        """Adopt the connection resolved in a worker: refresh the header, reload every pane."""
-        self.ctx.adopt(factory)
-        self.query_one(StatusHeader).refresh_identity()
-        for pane in self.panes:
-            pane.reload()
-        where = self.ctx.resolved
-        self.notify(f"Now using {where.profile.value} · {where.region.value or '?'}", markup=False)
+        self.flows.switch_connection(**changes)

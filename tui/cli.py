@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from tui.args import build_parser, bundle_launch, parse_operation, version_text
 from tui.errors import ConfigError
+from tui.services.early_call import mark
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Why lazy imports: ``--version`` and ``sandbox`` must never load Textual.
     """
+    mark("main")
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "sandbox":
         from tui.sandbox.cli import main as sandbox_main

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import EventdeckError
+from tui.services.mfa import RoleCache
 from tui.services.options import ConnectionOptions, LaunchTarget
 from tui.services.pool import CallPool
 from tui.services.prefetch import Prefetch
@@ -34,11 +35,12 @@ class AppContext:
     log_path: Path | None = None
     pool: CallPool = field(default_factory=CallPool)
     mfa_prompter: Callable[[str], str] | None = None
-    role_cache: dict[str, Any] = field(default_factory=dict)
+    # Shared by every factory: a role's credentials (and its MFA prompt) serve them all.
+    role_cache: dict[str, Any] = field(default_factory=RoleCache)
     prefetch: Prefetch = field(default_factory=Prefetch)
     outbox_root: Path | None = None  # None: the user's outbox; the demo keeps its own
     factory: ClientFactory = field(init=False)
-    # Saves run in worker threads: one change-and-save at a time, so none is lost.
+    # Saves run in worker threads: one save at a time, so none is lost or lands out of order.
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,25 +89,34 @@ class AppContext:
     def remember(self, change: Callable[[Any], Any]) -> str | None:
         """Apply ``change`` to the settings and save them; the error text if saving failed.
 
-        Remembering is a convenience: a read-only or broken config file must not stop the user, so
-        a failure is reported, never raised.
+        Call it in a worker (the save fsyncs, slow on NFS homes): the UI goes through
+        ``tui.ui.work.remember_settings``, which applies the change on the loop and calls ``save``
+        in a worker. Remembering is a convenience: a read-only or broken config file must not
+        stop the user, so a failure is reported, never raised.
         """
-        from tui.settings import save_settings
-
         with self._save_lock:
             self.settings = change(self.settings)
-            if self.settings_path is None:
-                return None
-            try:
-                save_settings(self.settings, self.settings_path)
-            except (EventdeckError, OSError) as exc:
-                return str(exc)
+            return self._save()
+
+    def save(self) -> str | None:
+        """Write the newest settings to ``settings_path``; the error text if that failed.
+
+        Why serialised: saves run in worker threads; one at a time, each writing the newest
+        settings, so two quick changes never land on disk in the wrong order.
+        """
+        with self._save_lock:
+            return self._save()
+
+    def _save(self) -> str | None:
+        from tui.settings import save_settings
+
+        if self.settings_path is None:
             return None
-
-    def remember_export_path(self, path: str) -> str | None:
-        from tui.settings import remember_export_path
-
-        return self.remember(lambda s: remember_export_path(s, path))
+        try:
+            save_settings(self.settings, self.settings_path)
+        except (EventdeckError, OSError) as exc:
+            return str(exc)
+        return None
 
     @property
     def resolved(self) -> Resolved:

@@ -13,6 +13,7 @@ from typing import Any
 from tui.args import LaunchTarget, connection_options
 from tui.context import AppContext
 from tui.errors import ConfigError
+from tui.services.early_call import mark
 from tui.services.pool import CallPool
 from tui.settings import config_path, load_settings
 
@@ -91,11 +92,23 @@ FIRST_SERVICE = {
 }
 
 
-def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
-    """Fetch the launch target's first page in the background, where that is safe and useful."""
+def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, fork: bool = False) -> Any:
+    """Fetch the launch target's first page in the background, where that is safe and useful.
+
+    With ``fork`` (the real start-up, before Textual is imported and before any thread starts),
+    a child process makes the call (tui/services/early_call.py) and its page goes through the
+    same prefetch slot, checked for this call and this destination, so the pane takes it as it
+    would a page fetched here; the EarlyCall is returned so the app's exit can stop it.
+    Otherwise a thread makes the call. Returns False when nothing was started.
+    """
     from tui.services.session import profile_may_prompt
 
-    if launch is None or profile_may_prompt(ctx.resolved.profile.value):
+    if launch is None:
+        return False
+    fork = fork and ctx.demo is None and not os.environ.get("EVENTDECK_NO_EARLY_CALL")
+    # The early child checks for an MFA profile itself (and then answers nothing): reading the
+    # AWS config here again would only delay the first paint.
+    if not fork and profile_may_prompt(ctx.resolved.profile.value):
         return False
     params = launch.params
     if (
@@ -111,16 +124,46 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None) -> bool:
         )
         size = ctx.settings.pages.ivs
         factory = ctx.factory
-        ctx.prefetch.start(
-            ivs.events_page_key(stage, session, participant, size),
-            lambda: ivs.list_participant_events(factory, stage, session, participant, None, size),
-        )
+        key = ivs.events_page_key(stage, session, participant, size)
+        if fork:
+            from tui.services import early_call
+
+            early = early_call.start(factory, stage, session, participant, size)
+            if early is not None:
+                ctx.prefetch.start(key, lambda: early_page(ctx, early, key))
+                return early
+
+        def fetch() -> Any:
+            mark("call-sent")
+            page = ivs.list_participant_events(factory, stage, session, participant, None, size)
+            mark("call-answered")
+            return page
+
+        ctx.prefetch.start(key, fetch)
         return True
     return False
 
 
-def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
-    """Run the app until it exits; the demo sandbox stops with it."""
+def early_page(ctx: AppContext, early: Any, key: Any) -> Any:
+    """The early child's page, if it is for ``key`` where this app's calls go; else raise.
+
+    Why raise: the prefetch slot then holds nothing usable and the pane makes its normal call;
+    the reason goes to the debug log only (the user sees the page either way).
+    """
+    import logging
+
+    try:
+        return early.page_for(ctx.resolved, key)
+    except Exception as exc:
+        logging.getLogger(__name__).debug("early page not used: %s", exc)
+        raise
+
+
+def prepare_launch(args: argparse.Namespace, launch: LaunchTarget | None) -> tuple[AppContext, Any]:
+    """The app's context with its first page on its way, and the early call's child if any.
+
+    Apart from ``launch_app`` so a test can run the exact start-up path with a headless app.
+    """
     # The one environment write left: Textual reads NO_COLOR only from the environment, in
     # App.__init__, and offers no parameter for it (see tui/themes.py); eventdeck runs one app
     # per process, just after this.
@@ -129,15 +172,26 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     elif args.color == "on":
         os.environ.pop("NO_COLOR", None)
     ctx = build_context(args, launch)
-    # Build the first pane's client, or even fetch the launch target's first page, while
-    # Textual loads: the first rows come sooner.
-    if not start_prefetch(ctx, launch):
+    mark("context-built")
+    # Fetch the launch target's first page (in a child process: Textual is not imported yet),
+    # or build the first pane's client, while Textual loads: the first rows come sooner.
+    started = start_prefetch(ctx, launch, fork=True)
+    if not started:
         ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
+    return ctx, None if isinstance(started, bool) else started
+
+
+def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
+    """Run the app until it exits; the demo sandbox and an early call still running stop with it."""
+    ctx, early = prepare_launch(args, launch)
     from tui.app import EventdeckApp
 
+    mark("ui-imported")
     try:
         EventdeckApp(ctx).run()
     finally:
+        if early is not None:  # quit before the early page came: stop the child too
+            early.discard()
         if ctx.demo is not None:
             ctx.demo.stop()
     return 0

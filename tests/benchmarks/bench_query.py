@@ -96,8 +96,7 @@ async def bench_app(items: list[dict[str, object]]) -> None:
 
     from tui.themes import VARIABLE_DEFAULTS
     from tui.ui.styles import STYLESHEETS
-    from tui.ui.widgets.query_bar import QueryBar
-    from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
+    from tui.ui.widgets.virtual_table import Column, QueryBar, Row, VirtualTable
 
     columns = [Column("id", "Id", width=14), Column("event", "Event"), Column("op", "Op")]
 

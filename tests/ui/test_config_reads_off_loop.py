@@ -136,16 +136,16 @@ async def test_a_profile_that_does_not_resolve_is_not_switched_to(app_ctx: Any) 
 async def test_sign_in_reads_the_profiles_sso_settings_in_a_worker(
     app_ctx: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.app
+    import tui.shell.flows
 
     on_main: list[bool] = []
-    real = tui.app.sso_target
+    real = tui.shell.flows.sso_target
 
     def sso_target(*args: Any, **kwargs: Any) -> Any:
         on_main.append(threading.current_thread() is threading.main_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tui.app, "sso_target", sso_target)
+    monkeypatch.setattr(tui.shell.flows, "sso_target", sso_target)
     app = EventdeckApp(app_ctx)
     notes: list[str] = []
     notify = app.notify

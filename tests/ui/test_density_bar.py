@@ -8,8 +8,7 @@ from tests.ui.helpers import idle, launch_event_logs, load_all, wait_for
 from tui.app import EventdeckApp
 from tui.args import LaunchTarget
 from tui.services.density import item_time
-from tui.ui.widgets.density_bar import DensityBar
-from tui.ui.widgets.query_bar import QueryBar
+from tui.ui.widgets.virtual_table import DensityBar, QueryBar
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

@@ -20,13 +20,9 @@ from tui.services.codecatalyst import EventLog
 from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
-from tui.ui.widgets.virtual_table_cells import pack_cells
-from tui.ui.widgets.virtual_table_model import (
-    TableModel,
-    ViewCancelled,
-    ViewJob,
-    compute_view,
-)
+from tui.ui.widgets.virtual_table.cells import pack_cells
+from tui.ui.widgets.virtual_table.jobs import ViewCancelled, ViewJob, compute_view
+from tui.ui.widgets.virtual_table.model import TableModel
 
 
 def _logs(count: int, first: int = 0) -> list[EventLog]:

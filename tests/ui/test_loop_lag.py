@@ -35,6 +35,21 @@ def _check(flow: str, lag: LoopLag) -> None:
     assert lag.max_blocked <= LIMIT, f"{flow} blocked the loop: {lag.report()}"
 
 
+def _slow_settings_write(monkeypatch: pytest.MonkeyPatch, what: str) -> LoopLag:
+    """A monitor, and the settings write made slow as on an NFS home (its fsync takes 200 ms)."""
+    import tui.settings_save as settings_module
+
+    write = settings_module.atomic_write_bytes
+    lag = LoopLag()
+
+    def slow_write(path: Any, data: bytes) -> Any:
+        lag.sleep(0.2, what)
+        return write(path, data)
+
+    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    return lag
+
+
 async def test_first_open_of_each_pane(app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -115,17 +130,9 @@ async def test_sorting_50000_rows() -> None:
 async def test_saving_settings_on_a_slow_filesystem(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import tui.settings as settings_module
     from tui.ui.screens.settings import SettingsScreen
 
-    write = settings_module.atomic_write_bytes
-    lag = LoopLag()
-
-    def slow_write(path: Any, data: bytes) -> Any:
-        lag.sleep(0.2, "the settings write")  # an NFS home on a jump host: fsync takes its time
-        return write(path, data)
-
-    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    lag = _slow_settings_write(monkeypatch, "the settings write")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, idle(app.current_pane))
@@ -143,17 +150,9 @@ async def test_saving_settings_on_a_slow_filesystem(
 async def test_widening_a_column_on_a_slow_filesystem(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import tui.settings as settings_module
     from tui.settings import load_settings
 
-    write = settings_module.atomic_write_bytes
-    lag = LoopLag()
-
-    def slow_write(path: Any, data: bytes) -> Any:
-        lag.sleep(0.2, "the column-layout write")
-        return write(path, data)
-
-    monkeypatch.setattr(settings_module, "atomic_write_bytes", slow_write)
+    lag = _slow_settings_write(monkeypatch, "the column-layout write")
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(120, 36)) as pilot:
         pane = app.current_pane
@@ -165,3 +164,50 @@ async def test_widening_a_column_on_a_slow_filesystem(
         _check("widening a column on a slow filesystem", lag)
         assert pane.table.body.widths[0] == width + 4
     assert load_settings(app_ctx.settings_path)[0].ui.columns  # the newest layout, on disk
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "remembered"),
+    [
+        (
+            "4",
+            {
+                "Source": "aws.partner/example.com/orders",
+                "DetailType": "Order placed",
+                "Detail": '{"n": 1}',
+            },
+            lambda s: s.recent.sources == ("aws.partner/example.com/orders",),
+        ),
+        (
+            "5",
+            {"trackingId": "tracker-1", "sessionId": "s-1", "userId": "user-7", "eventType": "x"},
+            lambda s: s.recent.user_ids == {"default": ("user-7",)},
+        ),
+    ],
+    ids=["partner-source", "personalize-user-id"],
+)
+async def test_a_send_that_remembers_settings_on_a_slow_filesystem(
+    app_ctx, monkeypatch: pytest.MonkeyPatch, key: str, fields: dict[str, str], remembered: Any
+) -> None:  # type: ignore[no-untyped-def]
+    """A send remembers its source (pane 4) or userId (pane 5): that save must leave the loop too."""
+    from compose_helpers import fill, send_confirmed
+
+    from tui.settings import load_settings
+
+    lag = _slow_settings_write(monkeypatch, "the remembered-settings write")
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        pane = await open_pane(pilot, key)
+        for name, text in fields.items():
+            await fill(
+                pilot, pane, name, text, header=name in ("trackingId", "sessionId", "userId")
+            )
+        with lag:
+            await send_confirmed(pilot)
+            await wait_for(pilot, lambda: all(r is not None for r in pane.results))
+            await wait_for(pilot, lambda: not pane.work.busy)  # the save has been written
+            await pilot.pause()
+        _check(f"pane {key}: a send that remembers settings, on a slow filesystem", lag)
+        assert remembered(app_ctx.settings)
+    assert remembered(load_settings(app_ctx.settings_path)[0])  # on disk, too

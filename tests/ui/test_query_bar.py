@@ -9,8 +9,7 @@ from textual.app import ComposeResult
 
 from tests.ui.helpers import StyledApp, table_lines, wait_for
 from tui.services import query as query_service
-from tui.ui.widgets.query_bar import QueryBar
-from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
+from tui.ui.widgets.virtual_table import Column, QueryBar, Row, VirtualTable
 
 COLUMNS = [Column("id", "Id", width=8), Column("event", "Event", ratio=2), Column("op", "Op")]
 USERS = ["alice", "bob", "carol"]
@@ -136,8 +135,8 @@ async def test_escape_stops_a_running_scan(monkeypatch: pytest.MonkeyPatch) -> N
         kwargs["chunk"] = 100
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("tui.ui.widgets.query_bar.scan", slow_scan)
-    monkeypatch.setattr("tui.ui.widgets.query_bar.REPORT_SECONDS", 60.0)
+    monkeypatch.setattr("tui.ui.widgets.virtual_table.query_bar.scan", slow_scan)
+    monkeypatch.setattr("tui.ui.widgets.virtual_table.query_bar.REPORT_SECONDS", 60.0)
     app = QueryApp(1000)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(VirtualTable)

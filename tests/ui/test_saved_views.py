@@ -8,7 +8,7 @@ from tests.ui.helpers import launch_event_logs, load_all, wait_for
 from tui.app import EventdeckApp
 from tui.settings import load_settings
 from tui.ui.screens.prompt import PromptScreen
-from tui.ui.widgets.query_bar import QueryBar, current_query
+from tui.ui.widgets.virtual_table import QueryBar, current_query
 
 QUERY = "operationType=='MUTATION'; col user = userIdentity.userName"
 

@@ -31,14 +31,25 @@ PROMPT = f"Enter MFA code for {SERIAL}: "
 
 
 class HostApp(StyledApp):
-    """A bare app that records what each pushed modal is dismissed with."""
+    """A bare app that records what each pushed modal is dismissed with.
+
+    It handles the MFA bridge's messages as EventdeckApp does (``tui/app.py``), and counts the
+    prompts shown.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.results: list[object] = []
+        self.prompts = 0
 
     def open(self, screen: Screen[Any]) -> None:
         self.push_screen(screen, self.results.append)
+
+    def on_ui_mfa_prompter_code_requested(self, message: UiMfaPrompter.CodeRequested) -> None:
+        message.prompter.show(message.request)
+
+    def on_ui_mfa_prompter_code_withdrawn(self, message: UiMfaPrompter.CodeWithdrawn) -> None:
+        message.prompter.withdraw(message.request)
 
 
 @pytest.fixture
@@ -298,3 +309,122 @@ async def test_assume_role_in_a_worker_asks_through_the_modal(
         await wait_for(pilot, lambda: worker.state == WorkerState.SUCCESS)
     assert "assumed-role/ops/" in worker.result
     assert len(bodies) == 1 and "TokenCode=246810" in bodies[0]
+
+
+def _mfa_sessions(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str, count: int
+) -> tuple[list[boto3.Session], list[str]]:
+    """``count`` sessions of the MFA profile (as after a switch away and back), and AssumeRole's bodies."""
+    (isolated_dirs / ".aws" / "config").write_text(MFA_CONFIG)
+    (isolated_dirs / ".aws" / "credentials").write_text(
+        "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_sts)
+    bodies: list[str] = []
+    sessions = [boto3.Session(profile_name="mfa") for _ in range(count)]
+    for session in sessions:
+        session._session.register(
+            "before-send.sts.AssumeRole", lambda request, **_: bodies.append(str(request.body))
+        )
+    return sessions, bodies
+
+
+def _together(sessions: list[boto3.Session]) -> None:
+    """Hold each session's first signing until all have reached it: their fetches start at once."""
+    barrier = threading.Barrier(len(sessions))
+
+    def wait(**_: Any) -> None:
+        if not getattr(threading.current_thread(), "_mfa_test_met", False):
+            threading.current_thread()._mfa_test_met = True  # type: ignore[attr-defined]
+            barrier.wait(timeout=30)
+
+    for session in sessions:
+        session._session.register("before-sign.sts.GetCallerIdentity", wait)
+
+
+async def _answer_prompts(
+    pilot: Any, app: HostApp, workers: list[Worker[Any]], keys: list[str]
+) -> int:
+    """Answer every MFA prompt that shows until the workers end; the number of prompts shown."""
+    shown: list[object] = []
+    while not all(w.state in (WorkerState.SUCCESS, WorkerState.ERROR) for w in workers):
+        screen = app.screen
+        if isinstance(screen, MfaPromptScreen) and screen not in shown:
+            shown.append(screen)
+            await pilot.press(*keys)
+        await pilot.pause(0.02)
+    return len(shown)
+
+
+async def _two_calls_at_once(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str, keys: list[str]
+) -> tuple[int, list[Worker[Any]], list[str]]:
+    """The prompts shown, the workers and AssumeRole's bodies when two sessions call at once.
+
+    The sessions share the role cache, as two factories of one app do; ``keys`` answer each prompt.
+    """
+    from tui.services.mfa import RoleCache
+
+    sessions, bodies = _mfa_sessions(isolated_dirs, monkeypatch, moto_sts, 2)
+    _together(sessions)
+    app = HostApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompter, cache = UiMfaPrompter(app, profile="mfa"), RoleCache()
+        workers = []
+        for session in sessions:
+            install_mfa_prompter(session, prompter, cache=cache)
+            client = session.client("sts")
+            workers.append(_run_in_worker(app, lambda c=client: c.get_caller_identity()["Arn"]))
+        prompts = await _answer_prompts(pilot, app, workers, keys)
+    return prompts, workers, bodies
+
+
+async def test_two_calls_needing_mfa_at_once_ask_once(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str
+) -> None:
+    """One prompt; both calls proceed with the credentials its code got."""
+    prompts, workers, bodies = await _two_calls_at_once(
+        isolated_dirs, monkeypatch, moto_sts, [*"135791", "enter"]
+    )
+    assert prompts == 1
+    assert [w.state for w in workers] == [WorkerState.SUCCESS] * 2
+    assert all("assumed-role/ops/" in w.result for w in workers)
+    assert len(bodies) == 1 and "TokenCode=135791" in bodies[0]  # one code, sent once
+
+
+async def test_escaping_the_mfa_prompt_fails_every_waiting_call_clearly(
+    isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, moto_sts: str
+) -> None:
+    """Escape: the calls waiting on that prompt fail with "MFA cancelled", none hangs or asks again."""
+    prompts, workers, bodies = await _two_calls_at_once(
+        isolated_dirs, monkeypatch, moto_sts, ["escape"]
+    )
+    assert prompts == 1
+    assert [w.state for w in workers] == [WorkerState.ERROR] * 2
+    for worker in workers:
+        assert isinstance(worker.error, MfaRequiredError)
+        assert str(worker.error).startswith("MFA cancelled") and SERIAL in str(worker.error)
+    assert not bodies  # nothing was sent to STS
+
+
+async def test_the_app_shows_the_mfa_prompt_for_a_worker(app_ctx: Any) -> None:
+    """EventdeckApp wires the bridge: a worker asking for a code gets the modal, escape fails it."""
+    from tests.ui.helpers import idle
+    from tui.app import EventdeckApp
+
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        prompter = app_ctx.mfa_prompter
+        assert isinstance(prompter, UiMfaPrompter)
+        asked = _run_in_worker(app, lambda: prompter(PROMPT))
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await pilot.press(*"112233", "enter")
+        await wait_for(pilot, lambda: asked.state == WorkerState.SUCCESS)
+        assert asked.result == "112233"
+        cancelled = _run_in_worker(app, lambda: prompter(PROMPT))
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: cancelled.state == WorkerState.ERROR)
+        assert str(cancelled.error).startswith("MFA cancelled")

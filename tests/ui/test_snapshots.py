@@ -29,7 +29,9 @@ from tests.screenshots import (
     ivs_inspector,
     ivs_stages,
     partner_error,
+    partner_history,
     personalize_form,
+    personalize_history,
     profiles_streams,
     session_timeline,
 )
@@ -92,6 +94,18 @@ def test_profiles_streams_unhealthy_and_stopped(snap_compare, snap_app, size) ->
 def test_partner_compose_validation_error(snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
     """Pane 4: two entries, the second one's Detail not JSON, the error shown at that field."""
     assert shot(snap_compare, snap_app, partner_error, size)
+
+
+@SIZES
+def test_partner_history_density(snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
+    """Pane 4's history: batches newest first, the density line above with the failed bucket."""
+    assert shot(snap_compare, snap_app, partner_history, size)
+
+
+@SIZES
+def test_personalize_history_density(snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
+    """Pane 5's history: the same screen and density line over PutEvents batches."""
+    assert shot(snap_compare, snap_app, personalize_history, size)
 
 
 @SIZES

@@ -10,7 +10,9 @@ from textual.message import Message
 
 from tests.ui.helpers import StyledApp
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
-from tui.ui.widgets.virtual_table_model import TableModel, compute_view, layout_widths
+from tui.ui.widgets.virtual_table.columns import layout_widths
+from tui.ui.widgets.virtual_table.jobs import compute_view
+from tui.ui.widgets.virtual_table.model import TableModel
 
 COLUMNS = [
     Column("time", "Time", width=20),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from tui.ui.widgets.virtual_table_cells import SEP, pack_cells
-from tui.ui.widgets.virtual_table_model import Row, TableModel, compute_view
+import subprocess
+import sys
+
+from tui.ui.widgets.virtual_table import Row
+from tui.ui.widgets.virtual_table.cells import SEP, pack_cells
+from tui.ui.widgets.virtual_table.jobs import compute_view
+from tui.ui.widgets.virtual_table.model import TableModel
 
 
 def _odd_rows() -> list[Row]:
@@ -60,3 +65,32 @@ def test_snapshot_survives_clear_and_appends() -> None:
     assert len(rows) == 7 and list(order) == list(range(7))
     assert [rows[i] for i in order] == _odd_rows()
     assert model.row(0) == Row("new", ("new", "row", "0"), "warning", payload="p")
+
+
+def test_the_table_model_imports_no_textual_or_rich() -> None:
+    """The model, its jobs and pure parts load without Textual (the package's widget names are lazy)."""
+    code = (
+        "import sys\n"
+        "import tui.ui.widgets.virtual_table.model, tui.ui.widgets.virtual_table.jobs\n"
+        "import tui.ui.widgets.virtual_table.store, tui.ui.widgets.virtual_table.columns\n"
+        "import tui.ui.widgets.virtual_table.load, tui.ui.widgets.virtual_table.export\n"
+        "from tui.ui.widgets.virtual_table import Column, Row\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_computed_cells_are_sorted_and_filtered_like_stored_ones() -> None:
+    """The pure model, no widget: a query's computed cells go through the same view jobs."""
+    model = TableModel()
+    model.append([Row(f"r{i}", (f"r{i}", "x")) for i in range(6)])
+    model.computed = lambda index: (f"v{(index * 5) % 6}",)
+    assert model.cells(1) == ("r1", "x", "v5")
+    job = model.set_sort(2)
+    assert job is not None and model.apply(compute_view(job))
+    assert [model.visible_row(p).key for p in range(6)] == ["r0", "r5", "r4", "r3", "r2", "r1"]
+    assert model.find("v1", 0, 1) == 1  # n/N search the computed cells too
+    job = model.set_filter("v4")
+    assert job is not None and model.apply(compute_view(job))
+    assert [model.visible_row(p).key for p in range(model.visible_count)] == ["r2"]

@@ -47,7 +47,7 @@ async def test_history_preview_shows_json_not_escaped_newlines(
         preview = str(app.screen.query_one("#history-detail").render())
         assert "\\n" not in preview and '\\"' not in preview
         assert '"order": 7' in preview
-        listing = str(app.screen.query_one("#history-list").get_option_at_index(0).prompt)
+        listing = " ".join(app.screen.table.model.visible_row(0).cells)
         assert "2 entries" in listing and "(s)" not in listing
 
 

@@ -25,7 +25,9 @@ from tui.errors import EventdeckError
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
+    from textual.notifications import SeverityLevel
 
+    from tui.context import AppContext
     from tui.services.pool import CallPool
 
 ResultHandler = Callable[[Any], None]
@@ -185,3 +187,44 @@ class Work:
     def notify_failure(self, error: EventdeckError, title: str = "AWS call failed") -> None:
         """The default for a failed run without its own handler: a toast, plain text."""
         self.owner.app.notify(str(error), title=title, severity="error", markup=False)
+
+
+def remember_settings(
+    work: Work,
+    ctx: AppContext,
+    change: Callable[[Any], Any],
+    not_saved: str,
+    *,
+    saved: Callable[[], None] | None = None,
+    severity: SeverityLevel = "warning",
+) -> None:
+    """Apply a settings change now and write config.toml in a file job of ``work``: the one save path.
+
+    Why: the write fsyncs, which is slow on the NFS homes of jump hosts; a key that widens a
+    column or a send that remembers its source must not stall the screen. The change is in effect
+    at once; ``ctx.save`` serialises the writes, each of the newest settings. A failed write is a
+    notification ``not_saved: why`` (the change stays for the session); ``saved`` runs after a
+    successful one (at once when there is no settings file).
+    """
+    ctx.settings = change(ctx.settings)
+    if ctx.settings_path is None:
+        if saved is not None:
+            saved()
+        return
+
+    def write() -> None:
+        problem = ctx.save()
+        if problem:
+            raise EventdeckError(problem)
+
+    def failed(error: EventdeckError) -> None:
+        work.owner.app.notify(f"{not_saved}: {error}", severity=severity, markup=False)
+
+    work.run(
+        write,
+        (lambda _: saved()) if saved is not None else None,
+        failed,
+        key="settings-save",
+        pooled=False,
+        group="settings-save",
+    )

@@ -8,20 +8,18 @@ query the user has already left.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
 from textual.worker import Worker
 
-from tui.ui.work import ErrorHandler, ResultHandler, Work
+from tui.ui.work import ErrorHandler, ResultHandler, Work, remember_settings
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.context import AppContext
-
-
-_SETTINGS_WRITE = threading.Lock()
 
 
 class Pane(Vertical):
@@ -122,34 +120,20 @@ class Pane(Vertical):
             group=group,
         )
 
-    def remember(self, change: Callable[[Any], Any], not_saved: str) -> None:
-        """Apply a settings change now and write the file off the event loop.
+    def remember(
+        self,
+        change: Callable[[Any], Any],
+        not_saved: str,
+        *,
+        saved: Callable[[], None] | None = None,
+        severity: SeverityLevel = "warning",
+    ) -> None:
+        """Apply a settings change now and write the file off the event loop (the one save path).
 
-        Why: the write fsyncs, which is slow on the NFS homes of jump hosts; a key that widens a
-        column must not stall the screen. Writes are serialised and each writes the newest
-        settings, so two quick changes never land on disk in the wrong order. A failed write is
-        reported with ``not_saved`` (the change stays in effect for the session).
+        See ``tui.ui.work.remember_settings``: the change is in effect at once, the write (an
+        fsync, slow on NFS homes) runs in a file job of this pane's work.
         """
-        from tui.errors import EventdeckError
-        from tui.settings import save_settings
-
-        ctx = self.ctx
-        ctx.settings = change(ctx.settings)
-        path = ctx.settings_path
-        if path is None:
-            return
-
-        def write() -> None:
-            with _SETTINGS_WRITE:
-                try:
-                    save_settings(ctx.settings, path)
-                except OSError as exc:
-                    raise EventdeckError(str(exc)) from None
-
-        def failed(error: EventdeckError) -> None:
-            self.app.notify(f"{not_saved}: {error}", severity="warning", markup=False)
-
-        self.work.run(write, None, failed, pooled=False, group=f"files-{self.PANE_ID}")
+        remember_settings(self.work, self.ctx, change, not_saved, saved=saved, severity=severity)
 
     def cancel_calls(self) -> None:
         """Leave the current query: cancel its calls and drop their late results."""

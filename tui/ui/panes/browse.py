@@ -35,8 +35,7 @@ from tui.ui.panes.level import Level, PreparedPage
 from tui.ui.safe_text import visible
 from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
-from tui.ui.widgets.query_bar import current_query
-from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
+from tui.ui.widgets.virtual_table import Column, Row, VirtualTable, current_query
 
 FOLLOW_SECONDS = 3.0
 FOLLOW_MAX_PAGES = 50
@@ -261,8 +260,11 @@ class BrowsePane(Pane):
 
         table_id = self.table_id(level)
         columns = {k: v for k, v in self.ctx.settings.ui.columns.items() if k != table_id}
-        if event.layout:
-            columns[table_id] = event.layout
+        # A query's computed columns (col:NAME) belong to the query, not the table (a saved view
+        # keeps them hidden); config.toml's layouts refuse the colon.
+        layout = " ".join(item for item in event.layout.split() if ":" not in item)
+        if layout:
+            columns[table_id] = layout
         self.remember(lambda s: update(s, **{"ui.columns": columns}), "Column layout not saved")
 
     def action_cycle_time(self) -> None:

@@ -23,8 +23,7 @@ from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
-from tui.ui.widgets.density_bar import DensityBar
-from tui.ui.widgets.virtual_table import Column, Row
+from tui.ui.widgets.virtual_table import Column, DensityBar, Row
 
 CUSTOM = "custom…"
 

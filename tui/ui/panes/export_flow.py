@@ -29,6 +29,8 @@ class ExportingPane(Protocol):
 
     def run_file_job(self, fn: Any, on_result: Any, on_error: Any = None) -> Any: ...
 
+    def remember(self, change: Any, not_saved: str) -> None: ...
+
 
 EXTENSIONS = {"jsonl": ".jsonl", "csv": ".csv", "json": ".json"}
 
@@ -85,7 +87,11 @@ def ask_and_export(pane: ExportingPane, fmt: str) -> None:
 
         def done(count: int) -> None:
             pane.app.notify(f"Exported {count:,} rows to {path} ({chosen_fmt})", markup=False)
-            pane.ctx.remember_export_path(str(path))
+            from tui.settings import remember_export_path
+
+            pane.remember(
+                lambda s: remember_export_path(s, str(path)), "Export path not remembered"
+            )
 
         def failed(error: Exception) -> None:
             pane.app.notify(f"Export failed: {error}", severity="error", markup=False)

@@ -36,10 +36,13 @@ def partner_results(result: PartnerSendResult) -> list[Result]:
     return [entry_journal(r) for r in result.entries]
 
 
-def _remember(settings: Any, source: str) -> Any:
+def _remember(settings: Any, sources: list[str]) -> Any:
+    """The settings with ``sources`` pushed to the recent sources, in order (the last ends first)."""
     from tui.settings import remember_source
 
-    return remember_source(settings, source)
+    for source in sources:
+        settings = remember_source(settings, source)
+    return settings
 
 
 class PartnerPane(ComposePane):
@@ -126,10 +129,11 @@ class PartnerPane(ComposePane):
             for i in indexes
             if self.batch_model.results[i]
         }
-        if self.ctx.settings is None:
+        if self.ctx.settings is None or not sent:
             return
-        for source in sorted(sent):
-            problem = self.ctx.remember(partial(_remember, source=source))
-            if problem:
-                self.app.notify(f"Could not remember the source: {problem}", markup=False)
-                return
+        sources = sorted(sent)
+        self.remember(
+            partial(_remember, sources=sources),
+            "Could not remember the source",
+            severity="information",
+        )

@@ -139,9 +139,11 @@ class PersonalizePane(ComposePane):
         if not any(result_ok(self.batch_model.results[i]) for i in indexes):
             return
         profile = str(self.ctx.resolved.profile.value)
-        problem = self.ctx.remember(lambda s: remember_user_id(s, profile, user_id))
-        if problem:
-            self.app.notify(f"Could not remember the userId: {problem}", markup=False)
+        self.remember(
+            lambda s: remember_user_id(s, profile, user_id),
+            "Could not remember the userId",
+            severity="information",
+        )
 
     def launch_header(self, params: dict[str, str]) -> dict[str, Any]:
         names = {"tracking-id": "trackingId", "session-id": "sessionId", "user-id": "userId"}

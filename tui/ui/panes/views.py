@@ -1,8 +1,9 @@
-"""Saved views of a browse pane's table: save the query, sort and time range by name, reopen them.
+"""Saved views of a browse pane's table: save the query (computed columns included), sort, hidden
+columns and time range by name, reopen them with every part applied.
 
 Views are kept per table in config.toml (``[views."PANE/COLUMNS".NAME]``, tui/settings.py) through
-the one save path (``AppContext.remember``) and reopened from the command palette, where the pane
-offers "Save view…" and one "Open view: NAME" per view of the table on screen.
+the one save path (``Pane.remember``, off the event loop) and reopened from the command palette,
+where the pane offers "Save view…" and one "Open view: NAME" per view of the table on screen.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tui.settings import SavedView, remember_view
-from tui.ui.widgets.query_bar import QueryBar, current_query
+from tui.ui.widgets.virtual_table import QueryBar, current_query
 
 if TYPE_CHECKING:
     from tui.ui.panes.browse import BrowsePane
+    from tui.ui.widgets.virtual_table import VirtualTable
 
 
 def table_key(pane: BrowsePane) -> str | None:
@@ -38,16 +40,18 @@ def _range_text(pane: BrowsePane) -> str | None:
 
 
 def current_view(pane: BrowsePane) -> SavedView:
-    """What the table shows now, as a view: query text, sort column and direction, time range."""
+    """What the table shows now, as a view: query text, sort column and direction, hidden
+    columns (computed ones by their ``col:NAME`` key), time range."""
     table = pane.table
     query = current_query(table)
     sort = table.model.sort_column
     sort_key = table.columns[sort].key if sort is not None and sort < len(table.columns) else None
+    hidden = tuple(column.key for column in table.columns if column.key in table.hidden_columns)
     return SavedView(
         query.text if query is not None else "",
         sort_key,
         table.model.descending,
-        (),
+        hidden,
         _range_text(pane) if len(pane.levels) >= 2 else None,
     )
 
@@ -65,11 +69,16 @@ def save_view(pane: BrowsePane) -> None:
         if not name or not name.strip():
             return
         name = name.strip()
-        problem = pane.ctx.remember(lambda s: remember_view(s, key, name, view))
-        if problem:
-            pane.app.notify(f"View not saved: {problem}", severity="error", markup=False)
-        else:
+
+        def saved() -> None:
             pane.app.notify(f"View {name!r} saved (palette: Open view).", markup=False)
+
+        pane.remember(
+            lambda s: remember_view(s, key, name, view),
+            "View not saved",
+            saved=saved,
+            severity="error",
+        )
 
     pane.app.push_screen(
         PromptScreen("Save view", "Name of this view:", placeholder="e.g. mutations"), answer
@@ -77,7 +86,8 @@ def save_view(pane: BrowsePane) -> None:
 
 
 def open_view(pane: BrowsePane, view: SavedView) -> None:
-    """Apply ``view``: its time range first (the level is queried again), then sort and query."""
+    """Apply ``view``: its time range first (the level is queried again), then its query, then
+    sort and hidden columns (which may name the query's computed columns)."""
     requery = (
         view.range is not None
         and view.range != _range_text(pane)
@@ -96,12 +106,22 @@ def open_view(pane: BrowsePane, view: SavedView) -> None:
             pane.start = pane.end = None  # type: ignore[attr-defined]
         pane.reopen_logs()  # type: ignore[attr-defined]
     table = pane.table
+    # On the columns there are now (the query's scan then starts on the sorted view), and again
+    # once the query made its computed columns, which the sort and hidden columns may name.
+    _sort_and_hide(table, view)
+    QueryBar.run_on(table, view.query, then=lambda: _sort_and_hide(table, view))
+
+
+def _sort_and_hide(table: VirtualTable, view: SavedView) -> None:
+    """Sort as ``view`` says (unless already so) and hide exactly its hidden columns."""
     keys = [column.key for column in table.columns]
-    if view.sort in keys:
-        table.set_sort(keys.index(view.sort), view.descending)
-    else:
-        table.set_sort(None)
-    QueryBar.run_on(table, view.query)
+    column = keys.index(view.sort) if view.sort in keys else None
+    descending = view.descending if column is not None else False
+    if (table.model.sort_column, table.model.descending) != (column, descending):
+        table.set_sort(column, descending)
+    # The view's hidden columns exactly (none hidden: every column shown); widths stay.
+    widths = [item for item in table.layout_text.split() if not item.startswith("-")]
+    table.set_layout(" ".join([f"-{key}" for key in view.hidden] + widths))
 
 
 def commands(pane: BrowsePane) -> Iterator[tuple[str, str, Callable[[], None]]]:
@@ -111,7 +131,7 @@ def commands(pane: BrowsePane) -> Iterator[tuple[str, str, Callable[[], None]]]:
         return
     yield (
         "Save view…",
-        "Save this table's query, sort and time range by name",
+        "Save this table's query, sort, hidden columns and time range by name",
         lambda: save_view(pane),
     )
     for name, view in sorted(pane.ctx.settings.views.get(key, {}).items()):

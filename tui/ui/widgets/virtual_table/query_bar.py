@@ -4,6 +4,7 @@ The scan runs in a thread worker in chunks (tui/services/query.scan) and reports
 matches, which go into the table's one view mechanism (``TableModel.extend_restrict``): the count
 and the rows show while it runs, the table scrolls, escape stops it. A bad expression is shown at
 the bar with its position (the input's cursor goes there) and nothing else changes.
+It sees the table through ``QueryHost`` (what it needs of it), so it never imports the widget.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from array import array
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,10 +24,9 @@ from textual.worker import Worker, WorkerState
 
 from tui.services.query import Query, QueryError, ScanResult, check_functions, parse_query, scan
 from tui.ui.safe_text import visible
-from tui.ui.widgets.virtual_table_model import Column
-
-if TYPE_CHECKING:
-    from tui.ui.widgets.virtual_table import VirtualTable
+from tui.ui.widgets.virtual_table.columns import Column
+from tui.ui.widgets.virtual_table.jobs import ViewJob
+from tui.ui.widgets.virtual_table.model import TableModel
 
 _GROUP = "query-scan"
 REPORT_SECONDS = 0.1
@@ -33,6 +34,29 @@ REPORT_SECONDS = 0.1
 CHUNK = 1024
 """Rows per chunk of the scan (each ends with a pause for the UI thread)."""
 YIELD_SECONDS = 0.001
+
+
+class QueryHost(Protocol):
+    """What the query bar needs of its table (VirtualTable has it all)."""
+
+    @property
+    def model(self) -> TableModel: ...
+    @property
+    def columns(self) -> list[Column]: ...
+    @property
+    def loaded_count(self) -> int: ...
+    @property
+    def row_count(self) -> int: ...
+    def json_source(self, keys: Sequence[str]) -> Callable[[int], object]: ...
+    def set_columns(self, columns: Sequence[Column]) -> None: ...
+    @property
+    def layout_text(self) -> str: ...
+    def set_layout(self, layout: str) -> None: ...
+    def run_view_job(self, job: ViewJob | None) -> None: ...
+    def refresh_view(self, first: int = 0) -> None: ...
+    def focus(self, scroll_visible: bool = True) -> object: ...
+    def mount_query_bar(self) -> QueryBar: ...
+    def lift_query(self) -> None: ...
 
 
 class QueryBar(Widget):
@@ -51,7 +75,7 @@ class QueryBar(Widget):
             self.found = found
             self.scanned = scanned
 
-    def __init__(self, table: VirtualTable) -> None:
+    def __init__(self, table: QueryHost) -> None:
         super().__init__(classes="query-bar")
         self.table = table
         self.query_obj: Query | None = None
@@ -66,27 +90,32 @@ class QueryBar(Widget):
         self._generation = 0
 
     @classmethod
-    def open_on(cls, table: VirtualTable) -> QueryBar:
+    def open_on(cls, table: QueryHost) -> QueryBar:
         """Show (mounting on first use) the table's query bar and give it the keys."""
-        bars = table.query(cls)
-        bar = bars.first() if bars else cls(table)
-        if not bar.is_attached:
-            table.mount(bar)
+        bar = table.mount_query_bar()
         bar.display = True
         bar.call_after_refresh(lambda: bar.input.focus())
         return bar
 
     @classmethod
-    def run_on(cls, table: VirtualTable, text: str) -> None:
-        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it."""
+    def run_on(cls, table: QueryHost, text: str, then: Callable[[], None] | None = None) -> None:
+        """Put ``text`` in the table's query bar and run it (a saved view reopened); '' lifts it.
+
+        ``then`` runs once the query is installed: a view's sort and hidden columns may name the
+        query's computed columns, which exist only from then on.
+        """
         if not text:
-            lift_query(table)
+            table.lift_query()
+            if then is not None:
+                then()
             return
         bar = cls.open_on(table)
 
         def run() -> None:
             bar.input.value = text
             bar.run_text(text)
+            if then is not None:
+                then()
 
         bar.call_after_refresh(run)
 
@@ -154,7 +183,11 @@ class QueryBar(Widget):
             model.computed = computed
         else:
             model.computed = None
+        # The hidden columns and set widths stay (set_columns resets them): running a query must
+        # not bring back the columns the user hid, or drop a saved view's layout mid-scan.
+        layout = table.layout_text
         table.set_columns([*self.base_columns, *extra])
+        table.set_layout(layout)
         if query.filter is None:
             self.scanning = False
             table.run_view_job(model.lift_restrict())
@@ -273,7 +306,9 @@ class QueryBar(Widget):
         model.computed = None
         base, self.base_columns = self.base_columns, None
         if base is not None:
+            layout = self.table.layout_text
             self.table.set_columns(base)
+            self.table.set_layout(layout)
         self.table.run_view_job(model.lift_restrict())
         if self.is_mounted:
             self.input.value = ""
@@ -281,14 +316,14 @@ class QueryBar(Widget):
             self.display = False
 
 
-def lift_query(table: VirtualTable) -> None:
+def lift_query(table: Widget) -> None:
     """Lift the table's query if it has one (a new level or query starts unqueried)."""
     for bar in table.query(QueryBar):
         if bar.query_obj is not None or bar.scanning:
             bar.lift()
 
 
-def current_query(table: VirtualTable) -> Query | None:
+def current_query(table: Widget) -> Query | None:
     """The query in effect on ``table`` (None when there is none)."""
     for bar in table.query(QueryBar):
         return bar.query_obj

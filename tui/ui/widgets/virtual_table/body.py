@@ -1,12 +1,11 @@
 """TableBody: the Line API renderer inside VirtualTable (sticky header, visible rows, trailer).
 
 Only the lines on screen are rendered, each from a cached Strip, so a frame costs the visible
-rows whatever is loaded; the owning VirtualTable holds the rows, the messages and the bindings.
+rows whatever is loaded. It draws what it is given (the model, the columns, the load state) and
+knows nothing of the widget around it; a click becomes a ``RowClicked`` message.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -14,15 +13,15 @@ from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Offset, Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tui.ui.safe_text import visible
-from tui.ui.widgets.virtual_table_model import layout_widths
-
-if TYPE_CHECKING:
-    from tui.ui.widgets.virtual_table import VirtualTable
+from tui.ui.widgets.virtual_table.columns import ColumnSet
+from tui.ui.widgets.virtual_table.load import LoadState
+from tui.ui.widgets.virtual_table.model import TableModel
 
 __all__ = ["TableBody", "fit_cell"]
 
@@ -59,9 +58,18 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         *(f"virtual-table--{name}" for name in ROW_STYLES),
     }
 
-    def __init__(self, table: VirtualTable) -> None:
+    class RowClicked(Message):
+        """A click on the row at view position ``position``."""
+
+        def __init__(self, position: int) -> None:
+            super().__init__()
+            self.position = position
+
+    def __init__(self, model: TableModel, columns: ColumnSet, load: LoadState) -> None:
         super().__init__()
-        self.table = table
+        self.model = model
+        self.columns = columns
+        self.load = load
         self.cursor_row = 0
         self.column_cursor = 0
         self.widths: list[int] = []
@@ -78,12 +86,8 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
 
     def relayout(self) -> None:
         """Recompute column widths for the current width and drop cached lines."""
-        width = self.scrollable_content_region.width
-        table = self.table
-        self.widths = layout_widths(
-            table.columns, width, len(_GAP), table.hidden_columns, table.column_widths
-        )
-        self.shown = [i for i, c in enumerate(table.columns) if c.key not in table.hidden_columns]
+        self.widths = self.columns.fit(self.scrollable_content_region.width, len(_GAP))
+        self.shown = self.columns.shown
         self._cache.clear()
         self.update_size()
         self.refresh()
@@ -97,7 +101,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         under the screen then costs no body repaint at all.
         """
         total = self.total_width
-        lines = self.table.row_count + 1 + (1 if self.table.trailer_text else 0)
+        lines = self.model.visible_count + 1 + (1 if self.trailer_text else 0)
         size = Size(total, lines)
         current = self.virtual_size
         if size == current:
@@ -114,6 +118,11 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
                 self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
             return
         self.virtual_size = size
+
+    @property
+    def trailer_text(self) -> str:
+        """The line after the last row (loading, the error, the end marker; '' for none)."""
+        return self.load.trailer_text(self.model)
 
     @property
     def total_width(self) -> int:
@@ -202,7 +211,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
     # -- cursor ---------------------------------------------------------------------------
     def move_cursor(self, position: int) -> bool:
         """Put the cursor on view position ``position`` (clamped); True if it moved."""
-        count = self.table.row_count
+        count = self.model.visible_count
         position = max(0, min(position, count - 1)) if count else 0
         old = self.cursor_row
         self.cursor_row = position
@@ -217,7 +226,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         top = round(self.scroll_offset.y)
         height = self.page_height
         bottom = self.cursor_row
-        if bottom == self.table.row_count - 1 and self.table.trailer_text:
+        if bottom == self.model.visible_count - 1 and self.trailer_text:
             bottom += 1  # on the last row, keep the loading/error/end line in sight too
         if self.cursor_row < top:
             top = self.cursor_row
@@ -265,10 +274,10 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
             strip = self._header_strip(base)
         else:
             position = scroll_y + y - 1
-            count = self.table.row_count
+            count = self.model.visible_count
             if position < count:
                 strip = self._row_strip(position, base)
-            elif position == count and self.table.trailer_text:
+            elif position == count and self.trailer_text:
                 strip = self._trailer_strip(base)
             else:
                 return Strip.blank(width, base)
@@ -278,15 +287,15 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         return self.get_component_rich_style(f"virtual-table--{name}", partial=True)
 
     def _header_strip(self, base: Style) -> Strip:
-        table = self.table
+        model, columns = self.model, self.columns.columns
         header = base + self._style("header")
         cursor = header + self._style("header-cursor")
         segments: list[Segment] = []
         for n, index in enumerate(self.shown):
-            column, width = table.columns[index], self.widths[index]
+            column, width = columns[index], self.widths[index]
             label = visible(column.label)
-            if table.model.sort_column == index:
-                label += " ▼" if table.model.descending else " ▲"
+            if model.sort_column == index:
+                label += " ▼" if model.descending else " ▲"
             if n:
                 segments.append(Segment(_GAP, header))
             segments.append(
@@ -298,7 +307,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip(segments)
 
     def _row_strip(self, position: int, base: Style) -> Strip:
-        model = self.table.model
+        model = self.model
         index = model.row_index(position)
         is_cursor = position == self.cursor_row
         key = (index, is_cursor)
@@ -312,7 +321,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         if is_cursor:
             style = style + self._style("cursor")
         cells = model.cells(index)
-        columns, widths = self.table.columns, self.widths
+        columns, widths = self.columns.columns, self.widths
         parts = [
             fit_cell(visible(cells[i]) if i < len(cells) else "", widths[i], columns[i].align)
             for i in self.shown
@@ -324,8 +333,8 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         return strip
 
     def _trailer_strip(self, base: Style) -> Strip:
-        text = self.table.trailer_text
-        name = "error" if self.table.error is not None else "trailer"
+        text = self.trailer_text
+        name = "error" if self.load.error is not None else "trailer"
         style = base + self._style(name)
         width = max(self.total_width, 1)
         return Strip([Segment(fit_cell(text, width), style)], width)
@@ -333,4 +342,4 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
     def on_click(self, event: events.Click) -> None:
         """Clicking a row moves the cursor there (the keyboard stays the main way in)."""
         if event.y >= 1:
-            self.table.move_to(round(self.scroll_offset.y) + event.y - 1)
+            self.post_message(self.RowClicked(round(self.scroll_offset.y) + event.y - 1))

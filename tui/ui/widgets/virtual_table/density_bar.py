@@ -3,7 +3,8 @@
 It shows itself once rows carry a time (``eventTime``…, see services/density.item_time) and
 follows the table's view (filter and query): counts are kept per fine bin (services/density),
 extended as pages land and rebuilt only when the view itself changes, so a frame costs the bins,
-not the rows. ``[``/``]`` move a bucket cursor; ``z`` jumps the table to the bucket's first row
+not the rows. It is given the table's model and two of its methods, never the widget itself.
+``[``/``]`` move a bucket cursor; ``z`` jumps the table to the bucket's first row
 and posts ``ZoomRequested`` (CodeCatalyst narrows its startTime/endTime and queries again).
 """
 
@@ -13,7 +14,6 @@ import math
 from array import array
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -22,9 +22,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.services.density import Bucket, Density, bar_text, fmt_span, item_time
+from tui.ui.widgets.virtual_table.model import TableModel
 
-if TYPE_CHECKING:
-    from tui.ui.widgets.virtual_table import VirtualTable
+JsonSource = Callable[[Sequence[str]], Callable[[int], object]]
+"""The table's ``json_source``: for column keys, a reader of loaded row ``i``'s JSON."""
 
 SYNC_SECONDS = 0.25
 THREAD_REBUILD = 50_000
@@ -64,9 +65,13 @@ class DensityBar(Widget):
         def control(self) -> DensityBar:
             return self.bar
 
-    def __init__(self, table: VirtualTable) -> None:
+    def __init__(
+        self, model: TableModel, json_source: JsonSource, move_to: Callable[[int], None]
+    ) -> None:
         super().__init__(classes="density-bar")
-        self.table = table
+        self.model = model
+        self._json_source = json_source
+        self._move_to = move_to
         self.density = Density()
         self.times: array[float] = array("d")
         self.errors = bytearray()
@@ -86,7 +91,7 @@ class DensityBar(Widget):
     # -- counting --------------------------------------------------------------------------
     def sync(self) -> None:
         """Bring the counts up to the table: new rows' times, then the view's growth or change."""
-        model = self.table.model
+        model = self.model
         loaded = model.loaded_count
         if model.epoch != self._epoch or loaded < len(self.times):  # cleared: a new level
             self._epoch = model.epoch
@@ -115,20 +120,20 @@ class DensityBar(Widget):
         self._changed()
 
     def _note_rows(self, start: int, stop: int) -> None:
-        model = self.table.model
+        model = self.model
         known = self.times_for(start, stop) if self.times_for is not None else None
         if known is not None:
             self.times.extend(known)
             self.errors.extend(model.style(index) == "error" for index in range(start, stop))
             return
-        source = self.table.json_source(())  # payloads, or the pane's compact item store
+        source = self._json_source(())  # payloads, or the pane's compact item store
         for index in range(start, stop):
             moment = item_time(source(index))
             self.times.append(math.nan if moment is None else moment)
             self.errors.append(model.style(index) == "error")
 
     def _rebuild(self) -> None:
-        model = self.table.model
+        model = self.model
         _rows, order = model.snapshot()
         seen = (model.generation, len(order))
         times, errors = self.times, self.errors
@@ -237,10 +242,10 @@ class DensityBar(Widget):
 
     def jump_to(self, start: float, end: float) -> None:
         """Move the table's cursor to the first row in view whose time is in [start, end)."""
-        model = self.table.model
+        model = self.model
         times = self.times
         for position in range(model.visible_count):
             index = model.row_index(position)
             if index < len(times) and start <= times[index] < end:
-                self.table.move_to(position)
+                self._move_to(position)
                 return
