@@ -16,6 +16,8 @@ from textual.widgets import SelectionList, Static
 from tui.services.scope import Scope
 from tui.ui.safe_text import visible
 from tui.ui.screens.dialog import DialogScreen
+from tui.ui.widgets.tick_list import TickList
+from tui.words import count
 
 
 class ScopeScreen(DialogScreen[Scope | None]):
@@ -51,11 +53,11 @@ class ScopeScreen(DialogScreen[Scope | None]):
                 classes="choice-header",
             )
             with Horizontal():
-                yield SelectionList[str](
+                yield TickList(
                     *((visible(p), p, p in self.chosen.profiles) for p in self.profiles),
                     id="scope-profiles",
                 )
-                yield SelectionList[str](
+                yield TickList(
                     *((r, r, r in self.chosen.regions) for r in self.regions),
                     id="scope-regions",
                 )
@@ -83,7 +85,7 @@ class ScopeScreen(DialogScreen[Scope | None]):
     def _summarise(self) -> None:
         scope = self.current()
         self.query_one("#scope-summary", Static).update(
-            f"{scope.label()} = {len(scope.targets())} listings"
+            f"{scope.label()} = {count(len(scope.targets()), 'listing')}"
         )
 
     def action_move(self, step: int) -> None:
