@@ -401,6 +401,25 @@ async def session_timeline(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def ivs_scope(pilot: Pilot[Any]) -> None:
+    """Pane 1's stages across two demo profiles × two regions (`S`), PROFILE and REGION columns."""
+    from tui.ui.screens.scope_picker import ScopeScreen
+    from tui.ui.widgets.tick_list import TickList
+
+    pane = await _browse_pane(pilot, "1")
+    await pilot.press("S")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScopeScreen))
+    screen = pilot.app.screen
+    screen.query_one("#scope-profiles", TickList).select("demo-staging")
+    screen.query_one("#scope-regions", TickList).select("eu-central-1")
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ScopeScreen))
+    await wait_for(pilot, lambda: idle(pane)() and pane.table.row_count > 0 and pane.level.done)
+    pilot.app.clear_notifications()
+    await settle(pilot)
+
+
 async def help_screen(pilot: Pilot[Any]) -> None:
     """The `?` screen over pane 1's stages: every key that applies there."""
     from tui.ui.screens.help import HelpScreen
@@ -435,6 +454,7 @@ SHOTS: list[Shot] = [
     Shot("compose-error.svg", partner_error),
     Shot("history-80x24.svg", partner_history, NARROW),
     Shot("help.svg", help_screen),
+    Shot("scope-80x24.svg", ivs_scope, NARROW),
     Shot("ivs-80x24.svg", ivs_error_events, NARROW),
     Shot("timeline-80x24.svg", session_timeline, NARROW),
     Shot("timeline.svg", session_timeline),
