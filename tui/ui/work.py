@@ -166,11 +166,7 @@ class Work:
             worker = get_current_worker()
             call = fn
             if on_progress is not None:
-
-                def report(value: Any) -> None:
-                    owner.post_message(Work.Progress(self, worker, key, value, on_progress))
-
-                call = partial(fn, report)
+                call = partial(fn, self._reporter(worker, key, on_progress))
             try:
                 if pool is not None:
                     with pool.slot():
@@ -196,6 +192,24 @@ class Work:
         )
         self._live[worker] = key
         return worker
+
+    def reporter(self, on_progress: ProgressHandler) -> Report:
+        """A ``Report`` for the run this is called in (from its worker thread), to ``on_progress``.
+
+        Why: a run's callable may be made by code that does not know it reports (a browse
+        level's scan, started by the pane's paging): it asks for its reporter here, and its
+        reports are dropped with the run like those of ``run(on_progress=...)``.
+        """
+        worker = get_current_worker()
+        return self._reporter(worker, self._live.get(worker, ""), on_progress)
+
+    def _reporter(self, worker: Worker[None], key: str, on_progress: ProgressHandler) -> Report:
+        owner = self.owner
+
+        def report(value: Any) -> None:
+            owner.post_message(Work.Progress(self, worker, key, value, on_progress))
+
+        return report
 
     def cancel(self) -> None:
         """Leave the current query: cancel its runs and drop their late outcomes."""
