@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
+from textual.app import App, ComposeResult
+from textual.message import Message
 
 from tests.ui.helpers import idle, launch_event_logs, load_all, wait_for
 from tui.app import EventdeckApp
 from tui.args import LaunchTarget
 from tui.services.density import item_time
-from tui.ui.widgets.virtual_table import DensityBar, QueryBar
+from tui.ui.widgets.virtual_table import Column, DensityBar, QueryBar, Row, VirtualTable
+from tui.ui.work import Work
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
@@ -103,3 +109,66 @@ async def test_density_restarts_when_the_level_changes_between_ticks(app_ctx) ->
         assert pane.table.loaded_count >= spaces  # the new rows reuse the old indices
         bar.sync()
         assert bar.density.total == pane.table.loaded_count
+
+
+class _TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield VirtualTable(id="t")
+
+
+def _timed_rows(count: int, hour: int) -> list[Row]:
+    """Rows one second apart from ``hour``:00 on 2026-01-01, every 7th an error."""
+    return [
+        Row(
+            f"k{hour}-{n}",
+            (str(n),),
+            "error" if n % 7 == 0 else "",
+            {"eventTime": f"2026-01-01T{hour + n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z"},
+        )
+        for n in range(count)
+    ]
+
+
+async def test_a_recount_of_rows_the_table_dropped_never_shows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Guard: the density line cancels its work when the table drops its rows (``Work.deliver``).
+
+    A big view is recounted in a thread job; the table is cleared and refilled while the job
+    runs. The job's late count (60,000 rows of another level) must not replace the new one.
+    """
+    import tui.ui.widgets.virtual_table.density_bar as density_module
+
+    real = density_module.recount
+    started, gate, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_recount(order: Any, times: Any, errors: Any) -> Any:
+        if len(order) < 60000:  # the new level's small recount: at once
+            return real(order, times, errors)
+        started.set()
+        gate.wait(60)
+        try:
+            return real(order, times, errors)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(density_module, "recount", slow_recount)
+    seen: list[Message] = []
+    app = _TableApp()
+    async with app.run_test(size=(100, 24), message_hook=seen.append) as pilot:
+        table = app.query_one(VirtualTable)
+        table.set_columns([Column("n", "N", ratio=1)])
+        bar = table.query_one(DensityBar)
+        table.append_rows(_timed_rows(60000, 0), more=False)
+        await wait_for(pilot, started.is_set)  # the rows noted, the view's recount in its job
+        table.clear()  # the user left: a new level's rows come
+        table.append_rows(_timed_rows(100, 20), more=False)
+        bar.sync()
+        assert bar.density.total == 100
+        gate.set()
+        await wait_for(pilot, finished.is_set)
+        for _ in range(3):
+            await pilot.pause()
+        assert bar.density.total == 100  # the old level's 60,000 never show
+        assert sum(b.count for b in bar.buckets()) == 100
+        assert any(isinstance(m, Work.Done) and m.key == "recount" for m in seen)  # dropped

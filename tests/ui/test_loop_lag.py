@@ -127,6 +127,39 @@ async def test_sorting_50000_rows() -> None:
         _check("sorting 50,000 rows", lag)
 
 
+def _timed_rows(count: int, prefix: str = "k", minute: int = 0) -> list[Row]:
+    """Rows whose payload carries an ``eventTime`` (every 7th an error): what the density line notes."""
+    return [
+        Row(
+            f"{prefix}{n}",
+            (str(n), f"name {n:05d}"),
+            "error" if n % 7 == 0 else "",
+            {
+                "eventTime": f"2026-01-01T{(n // 3600 + minute) % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z"
+            },
+        )
+        for n in range(count)
+    ]
+
+
+async def test_the_density_line_noting_50000_new_rows() -> None:
+    """50,000 timed rows appended at once: the density line notes and counts them all, exactly."""
+    from tui.ui.widgets.virtual_table import DensityBar
+
+    app = _TableApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.set_columns([Column("n", "N", width=8), Column("name", "Name", ratio=1)])
+        bar = table.query_one(DensityBar)
+        rows = _timed_rows(50000)
+        with LoopLag() as lag:
+            table.append_rows(rows, more=False)
+            await wait_for(pilot, lambda: bar.density.total == 50000)
+            await pilot.pause()
+        _check("the density line noting 50,000 new rows", lag)
+        assert sum(b.errors for b in bar.buckets()) == len(range(0, 50000, 7))
+
+
 async def test_saving_settings_on_a_slow_filesystem(
     app_ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from array import array
 
 import pytest
 from textual.app import ComposeResult
+from textual.message import Message
 
 from tests.ui.helpers import StyledApp, table_lines, wait_for
 from tui.services import query as query_service
 from tui.ui.widgets.virtual_table import Column, QueryBar, Row, VirtualTable
+from tui.ui.work import Work
 
 COLUMNS = [Column("id", "Id", width=8), Column("event", "Event", ratio=2), Column("op", "Op")]
 USERS = ["alice", "bob", "carol"]
@@ -212,3 +215,60 @@ async def test_copy_cli_carries_the_query_and_the_aws_cli_prints_the_same_rows(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert [item["id"] for item in json.loads(done.stdout)] == shown
+
+
+async def test_a_scan_of_a_query_the_user_left_reports_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Guard: a new query cancels the scan of the old one (``Work.cancel`` → ``Work.deliver``).
+
+    The old scan is still running when the user lifts its query and runs another; what it finds
+    and its end come later and must change nothing: neither the rows nor the bar's counts.
+    """
+    original = query_service.scan
+    gate, finished = threading.Event(), threading.Event()
+    calls = 0
+
+    def first_scan_waits(*args: object, **kwargs: object) -> query_service.ScanResult:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+        progress = kwargs["progress"]
+
+        def gated(found: array[int], scanned: int) -> None:
+            progress(found, scanned)  # type: ignore[operator]
+            if scanned == 100:
+                gate.wait(30)  # the user moves on meanwhile
+
+        kwargs["progress"] = gated
+        kwargs["chunk"] = 100
+        kwargs["cancel"] = None  # a scan deaf to its stop: only the dropping guards the view
+        try:
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            finished.set()
+
+    monkeypatch.setattr("tui.ui.widgets.virtual_table.query_bar.scan", first_scan_waits)
+    seen: list[Message] = []
+    app = QueryApp(1000)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("colon")
+        bar = app.query_one(QueryBar)
+        await wait_for(pilot, lambda: bar.input.has_focus)
+        assert bar.run_text("operationType=='MUTATION'")
+        await wait_for(pilot, lambda: bar.scanned == 100)
+        table.clear_filter()  # a new level: the query is lifted
+        assert bar.run_text("operationType=='READONLY'")
+        await wait_for(pilot, lambda: not bar.scanning and table.row_count == 500)
+        gate.set()
+        await wait_for(pilot, finished.is_set)
+        await wait_for(pilot, lambda: sum(isinstance(m, Work.Done) for m in seen) == 2)
+        await pilot.pause()
+        assert table.row_count == 500 and bar.matches == 500 and bar.scanned == 1000
+        shown = [table.model.visible_row(p).cells[2] for p in range(table.row_count)]
+        assert set(shown) == {"READONLY"}
+        assert "stopped" not in bar.message and "500 matches" in bar.message
+        stale = [m for m in seen if isinstance(m, Work.Progress) and m.work is bar.work]
+        assert stale  # the old scan did report after the user left; those reports were dropped

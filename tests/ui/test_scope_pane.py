@@ -247,3 +247,24 @@ async def test_changing_the_scope_stops_the_outstanding_calls(
         # Targets asked after leaving: at most the pool's two that may have started meanwhile.
         after = listed()
         assert len(after) <= len(before) + 2 and len(after) < 9, (before, after)
+
+
+async def test_the_listing_across_the_scope_reports_its_count_through_work(
+    users_ctx: Any,
+) -> None:
+    """The targets done come back as the pane's ``Work.Progress`` and end in a plain crumb."""
+    from textual.message import Message
+
+    from tui.ui.work import Work
+
+    seen: list[Message] = []
+    app = EventdeckApp(users_ctx)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        await _pick(pilot, app, {"prod", "staging"}, {"us-east-1", "us-west-2"})
+        await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
+        counts = [m.value for m in seen if isinstance(m, Work.Progress) and m.work is pane.work]
+        assert counts and counts[-1] == (4, 4)
+        assert all(total == 4 and 1 <= done <= 4 for done, total in counts)
+        assert "/4" not in pane.level.crumb

@@ -5,12 +5,15 @@ Each test here is a guard written down: removing the guard it names makes it fai
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import Any
 
 from compose_helpers import fill, open_pane, send_confirmed, wait_until
 from helpers import idle, wait_for
+from textual.app import App, ComposeResult
 from textual.message import Message
+from textual.widget import Widget
 
 from tui.app import EventdeckApp
 from tui.launch import LaunchTarget
@@ -137,3 +140,64 @@ async def test_escape_stops_the_session_errors_scan(app_ctx) -> None:  # type: i
         app_ctx.demo.set_faults(None)
         finished_after = pool.stats().calls - (at_escape.calls - at_escape.in_flight)
         assert finished_after <= pool.size, (finished_after, pool.size, participants)
+
+
+class _Owner(Widget):
+    """A widget that owns a Work and forwards its messages, as every pane and screen does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.work = Work(self, group="test")
+        self.reports: list[object] = []
+        self.results: list[object] = []
+
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
+
+    def on_work_progress(self, message: Work.Progress) -> None:
+        self.work.deliver(message)
+
+
+class _OwnerApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield _Owner()
+
+
+async def test_progress_of_a_run_reaches_its_owner_until_the_run_is_left() -> None:
+    """Guard: ``Work.deliver`` drops the reports of a cancelled run, as it drops its result.
+
+    A run reports from its own thread and from a thread it starts (as the bulk sender's do); once
+    the owner leaves it (``cancel``), what it still reports and returns reaches no handler.
+    """
+    gate, ended = threading.Event(), threading.Event()
+    seen: list[Message] = []
+    app = _OwnerApp()
+    async with app.run_test(message_hook=seen.append) as pilot:
+        owner = app.query_one(_Owner)
+
+        def job(report: Any) -> str:
+            report(1)
+            helper = threading.Thread(target=report, args=(2,))
+            helper.start()
+            helper.join()
+            gate.wait(30)
+            report(3)
+            ended.set()
+            return "late"
+
+        owner.work.run(
+            job, owner.results.append, pooled=False, key="job", on_progress=owner.reports.append
+        )
+        await wait_for(pilot, lambda: owner.reports == [1, 2])
+        assert owner.work.busy
+        owner.work.cancel()  # the user left
+        gate.set()
+        await wait_for(pilot, ended.is_set)
+        await wait_for(pilot, lambda: any(isinstance(m, Work.Done) for m in seen))
+        await pilot.pause()
+        assert owner.reports == [1, 2] and owner.results == []
+        late = [m.value for m in seen if isinstance(m, Work.Progress)]
+        assert late == [1, 2, 3]  # the third was posted, and dropped

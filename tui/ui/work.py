@@ -9,13 +9,17 @@ A widget owns a ``Work``; ``work.run(fn)`` runs ``fn`` in a thread worker (insid
 slot when the call reaches AWS) and posts ``Work.Done`` or ``Work.Failed`` to the owner. The
 owner's ``on_work_done`` / ``on_work_failed`` hand the message to ``work.deliver``, which drops it
 when the run was cancelled or superseded and otherwise calls the run's handlers (if given).
-Tests can wait for these messages (``App.run_test(message_hook=...)``) instead of private flags.
+A run given ``on_progress`` also gets a ``report`` callable: each report is posted as
+``Work.Progress`` (from the worker thread or any thread it starts) and reaches ``on_progress``
+through ``on_work_progress`` → ``deliver`` while the run is current, so a scan, a send or a sign-in
+of a screen the user has left reports nothing. Tests can wait for these messages (``App.run_test(message_hook=...)``) instead of private flags.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -32,6 +36,9 @@ if TYPE_CHECKING:
 
 ResultHandler = Callable[[Any], None]
 ErrorHandler = Callable[[EventdeckError], None]
+ProgressHandler = Callable[[Any], None]
+Report = Callable[[Any], None]
+"""What a run given ``on_progress`` is called with: thread-safe, posts one ``Work.Progress``."""
 
 
 def as_eventdeck_error(exc: BaseException) -> EventdeckError:
@@ -87,6 +94,24 @@ class Work:
             self.error = as_eventdeck_error(cause)
             self.on_error = on_error
 
+    class Progress(Message, bubble=False):
+        """A run reported how far it got; ``value`` is what it passed to ``report``."""
+
+        def __init__(
+            self,
+            work: Work,
+            worker: Worker[None],
+            key: str,
+            value: Any,
+            on_progress: ProgressHandler,
+        ) -> None:
+            super().__init__()
+            self.work = work
+            self.worker = worker
+            self.key = key
+            self.value = value
+            self.on_progress = on_progress
+
     def __init__(self, owner: DOMNode, group: str, pool: CallPool | None = None) -> None:
         self.owner = owner
         self.group = group
@@ -115,7 +140,7 @@ class Work:
 
     def run(
         self,
-        fn: Callable[[], Any],
+        fn: Callable[..., Any],
         on_result: ResultHandler | None = None,
         on_error: ErrorHandler | None = None,
         *,
@@ -123,11 +148,14 @@ class Work:
         pooled: bool = True,
         group: str | None = None,
         exclusive: bool = False,
+        on_progress: ProgressHandler | None = None,
     ) -> Worker[None]:
         """Run ``fn`` in a thread worker and post its outcome to the owner.
 
         ``pooled`` holds a slot of the call pool for the run (AWS calls; local file work passes
         False). ``exclusive`` supersedes earlier runs with the same key: their outcomes are dropped.
+        With ``on_progress``, ``fn`` is called with a ``Report``: each call of it posts a
+        ``Work.Progress`` that ``deliver`` hands to ``on_progress`` while the run is current.
         """
         pool = self.pool if pooled else None
         owner = self.owner
@@ -136,12 +164,15 @@ class Work:
             # Posted even when cancelled: ``deliver`` is the one place that drops stale outcomes
             # (and tests can watch a stale outcome arrive and be dropped).
             worker = get_current_worker()
+            call = fn
+            if on_progress is not None:
+                call = partial(fn, self._reporter(worker, key, on_progress))
             try:
                 if pool is not None:
                     with pool.slot():
-                        result = fn()
+                        result = call()
                 else:
-                    result = fn()
+                    result = call()
             except Exception as exc:  # every failure becomes a message, never a crash
                 owner.post_message(Work.Failed(self, worker, key, exc, on_error))
                 return
@@ -162,6 +193,24 @@ class Work:
         self._live[worker] = key
         return worker
 
+    def reporter(self, on_progress: ProgressHandler) -> Report:
+        """A ``Report`` for the run this is called in (from its worker thread), to ``on_progress``.
+
+        Why: a run's callable may be made by code that does not know it reports (a browse
+        level's scan, started by the pane's paging): it asks for its reporter here, and its
+        reports are dropped with the run like those of ``run(on_progress=...)``.
+        """
+        worker = get_current_worker()
+        return self._reporter(worker, self._live.get(worker, ""), on_progress)
+
+    def _reporter(self, worker: Worker[None], key: str, on_progress: ProgressHandler) -> Report:
+        owner = self.owner
+
+        def report(value: Any) -> None:
+            owner.post_message(Work.Progress(self, worker, key, value, on_progress))
+
+        return report
+
     def cancel(self) -> None:
         """Leave the current query: cancel its runs and drop their late outcomes."""
         self.generation += 1
@@ -171,10 +220,17 @@ class Work:
             worker.cancel()
         self._live.clear()
 
-    def deliver(self, message: Work.Done | Work.Failed) -> bool:
-        """Hand a posted outcome to its handler; False (and dropped) when it is stale."""
+    def deliver(self, message: Work.Done | Work.Failed | Work.Progress) -> bool:
+        """Hand a posted outcome or report to its handler; False (and dropped) when it is stale."""
         message.stop()
-        if message.work is not self or self._live.pop(message.worker, None) is None:
+        if message.work is not self:
+            return False
+        if isinstance(message, Work.Progress):
+            if message.worker not in self._live:
+                return False
+            message.on_progress(message.value)
+            return True
+        if self._live.pop(message.worker, None) is None:
             return False
         if isinstance(message, Work.Done):
             if message.on_result is not None:

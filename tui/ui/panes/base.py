@@ -144,3 +144,6 @@ class Pane(Vertical):
 
     def on_work_failed(self, message: Work.Failed) -> None:
         self.work.deliver(message)
+
+    def on_work_progress(self, message: Work.Progress) -> None:
+        self.work.deliver(message)

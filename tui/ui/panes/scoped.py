@@ -9,7 +9,6 @@ own target. The panes pass their single-target level and how to list it; this wr
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -115,12 +114,12 @@ def scoped_level(
             payload = {**payload, "scope": tag(found)}
         return Row(f"{where}|{row.key}", (*prefix(found), *row.cells), row.style, payload)
 
-    app = pane.app  # the scan's own threads have no active app to look it up from
-
     def scan(cancel: threading.Event) -> Page[Any]:
+        # Called in the pane's Work run (its worker thread): the counts come back as Work.Progress.
+        report = pane.work.reporter(lambda counts: shown_progress(*counts))
+
         def progress(done: int, total: int) -> None:
-            with contextlib.suppress(Exception):  # the app may be closing; a count is optional
-                app.call_from_thread(shown_progress, done, total)
+            report((done, total))
 
         try:
             found = fan_out_scope(

@@ -3,8 +3,10 @@
 Why: replaying thousands of events must not freeze the screen, lose anything or send anything
 twice. Enter first *checks* the whole file (streamed, with progress) and lists every bad line with
 its number and reason; nothing is sent until the user presses enter again (escape cancels). The
-send runs the service's import in a thread worker (each batch journaled, sent through the CallPool,
-its results journaled); progress arrives as messages (the sender's threads never touch widgets).
+check and the send are runs of the UI's one work path (tui/ui/work.py): the send runs the
+service's import (each batch journaled, sent through the CallPool, its results journaled); the
+check's and the send's progress (and the sender itself, for pause and cancel) come back as
+``Work.Progress`` (the sender's threads never touch widgets).
 The final tally always says: sent, failed, unconfirmed, skipped.
 """
 
@@ -17,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from tui.errors import EventdeckError
@@ -28,7 +29,7 @@ from tui.services.outbox import Outbox
 from tui.ui.safe_text import safe_lines, safe_text
 from tui.ui.screens.dialog import DialogScreen
 from tui.ui.widgets.field_error import FieldErrorLabel
-from tui.ui.work import Work
+from tui.ui.work import Report, Work
 from tui.words import count
 
 if TYPE_CHECKING:
@@ -107,25 +108,6 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         Binding("escape", "close", "Close", id="bulk.close"),
     ]
 
-    class Progressed(Message):
-        """The sender reported progress (posted from its threads)."""
-
-        def __init__(self, progress: BulkProgress) -> None:
-            super().__init__()
-            self.progress = progress
-
-    class Scanned(Message):
-        """The check of the file read further (posted from its thread)."""
-
-        def __init__(self, progress: ScanProgress) -> None:
-            super().__init__()
-            self.progress = progress
-
-    class SenderReady(Message):
-        def __init__(self, sender: BulkSender) -> None:
-            super().__init__()
-            self.sender = sender
-
     def __init__(
         self,
         ctx: AppContext,
@@ -148,7 +130,6 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.report: ScanReport | None = None
         self.tally: BulkTally | None = None
         self.last: BulkProgress | None = None
-        self._scan_cancelled = False
         self._status_length = -1  # of the last progress line (a change of length may re-wrap it)
 
     def compose(self) -> ComposeResult:
@@ -226,15 +207,13 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
             return
         error.show_message("")
         factory, outbox, kind, ids = self.ctx.factory, self.outbox, self.kind, self._ids()
-        self._scan_cancelled = False
+        self.work.cancel()  # a fresh stop event: escape while checking sets it
+        stop = self.work.stop
 
-        def scanned(progress: ScanProgress) -> None:
-            self.post_message(self.Scanned(progress))  # thread-safe; widgets untouched
-
-        def job() -> ScanReport:
+        def job(report: Report) -> ScanReport:
             try:
-                return scan_file(factory, outbox, path, kind, progress=scanned,
-                                 cancelled=lambda: self._scan_cancelled, **ids)  # fmt: skip
+                return scan_file(factory, outbox, path, kind, progress=report,
+                                 cancelled=stop.is_set, **ids)  # fmt: skip
             except OSError as exc:
                 raise EventdeckError(f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -246,10 +225,13 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.query_one("#bulk-progress", ProgressBar).update(total=1, progress=0)
         self.query_one("#bulk-progress", ProgressBar).add_class("-active")
         self._set_inputs(False)
-        self.work.run(job, key="check", pooled=False, group="bulk-check")
+        self.work.run(
+            job, self._checked, self._stopped, key="check", pooled=False, group="bulk-check",
+            on_progress=self._scanned,
+        )  # fmt: skip
 
-    def on_bulk_import_screen_scanned(self, event: Scanned) -> None:
-        p = event.progress
+    def _scanned(self, p: ScanProgress) -> None:
+        """The check read further: the bar and the count of lines read and bad."""
         self.query_one("#bulk-progress", ProgressBar).update(
             total=max(1, p.total_bytes), progress=p.done_bytes
         )
@@ -301,20 +283,18 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         resume = self.resume_job
         total = report.to_send + (report.unconfirmed_before if resend_unconfirmed else 0)
 
-        def progress(snapshot: BulkProgress) -> None:
-            self.post_message(self.Progressed(snapshot))  # thread-safe; widgets untouched
+        path = report.path
 
-        def sender_ready(sender: BulkSender) -> None:
-            self.post_message(self.SenderReady(sender))
-
-        def job() -> BulkTally:
+        def job(tell: Report) -> BulkTally:
+            # One channel: the sender (once made, for pause and cancel), then its progress.
+            progress = sender_ready = tell
             if resume is not None:
                 return resume_import(
                     factory, outbox, str(resume["id"]), workers=workers, progress=progress,
                     on_sender=sender_ready, resend_unconfirmed=resend_unconfirmed,
                 )  # fmt: skip
             return import_file(
-                factory, outbox, report.path, kind, workers=workers, total=total,
+                factory, outbox, path, kind, workers=workers, total=total,
                 progress=progress, on_sender=sender_ready,
                 resend_unconfirmed=resend_unconfirmed, **ids,
             )  # fmt: skip
@@ -323,13 +303,16 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.query_one("#bulk-status", Static).update(safe_text(f"Sending {total:,} line(s)…"))
         self._hint("ctrl+f pause/resume · ctrl+x cancel · escape close when done")
         # The import takes a pool slot per batch itself: this job must not hold one.
-        self.work.run(job, key="send", pooled=False)
+        self.work.run(
+            job, self._sent, self._stopped, key="send", pooled=False, on_progress=self._sending
+        )
 
-    def on_bulk_import_screen_sender_ready(self, event: SenderReady) -> None:
-        self.sender = event.sender
-
-    def on_bulk_import_screen_progressed(self, event: Progressed) -> None:
-        self.last = p = event.progress
+    def _sending(self, report: BulkSender | BulkProgress) -> None:
+        """The sender is ready (pause and cancel reach it), or it reported progress."""
+        if isinstance(report, BulkSender):
+            self.sender = report
+            return
+        self.last = p = report
         done = p.sent + p.failed + p.unconfirmed
         self.query_one("#bulk-progress", ProgressBar).update(progress=done)
         state = "PAUSED · " if p.paused else ""
@@ -344,29 +327,28 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self._status_length = len(text)
         self.query_one("#bulk-status", Static).update(safe_text(text), layout=layout)
 
-    def on_work_done(self, message: Work.Done) -> None:
-        if not self.work.deliver(message):
-            return
-        result = message.result
-        if isinstance(result, ScanReport):
-            self._checked(result)
-            return
-        self.tally = result
-        assert self.tally is not None
-        self.query_one("#bulk-tally", Static).update(safe_lines(tally_lines(self.tally)))
+    def _sent(self, tally: BulkTally) -> None:
+        self.tally = tally
+        self.query_one("#bulk-tally", Static).update(safe_lines(tally_lines(tally)))
         self.query_one("#bulk-status", Static).update("Done: escape closes")
         self.query_one("#bulk-notice", Static).update("")
         self._hint("escape closes")
 
-    def on_work_failed(self, message: Work.Failed) -> None:
-        if not self.work.deliver(message):
-            return
-        err = message.error
+    def _stopped(self, err: EventdeckError) -> None:
         self.query_one("#bulk-path-error", FieldErrorLabel).show_message(
             err.message + (f" — {err.hint}" if err.hint else "")
         )
         self.query_one("#bulk-status", Static).update("Stopped.")
         self._set_inputs(True)
+
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
+
+    def on_work_progress(self, message: Work.Progress) -> None:
+        self.work.deliver(message)
 
     def action_pause(self) -> None:
         """Pause (batches on the wire finish) or resume."""
@@ -391,7 +373,7 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
             )
             return
         if self.running:  # checking: stop the check, back to the form
-            self._scan_cancelled = True
+            self.work.stop.set()
             return
         if self.report is not None and self.tally is None:
             self.report = None

@@ -1,8 +1,10 @@
 """The SSO sign-in modal: a URL and a code to open on any other device, and a wait for approval.
 
 On a jump host there is no browser, so the device-authorization code is shown big and plain for the
-person to open on their phone; the blocking calls (start, poll) run in thread workers and report
-back by message, escape stops the polling at once, and success writes the same token cache the
+person to open on their phone; the blocking calls (start, then the wait that polls) are runs of the UI's one work
+path (tui/ui/work.py): each poll's state comes back as ``Work.Progress``, the token or the error as
+``Work.Done``/``Work.Failed``, and a superseded wait (``r``: a new code) reports nothing; escape
+stops the polling at once, and success writes the same token cache the
 AWS CLI uses. The URL comes from AWS, so it is shown through safe_text like any untrusted text.
 """
 
@@ -16,7 +18,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -25,7 +26,7 @@ from tui.services.signin import DeviceCode, PollState, SsoLogin, SsoLoginCancell
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.safe_text import safe_lines, safe_text
 from tui.ui.screens.dialog import DialogScreen
-from tui.ui.work import Work
+from tui.ui.work import Report, Work
 
 _STATUS = {
     "pending": "waiting for approval",
@@ -47,13 +48,6 @@ class SsoLoginScreen(DialogScreen[bool]):
         Binding("c", "copy_link", "Copy link", id="sso_login.copy"),
         Binding("r", "restart", "New code", id="sso_login.restart"),
     ]
-
-    class Polled(Message):
-        """The worker got an answer that is not the token yet (sent from the worker thread)."""
-
-        def __init__(self, state: PollState) -> None:
-            super().__init__()
-            self.state = state
 
     def __init__(self, login: SsoLogin) -> None:
         super().__init__()
@@ -83,7 +77,6 @@ class SsoLoginScreen(DialogScreen[bool]):
             yield Static("c copy link · r new code · escape cancel", id="sso-hint", markup=False)
 
     def on_mount(self) -> None:
-        self._login.on_poll = self._polled_from_thread
         self._timer = self.set_interval(1.0, self._refresh_state)
         self._begin()
 
@@ -119,19 +112,19 @@ class SsoLoginScreen(DialogScreen[bool]):
     def _wait(self) -> None:
         cancel = self._cancel
 
-        def wait() -> TokenInfo:
-            return self._login.wait(cancel)
+        login = self._login
+
+        def wait(report: Report) -> TokenInfo:
+            login.on_poll = report  # each answer that is not the token yet: a Work.Progress
+            return login.wait(cancel)
 
         self._status = "waiting for approval"
-        self.work.run(wait, key="sso-wait", pooled=False)
+        self.work.run(wait, key="sso-wait", pooled=False, on_progress=self._polled)
 
-    def _polled_from_thread(self, state: PollState) -> None:
-        self.post_message(self.Polled(state))
-
-    def on_sso_login_screen_polled(self, message: Polled) -> None:
-        message.stop()
-        status = _STATUS.get(message.state.status, message.state.status)
-        self._status = f"{status} (checked {message.state.attempt}×)"
+    def _polled(self, state: PollState) -> None:
+        """A poll got an answer that is not the token yet: show it and how many checks so far."""
+        status = _STATUS.get(state.status, state.status)
+        self._status = f"{status} (checked {state.attempt}×)"
         self._refresh_state()
 
     def _refresh_state(self) -> None:
@@ -165,6 +158,9 @@ class SsoLoginScreen(DialogScreen[bool]):
         self._status = "not signed in"
         self._show_error(message.error)
         self._refresh_state()
+
+    def on_work_progress(self, message: Work.Progress) -> None:
+        self.work.deliver(message)
 
     def on_work_done(self, message: Work.Done) -> None:
         if not self.work.deliver(message):

@@ -1,19 +1,19 @@
 """The session timeline screen: loads every participant's events, then shows them on one axis.
 
 Why: it answers "who dropped, when, and what else happened then" on one screen. Loading a large
-session takes many calls, so they run in a worker through the pool with a visible count, and
-escape stops them; enter on a participant opens its events at the cursor's time.
+session takes many calls, so they run as one run of the UI's work path (tui/ui/work.py; the calls
+take pool slots) whose count of participants done comes back as ``Work.Progress``, and escape
+stops them (``Work.cancel``: no more calls, nothing more shown); enter on a participant opens
+its events at the cursor's time.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -22,7 +22,7 @@ from tui.services.pool import CallPool
 from tui.services.scan import ScanCancelled
 from tui.ui.safe_text import safe_text, visible
 from tui.ui.widgets.timeline_view import TimelineView, describe
-from tui.ui.work import Work
+from tui.ui.work import Report, Work
 from tui.words import count
 
 LEGEND = "─ present  ░ subscribing  █ publishing  ¦ rejoined  ! error  ⇄ replica"
@@ -45,14 +45,6 @@ class TimelineScreen(Screen[OpenAt | None]):
         Binding("enter", "open", "Open events here", id="timeline.open"),
     ]
 
-    class Progressed(Message):
-        """``done`` of ``total`` participants' events are loaded."""
-
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done = done
-            self.total = total
-
     def __init__(
         self, factory: Any, pool: CallPool, stage_arn: str, session_id: str, title: str = ""
     ) -> None:
@@ -62,7 +54,6 @@ class TimelineScreen(Screen[OpenAt | None]):
         self.stage_arn = stage_arn
         self.session_id = session_id
         self.title_text = title or session_id
-        self.cancel = threading.Event()
         self.timeline: Timeline | None = None
         self.work = Work(self, group="timeline")
 
@@ -72,24 +63,28 @@ class TimelineScreen(Screen[OpenAt | None]):
         yield Static(LEGEND, id="timeline-legend")
 
     def on_mount(self) -> None:
-        self.work.run(self._load, key="timeline", pooled=False)  # fan_out takes the slots
+        factory, pool, stage_arn, session_id = (
+            self.factory, self.pool, self.stage_arn, self.session_id,
+        )  # fmt: skip
+        cancel = self.work.stop  # set when the screen is left: no more calls
 
-    def _load(self) -> Timeline:
-        def progress(done: int, total: int) -> None:
-            self.post_message(self.Progressed(done, total))
+        def load(report: Report) -> Timeline:
+            return load_timeline(
+                factory, pool, stage_arn, session_id, cancel=cancel,
+                progress=lambda done, total: report((done, total)),
+            )  # fmt: skip
 
-        return load_timeline(
-            self.factory,
-            self.pool,
-            self.stage_arn,
-            self.session_id,
-            cancel=self.cancel,
-            progress=progress,
-        )
+        # fan_out takes the pool slots itself, per call: this run must not hold one.
+        self.work.run(load, key="timeline", pooled=False, on_progress=self._progressed)
 
-    def on_timeline_screen_progressed(self, message: Progressed) -> None:
+    def _progressed(self, progress: tuple[int, int]) -> None:
+        """``done`` of ``total`` participants' events are loaded."""
+        done, total = progress
         if self.timeline is None:
-            self._status(f"Loading events… {message.done}/{message.total} participants")
+            self._status(f"Loading events… {done}/{total} participants")
+
+    def on_work_progress(self, message: Work.Progress) -> None:
+        self.work.deliver(message)
 
     def on_work_done(self, message: Work.Done) -> None:
         if self.work.deliver(message) and isinstance(message.result, Timeline):
@@ -129,5 +124,5 @@ class TimelineScreen(Screen[OpenAt | None]):
         self.dismiss(OpenAt(info.track.participant.participant_id, info.start, info.end))
 
     def action_close(self) -> None:
-        self.cancel.set()
+        self.work.cancel()  # the calls stop, and anything the load still reports is dropped
         self.dismiss(None)

@@ -3,7 +3,10 @@
 It shows itself once rows carry a time (``eventTime``…, see services/density.item_time) and
 follows the table's view (filter and query): counts are kept per fine bin (services/density),
 extended as pages land and rebuilt only when the view itself changes, so a frame costs the bins,
-not the rows. It is given the table's model and two of its methods, never the widget itself.
+not the rows. Noting a few thousand new rows or recounting a small view is done on the UI
+thread; more runs as a thread job through the UI's one work path (tui/ui/work.py), one at a time,
+and a job over rows the table has since dropped is cancelled and its late result dropped.
+It is given the table's model and two of its methods, never the widget itself.
 ``[``/``]`` move a bucket cursor; ``z`` jumps the table to the bucket's first row
 and posts ``ZoomRequested`` (CodeCatalyst narrows its startTime/endTime and queries again).
 """
@@ -19,18 +22,25 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
+from tui.errors import EventdeckError
 from tui.services.chunked import responsive
 from tui.services.density import Bucket, Density, bar_text, fmt_span, item_time
 from tui.ui.widgets.virtual_table.model import TableModel
+from tui.ui.work import Work
 
 JsonSource = Callable[[Sequence[str]], Callable[[int], object]]
 """The table's ``json_source``: for column keys, a reader of loaded row ``i``'s JSON."""
 
 SYNC_SECONDS = 0.25
-THREAD_REBUILD = 50_000
-"""Views larger than this are recounted in a thread worker, not on the UI thread."""
+INLINE_ROWS = 5_000
+"""Up to this many rows are noted or counted on the UI thread (a few ms); more go to a thread job.
+
+Why: noting a row parses its JSON for the time (~1.6 µs), counting one ~0.5 µs; 50,000 rows
+appended at once took 56–82 ms on the event loop, over the 50 ms a step may take.
+"""
 
 
 def _clock(seconds: float) -> str:
@@ -46,6 +56,23 @@ def recount(order: object, times: array[float], errors: bytearray) -> Density:
         if not math.isnan(moment):
             add(moment, bool(errors[index]))
     return density
+
+
+def note_rows(
+    source: Callable[[int], object], style: Callable[[int], str], start: int, stop: int
+) -> tuple[array[float], bytearray]:
+    """The times (NaN for none) and error flags of loaded rows ``[start, stop)``; thread-safe.
+
+    ``source`` is a snapshot reader of the rows' JSON (``json_source``) and ``style`` reads a
+    row's style: both only read lists the store extends or replaces, never changes in place.
+    """
+    times: array[float] = array("d")
+    errors = bytearray()
+    for index in range(start, stop):
+        moment = item_time(source(index))
+        times.append(math.nan if moment is None else moment)
+        errors.append(style(index) == "error")
+    return times, errors
 
 
 class DensityBar(Widget):
@@ -79,7 +106,9 @@ class DensityBar(Widget):
         self.cursor: int | None = None
         self._seen = (-1, 0)  # (generation, visible count) counted
         self._epoch = -1  # the model's epoch the times belong to
-        self._rebuilding = False
+        self.work = Work(self, group="density")
+        """Noting many new rows and recounting a big view run here, one job at a time."""
+        self.ticker: Timer | None = None
         self._strip_key: tuple[object, ...] | None = None
         self._strip: Strip | None = None
         self.display = False
@@ -87,28 +116,39 @@ class DensityBar(Widget):
         """Loaded rows' times [start, stop) known to the table's owner (None: read each row's JSON)."""
 
     def on_mount(self) -> None:
-        self.set_interval(SYNC_SECONDS, self.sync)
+        self.ticker = self.set_interval(SYNC_SECONDS, self.sync)
 
     # -- counting --------------------------------------------------------------------------
     def sync(self) -> None:
-        """Bring the counts up to the table: new rows' times, then the view's growth or change."""
+        """Bring the counts up to the table: new rows' times, then the view's growth or change.
+
+        A few thousand rows are handled at once; more go to one thread job at a time (``work``),
+        whose result continues the sync when it lands. A job of rows the table has since dropped
+        (a new level: the model's epoch changed) is cancelled, and its late result dropped.
+        """
         model = self.model
         loaded = model.loaded_count
         if model.epoch != self._epoch or loaded < len(self.times):  # cleared: a new level
+            self.work.cancel()
             self._epoch = model.epoch
             self.times = array("d")
             self.errors = bytearray()
             self._seen = (-1, 0)
             self.cursor = None
-        if loaded > len(self.times):
-            self._note_rows(len(self.times), loaded)
-        if self._rebuilding:
+        if self.work.busy:  # a job is counting: its result continues from where it ends
             return
+        if loaded > len(self.times) and not self._note(len(self.times), loaded):
+            return  # a job notes them; its result syncs on
         generation, visible = model.generation, model.visible_count
         seen_generation, seen_visible = self._seen
         if generation == seen_generation and visible == seen_visible:
             return
-        if generation != seen_generation or visible < seen_visible or model.sort_column is not None:
+        if (
+            generation != seen_generation
+            or visible < seen_visible
+            or model.sort_column is not None
+            or visible - seen_visible > INLINE_ROWS
+        ):
             self._rebuild()
             return
         # Same view, grown at its end (pages landing, query chunks): count only the new positions.
@@ -120,7 +160,8 @@ class DensityBar(Widget):
         self._seen = (generation, visible)
         self._changed()
 
-    def _note_rows(self, start: int, stop: int) -> None:
+    def _note(self, start: int, stop: int) -> bool:
+        """Note rows ``[start, stop)``: True when done now, False when a job notes them."""
         model = self.model
         known = self.times_for(start, stop) if self.times_for is not None else None
         if known is not None:
@@ -128,43 +169,55 @@ class DensityBar(Widget):
             self.errors.extend(model.style(index) == "error" for index in range(start, stop))
             return
         source = self._json_source(())  # payloads, or the pane's compact item store
-        for index in range(start, stop):
-            moment = item_time(source(index))
-            self.times.append(math.nan if moment is None else moment)
-            self.errors.append(model.style(index) == "error")
+        if stop - start <= INLINE_ROWS:
+            times, errors = note_rows(source, model.style, start, stop)
+            self.times.extend(times)
+            self.errors.extend(errors)
+            return True
+        epoch = self._epoch
+
+        def noted(result: tuple[array[float], bytearray]) -> None:
+            if epoch != self._epoch or start != len(self.times):
+                return
+            self.times.extend(result[0])
+            self.errors.extend(result[1])
+            self.sync()
+
+        def job() -> tuple[array[float], bytearray]:
+            with responsive():  # JSON of many rows: the UI thread gets the GIL in ~1 ms
+                return note_rows(source, model.style, start, stop)
+
+        self.work.run(job, noted, self._failed, key="note", pooled=False)
+        return False
 
     def _rebuild(self) -> None:
         model = self.model
         _rows, order = model.snapshot()
         seen = (model.generation, len(order))
         times, errors = self.times, self.errors
-        if len(order) <= THREAD_REBUILD:
+        if len(order) <= INLINE_ROWS:
             self._install(recount(order, times, errors), seen)
             return
-        self._rebuilding = True
 
-        def work() -> tuple[Density, tuple[int, int]]:
-            with responsive():  # a million rows of Python: the UI thread gets the GIL in ~1 ms
-                return recount(order, times, errors), seen
-
-        self.run_worker(work, thread=True, group="density", exclusive=True, exit_on_error=False)
-
-    def on_worker_state_changed(self, event: object) -> None:
-        """A recount from the thread worker arrived: install it (the next sync catches up)."""
-        from textual.worker import Worker, WorkerState
-
-        assert isinstance(event, Worker.StateChanged)
-        if event.worker.group != "density" or event.state not in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-            WorkerState.CANCELLED,
-        ):
-            return
-        event.stop()
-        self._rebuilding = False
-        if event.state == WorkerState.SUCCESS:
-            density, seen = event.worker.result  # type: ignore[misc]
+        def counted(density: Density) -> None:
             self._install(density, seen)
+            self.sync()  # the view may have moved on while the job ran
+
+        def job() -> Density:
+            with responsive():  # a million rows of Python: the UI thread gets the GIL in ~1 ms
+                return recount(order, times, errors)
+
+        self.work.run(job, counted, self._failed, key="recount", pooled=False)
+
+    def _failed(self, error: EventdeckError) -> None:
+        """A job that failed (rows dropped under it) is done again from scratch at the next tick."""
+        self._seen = (-1, 0)
+
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
 
     def _install(self, density: Density, seen: tuple[int, int]) -> None:
         self.density = density

@@ -1,7 +1,8 @@
 """QueryBar: the `:` bar under a VirtualTable, a JMESPath filter and computed columns over the rows.
 
-The scan runs in a thread worker in chunks (tui/services/query.scan) and reports each chunk's
-matches, which go into the table's one view mechanism (``TableModel.extend_restrict``): the count
+The scan runs in chunks (tui/services/query.scan) as a run of the UI's one work path
+(tui/ui/work.py) and reports each chunk's matches as ``Work.Progress``, which go into the table's
+one view mechanism (``TableModel.extend_restrict``): the count
 and the rows show while it runs, the table scrolls, escape stops it. A bad expression is shown at
 the bar with its position (the input's cursor goes there) and nothing else changes.
 It sees the table through ``QueryHost`` (what it needs of it), so it never imports the widget.
@@ -9,7 +10,6 @@ It sees the table through ``QueryHost`` (what it needs of it), so it never impor
 
 from __future__ import annotations
 
-import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
@@ -17,23 +17,22 @@ from typing import Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
-from textual.worker import Worker, WorkerState
 
+from tui.errors import EventdeckError
 from tui.services.query import Query, QueryError, ScanResult, check_functions, parse_query, scan
 from tui.ui.safe_text import visible
 from tui.ui.widgets.virtual_table.columns import Column
 from tui.ui.widgets.virtual_table.jobs import ViewJob
 from tui.ui.widgets.virtual_table.model import TableModel
+from tui.ui.work import Report, Work
 
-_GROUP = "query-scan"
 REPORT_SECONDS = 0.1
 """The scan reports matches to the UI at most this often."""
 CHUNK = 1024
-"""Rows per chunk of the scan (each ends with a pause for the UI thread)."""
-YIELD_SECONDS = 0.001
+"""Rows per chunk of the scan (the UI thread gets the GIL back within ~1 ms: ``scan`` lowers the
+switch interval with ``chunked.responsive``, so no sleep between chunks is needed)."""
 
 
 class QueryHost(Protocol):
@@ -66,15 +65,6 @@ class QueryBar(Widget):
         Binding("escape", "stop", "Stop / close", id="query.stop"),
     ]
 
-    class Progress(Message):
-        """A chunk of the scan ``scan_id`` finished: ``found`` are its new matches."""
-
-        def __init__(self, scan_id: int, found: array[int], scanned: int) -> None:
-            super().__init__()
-            self.scan_id = scan_id
-            self.found = found
-            self.scanned = scanned
-
     def __init__(self, table: QueryHost) -> None:
         super().__init__(classes="query-bar")
         self.table = table
@@ -85,8 +75,8 @@ class QueryBar(Widget):
         self.matches = 0
         self.scanned = 0
         self.total = 0
-        self._cancel = threading.Event()
-        self._scan_id = 0
+        self.work = Work(self, group="query-scan")
+        """The scan; leaving the query (a new one, or lift) cancels it and drops its reports."""
         self._generation = 0
 
     @classmethod
@@ -167,7 +157,7 @@ class QueryBar(Widget):
 
     def apply(self, query: Query) -> None:
         """Install ``query``: computed columns at once, then the filter scan in a worker."""
-        self._cancel.set()
+        self.work.cancel()  # an earlier scan stops, and what it still reports is dropped
         table = self.table
         model = table.model
         if self.base_columns is None:
@@ -198,41 +188,36 @@ class QueryBar(Widget):
             lambda i: matcher(table.json_source(keys)(i))
         )
         self.matches = self.scanned = 0
-        self._cancel = cancel = threading.Event()
-        self._scan_id += 1
-        scan_id = self._scan_id
+        stop = self.work.stop  # escape sets it: the scan ends early, its matches so far stay
         source = table.json_source(keys)
         total = self.total
 
-        pending: array[int] = array("q")
-        last = [0.0]
+        def work(report: Report) -> ScanResult:
+            pending: array[int] = array("q")
+            last = 0.0
 
-        def report(found: array[int], scanned: int) -> None:
-            # At most one message per REPORT_SECONDS (and the first at once): each one costs the
-            # UI thread a repaint, which a flood of small chunks would turn into lag.
-            pending.extend(found)
-            # Let the UI thread have the GIL between chunks: without it a key waits for the
-            # interpreter's 5 ms switch interval several times per frame.
-            time.sleep(YIELD_SECONDS)
-            now = time.monotonic()
-            if now - last[0] < REPORT_SECONDS and scanned < total and last[0]:
-                return
-            last[0] = now
-            chunk = array("q", pending)
-            del pending[:]
-            self.post_message(self.Progress(scan_id, chunk, scanned))
+            def chunk_done(found: array[int], scanned: int) -> None:
+                # At most one report per REPORT_SECONDS (and the first at once): each one costs
+                # the UI thread a repaint, which a flood of small chunks would turn into lag.
+                nonlocal last
+                pending.extend(found)
+                now = time.monotonic()
+                if now - last < REPORT_SECONDS and scanned < total and last:
+                    return
+                last = now
+                report((array("q", pending), scanned))
+                del pending[:]
 
-        def work() -> tuple[int, ScanResult]:
-            result = scan(query, total, source, cancel=cancel, progress=report, chunk=CHUNK)
+            result = scan(query, total, source, cancel=stop, progress=chunk_done, chunk=CHUNK)
             if pending:  # matches held back by the throttle (a stopped scan): report them first
-                self.post_message(self.Progress(scan_id, array("q", pending), result.scanned))
-            return scan_id, result
+                report((array("q", pending), result.scanned))
+            return result
 
         self.scanning = True
         table.refresh_view()
         self._show_progress()
-        self.run_worker(
-            work, thread=True, group=_GROUP, exclusive=True, exit_on_error=False, name="query"
+        self.work.run(
+            work, self._finished, self._failed, key="scan", pooled=False, on_progress=self._found
         )
 
     def _show_progress(self) -> None:
@@ -242,37 +227,26 @@ class QueryBar(Widget):
             text += " · escape stops"
         self._say(text)
 
-    def on_query_bar_progress(self, event: Progress) -> None:
+    def _found(self, progress: tuple[array[int], int]) -> None:
         """Show a chunk's matches at once (the count and rows grow while the scan runs)."""
-        event.stop()
-        if event.scan_id != self._scan_id or not self.scanning:
-            return
-        if not self.table.model.extend_restrict(self._generation, event.found):
+        found, scanned = progress
+        if not self.table.model.extend_restrict(self._generation, found):
             # The filter text or sort changed under the scan: run the query again over them.
             if self.query_obj is not None:
                 self.apply(self.query_obj)
             return
-        self.matches += len(event.found)
-        self.scanned = event.scanned
-        shown = self.table.row_count - len(event.found)
+        self.matches += len(found)
+        self.scanned = scanned
+        shown = self.table.row_count - len(found)
         self.table.refresh_view(shown if self.table.model.sort_column is None else 0)
         self._show_progress()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def _failed(self, error: EventdeckError) -> None:
+        self.scanning = False
+        self._say(f"✖ query failed: {error}", error=True)
+
+    def _finished(self, result: ScanResult) -> None:
         """The scan ended (or was stopped): the view settles with the sort and later pages."""
-        if event.worker.group != _GROUP:
-            return
-        event.stop()
-        if event.state == WorkerState.ERROR:
-            self.scanning = False
-            self._say(f"✖ query failed: {event.worker.error}", error=True)
-            return
-        outcome = event.worker.result
-        if event.state != WorkerState.SUCCESS or not isinstance(outcome, tuple):
-            return
-        scan_id, result = outcome
-        if scan_id != self._scan_id or not self.scanning:
-            return
         self.scanning = False
         self.scanned = result.scanned
         # A stopped scan leaves the rows it did not reach out of the view (not tested on the UI
@@ -286,20 +260,28 @@ class QueryBar(Widget):
                 f"{self.total:,} rows"
             )
 
+    def on_work_done(self, message: Work.Done) -> None:
+        self.work.deliver(message)
+
+    def on_work_failed(self, message: Work.Failed) -> None:
+        self.work.deliver(message)
+
+    def on_work_progress(self, message: Work.Progress) -> None:
+        self.work.deliver(message)
+
     # -- stopping and closing --------------------------------------------------------------
     def action_stop(self) -> None:
         """Escape: stop a running scan (its matches so far stay); otherwise hide the bar."""
         if self.scanning:
-            self._cancel.set()
+            self.work.stop.set()
             return
         self.display = False
         self.table.focus()
 
     def lift(self) -> None:
         """Remove the query (restriction and computed columns) and empty the bar."""
-        self._cancel.set()
+        self.work.cancel()
         self.scanning = False
-        self._scan_id += 1
         self.query_obj = None
         self.error = None
         model = self.table.model
