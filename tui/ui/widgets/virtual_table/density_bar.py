@@ -167,7 +167,7 @@ class DensityBar(Widget):
         if known is not None:
             self.times.extend(known)
             self.errors.extend(model.style(index) == "error" for index in range(start, stop))
-            return
+            return True
         source = self._json_source(())  # payloads, or the pane's compact item store
         if stop - start <= INLINE_ROWS:
             times, errors = note_rows(source, model.style, start, stop)
