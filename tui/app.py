@@ -33,7 +33,6 @@ from tui.themes import (
 from tui.ui.clipboard import ClipboardSettings
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
-from tui.ui.screens.help import HelpScreen, collect_bindings
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.styles import STYLESHEETS
 from tui.ui.widgets.hint_line import HintLine
@@ -247,6 +246,8 @@ class EventdeckApp(App[None]):
 
     # -- app-wide actions ------------------------------------------------------------------
     def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen, collect_bindings
+
         rows = collect_bindings(self.screen.active_bindings)
         self.push_screen(HelpScreen(rows, f"Keys — {self.current_pane.TITLE}"))
 
