@@ -13,6 +13,7 @@ from textual.app import App
 
 from tui.context import AppContext
 from tui.services.session import ClientFactory
+from tui.services.sso_cache import SsoTarget, sso_target
 from tui.shell.panes import PANES, pane_info
 from tui.themes import MONOCHROME_THEME_NAME
 from tui.ui.panes.base import Pane
@@ -23,7 +24,6 @@ from tui.ui.work import Work
 # The screens of these flows (and the sign-in service) are imported when a flow first opens
 # one: none is on the first screen, and together they cost ~50 ms of the launch.
 if TYPE_CHECKING:
-    from tui.services.sso_cache import SsoTarget
     from tui.ui.screens.settings import SettingsSaved
 
 _T = TypeVar("_T")
@@ -143,8 +143,6 @@ class ShellFlows:
     # -- SSO sign-in -----------------------------------------------------------------------
     def sign_in(self) -> None:
         """Sign in with the SSO device-code flow: the code opens on any device (a phone)."""
-        from tui.services.sso_cache import sso_target
-
         options = self.ctx.options
         self.read_aws_config(lambda: sso_target(options), self._sign_in_to, self._cannot_sign_in)
 
