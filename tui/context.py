@@ -17,6 +17,7 @@ from tui.services.options import ConnectionOptions, LaunchTarget
 from tui.services.pool import CallPool
 from tui.services.prefetch import Prefetch
 from tui.services.resolve import Resolved, describe_destination
+from tui.services.scope import Scope, ScopeClients
 from tui.services.session import ClientFactory
 from tui.settings import Settings
 
@@ -40,6 +41,8 @@ class AppContext:
     prefetch: Prefetch = field(default_factory=Prefetch)
     outbox_root: Path | None = None  # None: the user's outbox; the demo keeps its own
     factory: ClientFactory = field(init=False)
+    scope: Scope | None = None  # several profiles × regions the listings fan out over (S)
+    _scope_clients: ScopeClients | None = field(default=None, repr=False, compare=False)
     # Saves run in worker threads: one save at a time, so none is lost or lands out of order.
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -85,6 +88,26 @@ class AppContext:
         """Use ``factory`` (from ``prepare_switch``) and its options from now on."""
         self.options, self.factory = factory.options, factory
         self.prefetch = Prefetch()  # pages fetched for the old connection are not for the new
+        self._scope_clients = None  # the scope's targets resolve from the new options
+
+    def set_scope(self, scope: Scope | None) -> None:
+        """Fan the listings out over ``scope`` from now on (None: the one profile and region)."""
+        self.scope = scope
+        self._scope_clients = None
+
+    @property
+    def scope_clients(self) -> ScopeClients:
+        """A client factory per (profile, region) of the scope, built like ``factory``.
+
+        Under --demo the profiles are the sandbox's demo profiles, each signing with its own
+        dummy keys (the demo never reads the user's AWS config or credentials).
+        """
+        if self._scope_clients is None:
+            given = self.demo.profile_credentials() if self.demo is not None else {}
+            self._scope_clients = ScopeClients(
+                self.options, self.pool, make=self._new_factory, credentials=given
+            )
+        return self._scope_clients
 
     def remember(self, change: Callable[[Any], Any]) -> str | None:
         """Apply ``change`` to the settings and save them; the error text if saving failed.

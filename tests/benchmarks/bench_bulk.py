@@ -6,11 +6,18 @@ sends to the same sandbox in the same run, with the same concurrency for BulkSen
 BulkSender and boto3 run interleaved for ``--rounds`` rounds; each figure is the median with its
 min–max and the paired ratio per round (tests/benchmarks/harness.py), with the load printed.
 The AWS CLI is run for a small sample of calls and extrapolated linearly (said in the table).
+
+Loop pauses (``--pauses``, on by default; ``--no-pauses`` skips it): the real app runs headless
+under Pilot with the bulk-import dialog over a file of ``--events`` lines, its pool as big as the
+workers. A 50 ms interval timer records its lateness and a key press every 100 ms records
+key-press-to-paint (the key updates a line of the dialog), first idle with the checked file on
+screen, then while the send runs with every pool slot busy; p50/p99/max of both, same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import ssl
@@ -29,11 +36,12 @@ from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Table, interleave, load_line, start_sandbox_process
+from harness import Table, interleave, isolate_home, load_line, start_sandbox_process
 
 from tui.services.bulk import BulkSender
 from tui.services.options import ConnectionOptions
 from tui.services.outbox import Outbox
+from tui.services.pool import CallPool
 from tui.services.session import ClientFactory
 
 
@@ -56,7 +64,9 @@ def reset(endpoint: str, ca: str) -> None:
 
 def bench_bulk_sender(options: ConnectionOptions, n: int, workers: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        sender = BulkSender(ClientFactory(options), "personalize-events", outbox=Outbox(Path(tmp)),
+        # The app's pool is as big as its workers (both are the pool-size setting): the same here.
+        factory = ClientFactory(options, CallPool(workers))
+        sender = BulkSender(factory, "personalize-events", outbox=Outbox(Path(tmp)),
                             workers=workers, tracking_id="t", session_id="s")  # fmt: skip
         started = time.perf_counter()
         tally = sender.run(events(n), total=n)
@@ -101,13 +111,102 @@ def bench_cli(endpoint: str, ca: str, calls: int) -> float:
         return time.perf_counter() - started
 
 
+async def loop_pauses(options: ConnectionOptions, n: int, workers: int, tmp: Path) -> Any:
+    """Timer lateness and key-press-to-paint in the app: idle, then during a saturated bulk send."""
+    from dataclasses import replace
+
+    from bench_scale import Pauses
+    from textual import events as tevents
+    from textual.widgets import Input, Static
+
+    from tui.app import EventdeckApp
+    from tui.context import AppContext
+    from tui.settings import Settings, WorkerSettings
+    from tui.ui.screens.bulk_import import BulkImportScreen
+
+    class Probe(BulkImportScreen):
+        """The bulk dialog, plus a line that shows the last j/k pressed (so a key paints)."""
+
+        def on_key(self, event: tevents.Key) -> None:
+            if event.key in ("j", "k"):
+                self.query_one("#bulk-hint", Static).update(
+                    f"key {event.key} {time.perf_counter()}"
+                )
+
+    path = tmp / "pauses.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events(n)))
+    settings = replace(Settings(), workers=WorkerSettings(pool_size=workers))
+    ctx = AppContext(options=options, settings=settings, pool=CallPool(workers),
+                     outbox_root=tmp / "outbox")  # fmt: skip
+    app = EventdeckApp(ctx)
+    pauses = Pauses()
+    original_display = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original_display(screen, renderable)
+        if renderable is not None:
+            pauses.painted()
+
+    app._display = display  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = Probe(ctx, Outbox(tmp / "outbox"), "personalize-events",
+                       {"trackingId": "t", "sessionId": "s"})  # fmt: skip
+        await app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#bulk-path", Input).value = str(path)
+        screen.check()
+
+        async def keys_while(cond: Any, timeout: float = 600) -> None:
+            down, next_key, deadline = True, time.perf_counter(), time.perf_counter() + timeout
+            while not cond():
+                now = time.perf_counter()
+                if now >= next_key:
+                    pauses.key_sent()
+                    app.post_message(tevents.Key("j" if down else "k", "j" if down else "k"))
+                    down, next_key = not down, now + 0.1
+                if now > deadline:
+                    raise RuntimeError("timed out")
+                await asyncio.sleep(0.002)
+
+        await keys_while(lambda: screen.report is not None)
+        await pilot.pause()
+        app.set_interval(0.05, pauses.tick)
+        pauses.set("idle (file checked)")
+        idle_until = time.perf_counter() + 3.0
+        await keys_while(lambda: time.perf_counter() >= idle_until)
+        pauses.set(f"bulk send, {workers} slots busy")
+        screen.action_send()
+        await keys_while(lambda: screen.tally is not None)
+        assert screen.tally is not None and screen.tally.sent == n, screen.tally
+        pauses.set("done")
+    return pauses
+
+
+def print_pauses(pauses: Any, n: int, workers: int) -> None:
+    from bench_scale import pct
+
+    print(f"\nLoop pauses, app headless at 80x24, bulk import of {n:,} Personalize events, "
+          f"pool of {workers}; {load_line()}")  # fmt: skip
+    for phase in pauses.late:
+        if phase == "done":
+            continue
+        print(f"  {phase:<26} timer lateness  {pct(pauses.late.get(phase, []))}")
+        print(f"  {'':<26} key to paint    {pct(pauses.paint.get(phase, []))}")
+    print("  target: no pause over 50 ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--cli-calls", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pauses", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--pause-events", type=int, default=10_000)
     args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="bench-bulk-home-"))
+    isolate_home(home)  # the app's settings, outbox and logs go here, never the user's
 
     sb = start_sandbox_process("--seed", "1")
     for key, value in sb.env.items():
@@ -134,6 +233,9 @@ def main() -> None:
             warmup=0,
         )
         cli_sample = bench_cli(endpoint, ca, args.cli_calls)
+        pauses = None
+        if args.pauses:
+            pauses = asyncio.run(loop_pauses(options, args.pause_events, args.workers, home))
     finally:
         sb.stop()
 
@@ -153,6 +255,8 @@ def main() -> None:
     )
     table.notes.append("target: BulkSender within 1.05x of plain boto3")
     table.print()
+    if pauses is not None:
+        print_pauses(pauses, args.pause_events, args.workers)
 
 
 if __name__ == "__main__":

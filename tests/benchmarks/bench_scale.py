@@ -1,24 +1,29 @@
-"""Benchmark: a million real event logs in the app — memory per row, filter time, loop pauses, paging rate.
+"""Benchmark: a million real event logs and participant events in the app — memory, filter, pauses, paging rate.
 
-Run: ``python tests/benchmarks/bench_scale.py [--sizes 10000,100000,1000000] [--page-size 250]``.
+Run: ``python tests/benchmarks/bench_scale.py [--sizes 10000,100000,1000000] [--page-size 250]
+[--ivs-sizes 10000,100000] [--kinds logs,events]``.
 
 One sandbox runs in its own process (``python -m tui.sandbox.cli``) with its huge CodeCatalyst
-space set to hold ``max(sizes)`` logs over 30 days (``EVENTDECK_SANDBOX_LARGE_COUNT``). The real
-app runs headless under Pilot (``App.run_test``), launched from AWS CLI words onto pane 2's event
-logs, and pages them in with ``G`` (one press per page, as fast as pages land). At each size:
+space set to hold ``max(sizes)`` logs over 30 days (``EVENTDECK_SANDBOX_LARGE_COUNT``), and a
+``--data`` file holding one IVS participant with ``max(ivs sizes)`` events. The real app runs
+headless under Pilot (``App.run_test``), launched from AWS CLI words onto pane 2's event logs
+(then, in a second app, onto pane 1's participant events, 100 a page: the API's maximum), and
+pages them in with ``G`` (one press per page, as fast as pages land). At each size:
 
 * RSS after a full ``gc.collect()``, and per-row bytes above the app with its first page shown;
 * the gen-2 collection pause (a timed ``gc.collect()``; with nothing per item tracked it stays flat);
-* filter "PULL" (no match) and "DeleteDevEnvironment" (matches ~1 in 40) through ``set_filter``:
-  wall time to the first screen of matches and to all of them, then the filter is cleared;
-* sort by the Event column and back (``set_sort``), wall time.
+* filter "PULL" (no match) and "DeleteDevEnvironment" (matches ~1 in 40) through ``set_filter``,
+  three times each (the best printed): wall time to the first screen of matches (the new view
+  installed) and to all of them, then the filter is cleared;
+* sort by the Event column, then descending (``set_sort``), wall time; then back to none.
 
 Loop pauses, in the same run: a 50 ms interval timer records its lateness, and a ``j``/``k``
 key press every 100 ms records key-press-to-paint (until the compositor hands the frame to the
-driver; headless, so the terminal write itself is not timed). Each phase (idle with the first
-page, paging, filter, sort) prints p50/p99/max. The page-load rate is compared with a plain boto3
-loop (eventdeck's timestamp parser, same page size, same range) over the same number of rows
-(capped by ``--boto3-rows``), run right after in the same process.
+driver; headless, so the terminal write itself is not timed); while paging, each ``G`` press is
+timed to its paint instead. Each phase (idle with the first page, paging, then filter and sort at
+each size) prints p50/p99/max. The page-load rate is compared with a plain boto3 loop (eventdeck's
+timestamp parser, same page size, same query) over the same number of rows (capped by
+``--boto3-rows``), run right after in the same process.
 """
 
 from __future__ import annotations
@@ -27,13 +32,14 @@ import argparse
 import asyncio
 import collections
 import gc
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +50,76 @@ from bench_ui import boto3_client, boto3_pages
 from harness import isolate_home, load_line, rss_kib, start_sandbox_process
 
 SIZE = (120, 36)
+FILTER_REPS = 3
+STAGE_ARN = "arn:aws:ivs:us-east-1:123456789012:stage/BenchScale001"
+SESSION_ID = "st-BenchScale001"
+PARTICIPANT_ID = "bench-participant"
+IVS_PAGE = 100  # ListParticipantEvents' maximum maxResults
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one app run pages: its launch words, page size and the filter needles."""
+
+    name: str
+    launch: Any  # a tui.args.LaunchTarget
+    pages: dict[str, int]  # PageSettings fields
+    needles: tuple[str, str]  # no match, ~1 in 40
+
+
+def ivs_data(count: int, end: datetime) -> dict[str, Any]:
+    """A --data file section: one participant with ``count`` events, one a second up to ``end``."""
+    names = ("SUBSCRIBE_STARTED", "SUBSCRIBE_STOPPED", "PUBLISH_STARTED", "PUBLISH_STOPPED")
+    first = end - timedelta(seconds=count)
+    events = []
+    for i in range(count):
+        event: dict[str, Any] = {
+            "name": names[i % 4],
+            "participantId": PARTICIPANT_ID,
+            "eventTime": (first + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "remoteParticipantId": f"remote-{i % 97:03d}",
+        }
+        if i % 40 == 7:
+            event.update(name="PUBLISH_ERROR", errorCode="INSUFFICIENT_CAPABILITIES")
+        events.append(event)
+    participant = {
+        "participantId": PARTICIPANT_ID,
+        "userId": "bench-user",
+        "state": "CONNECTED",
+        "published": True,
+        "firstJoinTime": events[0]["eventTime"] if events else end.isoformat(),
+        "events": events,
+    }
+    session = {
+        "sessionId": SESSION_ID,
+        "startTime": first.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "participants": [participant],
+    }
+    stage = {"arn": STAGE_ARN, "name": "bench-scale", "sessions": [session]}
+    return {"ivs_realtime": {"stages": [stage]}}
+
+
+def boto3_ivs_pages(client: Any, pages: int) -> float:
+    """Seconds for ``pages`` ListParticipantEvents pages of the benchmark's participant."""
+    token: str | None = None
+    rows = 0
+    t0 = time.perf_counter()
+    for _ in range(pages):
+        kwargs: dict[str, Any] = {
+            "stageArn": STAGE_ARN,
+            "sessionId": SESSION_ID,
+            "participantId": PARTICIPANT_ID,
+            "maxResults": IVS_PAGE,
+        }
+        if token:
+            kwargs["nextToken"] = token
+        resp = client.list_participant_events(**kwargs)
+        rows += len(resp["events"])
+        token = resp.get("nextToken")
+    took = time.perf_counter() - t0
+    if rows != pages * IVS_PAGE:
+        raise RuntimeError(f"boto3 loop got {rows} rows, expected {pages * IVS_PAGE}")
+    return took
 
 
 class Pauses:
@@ -90,26 +166,18 @@ def pct(values: list[float]) -> str:
     )
 
 
-async def run_app(
-    endpoint: str, ca_bundle: str, sizes: list[int], page_size: int, start: datetime, end: datetime
-) -> dict[str, Any]:
-    """Page the event logs into the app up to each size; measure memory, filter, sort and pauses."""
+async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -> dict[str, Any]:
+    """Page ``kind`` into the app up to each size; measure memory, filter, sort and pauses."""
     from textual import events
 
     from tui.app import EventdeckApp
-    from tui.args import LaunchTarget
     from tui.context import AppContext
     from tui.services.options import ConnectionOptions
     from tui.settings import PageSettings, Settings
 
     options = ConnectionOptions(region="us-east-1", endpoint_url=endpoint, ca_bundle=ca_bundle)
-    settings = replace(Settings(), pages=PageSettings(codecatalyst=page_size))
-    launch = LaunchTarget(
-        "codecatalyst",
-        "codecatalyst list-event-logs",
-        {"space-name": "demo-large", "start-time": start.isoformat(), "end-time": end.isoformat()},
-    )
-    app = EventdeckApp(AppContext(options=options, settings=settings, launch=launch))
+    settings = replace(Settings(), pages=PageSettings(**kind.pages))
+    app = EventdeckApp(AppContext(options=options, settings=settings, launch=kind.launch))
     pauses = Pauses()
     out: dict[str, Any] = {"sizes": [], "pauses": pauses}
     original_display = app._display
@@ -191,6 +259,7 @@ async def run_app(
             t0 = time.perf_counter()
             while table.loaded_count < size and table.has_more:
                 before = table.loaded_count
+                pauses.key_sent()  # G to its paint: the page key's own latency while paging
                 app.post_message(events.Key("G", "G"))
                 await wait(
                     lambda before=before: table.loaded_count > before or not table.has_more,
@@ -220,26 +289,33 @@ async def run_app(
                 if hasattr(pane.level.items, "stored_bytes")
                 else None,
             }
-            for needle in ("PULL", "DeleteDevEnvironment"):
-                pauses.set("filter")
+            for label, needle in zip(("none", "some"), kind.needles, strict=True):
+                times = []
+                for _ in range(FILTER_REPS):  # repeated: a few more key presses per phase
+                    pauses.set(f"filter, {rows:,} rows")
+                    t0 = time.perf_counter()
+                    first: list[float] = []
+
+                    def settled(first: list[float] = first, t0: float = t0) -> bool:
+                        # The first screen of matches: the new view installed.
+                        if not first and not table.model.pending:
+                            first.append(time.perf_counter() - t0)
+                        return not table.model.pending
+
+                    table.set_filter(needle)
+                    await keys_while(settled, f"filter {needle}")
+                    times.append((first[0], time.perf_counter() - t0, table.row_count))
+                    pauses.set("checkpoint (not counted)")
+                    table.set_filter("")
+                    await wait(lambda: not table.model.pending, "clearing the filter")
+                result[f"filter {label}"] = min(times)
+            for label, column, descending in (("sort", 1, False), ("sort desc", 1, True)):
+                pauses.set(f"sort, {rows:,} rows")
                 t0 = time.perf_counter()
-                first: list[float] = []
-
-                def settled(first: list[float] = first, t0: float = t0) -> bool:
-                    if not first and (table.row_count >= 30 or not table.model.pending):
-                        first.append(time.perf_counter() - t0)
-                    return not table.model.pending
-
-                table.set_filter(needle)
-                await keys_while(settled, f"filter {needle}")
-                result[f"filter {needle}"] = (first[0], time.perf_counter() - t0, table.row_count)
-                table.set_filter("")
-                await wait(lambda: not table.model.pending, "clearing the filter")
-            pauses.set("sort")
-            t0 = time.perf_counter()
-            table.set_sort(1)
-            await keys_while(lambda: not table.model.pending, "sort")
-            result["sort"] = time.perf_counter() - t0
+                table.set_sort(column, descending)
+                await keys_while(lambda: not table.model.pending, label)
+                result[label] = time.perf_counter() - t0
+            pauses.set("checkpoint (not counted)")
             table.set_sort(None)
             await wait(lambda: not table.model.pending, "unsort")
             await pilot.pause()
@@ -251,60 +327,112 @@ async def run_app(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sizes", default="10000,100000,1000000", help="rows to load, comma-separated"
+        "--sizes", default="10000,100000,1000000", help="event logs to load, comma-separated"
     )
-    parser.add_argument("--page-size", type=int, default=250, help="page size (default 250)")
+    parser.add_argument(
+        "--ivs-sizes", default="", help="participant events to load (default: --sizes)"
+    )
+    parser.add_argument("--kinds", default="logs,events", help="logs, events or both")
+    parser.add_argument("--page-size", type=int, default=250, help="event logs a page (250)")
     parser.add_argument(
         "--boto3-rows", type=int, default=100_000, help="rows the boto3 baseline pages (cap)"
     )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    ivs_sizes = sorted(int(s) for s in (args.ivs_sizes or args.sizes).split(","))
+    kinds = args.kinds.split(",")
+    from tui.args import LaunchTarget
+
+    end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+    start = end - timedelta(days=30)
+    runs: list[tuple[Kind, list[int]]] = []
+    if "logs" in kinds:
+        logs = LaunchTarget(
+            "codecatalyst",
+            "codecatalyst list-event-logs",
+            {
+                "space-name": "demo-large",
+                "start-time": start.isoformat(),
+                "end-time": end.isoformat(),
+            },
+        )
+        kind = Kind(
+            "CodeCatalyst event logs",
+            logs,
+            {"codecatalyst": args.page_size},
+            ("PULL", "DeleteDevEnvironment"),
+        )
+        runs.append((kind, sizes))
+    if "events" in kinds:
+        words = {"stage-arn": STAGE_ARN, "session-id": SESSION_ID, "participant-id": PARTICIPANT_ID}
+        participant = LaunchTarget("ivs", "ivs-realtime list-participant-events", words)
+        kind = Kind(
+            "IVS participant events", participant, {"ivs": IVS_PAGE}, ("PULL", "PUBLISH_ERROR")
+        )
+        runs.append((kind, ivs_sizes))
+    results: list[tuple[Kind, dict[str, Any], float, int]] = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         home = Path(tmp)
         isolate_home(home)
         os.environ["EVENTDECK_SANDBOX_LARGE_COUNT"] = str(max(sizes) + max(sizes) // 10)
-        sandbox = start_sandbox_process()
+        data = home / "ivs-data.json"
+        data.write_text(json.dumps(ivs_data(max(ivs_sizes) + max(ivs_sizes) // 10 + 1, end)))
+        sandbox = start_sandbox_process("--data", str(data))
         for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_CODECATALYST"):
             os.environ[key] = sandbox.env[key]
         print(f"sandbox {sandbox.endpoint} (pid {sandbox.proc.pid}, its own process)")
-        print(f"python {sys.version.split()[0]}, {load_line()}, sizes {sizes}")
-        end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
-        start = end - timedelta(days=30)
+        print(f"python {sys.version.split()[0]}, {load_line()}, sizes {sizes} / {ivs_sizes}")
         try:
             import tui.app  # noqa: F401  (imported before anything is timed)
 
-            out = asyncio.run(
-                run_app(sandbox.endpoint, sandbox.ca_bundle, sizes, args.page_size, start, end)
-            )
-            rows = min(args.boto3_rows, out["sizes"][-1]["rows"])
-            pages = max(1, rows // args.page_size)
-            client = boto3_client(sandbox, "codecatalyst", fast=True)
-            boto3_s = boto3_pages(client, start, end, pages, args.page_size)
+            for kind, kind_sizes in runs:
+                print(f"{kind.name}: paging {kind_sizes}", file=sys.stderr, flush=True)
+                out = asyncio.run(run_app(sandbox.endpoint, sandbox.ca_bundle, kind_sizes, kind))
+                rows = min(args.boto3_rows, out["sizes"][-1]["rows"])
+                if kind.name.startswith("IVS"):
+                    client = boto3_client(sandbox, "ivs-realtime", fast=True)
+                    size = IVS_PAGE
+                    boto3_s = boto3_ivs_pages(client, max(1, rows // size))
+                else:
+                    client = boto3_client(sandbox, "codecatalyst", fast=True)
+                    size = args.page_size
+                    boto3_s = boto3_pages(client, start, end, max(1, rows // size), size)
+                results.append((kind, out, boto3_s, max(1, rows // size) * size))
+                report(*results[-1])  # at once: a later kind failing keeps this one's figures
+                gc.collect()
         finally:
             sandbox.stop()
+    return 0 if len(results) == len(runs) else 1
+
+
+def report(kind: Kind, out: dict[str, Any], boto3_s: float, boto3_rows: int) -> None:
+    """Print one kind's table: memory, filter and sort per size, paging rate and loop pauses."""
     base_rows, base_rss = out["base"]
-    print(f"\nbench_scale — {load_line()}")
+    print(f"\nbench_scale: {kind.name} — {load_line()}")
     print(f"  empty app (first page, {base_rows} rows): RSS {base_rss / 1024:,.0f} MB")
     print("  gen-2 GC: one timed gc.collect() after a full one (what a collection costs now)")
+    none, some = kind.needles
     print(
         f"  {'rows loaded':>12} {'RSS':>9} {'per row':>9} {'items (zlib)':>13} {'gen-2 GC':>9}"
-        f" {'filter PULL (first/all)':>24} {'filter Delete… (first/all, n)':>34} {'sort':>8}"
+        f" {f'filter {none} (first/all)':>24} {f'filter {some[:10]} (first/all, n)':>34}"
+        f" {'sort':>8} {'desc':>8}"
     )
     for r in out["sizes"]:
-        pull = r["filter PULL"]
-        dele = r["filter DeleteDevEnvironment"]
+        nothing = r["filter none"]
+        matches = r["filter some"]
         items = f"{r['items_bytes'] / r['rows']:.0f} B/row" if r["items_bytes"] else "—"
         print(
             f"  {r['rows']:>12,} {r['rss_mb']:>7,.0f}MB {r['per_row']:>7,.0f} B {items:>13}"
-            f" {r['gc_pause'] * 1000:>7.1f}ms {pull[0]:>10.2f}s /{pull[1]:>6.2f}s"
-            f" {dele[0]:>12.2f}s /{dele[1]:>6.2f}s {dele[2]:>9,} {r['sort']:>7.2f}s"
+            f" {r['gc_pause'] * 1000:>7.1f}ms {nothing[0]:>10.2f}s /{nothing[1]:>6.2f}s"
+            f" {matches[0]:>12.2f}s /{matches[1]:>6.2f}s {matches[2]:>9,} {r['sort']:>7.2f}s"
+            f" {r['sort desc']:>7.2f}s"
         )
     last = out["sizes"][-1]
     ui_rate = last["rows"] / last["load_time"]
-    boto3_rate = pages * args.page_size / boto3_s
+    boto3_rate = boto3_rows / boto3_s
     print(
         f"  paging: app {ui_rate:,.0f} rows/s (G per page, {last['rows']:,} rows) · plain boto3 + "
-        f"eventdeck's parser {boto3_rate:,.0f} rows/s ({pages * args.page_size:,} rows, same range,"
+        f"eventdeck's parser {boto3_rate:,.0f} rows/s ({boto3_rows:,} rows, same query,"
         f" same page size) · ratio of times per row {boto3_rate / ui_rate:.2f}×"
     )
     pauses: Pauses = out["pauses"]
@@ -312,11 +440,10 @@ def main() -> int:
     print(f"  a page landing on the UI thread (rows made, stored, drawn): {pct(out['landing'])}")
     print("  loop pauses (same run):")
     for phase in pauses.late:
-        if phase.startswith("checkpoint"):
+        if phase.startswith("checkpoint") or phase == "idle":
             continue
         print(f"    {phase:<26} timer lateness  {pct(pauses.late.get(phase, []))}")
         print(f"    {'':<26} key-to-paint    {pct(pauses.paint.get(phase, []))}")
-    return 0
 
 
 if __name__ == "__main__":

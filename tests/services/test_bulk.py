@@ -329,3 +329,23 @@ def test_unconfirmed_personalize_lines_are_simply_sent_again_with_the_same_ids(
     assert (again.sent, again.delivered_before) == (first.unconfirmed, first.sent)
     received = sandbox_env.received()["personalize-events"]
     assert sorted(r["itemId"] for r in received) == sorted(f"item-{i}" for i in range(40))
+
+
+def test_progress_is_reported_at_a_bounded_rate_and_always_at_the_end(
+    sandbox_options: Any, sandbox_env: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One report per batch kept the UI's event loop busy during a send. With the interval made
+    # an hour, a run reports once at its start and once at its end, whatever the machine's speed.
+    from tui.services import bulk
+
+    monkeypatch.setattr(bulk, "PROGRESS_INTERVAL", 3600.0, raising=False)
+    reports: list[BulkProgress] = []
+    sender = BulkSender(ClientFactory(sandbox_options), "personalize-events",
+                        outbox=Outbox(tmp_path / "outbox"), workers=2, tracking_id="t",
+                        session_id="s", progress=reports.append)  # fmt: skip
+    tally = sender.run(events(200))
+    assert tally.sent == 200 and tally.batches == 20
+    assert len(reports) == 2
+    assert (reports[-1].sent, reports[-1].batches_done) == (200, 20)  # the last one is exact
+    sender.pause()  # a pause is shown at once, not at the next batch
+    assert reports[-1].paused

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
+import pytest
 from textual.app import ComposeResult
 from textual.message import Message
 
 from tests.ui.helpers import StyledApp
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 from tui.ui.widgets.virtual_table.columns import layout_widths
-from tui.ui.widgets.virtual_table.jobs import compute_view
+from tui.ui.widgets.virtual_table.jobs import ViewCancelled, compute_view
 from tui.ui.widgets.virtual_table.model import TableModel
 
 COLUMNS = [
@@ -354,7 +356,10 @@ def test_model_narrowing_filter_and_stale_results_dropped() -> None:
     assert first is not None
     second = model.set_filter("user-12")
     assert second is not None and second.candidates is None  # first never applied: full scan
-    assert not model.apply(compute_view(first))  # stale generation dropped
+    with pytest.raises(ViewCancelled):  # superseded: it stops at its first check
+        compute_view(first)
+    # A result that was finished just before being superseded is dropped by its generation.
+    assert not model.apply(compute_view(replace(first, stale=None)))
     assert model.apply(compute_view(second))
     third = model.set_filter("user-123")
     assert third is not None and third.candidates is not None  # narrows the last result

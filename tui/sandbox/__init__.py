@@ -14,8 +14,17 @@ Public API (stable; the app, the CLI and the tests use only this):
     sb.set_faults("throttle=0.1,error=0.05,latency=20ms,reset=0.01,seed=7")  # or None to clear
     sb.received()      # {"events": [...], "personalize-events": [...]}  (same as GET /_sandbox/received)
     sb.reset_received()
+    sb.requests()      # [{"route", "method", "path", "account", "region"}, ...]  (GET /_sandbox/requests)
+    sb.reset_requests()
+    sb.write_aws_config(directory)  # the demo profiles as an AWS config + credentials file pair
     sb.stop()          # also: `with start_sandbox(...) as sb:`
     load_demo(module, seed, now=None)  # reload one backend's demo data (now passed if it takes it)
+
+Accounts and regions: a request is served from the state of its signing key's account (an access
+key id ending in 12 digits signs for that account, any other for 123456789012) and of its SigV4
+scope's region (a CodeCatalyst bearer token ``TOKEN.ACCOUNT`` is that account's). A data file's ``scopes`` section loads per account and region:
+``{"scopes": [{"account": "210987654321", "region": "us-west-2", "ivs_realtime": {...}, ...}]}``;
+the demo adds its other profiles' data that way (``tui/sandbox/demo_scopes.py``).
 
 One sandbox per process: the backends keep their state at module level (as moto does), so
 start_sandbox refuses to start a second one while another is running in the same process
@@ -79,6 +88,62 @@ class Sandbox:
             "AWS_DEFAULT_REGION": self.region,
             "AWS_BEARER_TOKEN_CODECATALYST": self.bearer_token,
         }
+
+    def requests(self) -> list[dict[str, str]]:
+        """Service requests received (route, method, path, account, region), oldest first."""
+        return self._app.requests()  # type: ignore[no-any-return]
+
+    def reset_requests(self) -> None:
+        """Forget the recorded requests."""
+        self._app.reset_requests()
+
+    def profile_credentials(self) -> dict[str, dict[str, str]]:
+        """The demo profiles' dummy keys (and bearer token), by profile name, as ``env()`` names them."""
+        from tui.sandbox import backends
+        from tui.sandbox.demo_scopes import DEMO_PROFILES, access_key_for
+
+        return {
+            p.name: {
+                "AWS_ACCESS_KEY_ID": access_key_for(p.account),
+                "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+                "AWS_BEARER_TOKEN_CODECATALYST": self.bearer_token
+                + ("" if p.account == backends.DEFAULT_ACCOUNT else f".{p.account}"),
+            }
+            for p in DEMO_PROFILES
+        }
+
+    def write_aws_config(self, directory: str | Path) -> tuple[Path, Path]:
+        """Write the demo profiles as an AWS ``config`` and ``credentials`` pair in ``directory``.
+
+        Each profile points at this sandbox (``endpoint_url``, ``ca_bundle``) with its own region
+        and an access key id that signs for its own account; the keys are the sandbox's dummy
+        ones. Returns (config path, credentials path), both private (0600).
+        """
+        from tui.sandbox.demo_scopes import DEMO_PROFILES, access_key_for
+
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        config, credentials = [], []
+        for profile in DEMO_PROFILES:
+            header = "[default]" if profile.name == "default" else f"[profile {profile.name}]"
+            config += [
+                header,
+                f"region = {profile.region}",
+                f"endpoint_url = {self.endpoint}",
+                f"ca_bundle = {self.ca_bundle}",
+                "",
+            ]
+            credentials += [
+                f"[{profile.name}]",
+                f"aws_access_key_id = {access_key_for(profile.account)}",
+                f"aws_secret_access_key = {SECRET_ACCESS_KEY}",
+                "",
+            ]
+        paths = (folder / "config", folder / "credentials")
+        for path, lines in zip(paths, (config, credentials), strict=True):
+            path.write_text("\n".join(lines), encoding="utf-8")
+            path.chmod(0o600)
+        return paths
 
     def set_faults(self, spec: str | None) -> None:
         """Inject faults per spec ("throttle=0.1,error=0.05,latency=20ms,reset=0.01,seed=7").
@@ -161,14 +226,11 @@ def start_sandbox(
         modules = backends.available()
         for module in modules.values():
             module.reset()
-        if demo:
+        if demo:  # each backend's demo includes the other demo profiles' accounts and regions
             for module in modules.values():
                 load_demo(module, seed, now)
         if payload is not None:
-            for route, module in modules.items():
-                section = payload.get(backends.MODULES[route][2])
-                if section:
-                    module.load(section)
+            load_data(payload, modules)
         tmpdir = Path(tempfile.mkdtemp(prefix="eventdeck-sandbox-"))
         try:
             cert, key = make_certificate(tmpdir, host)
@@ -180,6 +242,23 @@ def start_sandbox(
         sandbox = Sandbox(server, thread, app, host, tmpdir, cert)
         _running = sandbox
         return sandbox
+
+
+def load_data(payload: dict[str, Any], modules: dict[str, Any]) -> None:
+    """Load a data file's sections into the default scope and its ``scopes`` into theirs."""
+    from tui.sandbox import backends
+
+    entries: list[tuple[dict[str, Any], dict[str, Any]]] = [({}, payload)] + [
+        ({"account": e.get("account"), "region": e.get("region")}, e)
+        for e in payload.get("scopes") or []
+        if isinstance(e, dict)
+    ]
+    for where, data in entries:
+        with backends.scoped(where.get("account"), where.get("region")):
+            for route, module in modules.items():
+                section = data.get(backends.MODULES[route][2])
+                if section:
+                    module.load(section)
 
 
 def load_demo(module: Any, seed: int, now: datetime | None = None) -> None:

@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed of the demo data (default 0)")
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")
     parser.add_argument(
+        "--aws-config",
+        metavar="DIR",
+        help="write the demo profiles (demo, demo-staging, demo-eu: three accounts) as an AWS "
+        "config and credentials file in DIR, pointing at this sandbox",
+    )
+    parser.add_argument(
         "--now",
         metavar="RFC3339",
         type=parse_now,
@@ -90,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"endpoint {sandbox.endpoint}")
         print(f"ca-bundle {sandbox.ca_bundle}")
+        if args.aws_config:
+            config, credentials = sandbox.write_aws_config(args.aws_config)
+            print(f"aws-config {config} {credentials}")
         for key, value in sandbox.env().items():
             print(f"export {key}={shlex.quote(value)}")
         sys.stdout.flush()

@@ -7,6 +7,7 @@ faults (before the backend, or for a late answer after it), and serves the /_san
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
@@ -30,7 +31,9 @@ from tui.sandbox.faults import FaultInjector, error_response, protocol_error
 
 _log = logging.getLogger("tui.sandbox")
 
-_SCOPE = re.compile(r"Credential=[^/,\s]*/\d{8}/[^/]+/([^/]+)/aws4_request")
+_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_ACCOUNT = re.compile(r"\d{12}")
+_REQUEST_LOG = 10_000  # requests kept for GET /_sandbox/requests (oldest dropped first)
 
 StartResponse = Callable[..., Any]
 Response = tuple[int, dict[str, str], bytes]
@@ -45,7 +48,23 @@ def route_for(authorization: str) -> str | None:
     if authorization.startswith("Bearer "):
         return "bearer"
     match = _SCOPE.search(authorization)
-    return match.group(1) if match else None
+    return match.group(3) if match else None
+
+
+def scope_for(authorization: str) -> tuple[str, str]:
+    """The (account, region) a request is for: the signing key's account, the scope's region.
+
+    Why from the signature: that is all a real endpoint knows of who is calling and where; a
+    bearer-token request (CodeCatalyst, one global endpoint) is the default account's.
+    """
+    if authorization.startswith("Bearer "):  # one global endpoint: the token names the account
+        account = authorization.rpartition(".")[2]
+        if _ACCOUNT.fullmatch(account):
+            return account, backends.DEFAULT_REGION
+    match = _SCOPE.search(authorization)
+    if match is None:
+        return backends.DEFAULT_ACCOUNT, backends.DEFAULT_REGION
+    return backends.account_for_key(match.group(1)), match.group(2)
 
 
 class SandboxApp:
@@ -60,6 +79,28 @@ class SandboxApp:
         self.bearer_token = bearer_token
         self.faults = faults
         self._locks = {route: threading.Lock() for route in backends.MODULES}
+        self._log_lock = threading.Lock()
+        self._requests: collections.deque[dict[str, str]] = collections.deque(maxlen=_REQUEST_LOG)
+
+    def bearer_ok(self, authorization: str) -> bool:
+        """The sandbox's token, or it with ``.ACCOUNT`` (12 digits): that account's token."""
+        token = authorization.removeprefix("Bearer ")
+        base, _, account = token.partition(".")
+        return base == self.bearer_token and (not account or bool(_ACCOUNT.fullmatch(account)))
+
+    def requests(self) -> list[dict[str, str]]:
+        """The service requests received (route, method, path, account, region), oldest first.
+
+        Why: a test asserts where a call went (which account, which region) and how many calls
+        were made (a cancelled fan-out stops making them) from what the endpoint saw.
+        """
+        with self._log_lock:
+            return list(self._requests)
+
+    def reset_requests(self) -> None:
+        """Forget the recorded requests."""
+        with self._log_lock:
+            self._requests.clear()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.respond(environ)
@@ -79,7 +120,7 @@ class SandboxApp:
             return protocol_error(
                 "json", 403, "MissingAuthenticationTokenException", "Missing Authentication Token"
             )
-        if route == "bearer" and headers.get("Authorization", "") != f"Bearer {self.bearer_token}":
+        if route == "bearer" and not self.bearer_ok(headers.get("Authorization", "")):
             return protocol_error(
                 "rest-json",
                 403,
@@ -90,6 +131,17 @@ class SandboxApp:
         if route not in backends.MODULES:
             return protocol_error(
                 "json", 501, "UnknownOperationException", f"The sandbox does not serve {route!r}"
+            )
+        account, region = scope_for(headers.get("Authorization", ""))
+        with self._log_lock:
+            self._requests.append(
+                {
+                    "route": route,
+                    "method": environ["REQUEST_METHOD"],
+                    "path": path,
+                    "account": account,
+                    "region": region,
+                }
             )
         fault = self.faults.draw()
         if fault.latency and not fault.late:
@@ -110,7 +162,7 @@ class SandboxApp:
         body = _read_body(environ)
         query = _parse_query(environ.get("QUERY_STRING", ""))
         try:
-            with self._locks[route]:
+            with self._locks[route], backends.scoped(account, region):
                 status, out_headers, out_body = module.handle(
                     environ["REQUEST_METHOD"], path, query, headers, body
                 )
@@ -127,7 +179,7 @@ class SandboxApp:
         return status, out_headers, out_body
 
     def control(self, method: str, path: str) -> Response:
-        """Serve /_sandbox/health and /_sandbox/received (GET reads, DELETE resets)."""
+        """Serve /_sandbox/health, /_sandbox/received and /_sandbox/requests (GET reads, DELETE resets)."""
         if path == "/_sandbox/health" and method == "GET":
             services = {}
             for route, (_, service, _) in backends.MODULES.items():
@@ -136,6 +188,11 @@ class SandboxApp:
             return _json(200, {"status": "ok", "services": services})
         if path == "/_sandbox/received" and method == "GET":
             return _json(200, received())
+        if path == "/_sandbox/requests" and method == "GET":
+            return _json(200, {"requests": self.requests()})
+        if path == "/_sandbox/requests" and method == "DELETE":
+            self.reset_requests()
+            return _json(200, {"status": "reset"})
         if path == "/_sandbox/received" and method == "DELETE":
             reset_received()
             return _json(200, {"status": "reset"})

@@ -16,16 +16,17 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tui.errors import EndpointError, ServiceError, ThrottledError
+from tui.services.bulk_tally import BulkProgress, BulkTally, merge_tallies
 from tui.services.cli_input import (
     PARTNER,
     PERSONALIZE,
     PERSONALIZE_LINE_HEADER,
 )
+from tui.services.journal import JournalSegment
 from tui.services.outbox import BatchRecord, Outbox, service_of
 from tui.services.partner_events import (
     PartnerSendResult,
@@ -50,50 +51,10 @@ from tui.services.validation import (
 
 BATCH_SIZE = {PARTNER: 20, PERSONALIZE: 10}
 RETRYABLE = (ThrottledError, ServiceError, EndpointError)
+PROGRESS_INTERVAL = 0.1  # seconds between progress reports while a send runs
 MAX_INVALID_KEPT = 10_000  # bad lines reported one by one; beyond, only counted
 SendResult = PartnerSendResult | PersonalizeSendResult
-
-
-@dataclass(frozen=True)
-class BulkProgress:
-    """A snapshot for a progress bar: what happened to the lines so far, and the total if known."""
-
-    sent: int
-    failed: int
-    invalid: int
-    total: int | None
-    batches_done: int
-    paused: bool
-    unconfirmed: int = 0
-    skipped: int = 0  # invalid, or delivered (or unconfirmed) by an earlier run
-
-
-@dataclass
-class BulkTally:
-    """The final count of a bulk send: every line is sent, failed, unconfirmed or skipped.
-
-    ``skipped`` = ``invalid`` (never sent) + ``delivered_before`` (an earlier run delivered it) +
-    ``unconfirmed_before`` (an earlier run sent it and got no answer; not re-sent unless asked).
-    """
-
-    sent: int = 0
-    failed: int = 0
-    unconfirmed: int = 0
-    invalid: int = 0
-    delivered_before: int = 0
-    unconfirmed_before: int = 0
-    batches: int = 0
-    failed_batches: list[str] = field(default_factory=list)
-    unconfirmed_batches: list[str] = field(default_factory=list)
-    invalid_items: list[tuple[int, list[FieldError]]] = field(default_factory=list)
-    cancelled: bool = False
-    discarded_batches: int = 0
-    elapsed: float = 0.0
-    job_id: str | None = None
-
-    @property
-    def skipped(self) -> int:
-        return self.invalid + self.delivered_before + self.unconfirmed_before
+__all__ = ["BulkProgress", "BulkSender", "BulkTally", "line_key", "resend_pending"]
 
 
 def line_key(number: int, item: dict[str, Any]) -> str:
@@ -153,14 +114,18 @@ class BulkSender:
         self._running.set()
         self._cancelled = threading.Event()
         self._crashes: list[BaseException] = []
+        self._reported = 0.0  # when progress was last reported (monotonic)
+        self.journal: JournalSegment | None = None  # this run's journal, while it runs
 
     # --- controls ------------------------------------------------------------------------
     def pause(self) -> None:
         """Stop starting new batches (batches already on the wire finish)."""
         self._running.clear()
+        self._report(final=True)
 
     def resume(self) -> None:
         self._running.set()
+        self._report(final=True)
 
     def cancel(self) -> None:
         """Stop: batches not yet sent are dropped (never journaled); the rest are kept."""
@@ -191,6 +156,19 @@ class BulkSender:
     ) -> BulkTally:
         started = time.perf_counter()
         pool = getattr(self.factory, "pool", None) or CallPool(self.workers)
+        with JournalSegment(self.outbox) as self.journal:
+            self._fan_out(pool, batches)
+        self.tally.cancelled = self._cancelled.is_set()
+        self.tally.elapsed = time.perf_counter() - started
+        if self._crashes:  # a bug or a journal write failure must not vanish in a worker
+            raise self._crashes[0]
+        self._report(final=True)
+        return self.tally
+
+    def _fan_out(
+        self, pool: CallPool,
+        batches: Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Any]],
+    ) -> None:  # fmt: skip
 
         def next_batches() -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, Any]]:
             """Batches as the threads ask for them: none while paused, none once cancelled."""
@@ -212,12 +190,6 @@ class BulkSender:
         with contextlib.suppress(ScanCancelled):
             fan_out(pool, send, next_batches(), cancel=self._cancelled, workers=self.workers,
                     hold_slot=False, name="bulk")  # fmt: skip
-        self.tally.cancelled = self._cancelled.is_set()
-        self.tally.elapsed = time.perf_counter() - started
-        if self._crashes:  # a bug or a journal write failure must not vanish in a worker
-            raise self._crashes[0]
-        self._report()
-        return self.tally
 
     def _batches(
         self, items: Iterator[tuple[int, dict[str, Any]]]
@@ -325,13 +297,15 @@ class BulkSender:
                 with self._lock:
                     self.tally.discarded_batches += 1
             return
+        journal = self.journal
+        assert journal is not None  # set for the whole run
         if record is not None:
             try:
                 params = _params_of(record)
             except ValidationFailed as exc:  # a journal file edited by hand into something invalid
                 n = _count(record)
-                journal = {"error": {"type": "ValidationFailed", "message": exc.message}}
-                self.outbox.record_results(record.id, journal, record=record)
+                results = {"error": {"type": "ValidationFailed", "message": exc.message}}
+                journal.record_results(record.id, results, record=record)
                 self._count_outcome(record.id, [FAILED] * n)
                 return
         assert params is not None
@@ -339,7 +313,7 @@ class BulkSender:
             send_partner_request if self.kind == PARTNER else send_personalize_request
         )
         result, done = send_journaled(
-            self.factory, self.kind, params, send, outbox=self.outbox, context=context,
+            self.factory, self.kind, params, send, outbox=journal, context=context,
             record=record, before_results=self._note_ledger, attempts=self.batch_attempts,
             retry_if=_worth_retrying,
         )  # fmt: skip
@@ -351,7 +325,8 @@ class BulkSender:
         if not isinstance(ledger, str) or not isinstance(keys, list):
             return
         outcome = statuses(result)
-        self.outbox.note_outcomes(
+        assert self.journal is not None
+        self.journal.note_outcomes(
             ledger,
             [k for k, s in zip(keys, outcome, strict=False) if s == SENT],
             [k for k, s in zip(keys, outcome, strict=False) if s == UNCONFIRMED],
@@ -369,10 +344,19 @@ class BulkSender:
                 self.tally.unconfirmed_batches.append(batch_id)
         self._report()
 
-    def _report(self) -> None:
+    def _report(self, *, final: bool = False) -> None:
+        """Call ``progress`` with a snapshot, at most every ``PROGRESS_INTERVAL`` while running.
+
+        Why: a UI redraws on each report; one per batch (hundreds a second) kept its event loop
+        busy. The last report of a run, and every report while paused, always goes out.
+        """
         if self.progress is None:
             return
+        now = time.monotonic()
         with self._lock:
+            if not final and not self.paused and now - self._reported < PROGRESS_INTERVAL:
+                return
+            self._reported = now
             t = self.tally
             snapshot = BulkProgress(
                 t.sent, t.failed, t.invalid, self.total, t.batches, self.paused,
@@ -443,22 +427,5 @@ def resend_pending(
             continue
         sender = BulkSender(factory, each_kind, outbox=outbox, workers=workers, progress=progress)
         sender.total = sum(_count(r) for r in chosen)
-        _merge(tally, sender.send_records(chosen))
+        merge_tallies(tally, sender.send_records(chosen))
     return tally
-
-
-def _merge(into: BulkTally, other: BulkTally) -> None:
-    into.sent += other.sent
-    into.failed += other.failed
-    into.unconfirmed += other.unconfirmed
-    into.invalid += other.invalid
-    into.delivered_before += other.delivered_before
-    into.unconfirmed_before += other.unconfirmed_before
-    into.batches += other.batches
-    into.failed_batches += other.failed_batches
-    into.unconfirmed_batches += other.unconfirmed_batches
-    into.invalid_items += other.invalid_items
-    into.cancelled = into.cancelled or other.cancelled
-    into.discarded_batches += other.discarded_batches
-    into.elapsed += other.elapsed
-    into.job_id = into.job_id or other.job_id

@@ -27,10 +27,10 @@ from tui.services.bulk import (
     BulkSender,
     BulkTally,
     _count,
-    _merge,
     _resolve,
     resend_pending,
 )
+from tui.services.bulk_tally import merge_tallies
 from tui.services.cli_input import PARTNER, iter_jsonl_checked
 from tui.services.outbox import BatchRecord, Outbox, service_of
 from tui.services.partner_events import journal_context, refuse_if_read_only
@@ -241,7 +241,7 @@ def resume_import(
     if partner_pending and not resend_unconfirmed:
         tally.unconfirmed_before += mark_unconfirmed(outbox, partner_pending)
     if resend:
-        _merge(tally, resend_pending(factory, outbox, workers=workers, progress=progress,
+        merge_tallies(tally, resend_pending(factory, outbox, workers=workers, progress=progress,
                                      records=resend))  # fmt: skip
 
     def skip(key: str) -> str | None:
@@ -249,7 +249,7 @@ def resume_import(
             return "settled"  # handled above; not counted again
         return skip_now(key) if skip_now is not None else None
 
-    _merge(tally, _run_job(factory, outbox, job, workers, progress, None, on_sender, skip))
+    merge_tallies(tally, _run_job(factory, outbox, job, workers, progress, None, on_sender, skip))
     tally.job_id = job_id
     return tally
 

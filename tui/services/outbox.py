@@ -8,6 +8,8 @@ offers to re-send. Drafts autosave here too. Layout under the root (default
     batches/<id>.pending.json   journaled, results not back yet
     batches/<id>.done.json      the same record with its results (replaces the pending file)
     drafts/<kind>.json          the unsent draft of a pane
+    batches/<id>.segment.jsonl  a bulk send's journal, appended: a line per batch and per results
+                                (``journal.JournalSegment``); ``.settled.jsonl`` once all answered
     jobs/<id>.json              a bulk import (source file, parameters) until it finishes
     delivered/<ledger>.txt      per source file and destination: the lines delivered ("D key")
                                 or unconfirmed ("U key"), appended and fsynced as answers come
@@ -25,7 +27,8 @@ import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +48,9 @@ KIND_SERVICES: dict[str, str] = {
 }
 _FORBIDDEN = re.compile(r"secret|token|password|credential|access.?key", re.IGNORECASE)
 _STALE_TMP_SECONDS = 600
+_STATES = ("pending", "done", "discarded")
+SEGMENT_SUFFIX = ".segment.jsonl"
+SETTLED_SUFFIX = ".settled.jsonl"  # a segment whose every batch has its results: pending() skips it
 
 
 class DraftNotSavedError(EventdeckError):
@@ -79,7 +85,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _dumps(obj: Any) -> bytes:
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON, as every journal file is written."""
     return json.dumps(jsonable(obj), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -105,7 +112,16 @@ class Outbox:
     def record_batch(
         self, kind: str, request: dict[str, Any], context: dict[str, Any] | None = None
     ) -> BatchRecord:
-        """Journal ``request`` (before it is sent) and return its record; fsynced on return.
+        """Journal ``request`` (before it is sent) and return its record; fsynced on return."""
+        record = self.new_record(kind, request, context)
+        path = self._path(record.id, "pending")
+        atomic_write_bytes(path, dumps(record_dict(record)))
+        return BatchRecord(**{**record.__dict__, "path": path})
+
+    def new_record(
+        self, kind: str, request: dict[str, Any], context: dict[str, Any] | None = None
+    ) -> BatchRecord:
+        """A new batch record for ``request`` (not written anywhere yet): id, time, checked context.
 
         ``context`` is where it goes (profile, region, endpoint, job…); keys that look like
         secrets are refused, because the journal is a plain file that outlives the session.
@@ -117,10 +133,7 @@ class Outbox:
             raise ValueError(f"refusing to journal credentials: {', '.join(secret)}")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         batch_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
-        record = BatchRecord(batch_id, kind, _now(), jsonable(request), jsonable(context))
-        path = self._path(batch_id, "pending")
-        atomic_write_bytes(path, _dumps(self._as_dict(record)))
-        return BatchRecord(**{**record.__dict__, "path": path})
+        return BatchRecord(batch_id, kind, _now(), jsonable(request), jsonable(context))
 
     def record_results(
         self, batch_id: str, results: dict[str, Any], *, record: BatchRecord | None = None
@@ -140,7 +153,7 @@ class Outbox:
             record.id, record.kind, record.created_at, record.request, record.context,
             jsonable(results), _now(),
         )  # fmt: skip
-        atomic_write_bytes(done, _dumps(self._as_dict(finished)))
+        atomic_write_bytes(done, dumps(record_dict(finished)))
         if source == pending:
             # No directory fsync needed: a pending twin that survives a crash loses to "done".
             pending.unlink(missing_ok=True)
@@ -152,27 +165,22 @@ class Outbox:
             path = self._path(batch_id, state)
             if path.exists():
                 return self._read(path)
-        return None
+        if self._path(batch_id, "discarded").exists():
+            return None
+        return self._segment_records().get(batch_id)
 
     def pending(self) -> list[BatchRecord]:
         """Batches journaled whose results never came back, oldest first (what a crash left)."""
         self.warnings = []
-        names = self._names()
-        records = []
-        for batch_id in sorted(i for i, states in names.items() if states == {"pending"}):
-            record = self._read(self._path(batch_id, "pending"))
-            if record is not None:
-                records.append(record)
-        return records
+        return [r for _, r in self._records(settled=False) if r is not None and r.pending]
 
     def history(self, limit: int | None = None) -> list[BatchRecord]:
         """Every journaled batch, newest first (only ``limit`` files are read when given)."""
         self.warnings = []
         records: list[BatchRecord] = []
-        for batch_id, states in sorted(self._names().items(), reverse=True):
+        for _, record in self._records(newest_first=True):
             if limit is not None and len(records) >= limit:
                 break
-            record = self._read(self._path(batch_id, "done" if "done" in states else "pending"))
             if record is not None:
                 records.append(record)
         return records
@@ -181,6 +189,8 @@ class Outbox:
         """Forget ``batch_id`` (the user chose not to re-send it)."""
         for state in ("pending", "done"):
             self._path(batch_id, state).unlink(missing_ok=True)
+        if batch_id in self._segment_records():  # a segment is append-only: mark it instead
+            atomic_write_bytes(self._path(batch_id, "discarded"), b"{}")
         fsync_dir(self.batches_dir)
 
     # --- drafts --------------------------------------------------------------------------
@@ -191,7 +201,7 @@ class Outbox:
         """
         _check_kind(kind)
         try:
-            data = _dumps(draft)
+            data = dumps(draft)
         except UnicodeEncodeError:
             # A lone surrogate that got past the fields: \u escapes keep it, and the draft, whole.
             data = json.dumps(jsonable(draft), separators=(",", ":")).encode("ascii")
@@ -248,7 +258,7 @@ class Outbox:
         job = {"id": job_id, "kind": kind, "source": source, "params": params,
                "destination": destination or {}, "created_at": _now(),
                "finished_at": None}  # fmt: skip
-        atomic_write_bytes(self.jobs_dir / f"{job_id}.json", _dumps(job))
+        atomic_write_bytes(self.jobs_dir / f"{job_id}.json", dumps(job))
         return job_id
 
     def finish_job(self, job_id: str) -> None:
@@ -256,7 +266,7 @@ class Outbox:
         job = self.get_job(job_id)
         if job is not None:
             job["finished_at"] = _now()
-            atomic_write_bytes(self.jobs_dir / f"{job_id}.json", _dumps(job))
+            atomic_write_bytes(self.jobs_dir / f"{job_id}.json", dumps(job))
 
     def get_job(self, job_id: str) -> dict[str, Any] | None:
         """The job record of ``job_id`` or None."""
@@ -276,12 +286,7 @@ class Outbox:
 
     def job_batches(self, job_id: str) -> list[BatchRecord]:
         """Every journaled batch of a bulk import, oldest first."""
-        records = []
-        for batch_id, states in sorted(self._names().items()):
-            record = self._read(self._path(batch_id, "done" if "done" in states else "pending"))
-            if record is not None and record.context.get("job") == job_id:
-                records.append(record)
-        return records
+        return [r for _, r in self._records() if r is not None and r.context.get("job") == job_id]
 
     # --- delivery ledger of bulk imports --------------------------------------------------
     def note_outcomes(self, ledger: str, delivered: list[str], unconfirmed: list[str]) -> None:
@@ -294,7 +299,7 @@ class Outbox:
         if not delivered and not unconfirmed:
             return
         text = "".join(f"D {k}\n" for k in delivered) + "".join(f"U {k}\n" for k in unconfirmed)
-        path = self._ledger_path(ledger)
+        path = self.ledger_path(ledger)
         with self._lock:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
@@ -308,7 +313,7 @@ class Outbox:
         delivered: set[str] = set()
         unconfirmed: set[str] = set()
         try:
-            handle = self._ledger_path(ledger).open("rb")
+            handle = self.ledger_path(ledger).open("rb")
         except FileNotFoundError:
             return delivered, unconfirmed
         with handle:
@@ -322,9 +327,9 @@ class Outbox:
 
     def forget_ledger(self, ledger: str) -> None:
         """Forget what ``ledger`` delivered (the user asked to send everything again)."""
-        self._ledger_path(ledger).unlink(missing_ok=True)
+        self.ledger_path(ledger).unlink(missing_ok=True)
 
-    def _ledger_path(self, ledger: str) -> Path:
+    def ledger_path(self, ledger: str) -> Path:
         if not re.fullmatch(r"[0-9a-f]{8,64}", ledger):
             raise KeyError(f"not a ledger id: {ledger!r}")
         return self.delivered_dir / f"{ledger}.txt"
@@ -339,18 +344,31 @@ class Outbox:
         names: dict[str, set[str]] = {}
         for entry in os.scandir(self.batches_dir):
             parts = entry.name.split(".")
-            if len(parts) == 3 and parts[2] == "json" and parts[1] in ("pending", "done"):
+            if len(parts) == 3 and parts[2] == "json" and parts[1] in _STATES:
                 names.setdefault(parts[0], set()).add(parts[1])
         return names
 
+    def _records(self, newest_first: bool = False, settled: bool = True) -> Iterator[Any]:
+        """(id, record or None if unreadable) of every batch, by id; files win over segments.
+
+        (A later recovery settles a segment's batch in a done file; a discarded marker hides one.)
+        """
+        names = self._names()
+        segments = self._segment_records(settled)
+        ids = sorted(set(names) | set(segments), reverse=newest_first)
+        for batch_id in ids:
+            states = names.get(batch_id, set())
+            if "discarded" in states:
+                continue
+            if states:
+                state = "done" if "done" in states else "pending"
+                yield batch_id, self._read(self._path(batch_id, state))
+            else:
+                yield batch_id, segments[batch_id]
+
     def _read(self, path: Path) -> BatchRecord | None:
         try:
-            raw = json.loads(path.read_bytes())
-            record = BatchRecord(
-                id=str(raw["id"]), kind=str(raw["kind"]), created_at=str(raw["created_at"]),
-                request=dict(raw["request"]), context=dict(raw.get("context") or {}),
-                results=raw.get("results"), completed_at=raw.get("completed_at"), path=path,
-            )  # fmt: skip
+            record = _record_of(json.loads(path.read_bytes()), path)
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
@@ -358,9 +376,42 @@ class Outbox:
             return None
         return record
 
-    @staticmethod
-    def _as_dict(record: BatchRecord) -> dict[str, Any]:
-        return {k: v for k, v in record.__dict__.items() if k != "path"}
+    def _segment_records(self, settled: bool = True) -> dict[str, BatchRecord]:
+        """Every batch journaled in a segment, with its results when a results line follows.
+
+        A line that does not parse is skipped: at the end of a segment it is the tail a crash
+        cut (written after the last sync, so nothing was sent on its strength); elsewhere it is
+        reported in ``warnings``.
+        """
+        records: dict[str, BatchRecord] = {}
+        paths = [*self.batches_dir.glob(f"*{SEGMENT_SUFFIX}")]
+        if settled:
+            paths += self.batches_dir.glob(f"*{SETTLED_SUFFIX}")
+        for path in sorted(paths):
+            results: dict[str, tuple[Any, Any]] = {}
+            try:
+                lines = path.read_bytes().split(b"\n")
+            except OSError as exc:
+                self.warnings.append(f"journal file {path} is unreadable and was skipped: {exc}")
+                continue
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                    if "batch" in entry:
+                        record = _record_of(entry["batch"], path)
+                        records[record.id] = record
+                    else:
+                        done = entry["results"]
+                        results[str(done["id"])] = (done["results"], done.get("completed_at"))
+                except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+                    if number < len(lines):  # not the last, unterminated line
+                        self.warnings.append(f"journal {path} line {number} skipped: {exc}")
+            for batch_id, (result, at) in results.items():
+                if batch_id in records:
+                    records[batch_id] = replace(records[batch_id], results=result, completed_at=at)
+        return records
 
     def _sweep_tmp(self) -> None:
         """Remove temporary files a crash left mid-write (old enough not to be in use)."""
@@ -372,6 +423,19 @@ class Outbox:
                         tmp.unlink()
                 except OSError:
                     pass
+
+
+def record_dict(record: BatchRecord) -> dict[str, Any]:
+    """What the journal keeps of ``record`` (everything but where it was read from)."""
+    return {k: v for k, v in record.__dict__.items() if k != "path"}
+
+
+def _record_of(raw: Any, path: Path) -> BatchRecord:
+    return BatchRecord(
+        id=str(raw["id"]), kind=str(raw["kind"]), created_at=str(raw["created_at"]),
+        request=dict(raw["request"]), context=dict(raw.get("context") or {}),
+        results=raw.get("results"), completed_at=raw.get("completed_at"), path=path,
+    )  # fmt: skip
 
 
 def service_of(kind: str) -> str:

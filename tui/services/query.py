@@ -26,6 +26,7 @@ from jmespath import exceptions as jexc
 from jmespath import visitor
 
 from tui.errors import InputError
+from tui.services.chunked import responsive
 
 CHUNK = 4096
 """Rows per chunk: the cancel check and progress report happen between chunks."""
@@ -220,20 +221,23 @@ def scan(
     """Test rows ``start..count`` with ``item_at(i)``; report each chunk's new matches to ``progress``.
 
     ``progress(new_matches, scanned)`` gets only the chunk's matches (the caller keeps the total),
-    so reporting costs the matches, not the rows scanned so far.
+    so reporting costs the matches, not the rows scanned so far. The scan runs with a short
+    switch interval (``chunked.responsive``): each row is a little Python work, so the UI
+    thread waiting for the GIL gets it within about a millisecond instead of 5 ms per wake-up.
     """
     test = query.matcher()
     matches: array[int] = array("q")
     position = start
-    while position < count:
-        if cancel is not None and cancel.is_set():
-            return ScanResult(matches, position - start, True)
-        stop = min(count, position + chunk)
-        found = array("q", [i for i in range(position, stop) if test(item_at(i))])
-        matches.extend(found)
-        position = stop
-        if progress is not None:
-            progress(found, position - start)
+    with responsive():
+        while position < count:
+            if cancel is not None and cancel.is_set():
+                return ScanResult(matches, position - start, True)
+            stop = min(count, position + chunk)
+            found = array("q", [i for i in range(position, stop) if test(item_at(i))])
+            matches.extend(found)
+            position = stop
+            if progress is not None:
+                progress(found, position - start)
     return ScanResult(matches, position - start, False)
 
 

@@ -14,11 +14,23 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, Protocol, TypeVar
 
-from tui.services.outbox import BatchRecord, Outbox
+from tui.services.outbox import BatchRecord
 
 SENT = "sent"
 FAILED = "failed"
 UNCONFIRMED = "unconfirmed"  # no answer after the request may have reached AWS
+
+
+class Journal(Protocol):
+    """Where batches and their results are journaled: the Outbox, or a bulk send's segment."""
+
+    def record_batch(
+        self, kind: str, request: dict[str, Any], context: dict[str, Any] | None = None
+    ) -> BatchRecord: ...
+
+    def record_results(
+        self, batch_id: str, results: dict[str, Any], *, record: BatchRecord | None = None
+    ) -> BatchRecord: ...
 
 
 class Journaled(Protocol):
@@ -36,7 +48,7 @@ def send_journaled(
     params: dict[str, Any],
     send: Callable[..., R],
     *,
-    outbox: Outbox | None = None,
+    outbox: Journal | None = None,
     context: dict[str, Any] | None = None,
     record: BatchRecord | None = None,
     before_results: Callable[[BatchRecord, R], None] | None = None,
@@ -44,6 +56,9 @@ def send_journaled(
     retry_if: Callable[[R], bool] | None = None,
 ) -> tuple[R, BatchRecord | None]:
     """Journal ``params`` (unless ``record`` is already journaled), send, journal the result.
+
+    ``outbox`` is the Outbox (a file per batch, fsynced) or a bulk send's ``JournalSegment``
+    (group commit: the record is durable before the call, the results at the next sync).
 
     ``send(factory, params, batch_id=...)`` makes the AWS call and returns its result (errors
     included, never raised). ``before_results`` runs after the answer and before the results are

@@ -53,7 +53,7 @@ class SessionError:
         return {"participant": self.participant.raw, "event": self.event.raw}
 
 
-def _all(fetch: PageFetch, cancel: threading.Event) -> list[Any]:
+def all_items(fetch: PageFetch, cancel: threading.Event) -> list[Any]:
     """Every item of a paged list through the one Pager, stopping between pages on ``cancel``."""
     found: list[Any] = []
     for page in Pager(fetch):
@@ -76,10 +76,10 @@ def session_errors(
     Runs in a worker thread; raises ScanCancelled once ``cancel`` is set.
     """
     with pool.slot():
-        everyone = _all(participants, cancel)
+        everyone = all_items(participants, cancel)
 
     def errors_of(participant: ivs.Participant) -> list[ivs.ParticipantEvent]:
-        events = _all(events_of(participant.participant_id), cancel)
+        events = all_items(events_of(participant.participant_id), cancel)
         return [e for e in events if ivs.is_error_event(e)]
 
     found: list[SessionError] = []
@@ -102,10 +102,10 @@ def flagged_streams(
     Runs in a worker thread; raises ScanCancelled once ``cancel`` is set.
     """
     with pool.slot():
-        domains = _all(partial(cp.list_domains, factory), cancel)
+        domains = all_items(partial(cp.list_domains, factory), cancel)
 
     def streams_of(domain: cp.Domain) -> list[cp.EventStreamSummary]:
-        streams = _all(partial(cp.list_event_streams, factory, domain.name), cancel)
+        streams = all_items(partial(cp.list_event_streams, factory, domain.name), cancel)
         return [s for s in streams if s.health.flagged]
 
     flagged: list[cp.EventStreamSummary] = []

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from moto.core.base_backend import BaseBackend
 
 from tui.sandbox import demo
+from tui.sandbox.backends import PerScope, load_scoped_demo
 from tui.sandbox.backends.rest_json import (
     ApiError,
     Response,
@@ -101,10 +102,12 @@ class CodeCatalystBackend(BaseBackend):
             raise ApiError("ResourceNotFoundException", f"Space {name} was not found.") from None
 
 
-backend = CodeCatalystBackend()
+_scoped: PerScope[CodeCatalystBackend] = PerScope(CodeCatalystBackend)
+backend = _scoped.get()  # the default account and region's (tests patch it)
 
 
 def _list_spaces(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         spaces = [backend.spaces[name] for name in sorted(backend.spaces)]
     start = decode_token(params.get("nextToken"), "ValidationException") or 0
@@ -116,6 +119,7 @@ def _list_spaces(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _list_event_logs(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     start, end = params["startTime"], params["endTime"]
     if start > end:
         raise ApiError("ValidationException", "startTime must be before endTime.")
@@ -148,13 +152,13 @@ def handle(
 
 
 def reset() -> None:
-    """Clear all state."""
-    backend.reset()
+    """Clear all state (every account's and region's)."""
+    _scoped.reset()
 
 
 def load(data: dict[str, Any]) -> None:
     """Add the ``codecatalyst`` section of a --data file on top of what is loaded."""
-    backend.load(data)
+    _scoped.get().load(data)
 
 
 def load_demo(seed: int, now: datetime | None = None) -> None:
@@ -164,6 +168,9 @@ def load_demo(seed: int, now: datetime | None = None) -> None:
     over its 30 days (default 120,000): bench_scale pages a million.
     """
     count = int(os.environ.get("EVENTDECK_SANDBOX_LARGE_COUNT") or 120_000)
-    backend.load(
+    _scoped.get().load(
         demo.codecatalyst(seed, now or datetime.now(UTC), large_count=count, live=now is None)
+    )
+    load_scoped_demo(
+        "codecatalyst", seed, now or datetime.now(UTC), lambda data: _scoped.get().load(data)
     )

@@ -14,6 +14,7 @@ from typing import Any
 from moto.core.base_backend import BaseBackend
 
 from tui.sandbox import demo
+from tui.sandbox.backends import PerScope, load_scoped_demo
 from tui.sandbox.backends.rest_json import ApiError, Response, RestJsonService, page
 
 SERVICE = "customer-profiles"
@@ -69,7 +70,8 @@ class CustomerProfilesBackend(BaseBackend):
             raise ApiError("ResourceNotFoundException", f"Domain {name} does not exist.") from None
 
 
-backend = CustomerProfilesBackend()
+_scoped: PerScope[CustomerProfilesBackend] = PerScope(CustomerProfilesBackend)
+backend = _scoped.get()  # the default account and region's (tests patch it)
 
 
 def _summary(stream: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +83,7 @@ def _summary(stream: dict[str, Any]) -> dict[str, Any]:
 
 
 def _list_domains(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         domains = [backend.domains[name] for name in sorted(backend.domains)]
         items, token = page(
@@ -93,6 +96,7 @@ def _list_domains(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _list_event_streams(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         streams = backend.domain(params["DomainName"])["event_streams"]
         ordered = [_summary(streams[name]) for name in sorted(streams)]
@@ -106,6 +110,7 @@ def _list_event_streams(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _get_event_stream(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         streams = backend.domain(params["DomainName"])["event_streams"]
         try:
@@ -130,15 +135,18 @@ def handle(
 
 
 def reset() -> None:
-    """Clear all state."""
-    backend.reset()
+    """Clear all state (every account's and region's)."""
+    _scoped.reset()
 
 
 def load(data: dict[str, Any]) -> None:
     """Add the ``customer_profiles`` section of a --data file on top of what is loaded."""
-    backend.load(data)
+    _scoped.get().load(data)
 
 
 def load_demo(seed: int, now: datetime | None = None) -> None:
     """Add the deterministic demo domains for ``seed`` (times relative to ``now``, default: the clock)."""
-    backend.load(demo.customer_profiles(seed, now or datetime.now(UTC)))
+    _scoped.get().load(demo.customer_profiles(seed, now or datetime.now(UTC)))
+    load_scoped_demo(
+        "customer_profiles", seed, now or datetime.now(UTC), lambda data: _scoped.get().load(data)
+    )

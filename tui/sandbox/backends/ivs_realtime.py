@@ -15,6 +15,7 @@ from typing import Any
 from moto.core.base_backend import BaseBackend
 
 from tui.sandbox import demo
+from tui.sandbox.backends import PerScope, load_scoped_demo
 from tui.sandbox.backends.rest_json import ApiError, Response, RestJsonService, page
 
 SERVICE = "ivs-realtime"
@@ -132,7 +133,8 @@ class IvsRealtimeBackend(BaseBackend):
 
 _EPOCH = datetime.fromtimestamp(0, UTC)
 _LIVE_MAX = 10_000  # events a live demo participant adds at most (a day-long demo run)
-backend = IvsRealtimeBackend()
+_scoped: PerScope[IvsRealtimeBackend] = PerScope(IvsRealtimeBackend)
+backend = _scoped.get()  # the default account and region's (tests patch it)
 
 
 def _max(params: dict[str, Any]) -> int:
@@ -140,6 +142,7 @@ def _max(params: dict[str, Any]) -> int:
 
 
 def _list_stages(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         stages = sorted(backend.stages.values(), key=lambda s: (s.get("name") or "", s["arn"]))
         items, token = page(stages, params.get("nextToken"), _max(params), "ValidationException")
@@ -147,6 +150,7 @@ def _list_stages(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _list_stage_sessions(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         sessions = list(backend.stage(params["stageArn"])["sessions"].values())
         items, token = page(sessions, params.get("nextToken"), _max(params), "ValidationException")
@@ -162,6 +166,7 @@ _FILTERS = {
 
 
 def _list_participants(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     given = [name for name in _FILTERS if name in params]
     if len(given) > 1:
         raise ApiError(
@@ -183,6 +188,7 @@ def _list_participants(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _list_participant_events(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         p = backend.participant(params["stageArn"], params["sessionId"], params["participantId"])
         backend.catch_up(params["stageArn"], params["sessionId"], p)
@@ -193,16 +199,19 @@ def _list_participant_events(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _get_stage(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         return {"stage": backend.stage(params["arn"])}
 
 
 def _get_stage_session(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         return {"stageSession": backend.session(params["stageArn"], params["sessionId"])}
 
 
 def _get_participant(params: dict[str, Any]) -> dict[str, Any]:
+    backend = _scoped.get()
     with backend.lock:
         return {
             "participant": backend.participant(
@@ -231,15 +240,18 @@ def handle(
 
 
 def reset() -> None:
-    """Clear all state."""
-    backend.reset()
+    """Clear all state (every account's and region's)."""
+    _scoped.reset()
 
 
 def load(data: dict[str, Any]) -> None:
     """Add the ``ivs_realtime`` section of a --data file on top of what is loaded."""
-    backend.load(data)
+    _scoped.get().load(data)
 
 
 def load_demo(seed: int, now: datetime | None = None) -> None:
     """Add the deterministic demo stages for ``seed`` (times relative to ``now``, default: the clock)."""
-    backend.load(demo.ivs_realtime(seed, now or datetime.now(UTC), live=now is None))
+    _scoped.get().load(demo.ivs_realtime(seed, now or datetime.now(UTC), live=now is None))
+    load_scoped_demo(
+        "ivs_realtime", seed, now or datetime.now(UTC), lambda data: _scoped.get().load(data)
+    )

@@ -1,18 +1,23 @@
 """STS for the sandbox: moto's own STS, so `eventdeck doctor` can ask whose credentials these are.
 
-Why: doctor calls sts:GetCallerIdentity, and moto's STS answers it (and AssumeRole) correctly;
-nothing here needs changing, only routing.
+Why: doctor calls sts:GetCallerIdentity, and moto's STS answers it (and AssumeRole) correctly,
+except that moto names its one default account for any key it did not issue: GetCallerIdentity
+for another sandbox account (the signing key's, see ``backends.account_for_key``) is answered
+here, so a fan-out across profiles can name each profile's account.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Mapping
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from moto.core.request import Request
 from moto.sts.models import sts_backends
 from moto.sts.responses import TokenResponse
+
+from tui.sandbox.backends import DEFAULT_ACCOUNT, current_scope
 
 SERVICE = "sts"
 ROUTE = "sts"
@@ -23,6 +28,10 @@ _lock = threading.Lock()
 def handle(
     method: str, path: str, query: dict[str, list[str]], headers: Mapping[str, str], body: bytes
 ) -> tuple[int, dict[str, str], bytes]:
+    account, _region = current_scope()
+    form = {**query, **parse_qs(body.decode("utf-8", "replace"))} if body else dict(query)
+    if account != DEFAULT_ACCOUNT and form.get("Action") == ["GetCallerIdentity"]:
+        return _caller_identity(account)
     url = "https://sts.amazonaws.com" + (path or "/")
     if query:
         url += "?" + urlencode(query, doseq=True)
@@ -37,6 +46,22 @@ def handle(
     }
     clean.setdefault("Content-Type", "text/xml")
     return int(status), clean, raw
+
+
+def _caller_identity(account: str) -> tuple[int, dict[str, str], bytes]:
+    """GetCallerIdentity's answer for a sandbox account other than moto's default one."""
+    request_id = str(uuid.uuid4())
+    xml = (
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        "<GetCallerIdentityResult>"
+        f"<Arn>arn:aws:iam::{account}:user/sandbox</Arn>"
+        "<UserId>AIDASANDBOXEVENTDECK</UserId>"
+        f"<Account>{account}</Account>"
+        "</GetCallerIdentityResult>"
+        f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
+        "</GetCallerIdentityResponse>"
+    )
+    return 200, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id}, xml.encode()
 
 
 def reset() -> None:

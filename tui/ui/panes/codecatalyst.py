@@ -18,10 +18,22 @@ from tui.services import codecatalyst as cc
 from tui.services import console_urls
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
+from tui.services.scope import Found
 from tui.ui.format import fmt_ago, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
+from tui.ui.panes.scoped import (
+    SCOPE_BINDING,
+    SIGN_IN_BINDING,
+    cli_of,
+    every_page,
+    pick_scope,
+    scoped_level,
+    sign_in,
+    unwrap,
+    where_of,
+)
 from tui.ui.widgets.virtual_table import Column, DensityBar, Row
 
 if TYPE_CHECKING:  # a hand-over bundle's module loads when one is written
@@ -40,6 +52,8 @@ class CodeCatalystPane(BrowsePane):
     BINDINGS = [
         Binding("t", "pick_range", "Time range", id="codecatalyst.range"),
         Binding("E", "pick_event_name", "Event name", id="codecatalyst.event_name"),
+        SCOPE_BINDING,
+        SIGN_IN_BINDING,
     ]
 
     def __init__(self, ctx: Any) -> None:
@@ -49,13 +63,33 @@ class CodeCatalystPane(BrowsePane):
         self.end: datetime | None = None
         self.event_name: str | None = None
         self.space: str | None = None
+        self.space_factory: Any = None  # the open space's scope target's factory (None: in use)
 
     @property
     def page_size(self) -> int:
         return self.ctx.settings.pages.codecatalyst
 
     # -- levels ----------------------------------------------------------------------------
+    def action_scope_sign_in(self) -> None:
+        """L: sign in the scoped error row's profile (else the profile in use)."""
+        sign_in(self)
+
+    def action_pick_scope(self) -> None:
+        """S: list spaces across several profiles (one global endpoint: regions do not matter)."""
+        pick_scope(self, "codecatalyst", "CodeCatalyst (one global endpoint)")
+
     def root_level(self) -> Level:
+        """Spaces visible to the token in use, or across the scope's profiles (S) in one table."""
+        return scoped_level(
+            self,
+            self.spaces_level(),
+            "codecatalyst",
+            every_page(cc.list_spaces),
+            lambda space, factory, target: self.logs_level(space.name, factory),
+            cli=cli_of("codecatalyst", "list-spaces"),
+        )
+
+    def spaces_level(self) -> Level:
         factory = self.ctx.factory
         return Level(
             crumb="Spaces",
@@ -98,8 +132,9 @@ class CodeCatalystPane(BrowsePane):
             label += f" ({fmt_ago(self.start)} → {fmt_ago(self.end)})"
         return label
 
-    def logs_level(self, space: str) -> Level:
-        factory = self.ctx.factory
+    def logs_level(self, space: str, factory: Any = None) -> Level:
+        self.space_factory = factory
+        factory = factory or self.ctx.factory
         self.space = space
         start, end = self.current_range()
         event_name = self.event_name
@@ -154,7 +189,7 @@ class CodeCatalystPane(BrowsePane):
             inspect=cc.decoded_item,
             inspect_title=lambda log: f"{log.event_name} · {space}",
             cli_command=lambda item: cli_command(
-                self.ctx.resolved,
+                where_of(self, factory),
                 "codecatalyst",
                 "list-event-logs",
                 {
@@ -184,7 +219,7 @@ class CodeCatalystPane(BrowsePane):
         if self.space is None:
             return
         if len(self.levels) >= 2:
-            self.set_levels([*self.levels[:-1], self.logs_level(self.space)])
+            self.set_levels([*self.levels[:-1], self.logs_level(self.space, self.space_factory)])
         else:
             self.set_levels([self.root_level(), self.logs_level(self.space)])
 
@@ -304,6 +339,8 @@ class CodeCatalystPane(BrowsePane):
 
         ids = level.ids
         space = ids.get("space")
+        if not space and level.items and isinstance(level.items[0], Found):
+            return None  # spaces across a scope's profiles: no one query to replay
         if not space:
             return BundleView(self.PANE_ID, "codecatalyst list-spaces"), {}
         names = (
@@ -343,6 +380,7 @@ class CodeCatalystPane(BrowsePane):
 
     def console_link(self, item: Any) -> console_urls.ConsoleLink | None:
         """The space's page on codecatalyst.aws (the row's space, else the space open)."""
+        item = unwrap(item)
         if isinstance(item, cc.Space):
             return console_urls.codecatalyst_space(item.name, item.region_name or None)
         space = self.level.ids.get("space") if self.level is not None else None

@@ -14,7 +14,7 @@ import json
 import threading
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -30,9 +30,35 @@ class ItemCodec:
 
 
 @dataclass(frozen=True)
-class _Block:
+class Block:
+    """One page of items as stored: made by ``pack`` (in the worker that fetched the page)."""
+
     data: bytes  # zlib of the items' JSON, one after another
     ends: array[int]  # where each item's JSON ends in the decompressed data
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one encoder: json.dumps makes one a call
+
+
+def pack(raws: Iterable[dict[str, Any]]) -> Block:
+    """The items' JSON dicts as one compressed page; pure and thread-safe.
+
+    Why a function: the worker that fetched a page packs it, so the UI thread only appends a
+    ready block (zlib also lets other threads run while it compresses).
+    """
+    encode = _ENCODER.encode
+    ends = array("q")
+    parts: list[bytes] = []
+    size = 0
+    for raw in raws:
+        data = encode(raw).encode()
+        parts.append(data)
+        size += len(data)
+        ends.append(size)
+    return Block(zlib.compress(b"".join(parts), 6), ends)
 
 
 class CompactItems(Sequence[Any]):
@@ -45,40 +71,37 @@ class CompactItems(Sequence[Any]):
 
     def __init__(self, codec: ItemCodec) -> None:
         self.codec = codec
-        self._blocks: tuple[_Block, ...] = ()
+        self._blocks: tuple[Block, ...] = ()
         self._starts: tuple[int, ...] = ()  # index of each block's first item
         self._count = 0
         self._cache: dict[int, tuple[bytes, array[int]]] = {}
         self._lock = threading.Lock()
 
-    def _pack(self, items: Sequence[Any]) -> _Block:
-        raw_of = self.codec.raw_of
-        dumps = json.dumps
-        ends = array("q")
-        parts: list[bytes] = []
-        size = 0
-        for item in items:
-            data = dumps(raw_of(item), separators=(",", ":")).encode()
-            parts.append(data)
-            size += len(data)
-            ends.append(size)
-        return _Block(zlib.compress(b"".join(parts), 6), ends)
+    def pack(self, items: Sequence[Any]) -> Block:
+        """``items`` as one page in this store's form (thread-safe: the worker calls it)."""
+        return pack(map(self.codec.raw_of, items))
 
     def extend(self, items: Sequence[Any]) -> None:
         """Add ``items`` after the loaded ones (one compressed page)."""
-        if not items:
+        self.append_block(self.pack(items))
+
+    def append_block(self, block: Block) -> None:
+        """Add a page packed elsewhere (``pack``) after the loaded ones: O(pages), no item touched."""
+        if not len(block):
             return
-        block = self._pack(items)
         self._blocks = (*self._blocks, block)
         self._starts = (*self._starts, self._count)
-        self._count += len(items)
+        self._count += len(block)
 
     def insert_front(self, items: Sequence[Any]) -> None:
         """Put ``items`` before the loaded ones (follow mode's newest items)."""
-        if not items:
+        self.insert_front_block(self.pack(items))
+
+    def insert_front_block(self, block: Block) -> None:
+        """Put a page packed elsewhere before the loaded ones."""
+        n = len(block)
+        if not n:
             return
-        n = len(items)
-        block = self._pack(items)
         with self._lock:
             self._blocks = (block, *self._blocks)
             self._starts = (0, *(start + n for start in self._starts))
@@ -136,3 +159,14 @@ class CompactItems(Sequence[Any]):
     def stored_bytes(self) -> int:
         """Compressed bytes held (for the benchmark and the status of big views)."""
         return sum(len(b.data) + b.ends.itemsize * len(b.ends) for b in self._blocks)
+
+
+def unpack(block: Block) -> list[dict[str, Any]]:
+    """Every item's JSON dict of a packed page, in order (the rare paths that must look again)."""
+    data = zlib.decompress(block.data)
+    out = []
+    start = 0
+    for end in block.ends:
+        out.append(json.loads(data[start:end]))
+        start = end
+    return out

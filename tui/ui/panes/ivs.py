@@ -17,11 +17,24 @@ from tui.services import console_urls
 from tui.services import ivs_realtime as ivs
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
+from tui.services.scope import Found
 from tui.services.triage_scans import SessionError, session_errors
 from tui.ui.format import fmt_bool, fmt_tags
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
+from tui.ui.panes.scoped import (
+    SCOPE_BINDING,
+    SIGN_IN_BINDING,
+    cli_of,
+    every_page,
+    factory_of,
+    pick_scope,
+    scoped_level,
+    sign_in,
+    target_ids,
+    where_of,
+)
 from tui.ui.widgets.virtual_table import Column, Row
 
 if TYPE_CHECKING:  # a hand-over bundle's module loads when one is written
@@ -39,6 +52,8 @@ class IvsPane(BrowsePane):
     BINDINGS = [
         Binding("E", "session_errors", "Errors in session", id="ivs.session_errors"),
         Binding("V", "session_timeline", "Session timeline", id="ivs.session_timeline"),
+        SCOPE_BINDING,
+        SIGN_IN_BINDING,
     ]
 
     _seek: tuple[Level, float] | None = None  # the timeline's jump, until its event is loaded
@@ -53,11 +68,30 @@ class IvsPane(BrowsePane):
     def page_size(self) -> int:
         return self.ctx.settings.pages.ivs
 
-    def _cli(self, operation: str, **params: object) -> str:
-        return cli_command(self.ctx.resolved, "ivs-realtime", operation, params)
+    def _cli(self, operation: str, factory: Any = None, **params: object) -> str:
+        return cli_command(where_of(self, factory), "ivs-realtime", operation, params)
 
     # -- levels ----------------------------------------------------------------------------
+    def action_scope_sign_in(self) -> None:
+        """L: sign in the scoped error row's profile (else the profile in use)."""
+        sign_in(self)
+
+    def action_pick_scope(self) -> None:
+        """S: list stages across several profiles and regions."""
+        pick_scope(self, "ivs-realtime", "IVS Real-Time")
+
     def root_level(self) -> Level:
+        """Stages of the profile and region in use, or across the scope (S) in one table."""
+        return scoped_level(
+            self,
+            self.stages_level(),
+            "ivs-realtime",
+            every_page(ivs.list_stages, max_results=self.page_size),
+            lambda stage, factory, target: self.sessions_level(stage.arn, stage.name, factory),
+            cli=cli_of("ivs-realtime", "list-stages"),
+        )
+
+    def stages_level(self) -> Level:
         factory = self.ctx.factory
         return Level(
             crumb="Stages",
@@ -81,8 +115,10 @@ class IvsPane(BrowsePane):
             table_id="ivs.stages",
         )
 
-    def sessions_level(self, stage_arn: str, stage_name: str | None = None) -> Level:
-        factory = self.ctx.factory
+    def sessions_level(
+        self, stage_arn: str, stage_name: str | None = None, factory: Any = None
+    ) -> Level:
+        factory = factory or self.ctx.factory
 
         def fetch(token: str | None) -> Page[Any]:
             page = ivs.list_stage_sessions(factory, stage_arn, token, self.page_size)
@@ -113,15 +149,17 @@ class IvsPane(BrowsePane):
             ],
             fetch=fetch,
             to_row=row,
-            open_item=lambda s: self.participants_level(stage_arn, s.session_id),
-            cli_command=lambda item: self._cli("list-stage-sessions", **{"stage-arn": stage_arn}),
+            open_item=lambda s: self.participants_level(stage_arn, s.session_id, factory),
+            cli_command=lambda item: self._cli(
+                "list-stage-sessions", factory, **{"stage-arn": stage_arn}
+            ),
             empty_text="This stage has no sessions.",
             table_id="ivs.sessions",
-            ids={"stage_arn": stage_arn},
+            ids={"stage_arn": stage_arn, **target_ids(self, factory)},
         )
 
-    def participants_level(self, stage_arn: str, session_id: str) -> Level:
-        factory = self.ctx.factory
+    def participants_level(self, stage_arn: str, session_id: str, factory: Any = None) -> Level:
+        factory = factory or self.ctx.factory
         return Level(
             crumb=f"session {session_id}",
             columns=[
@@ -146,13 +184,13 @@ class IvsPane(BrowsePane):
                 "" if p.state == "CONNECTED" else "muted",
                 p.raw,
             ),
-            open_item=lambda p: self.events_level(stage_arn, session_id, p.participant_id),
+            open_item=lambda p: self.events_level(stage_arn, session_id, p.participant_id, factory),
             cli_command=lambda item: self._cli(
-                "list-participants", **{"stage-arn": stage_arn, "session-id": session_id}
+                "list-participants", factory, **{"stage-arn": stage_arn, "session-id": session_id}
             ),
             empty_text="No participants in this session.",
             table_id="ivs.participants",
-            ids={"stage_arn": stage_arn, "session_id": session_id},
+            ids={"stage_arn": stage_arn, "session_id": session_id, **target_ids(self, factory)},
         )
 
     def _participants(
@@ -160,8 +198,10 @@ class IvsPane(BrowsePane):
     ) -> Page[Any]:
         return ivs.list_participants(factory, stage_arn, session_id, token, self.page_size)
 
-    def events_level(self, stage_arn: str, session_id: str, participant_id: str) -> Level:
-        factory = self.ctx.factory
+    def events_level(
+        self, stage_arn: str, session_id: str, participant_id: str, factory: Any = None
+    ) -> Level:
+        factory = factory or self.ctx.factory
         fetch = partial(self._events, factory, stage_arn, session_id, participant_id)
 
         def newer(loaded: list[Any]) -> Any:
@@ -197,6 +237,7 @@ class IvsPane(BrowsePane):
             inspect_title=lambda e: f"{e.name} · participant {participant_id}",
             cli_command=lambda item: self._cli(
                 "list-participant-events",
+                factory,
                 **{
                     "stage-arn": stage_arn,
                     "session-id": session_id,
@@ -211,6 +252,7 @@ class IvsPane(BrowsePane):
                 "stage_arn": stage_arn,
                 "session_id": session_id,
                 "participant_id": participant_id,
+                **target_ids(self, factory),
             },
         )
 
@@ -233,9 +275,9 @@ class IvsPane(BrowsePane):
             factory, stage_arn, session_id, participant_id, token, self.page_size
         )
 
-    def errors_level(self, stage_arn: str, session_id: str) -> Level:
+    def errors_level(self, stage_arn: str, session_id: str, factory: Any = None) -> Level:
         """Every error event of every participant of a session, found in one pooled scan."""
-        factory = self.ctx.factory
+        factory = factory or self.ctx.factory
 
         def scan(cancel: threading.Event) -> Page[Any]:
             found = session_errors(
@@ -273,12 +315,12 @@ class IvsPane(BrowsePane):
                 f.raw,
             ),
             open_item=lambda f: self.events_level(
-                stage_arn, session_id, f.participant.participant_id
+                stage_arn, session_id, f.participant.participant_id, factory
             ),
             describe=lambda f: f.line or None,
             empty_text="No participant of this session hit an error.",
             table_id="ivs.errors",
-            ids={"stage_arn": stage_arn, "session_id": session_id},
+            ids={"stage_arn": stage_arn, "session_id": session_id, **target_ids(self, factory)},
         )
 
     def action_session_errors(self) -> None:
@@ -287,7 +329,9 @@ class IvsPane(BrowsePane):
         if "session_id" not in ids:
             self.app.notify("Open a session first: E lists its participants' errors.", markup=False)
             return
-        self.push_level(self.errors_level(ids["stage_arn"], ids["session_id"]))
+        self.push_level(
+            self.errors_level(ids["stage_arn"], ids["session_id"], factory_of(self, ids))
+        )
 
     def action_session_timeline(self) -> None:
         """Every participant of the open session on one time axis (V at the session's levels)."""
@@ -302,12 +346,19 @@ class IvsPane(BrowsePane):
         def chosen(choice: OpenAt | None) -> None:
             if choice is None:
                 return
-            self.set_levels(self.stack_for(stage_arn, session_id, choice.participant_id))
+            if "target" in ids:  # under a scoped row: open its participant in place
+                self.push_level(
+                    self.events_level(
+                        stage_arn, session_id, choice.participant_id, factory_of(self, ids)
+                    )
+                )
+            else:
+                self.set_levels(self.stack_for(stage_arn, session_id, choice.participant_id))
             if self.level is not None:
                 self._seek = (self.level, choice.until)
                 self._seek_checked = 0
 
-        screen = TimelineScreen(self.ctx.factory, self.ctx.pool, stage_arn, session_id)
+        screen = TimelineScreen(factory_of(self, ids), self.ctx.pool, stage_arn, session_id)
         self.app.push_screen(screen, chosen)
 
     def page_shown(self, level: Level) -> None:
@@ -338,8 +389,8 @@ class IvsPane(BrowsePane):
         """Stages, sessions, participants or events as a bundle view (not the errors scan)."""
         from tui.services.bundle import BundleView
 
-        if level.items and isinstance(level.items[0], SessionError):
-            return None
+        if level.items and isinstance(level.items[0], SessionError | Found):
+            return None  # a scan across parents or a scope: no one query to replay
         ids = level.ids
         names = (("stage_arn", "stage-arn"), ("session_id", "session-id"))
         params = {cli: ids[key] for key, cli in names if ids.get(key)}
@@ -417,6 +468,8 @@ class IvsPane(BrowsePane):
     def console_link(self, item: Any) -> console_urls.ConsoleLink | None:
         """The stage, session or participant page of the row, else of the deepest level open."""
         ids = self._current_ids()
+        if isinstance(item, Found):  # a row of the scoped stages: its stage's ARN has its region
+            item = item.item
         if isinstance(item, ivs.Stage):
             ids = {"stage_arn": item.arn}
         elif isinstance(item, ivs.StageSession):

@@ -6,14 +6,43 @@ rows and cursor back without asking AWS again.
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tui.services.density import item_time
 from tui.services.paging import Page
-from tui.ui.panes.item_store import CompactItems, ItemCodec
+from tui.ui.panes.item_store import Block, CompactItems, ItemCodec, pack, unpack
 from tui.ui.widgets.virtual_table import Column, Row
+
+
+@dataclass(slots=True)
+class PreparedPage:
+    """A fetched page made ready for the UI thread by the worker that fetched it.
+
+    Why: making rows, compressing the items and reading their times cost ~20 ms a page of 250
+    event logs; done in the worker, the UI thread only checks keys and appends ready pieces.
+    For a level with a codec no parsed item is kept (nothing per item for the cyclic GC): the
+    rare paths that need the items again (time format changed meanwhile, follow's repeats)
+    revive them from ``block``.
+    """
+
+    rows: list[Row]
+    next_token: str | None
+    time_mode: str | None = None  # the time format the rows were made in
+    block: Block | None = None  # a level with a codec: its items, packed
+    times: array[float] | None = None  # a level with a codec: each item's time (NaN: none)
+    items: list[Any] = field(default_factory=list)  # a level without a codec: its items
+
+    def release(self) -> None:
+        """Drop what the page holds once it has landed (a finished worker may keep this object)."""
+        self.rows = []
+        self.items = []
+        self.block = None
+        self.times = None
 
 
 @dataclass
@@ -56,10 +85,13 @@ class Level:
     cursor_key: str | None = None
     prepended: int = 0  # items follow mode put on top
     marked: set[str] = field(default_factory=set)  # row keys the user marked (m), kept in bundles
+    times: array[float] | None = None  # a level with a codec: each loaded item's time, in order
 
     def __post_init__(self) -> None:
         if self.codec is not None and not isinstance(self.items, CompactItems):
             self.items = CompactItems(self.codec)
+        if self.codec is not None and self.times is None:
+            self.times = array("d")
 
     @property
     def by_key(self) -> Mapping[str, Any]:
@@ -107,31 +139,98 @@ class Level:
             n += 1
         return f"{key}#{n}"
 
-    def add(self, items: list[Any], *, front: bool = False) -> list[Row]:
-        """Keep ``items`` (after the loaded ones, or before them with ``front``) and make their rows."""
+    def prepare(self, page: Page[Any], time_mode: str | None = None) -> PreparedPage:
+        """``page`` made ready to land: its rows, and (with a codec) its items packed and timed.
+
+        Thread-safe (reads only the level's functions), so the worker that fetched the page runs
+        it; ``time_mode`` is the time format ``to_row`` uses now, checked again when it lands.
+        """
+        to_row = self.to_row
+        if self.codec is None:
+            rows = [to_row(item) for item in page.items]
+            return PreparedPage(rows, page.next_token, time_mode, items=list(page.items))
+        raw_of = self.codec.raw_of
         rows = []
-        keys = []
-        compact = self.codec is not None
-        for item in items:
-            row = self.to_row(item)
-            key = self._unique(row.key)
-            if compact and row.payload is not None:
-                row = replace(row, key=key, payload=None)
-            elif key != row.key:
-                row = replace(row, key=key)
-            self._known.add(key)
-            keys.append(key)
-            rows.append(self._styled(row))
-        if front:
-            if isinstance(self.items, CompactItems):
-                self.items.insert_front(items)
+        raws = []
+        times = array("d")
+        nan = math.nan
+        for item in page.items:
+            row = to_row(item)
+            rows.append(Row(row.key, row.cells, row.style) if row.payload is not None else row)
+            raw = raw_of(item)
+            raws.append(raw)
+            moment = item_time(raw)
+            times.append(nan if moment is None else moment)
+        return PreparedPage(rows, page.next_token, time_mode, pack(raws), times)
+
+    def land(
+        self, page: PreparedPage, time_mode: str | None = None, *, front: bool = False
+    ) -> list[Row]:
+        """Keep a prepared page (after the loaded items, or before them with ``front``); its rows.
+
+        O(page) on the UI thread: row keys made unique, marks styled, ready pieces appended.
+        Rows are made again only if the time format changed since ``prepare`` or follow mode put
+        items on top meanwhile (a page read by offset can then repeat some of them).
+        """
+        rows, block, times, items = page.rows, page.block, page.times, page.items
+        if time_mode is not None and page.time_mode is not None and time_mode != page.time_mode:
+            rows = [self._compact(self.to_row(item)) for item in self._items_of(page)]
+        if self.prepended and any(row.key in self._known for row in rows):
+            keep = [i for i, row in enumerate(rows) if row.key not in self._known]
+            rows = [rows[i] for i in keep]
+            if block is not None and times is not None:
+                raws = unpack(block)
+                block = pack([raws[i] for i in keep])
+                times = array("d", [times[i] for i in keep])
             else:
-                self.items[:0] = items
+                items = [items[i] for i in keep]
+        out = []
+        keys = []
+        known, marked = self._known, self.marked
+        for row in rows:
+            key = row.key
+            if key in known:
+                key = self._unique(key)
+                row = replace(row, key=key)
+            known.add(key)
+            keys.append(key)
+            out.append(replace(row, style="marked") if marked and key in marked else row)
+        store = self.items
+        if isinstance(store, CompactItems) and block is not None:
+            if front:
+                store.insert_front_block(block)
+                if self.times is not None and times is not None:
+                    self.times = times + self.times
+            else:
+                store.append_block(block)
+                if self.times is not None and times is not None:
+                    self.times.extend(times)
+        elif front:
+            store[:0] = items  # type: ignore[index]
+        else:
+            store.extend(items)  # type: ignore[union-attr]
+        if front:
             self.keys[:0] = keys
         else:
-            self.items.extend(items)
             self.keys.extend(keys)
-        return rows
+        return out
+
+    def _items_of(self, page: PreparedPage) -> Sequence[Any]:
+        """A prepared page's items (revived from its block when the level keeps them packed)."""
+        if page.block is not None and self.codec is not None:
+            revive = self.codec.revive
+            return [revive(raw) for raw in unpack(page.block)]
+        return page.items
+
+    def _compact(self, row: Row) -> Row:
+        """``row`` as a level with a codec stores it: no payload (the item store has the JSON)."""
+        if self.codec is not None and row.payload is not None:
+            return Row(row.key, row.cells, row.style)
+        return row
+
+    def add(self, items: list[Any], *, front: bool = False) -> list[Row]:
+        """Keep ``items`` (after the loaded ones, or before them with ``front``) and make their rows."""
+        return self.land(self.prepare(Page(list(items), None)), front=front)
 
     def rows(self) -> list[Row]:
         """The rows of every loaded item again (after a time-format change), with their keys."""
@@ -157,6 +256,8 @@ class Level:
         self.items.clear()
         self.keys.clear()
         self._known.clear()
+        if self.times is not None:
+            self.times = array("d")
         self.next_token = None
         self.started = False
         self.done = False

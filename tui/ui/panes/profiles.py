@@ -20,6 +20,19 @@ from tui.services.triage_scans import flagged_streams
 from tui.ui.format import fmt_tags, fmt_time
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
+from tui.ui.panes.scoped import (
+    SCOPE_BINDING,
+    SIGN_IN_BINDING,
+    cli_of,
+    every_page,
+    pick_scope,
+    region_of,
+    scoped_level,
+    sign_in,
+    target_ids,
+    unwrap,
+    where_of,
+)
 from tui.ui.widgets.virtual_table import Column, Row
 
 if TYPE_CHECKING:  # a hand-over bundle's module loads when one is written
@@ -68,6 +81,8 @@ class ProfilesPane(BrowsePane):
 
     BINDINGS = [
         Binding("U", "flagged_streams", "Unhealthy streams", id="profiles.flagged_streams"),
+        SCOPE_BINDING,
+        SIGN_IN_BINDING,
     ]
 
     PANE_ID = "profiles"
@@ -79,10 +94,29 @@ class ProfilesPane(BrowsePane):
     def page_size(self) -> int:
         return self.ctx.settings.pages.customer_profiles
 
-    def _cli(self, operation: str, **params: object) -> str:
-        return cli_command(self.ctx.resolved, "customer-profiles", operation, params)
+    def _cli(self, operation: str, factory: Any = None, **params: object) -> str:
+        return cli_command(where_of(self, factory), "customer-profiles", operation, params)
+
+    def action_scope_sign_in(self) -> None:
+        """L: sign in the scoped error row's profile (else the profile in use)."""
+        sign_in(self)
+
+    def action_pick_scope(self) -> None:
+        """S: list domains (and U's unhealthy streams) across several profiles and regions."""
+        pick_scope(self, "customer-profiles", "Customer Profiles")
 
     def root_level(self) -> Level:
+        """Domains of the profile and region in use, or across the scope (S) in one table."""
+        return scoped_level(
+            self,
+            self.domains_level(),
+            "customer-profiles",
+            every_page(cp.list_domains),
+            lambda domain, factory, target: self.streams_level(domain.name, factory),
+            cli=cli_of("customer-profiles", "list-domains"),
+        )
+
+    def domains_level(self) -> Level:
         factory = self.ctx.factory
         return Level(
             crumb="Domains",
@@ -103,8 +137,8 @@ class ProfilesPane(BrowsePane):
             empty_text="No Customer Profiles domains in this region.",
         )
 
-    def streams_level(self, domain: str) -> Level:
-        factory = self.ctx.factory
+    def streams_level(self, domain: str, factory: Any = None) -> Level:
+        factory = factory or self.ctx.factory
         return Level(
             crumb=f"domain {domain}",
             columns=[
@@ -120,14 +154,16 @@ class ProfilesPane(BrowsePane):
                 HEALTH_STYLE.get(s.health.level, ""),
                 s.raw,
             ),
-            open_item=lambda s: self.detail_level(domain, s.name),
-            cli_command=lambda item: self._cli("list-event-streams", **{"domain-name": domain}),
+            open_item=lambda s: self.detail_level(domain, s.name, factory),
+            cli_command=lambda item: self._cli(
+                "list-event-streams", factory, **{"domain-name": domain}
+            ),
             empty_text="This domain has no event streams.",
-            ids={"domain": domain},
+            ids={"domain": domain, **target_ids(self, factory)},
         )
 
-    def detail_level(self, domain: str, stream_name: str) -> Level:
-        factory = self.ctx.factory
+    def detail_level(self, domain: str, stream_name: str, factory: Any = None) -> Level:
+        factory = factory or self.ctx.factory
 
         def fetch(token: str | None) -> Page[Any]:
             return Page(detail_fields(cp.get_event_stream(factory, domain, stream_name)), None)
@@ -143,12 +179,26 @@ class ProfilesPane(BrowsePane):
             inspect=lambda f: f.stream.raw,
             inspect_title=lambda f: f"GetEventStream {domain} / {stream_name}",
             cli_command=lambda item: self._cli(
-                "get-event-stream", **{"domain-name": domain, "event-stream-name": stream_name}
+                "get-event-stream",
+                factory,
+                **{"domain-name": domain, "event-stream-name": stream_name},
             ),
-            ids={"domain": domain, "stream": stream_name},
+            ids={"domain": domain, "stream": stream_name, **target_ids(self, factory)},
         )
 
     def flagged_level(self) -> Level:
+        """U: every STOPPED or UNHEALTHY stream of every domain, across the scope (S) if any."""
+        pool = self.ctx.pool
+        return scoped_level(
+            self,
+            self.flagged_base(),
+            "customer-profiles",
+            lambda factory, cancel: flagged_streams(factory, pool, cancel),
+            lambda s, factory, target: self.detail_level(s.domain_name, s.name, factory),
+            hold_slot=False,  # the scan takes its own slots, per domain
+        )
+
+    def flagged_base(self) -> Level:
         """Every STOPPED or UNHEALTHY event stream of every domain, found in one pooled scan."""
         factory = self.ctx.factory
 
@@ -184,7 +234,7 @@ class ProfilesPane(BrowsePane):
 
         domain, stream = level.ids.get("domain"), level.ids.get("stream")
         if domain is None and any(not isinstance(i, cp.Domain) for i in level.items):
-            return None  # the unhealthy-streams scan spans domains
+            return None  # the unhealthy-streams scan spans domains; a scope spans profiles
         if stream:
             operation = "get-event-stream"
             params = {"domain-name": str(domain), "event-stream-name": stream}
@@ -219,7 +269,9 @@ class ProfilesPane(BrowsePane):
 
     def console_link(self, item: Any) -> console_urls.ConsoleLink | None:
         """The domain or event stream page of the row, else of the level open."""
-        region = self.console_region()
+        ids = self.level.ids if self.level is not None else {}
+        region = region_of(self, item, ids)
+        item = unwrap(item)
         if isinstance(item, cp.Domain):
             return console_urls.profiles_domain(region, item.name)
         if isinstance(item, (cp.EventStreamSummary, cp.EventStream)):
@@ -227,7 +279,6 @@ class ProfilesPane(BrowsePane):
         if isinstance(item, DetailField):
             stream = item.stream
             return console_urls.profiles_event_stream(region, stream.domain_name, stream.name)
-        ids = self.level.ids if self.level is not None else {}
         if ids.get("domain") and ids.get("stream"):
             return console_urls.profiles_event_stream(region, ids["domain"], ids["stream"])
         if ids.get("domain"):

@@ -149,6 +149,7 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.tally: BulkTally | None = None
         self.last: BulkProgress | None = None
         self._scan_cancelled = False
+        self._status_length = -1  # of the last progress line (a change of length may re-wrap it)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bulk-dialog", classes="dialog") as dialog:
@@ -333,12 +334,15 @@ class BulkImportScreen(DialogScreen[BulkTally | None]):
         self.query_one("#bulk-progress", ProgressBar).update(progress=done)
         state = "PAUSED · " if p.paused else ""
         of = f" of {p.total:,}" if p.total is not None else ""
-        self.query_one("#bulk-status", Static).update(
-            safe_text(
-                f"{state}{done:,}{of}: {p.sent:,} sent, {p.failed:,} failed, "
-                f"{p.unconfirmed:,} unconfirmed, {p.skipped:,} skipped"
-            )
+        text = (
+            f"{state}{done:,}{of}: {p.sent:,} sent, {p.failed:,} failed, "
+            f"{p.unconfirmed:,} unconfirmed, {p.skipped:,} skipped"
         )
+        # Same length, same words: the line wraps the same, so no layout of the whole screen
+        # (a layout per report was most of the event loop's work during a send).
+        layout = len(text) != self._status_length
+        self._status_length = len(text)
+        self.query_one("#bulk-status", Static).update(safe_text(text), layout=layout)
 
     def on_work_done(self, message: Work.Done) -> None:
         if not self.work.deliver(message):

@@ -89,7 +89,8 @@ class HintLine(Static):
         self.rebuild()
 
     def on_unmount(self) -> None:
-        self.screen.bindings_updated_signal.unsubscribe(self)
+        if self.is_attached:
+            self.screen.bindings_updated_signal.unsubscribe(self)
 
     def on_resize(self) -> None:
         self.rebuild()
@@ -139,7 +140,9 @@ class HintLine(Static):
         return hints, always, tail
 
     def rebuild(self) -> None:
-        if not self.is_mounted:
+        # A rebuild queued by a burst of binding changes can run after the screen was dismissed
+        # (escape from the inspector): the widget is still mounted but has no screen any more.
+        if not self.is_mounted or not self.is_attached:
             return
         hints, always, tail = self.hints()
         width = max(0, self.size.width - 2)  # the padding

@@ -56,11 +56,20 @@ class StatusHeader(Horizontal):
         parts: list[str | tuple[str, str]] = [
             (" eventdeck ", "bold reverse") if wide else "",
             " ",
-            (visible(str(where.profile.value)), "bold"),
-            " · ",
-            (visible(region or "no region"), "" if region else "bold $error"),
-            " · ",
         ]
+        scope = ctx.scope
+        if scope is not None and scope.wide:  # listings fan out: say over what (S changes it)
+            parts += [(visible(scope.label()), "bold $accent"), " · "]
+        elif scope is not None:
+            only = scope.targets()[0]
+            parts += [(visible(f"{only.profile} · {only.region}"), "bold $accent"), " · "]
+        else:
+            parts += [
+                (visible(str(where.profile.value)), "bold"),
+                " · ",
+                (visible(region or "no region"), "" if region else "bold $error"),
+                " · ",
+            ]
         if ctx.is_custom_endpoint:
             parts.append(("⚑ " + visible(ctx.endpoint_label), "bold $warning"))
         else:

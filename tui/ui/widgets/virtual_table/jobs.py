@@ -7,13 +7,13 @@ and the model installs the ``ViewResult`` unless a newer job superseded it.
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.services.chunked import STEP, Pacer, copy_indices, responsive, sort_indices
 from tui.ui.widgets.virtual_table.cells import Cells, cell_at, haystack, pack_cells
 from tui.ui.widgets.virtual_table.store import Row
 
@@ -45,9 +45,6 @@ class ViewCancelled(Exception):
     """A view job gave up because a newer one superseded it (the user typed on)."""
 
 
-_CHECK_EVERY = 20_000  # rows between checks for a newer job: a cancel lands within milliseconds
-
-
 @dataclass
 class ViewResult:
     """The computed view for ``generation``: indices into the rows, plus the sort keys it built."""
@@ -59,6 +56,7 @@ class ViewResult:
     keys: list[SortKey] | None = None
     numeric: bool | None = None
     sort_column: int | None = None
+    descending: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -103,68 +101,74 @@ def column_keys(
 
 
 def compute_view(job: ViewJob) -> ViewResult:
-    """Filter then sort ``job.rows[:job.count]``; pure and thread-safe (reads only the snapshot)."""
+    """Filter then sort ``job.rows[:job.count]``; pure and thread-safe (reads only the snapshot).
+
+    Every step runs in pieces of a few thousand rows (``tui/services/chunked.py``) with a short
+    switch interval, so the UI thread waiting for the GIL gets it within about a millisecond;
+    a newer job makes it stop between pieces (``ViewCancelled``).
+    """
+    with responsive():
+        return _compute_view(job, Pacer(job.stale, ViewCancelled))
+
+
+def _compute_view(job: ViewJob, pace: Pacer) -> ViewResult:
     rows = job.rows
-    if job.candidates is not None:
-        source: Sequence[int] = job.candidates
-    else:
-        source = range(job.count)
-    stale = job.stale
+    source: Sequence[int] = job.candidates if job.candidates is not None else range(job.count)
     if job.needle:
         needle = job.needle
         view = array("q")
-        for start in range(0, len(source), _CHECK_EVERY):
-            if start and stale is not None and stale():
-                raise ViewCancelled
-            chunk = source[start : start + _CHECK_EVERY]
-            view.extend(i for i in chunk if needle in haystack(rows[i]).casefold())
+        for start in range(0, len(source), STEP):
+            chunk = source[start : start + STEP]
+            view.extend([i for i in chunk if needle in haystack(rows[i]).casefold()])
+            pace()
     else:
-        view = array("q", source)
+        view = copy_indices(source, pace)
     result = ViewResult(job.generation, job.count, job.needle, view)
     if job.sort_column is not None:
-        keys = list(job.keys) if job.keys is not None else []
-        numeric = job.numeric
-        auto = numeric is None  # decided by the cells: one non-number makes the column text
-        column = job.sort_column
-        first = True
-        while len(keys) < job.count:
-            if not first and stale is not None and stale():
-                raise ViewCancelled
-            first = False
-            done = len(keys)
-            stop = min(job.count, done + _CHECK_EVERY)
-            more, kind = column_keys(rows, column, done, stop, None if auto else numeric)
-            if auto and not kind:
-                if done:  # earlier chunks were numbers: the whole column sorts as text
-                    keys = column_keys(rows, column, 0, done, False)[0]
-                auto = False
-            numeric = kind
-            keys.extend(more)
-        result.view = _sort_view(view, keys, job.descending, stale)
+        keys, numeric = _sort_keys(job, pace)
+        result.view = sort_indices(view, keys.__getitem__, job.descending, pace)
         result.keys = keys
         result.numeric = numeric
         result.sort_column = job.sort_column
+        result.descending = job.descending
     return result
 
 
-def _sort_view(
-    view: array[int], keys: list[SortKey], descending: bool, stale: Callable[[], bool] | None
-) -> array[int]:
-    """``view`` ordered by ``keys`` (stable), sorted in runs and merged so the GIL is let go.
+def _sort_keys(job: ViewJob, pace: Pacer) -> tuple[list[SortKey], bool | None]:
+    """The sort keys of rows ``[0, job.count)``: the job's own when complete (shared, never changed), else extended.
 
-    Why: one ``sorted`` call of a million items runs in C and holds the GIL for its whole
-    length (275 ms on the UI thread's clock); runs of ``_CHECK_EVERY`` take a few ms each, and
-    ``heapq.merge`` is Python code, which lets the UI thread in every few milliseconds.
+    Keys are made ``STEP`` rows at a time; one non-number in a column decided by its cells
+    (``numeric=None``) makes the whole column text, and the earlier keys are made again as text.
     """
-    key = keys.__getitem__
-    if len(view) <= _CHECK_EVERY:
-        return array("q", sorted(view, key=key, reverse=descending))
-    runs = []
-    for start in range(0, len(view), _CHECK_EVERY):
-        if start and stale is not None and stale():
-            raise ViewCancelled
-        runs.append(sorted(view[start : start + _CHECK_EVERY], key=key, reverse=descending))
-    return array("q", heapq.merge(*runs, key=key, reverse=descending))
+    given = job.keys
+    numeric = job.numeric
+    if given is not None and len(given) >= job.count:
+        return given, numeric
+    keys: list[SortKey] = []
+    if given is not None:  # copied a slice at a time: the model's list stays as it is
+        for start in range(0, len(given), STEP * 8):
+            keys.extend(given[start : start + STEP * 8])
+            pace()
+    auto = numeric is None  # decided by the cells: one non-number makes the column text
+    column = job.sort_column
+    assert column is not None
+    while len(keys) < job.count:
+        done = len(keys)
+        stop = min(job.count, done + STEP)
+        more, kind = column_keys(job.rows, column, done, stop, None if auto else numeric)
+        if auto and not kind:
+            auto = False
+            if done:  # earlier pieces were numbers: the whole column sorts as text
+                keys = []
+                for start in range(0, done, STEP):
+                    keys.extend(
+                        column_keys(job.rows, column, start, min(done, start + STEP), False)[0]
+                    )
+                    pace()
+        numeric = kind
+        keys.extend(more)
+        pace()
+    return keys, numeric
 
 
 def _merge_sorted(

@@ -7,9 +7,11 @@ No Textual or Rich here (an import-linter contract holds it).
 
 from __future__ import annotations
 
+import bisect
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 
+from tui.services.chunked import position_in_sorted
 from tui.ui.widgets.virtual_table.cells import Cells, haystack, unpack_cells
 from tui.ui.widgets.virtual_table.jobs import (
     SortKey,
@@ -36,6 +38,8 @@ class TableModel:
         self._keys: list[SortKey] | None = None
         self._numeric: bool | None = None
         self._view_needle = ""
+        self._view_sorted_by: tuple[int, bool] | None = None
+        """The (column, descending) the view is sorted by; None: it holds ascending row indices."""
         # The query bar's restriction: the matching row indices among rows [0, _restrict_upto),
         # and the test that decides rows loaded after (None: no query in effect).
         self._restrict: array[int] | None = None
@@ -132,11 +136,24 @@ class TableModel:
         return self.row(self.row_index(position))
 
     def position_of(self, index: int) -> int | None:
-        """Where row ``index`` sits in the view, or None if the filter hides it."""
-        if self._view is None:
+        """Where row ``index`` sits in the view, or None if the filter hides it.
+
+        A binary search, not ``view.index``: that walks the view (20 ms of the UI thread for a
+        million rows, after every filter and sort). An unsorted view holds ascending indices; a
+        sorted one is ordered by its keys, equal keys in ascending index order (stable sorts).
+        """
+        view = self._view
+        if view is None:
             return index if 0 <= index < len(self._cells) else None
+        if self._view_sorted_by is None:
+            position = bisect.bisect_left(view, index)
+            return position if position < len(view) and view[position] == index else None
+        column, descending = self._view_sorted_by
+        keys = self._keys
+        if column == self.sort_column and keys is not None and 0 <= index < len(keys):
+            return position_in_sorted(view, index, keys.__getitem__, descending)
         try:
-            return self._view.index(index)
+            return view.index(index)
         except ValueError:
             return None
 
@@ -184,6 +201,7 @@ class TableModel:
             if not (self.needle or self.sort_column is not None or self.restricted)
             else array("q")
         )
+        self._view_sorted_by = None
 
     def append(self, rows: Sequence[Row]) -> None:
         """Add rows; while no job is pending they land at once in the filtered/sorted view."""
@@ -239,6 +257,9 @@ class TableModel:
         self.pending = False
         self._view = result.view
         self._view_needle = result.needle
+        self._view_sorted_by = (
+            (result.sort_column, result.descending) if result.sort_column is not None else None
+        )
         self._indexed = result.count
         if result.sort_column is not None and result.sort_column == self.sort_column:
             self._keys = result.keys
@@ -260,6 +281,7 @@ class TableModel:
         self._restrict_upto = len(self._cells)
         self._view = array("q")
         self._view_needle = self.needle
+        self._view_sorted_by = None
         return self.generation, self._restrict_upto
 
     def extend_restrict(self, generation: int, found: Sequence[int]) -> bool:
@@ -303,13 +325,14 @@ class TableModel:
                 self.needle,
                 self.sort_column,
                 self.descending,
-                list(self._keys) if self._keys is not None else None,
+                self._keys,  # shared: the job never changes it (it copies to extend)
                 self._numeric,
                 array("q", self._restrict),
             )
         if not self.needle and self.sort_column is None:
             self._view = None
             self._view_needle = ""
+            self._view_sorted_by = None
             self.pending = False
             return None
         self.pending = True
@@ -323,7 +346,7 @@ class TableModel:
         ):
             candidates = array("q", self._view)
         count = self._indexed if candidates is not None else len(self._cells)
-        keys = list(self._keys) if self._keys is not None else None
+        keys = self._keys  # shared: the job never changes it (it copies to extend)
         generation = self.generation
         return ViewJob(
             self.generation,
