@@ -21,6 +21,9 @@ min–max, and the machine's load (tests/benchmarks/harness.py).
     Textual loads makes the first call; tui/services/early_call.py) and without it
     (EVENTDECK_NO_EARLY_CALL=1: the serial start-up, as before), interleaved; the launch's own
     marks (EVENTDECK_LAUNCH_TRACE: names and times only) give the breakdown from the spawn.
+    ``--before DIR`` adds eventdeck from another checkout (e.g. a worktree of main: its ``tui``
+    package first on the path, the same interpreter and libraries) as one more contender in the
+    same interleaved runs, so a change's before and after come from one run.
 (c) 100 pages of 250 CodeCatalyst event logs (demo-large, a fixed 30-day range) through the
     real app (headless ``App.run_test``, the pane launched from AWS CLI words) with ``G`` held:
     key events arrive at ``--key-rate`` a second, as a terminal's key repeat sends them, whether
@@ -153,8 +156,22 @@ Minimal().run()
 """
 
 
-def bench_launch(sandbox: SandboxProcess, home: Path, reps: int) -> dict[str, list[float]]:
-    """(b): interleaved runs of eventdeck, the AWS CLI and a bare Textual app, each on its own pty."""
+def checkout_argv(directory: Path) -> list[str]:
+    """``eventdeck`` run from the checkout ``directory`` (its ``tui`` before the installed one)."""
+    code = (
+        f"import sys; sys.path.insert(0, {str(directory)!r}); from tui.cli import main; "
+        "sys.exit(main())"
+    )
+    return [sys.executable, "-c", code]
+
+
+def bench_launch(
+    sandbox: SandboxProcess, home: Path, reps: int, before: Path | None = None
+) -> dict[str, list[float]]:
+    """(b): interleaved runs of eventdeck, the AWS CLI and a bare Textual app, each on its own pty.
+
+    With ``before``, eventdeck from that checkout runs too (prefix ``before:`` in the results).
+    """
     arn, sid, pid, rows = pick_participant(sandbox)
     print(f"(b) participant {pid} of session {sid} ({len(rows)} events on its first page)")
     env = isolated_env(sandbox, home)
@@ -169,10 +186,12 @@ def bench_launch(sandbox: SandboxProcess, home: Path, reps: int) -> dict[str, li
     aws_argv = [AWS, *op, *common, "--max-results", str(IVS_PAGE), "--output", "json", *where]
     shown = rows_on_screen(rows)
     results: dict[str, list[float]] = {"aws_exit": [], "ed_shell": []}
-    results.update({f"mark:{m}": [] for m in (*MARKS, *(f"serial:{m}" for m in MARKS))})
-    results["ed_serial_shell"] = []
+    results.update(
+        {f"mark:{p}{m}": [] for m in MARKS for p in ("", "serial:", "before:", "before:serial:")}
+    )
+    results.update(ed_serial_shell=[], ed_before_shell=[], ed_before_serial_shell=[])
 
-    def eventdeck(serial: bool = False) -> float:
+    def eventdeck(serial: bool = False, before_run: bool = False) -> float:
         painted: list[float] = []
         trace = home / "launch-trace"
         trace.unlink(missing_ok=True)
@@ -186,11 +205,13 @@ def bench_launch(sandbox: SandboxProcess, home: Path, reps: int) -> dict[str, li
                 painted.append(time.perf_counter() - t0)
             return shown(out)
 
-        result = run_in_pty(ed_argv, run_env, check, SIZE)
-        prefix = "serial:" if serial else ""
-        results["ed_serial_shell" if serial else "ed_shell"].append(
-            painted[0] if painted else float("nan")
-        )
+        argv = ed_argv
+        if before_run and before is not None:
+            argv = [*checkout_argv(before), *op, *common, *where]
+        result = run_in_pty(argv, run_env, check, SIZE)
+        prefix = ("before:" if before_run else "") + ("serial:" if serial else "")
+        shell = "ed" + ("_before" if before_run else "") + ("_serial" if serial else "") + "_shell"
+        results[shell].append(painted[0] if painted else float("nan"))
         marks = read_marks(trace, t0)
         for name in MARKS:
             results[f"mark:{prefix}{name}"].append(marks.get(name, float("nan")))
@@ -224,6 +245,9 @@ def bench_launch(sandbox: SandboxProcess, home: Path, reps: int) -> dict[str, li
         "min": minimal,
         "floor": lambda: minimal(floor_argv),
     }
+    if before is not None:
+        runs["ed_before"] = lambda: eventdeck(before_run=True)
+        runs["ed_before_serial"] = lambda: eventdeck(serial=True, before_run=True)
     timed = interleave(runs, reps, warmup=1)
     # The warm-up runs appended to the side lists too: keep the timed repetitions only.
     results = {name: values[-reps:] for name, values in results.items()}
@@ -377,6 +401,11 @@ def main() -> int:
         "--key-rate", type=float, default=30.0, help="held-key repeats a second in (c) (default 30)"
     )
     parser.add_argument("--only", choices=("b", "c"), help="run one benchmark only")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="(b) also run eventdeck from this checkout (e.g. a worktree of main), interleaved",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp:
         home = Path(tmp)
@@ -387,7 +416,9 @@ def main() -> int:
         )
         print(f"python {sys.version.split()[0]}, {load_line()}")
         try:
-            launch = bench_launch(sandbox, home, args.reps_b) if args.only != "c" else None
+            launch = (
+                bench_launch(sandbox, home, args.reps_b, args.before) if args.only != "c" else None
+            )
             pages = (
                 bench_pages(sandbox, args.reps_c, args.pages, args.page_size, args.key_rate)
                 if args.only != "b"
@@ -426,25 +457,38 @@ def main() -> int:
             launch["ed_serial"],
             launch["aws"],
         )
+        if args.before is not None:
+            for serial in (False, True):
+                label = "no early call" if serial else "early call"
+                run = "ed_before" + ("_serial" if serial else "")
+                table.add(f"before ({args.before}), {label}: shell painted",
+                          launch[f"{run}_shell"], launch["aws"])  # fmt: skip
+                table.add(f"before ({args.before}), {label}: events on the terminal",
+                          launch[run], launch["aws"])  # fmt: skip
         table.notes.append(
             "target: eventdeck's events on screen <= 0.80x the CLI's page on the terminal"
         )
         table.print()
-        for serial in (False, True):
-            prefix = "serial:" if serial else ""
-            breakdown = Table(
-                "(b) where eventdeck's launch goes, from the spawn (medians of the same runs; "
-                + ("no early call: the thread prefetch, as before)" if serial else "early call)")
-            )
-            for name in MARKS:
-                values = [v for v in launch[f"mark:{prefix}{name}"] if v == v]
-                if values:
-                    breakdown.add(f"mark {name}", values)
-            breakdown.add(
-                "shell painted (pty)", launch["ed_serial_shell" if serial else "ed_shell"]
-            )
-            breakdown.add("events on the terminal (pty)", launch["ed_serial" if serial else "ed"])
-            breakdown.print()
+        for before_run in (False, True) if args.before is not None else (False,):
+            for serial in (False, True):
+                prefix = ("before:" if before_run else "") + ("serial:" if serial else "")
+                run = "ed" + ("_before" if before_run else "") + ("_serial" if serial else "")
+                breakdown = Table(
+                    "(b) where eventdeck's launch goes, from the spawn (medians of the same runs; "
+                    + (f"before: {args.before}; " if before_run else "")
+                    + (
+                        "no early call: the thread prefetch, as before)"
+                        if serial
+                        else "early call)"
+                    )
+                )
+                for name in MARKS:
+                    values = [v for v in launch[f"mark:{prefix}{name}"] if v == v]
+                    if values:
+                        breakdown.add(f"mark {name}", values)
+                breakdown.add("shell painted (pty)", launch[f"{run}_shell"])
+                breakdown.add("events on the terminal (pty)", launch[run])
+                breakdown.print()
     if pages is not None:
         total = args.pages * args.page_size
         table = Table(

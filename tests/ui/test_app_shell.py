@@ -149,3 +149,33 @@ def test_pane_table_matches_the_pane_classes() -> None:
         cls = info.load()
         assert (info.pane_id, info.key, info.title) == (cls.PANE_ID, cls.KEY, cls.TITLE)
         assert (cls.SHORT_TITLE or cls.TITLE) == info.short_title
+
+
+@pytest.mark.parametrize(
+    "theme", ["eventdeck-dark", "eventdeck-high-contrast", "eventdeck-light", "eventdeck-16"]
+)
+async def test_the_stylesheet_is_parsed_once_at_start_in_the_chosen_theme(
+    app_ctx, monkeypatch: pytest.MonkeyPatch, theme: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A dark truecolor theme costs one parse before the first paint, and every theme shows."""
+    from textual.color import Color
+    from textual.css.stylesheet import Stylesheet
+
+    reparsed: list[str] = []
+    reparse = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparsed.append(app.theme)
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app_ctx.settings = replace(app_ctx.settings, ui=replace(app_ctx.settings.ui, theme=theme))
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        assert app.theme == theme and app.has_class(f"-theme-{theme}")
+        assert app.has_class("-dark-mode") is app.current_theme.dark
+        background = app.get_css_variables()["background"]
+        assert app.screen.styles.background == Color.parse(background)
+    if theme in ("eventdeck-dark", "eventdeck-high-contrast"):  # as dark as Textual's default
+        assert reparsed == []

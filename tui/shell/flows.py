@@ -7,23 +7,24 @@ opens a screen and acts on its answer; the App only binds keys and palette entri
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 
 from tui.context import AppContext
 from tui.services.session import ClientFactory
-from tui.services.signin import SsoLogin
 from tui.services.sso_cache import SsoTarget, sso_target
 from tui.shell.panes import PANES, pane_info
 from tui.themes import MONOCHROME_THEME_NAME
 from tui.ui.panes.base import Pane
-from tui.ui.screens.choice import ChoiceScreen
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
-from tui.ui.screens.settings import SettingsSaved, SettingsScreen
-from tui.ui.screens.sso_login import SsoLoginScreen
 from tui.ui.widgets.status_header import StatusHeader
 from tui.ui.work import Work
+
+# The screens of these flows (and the sign-in service) are imported when a flow first opens
+# one: none is on the first screen, and together they cost ~50 ms of the launch.
+if TYPE_CHECKING:
+    from tui.ui.screens.settings import SettingsSaved
 
 _T = TypeVar("_T")
 
@@ -82,6 +83,8 @@ class ShellFlows:
         self.read_aws_config(read_profile_choice, self._show_profile_choice)
 
     def _show_profile_choice(self, profiles: list[str]) -> None:
+        from tui.ui.screens.choice import ChoiceScreen
+
         current = str(self.ctx.resolved.profile.value)
 
         def chosen(profile: str | None) -> None:
@@ -99,6 +102,8 @@ class ShellFlows:
         )
 
     def _show_region_choice(self, choice: RegionChoice) -> None:
+        from tui.ui.screens.choice import ChoiceScreen
+
         regions, notes, header, current = choice
 
         def chosen(region: str | None) -> None:
@@ -114,6 +119,8 @@ class ShellFlows:
         """Edit the common settings of config.toml (saved atomically, mode 0600)."""
 
         def show(profiles: list[str]) -> None:
+            from tui.ui.screens.settings import SettingsScreen
+
             self.app.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
 
         self.read_aws_config(read_profile_choice, show)
@@ -153,6 +160,9 @@ class ShellFlows:
         def done(ok: bool | None) -> None:
             if ok:
                 self.switch_connection()
+
+        from tui.services.signin import SsoLogin
+        from tui.ui.screens.sso_login import SsoLoginScreen
 
         login = SsoLogin(target, verify=self.ctx.options.verify, factory=self.ctx.factory)
         self.app.push_screen(SsoLoginScreen(login), done)

@@ -12,7 +12,6 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui.ui.format import format_key
-from tui.ui.screens.help import group_of
 
 
 def binding_commands(app: App[None], screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
@@ -21,6 +20,8 @@ def binding_commands(app: App[None], screen: Screen) -> Iterable[SystemCommand]:
     A text field's editing keys (Textual's Input and TextArea) are not actions worth a
     palette entry; each entry says where it applies and its key, in the help's words.
     """
+    from tui.ui.screens.help import group_of  # the help screen loads when first wanted
+
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding

@@ -84,8 +84,15 @@ def all_binding_ids() -> set[str]:
     from textual.dom import DOMNode
 
     pane_classes()  # import every pane (and with them the widgets and screens they use)
-    import tui.ui.screens.help
-    import tui.ui.screens.inspector  # noqa: F401
+    # and every screen and widget, the ones imported only when first opened included.
+    import pkgutil
+
+    import tui.ui.screens
+    import tui.ui.widgets
+
+    for package in (tui.ui.screens, tui.ui.widgets):
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            importlib.import_module(module.name)
 
     ids: set[str] = set()
     pending: list[type] = [DOMNode]

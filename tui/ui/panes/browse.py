@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -24,18 +24,18 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.errors import EventdeckError
-from tui.services.bundle import BundleView
 from tui.services.console_urls import ConsoleLink
 from tui.services.paging import newer_items
-from tui.services.query import add_cli_query
 from tui.ui.clipboard import copy_and_notify
 from tui.ui.format import fmt_time, time_label
 from tui.ui.panes.base import Pane
 from tui.ui.panes.level import Level, PreparedPage
 from tui.ui.safe_text import visible
-from tui.ui.screens.inspector import decode_json_payloads
 from tui.ui.widgets.json_view import JsonView
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable, current_query
+
+if TYPE_CHECKING:  # the bundle, query and inspector modules load when first used
+    from tui.services.bundle import BundleView
 
 FOLLOW_SECONDS = 3.0
 FOLLOW_MAX_PAGES = 50
@@ -585,6 +585,8 @@ class BrowsePane(Pane):
         if level is None or item is None:
             side.set_value(None)
             return
+        from tui.ui.screens.inspector import decode_json_payloads
+
         value = level.value_of(item)
         side.set_value(decode_json_payloads(value))
 
@@ -666,6 +668,8 @@ class BrowsePane(Pane):
         if level is None or level.cli_command is None:
             self.app.notify("No AWS CLI command for this view.", markup=False)
             return
+        from tui.services.query import add_cli_query
+
         command = add_cli_query(level.cli_command(None), current_query(self.table))
         copy_and_notify(self.app, command, "AWS CLI command")
 

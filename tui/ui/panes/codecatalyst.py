@@ -9,14 +9,13 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from tui.errors import EventdeckError
 from tui.services import codecatalyst as cc
 from tui.services import console_urls
-from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.services.scope import Found
@@ -36,6 +35,9 @@ from tui.ui.panes.scoped import (
     where_of,
 )
 from tui.ui.widgets.virtual_table import Column, DensityBar, Row
+
+if TYPE_CHECKING:  # a hand-over bundle's module loads when one is written
+    from tui.services.bundle import BundleView
 
 CUSTOM = "custom…"
 
@@ -333,6 +335,8 @@ class CodeCatalystPane(BrowsePane):
     # -- hand-over bundle ------------------------------------------------------------------
     def bundle_view(self, level: Level) -> tuple[BundleView, dict[str, Any]] | None:
         """Spaces, or one space's event logs over the fixed range they were read for."""
+        from tui.services.bundle import BundleView
+
         ids = level.ids
         space = ids.get("space")
         if not space and level.items and isinstance(level.items[0], Found):

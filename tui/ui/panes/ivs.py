@@ -9,13 +9,12 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 from tui.services import console_urls
 from tui.services import ivs_realtime as ivs
-from tui.services.bundle import BundleView
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.services.scope import Found
@@ -37,6 +36,9 @@ from tui.ui.panes.scoped import (
     where_of,
 )
 from tui.ui.widgets.virtual_table import Column, Row
+
+if TYPE_CHECKING:  # a hand-over bundle's module loads when one is written
+    from tui.services.bundle import BundleView
 
 
 def _stamp(value: datetime | None) -> str:
@@ -385,6 +387,8 @@ class IvsPane(BrowsePane):
     # -- hand-over bundle ------------------------------------------------------------------
     def bundle_view(self, level: Level) -> tuple[BundleView, dict[str, Any]] | None:
         """Stages, sessions, participants or events as a bundle view (not the errors scan)."""
+        from tui.services.bundle import BundleView
+
         if level.items and isinstance(level.items[0], SessionError | Found):
             return None  # a scan across parents or a scope: no one query to replay
         ids = level.ids
