@@ -208,14 +208,14 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
     async with app.run_test(size=SIZE) as pilot:
         pane: Any = app.current_pane
         table = pane.table
-        page_loaded = pane._page_loaded
+        page_loaded = pane.paging.page_loaded
 
         def timed_landing(level: Any, page: Any) -> None:
             t0 = time.perf_counter()
             page_loaded(level, page)
             landing.append(time.perf_counter() - t0)
 
-        pane._page_loaded = timed_landing
+        pane.paging.page_loaded = timed_landing
         app.set_interval(0.05, pauses.tick)
 
         async def wait(cond: Callable[[], bool], what: str, timeout: float = 1800) -> None:

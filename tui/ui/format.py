@@ -37,6 +37,11 @@ def fmt_ago(value: datetime, now: datetime | None = None) -> str:
     return f"in {amount}" if ahead else f"{amount} ago"
 
 
+def key_time(value: datetime | None) -> str:
+    """A row key's time: UTC to the microsecond, whatever format the table shows."""
+    return value.isoformat() if value is not None else ""
+
+
 def time_label(label: str, mode: str) -> str:
     """A time column's header for ``mode``: "Time (UTC)" becomes "Time (local)" or "Time (ago)"."""
     return label.replace("(UTC)", f"({TIME_LABELS.get(mode, 'UTC')})")

@@ -1,6 +1,6 @@
-"""Write a hand-over bundle of the view a browse pane shows, and apply one when opened offline.
+"""Mark rows, write a hand-over bundle of the view a browse pane shows, apply one opened offline.
 
-`W` asks for a note, then writes the level's loaded items, its AWS CLI command, filter, time
+`m` marks the row under the cursor (the marked rows go in the bundle). `W` asks for a note, then writes the level's loaded items, its AWS CLI command, filter, time
 range and marked rows as one JSON file in the export directory (off the UI thread), says where and
 copies the path. ``eventdeck --open FILE`` gives the same view back: its filter and marks are put
 on the pane here once the launch has set the view up.
@@ -19,6 +19,18 @@ from tui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
     from tui.ui.panes.browse import BrowsePane
+
+
+def toggle_mark(pane: BrowsePane) -> None:
+    """Mark the row under the cursor (or unmark it): marks are kept in a hand-over bundle."""
+    level = pane.level
+    row = pane.table.current_row
+    if level is None or row is None or row.key not in level.by_key:
+        return
+    level.marked ^= {row.key}
+    pane.rerender()  # the loaded rows again, in the marked style; filter, sort, cursor stay
+    count = len(level.marked)
+    pane.app.notify(f"{count:,} marked (W writes a hand-over bundle).", markup=False)
 
 
 def ask_and_write(pane: BrowsePane) -> None:

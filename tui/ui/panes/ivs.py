@@ -6,8 +6,6 @@ one line, and a pasted stage ARN, session id or participant id jumps straight to
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +16,9 @@ from tui.services import ivs_realtime as ivs
 from tui.services.cli_command import cli_command
 from tui.services.paging import Page
 from tui.services.scope import Found
-from tui.services.triage_scans import SessionError, session_errors
-from tui.ui.format import fmt_bool, fmt_tags
+from tui.services.triage_scans import SessionError
+from tui.ui.format import fmt_bool, fmt_tags, key_time
+from tui.ui.panes import ivs_errors
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.item_store import ItemCodec
 from tui.ui.panes.level import Level
@@ -39,11 +38,6 @@ from tui.ui.widgets.virtual_table import Column, Row
 
 if TYPE_CHECKING:  # a hand-over bundle's module loads when one is written
     from tui.services.bundle import BundleView
-
-
-def _stamp(value: datetime | None) -> str:
-    """A row key's time: UTC to the microsecond, whatever format the table shows."""
-    return value.isoformat() if value is not None else ""
 
 
 class IvsPane(BrowsePane):
@@ -212,7 +206,7 @@ class IvsPane(BrowsePane):
             error = ivs.is_error_event(e)
             target = e.remote_participant_id or e.destination_session_id or ""
             return Row(
-                f"{e.participant_id}@{_stamp(e.event_time)}:{e.name}:{target}",
+                f"{e.participant_id}@{key_time(e.event_time)}:{e.name}:{target}",
                 (
                     self.fmt_time(e.event_time),
                     e.name + (" (replica)" if e.replica else ""),
@@ -275,63 +269,9 @@ class IvsPane(BrowsePane):
             factory, stage_arn, session_id, participant_id, token, self.page_size
         )
 
-    def errors_level(self, stage_arn: str, session_id: str, factory: Any = None) -> Level:
-        """Every error event of every participant of a session, found in one pooled scan."""
-        factory = factory or self.ctx.factory
-
-        def scan(cancel: threading.Event) -> Page[Any]:
-            found = session_errors(
-                self.ctx.pool,
-                partial(self._participants, factory, stage_arn, session_id),
-                lambda participant_id: partial(
-                    self._events, factory, stage_arn, session_id, participant_id
-                ),
-                cancel,
-            )
-            return Page(found, None)
-
-        return Level(
-            crumb=f"errors in {session_id}",
-            columns=[
-                Column("time", "Time (UTC)", width=19),
-                Column("participant", "Participant", width=14),
-                Column("user", "User id", ratio=1, min_width=8),
-                Column("event", "Event", width=16),
-                Column("error", "Error code: meaning", ratio=2, min_width=12),
-            ],
-            fetch=lambda token: scan(threading.Event()),
-            scan=scan,
-            to_row=lambda f: Row(
-                f"{f.participant.participant_id}@{_stamp(f.time)}:"
-                + (f.event.name if f.event is not None else "scan-failed"),
-                (
-                    self.fmt_time(f.time),
-                    f.participant.participant_id,
-                    f.participant.user_id,
-                    f.event.name if f.event is not None else "scan failed",
-                    f.line,
-                ),
-                "error",
-                f.raw,
-            ),
-            open_item=lambda f: self.events_level(
-                stage_arn, session_id, f.participant.participant_id, factory
-            ),
-            describe=lambda f: f.line or None,
-            empty_text="No participant of this session hit an error.",
-            table_id="ivs.errors",
-            ids={"stage_arn": stage_arn, "session_id": session_id, **target_ids(self, factory)},
-        )
-
     def action_session_errors(self) -> None:
-        """Scan the open session's participants for error events (E at the session's levels)."""
-        ids = self._current_ids()
-        if "session_id" not in ids:
-            self.app.notify("Open a session first: E lists its participants' errors.", markup=False)
-            return
-        self.push_level(
-            self.errors_level(ids["stage_arn"], ids["session_id"], factory_of(self, ids))
-        )
+        """Scan the open session's participants for error events (E: tui/ui/panes/ivs_errors.py)."""
+        ivs_errors.open_session_errors(self)
 
     def action_session_timeline(self) -> None:
         """Every participant of the open session on one time axis (V at the session's levels)."""
