@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.fsutil import make_private_dir
 from tui.services.bundle import Bundle, build_bundle, bundle_name, write_bundle
@@ -18,10 +18,32 @@ from tui.ui.clipboard import copy_and_notify
 from tui.ui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
-    from tui.ui.panes.browse import BrowsePane
+    from textual.app import App
+
+    from tui.services.bundle import BundleView
+    from tui.ui.panes.level import Level
+    from tui.ui.widgets.virtual_table import VirtualTable
+    from tui.ui.work import ErrorHandler, ResultHandler
 
 
-def toggle_mark(pane: BrowsePane) -> None:
+class BundlePane(Protocol):
+    """What marking and the bundle need of a pane (BrowsePane has it; the import stays one-way)."""
+
+    @property
+    def app(self) -> App[Any]: ...
+    @property
+    def level(self) -> Level | None: ...
+    @property
+    def table(self) -> VirtualTable: ...
+    def rerender(self) -> None: ...
+    def bundle_view(self, level: Level) -> tuple[BundleView, dict[str, Any]] | None: ...
+    def export_dir(self) -> Path: ...
+    def run_file_job(
+        self, fn: Any, on_result: ResultHandler, on_error: ErrorHandler | None = None
+    ) -> object: ...
+
+
+def toggle_mark(pane: BundlePane) -> None:
     """Mark the row under the cursor (or unmark it): marks are kept in a hand-over bundle."""
     level = pane.level
     row = pane.table.current_row
@@ -33,7 +55,7 @@ def toggle_mark(pane: BrowsePane) -> None:
     pane.app.notify(f"{count:,} marked (W writes a hand-over bundle).", markup=False)
 
 
-def ask_and_write(pane: BrowsePane) -> None:
+def ask_and_write(pane: BundlePane) -> None:
     """Ask for a note, then write the current view's bundle in a worker and report the path."""
     level = pane.level
     found = pane.bundle_view(level) if level is not None else None
@@ -100,7 +122,7 @@ def ask_and_write(pane: BrowsePane) -> None:
     )
 
 
-def apply_opened(pane: BrowsePane, bundle: Bundle) -> None:
+def apply_opened(pane: BundlePane, bundle: Bundle) -> None:
     """Put an opened bundle's marks and filter on the view the launch just set up."""
     level = pane.level
     if level is None:

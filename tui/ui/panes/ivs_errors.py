@@ -7,8 +7,9 @@ events) is the IVS pane's one level that lists across parents; the pane calls it
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.services.paging import Page
 from tui.services.triage_scans import session_errors
@@ -18,10 +19,38 @@ from tui.ui.panes.scoped import factory_of, target_ids
 from tui.ui.widgets.virtual_table import Column, Row
 
 if TYPE_CHECKING:
-    from tui.ui.panes.ivs import IvsPane
+    from textual.app import App
+
+    from tui.context import AppContext
 
 
-def errors_level(pane: IvsPane, stage_arn: str, session_id: str, factory: Any = None) -> Level:
+class ErrorsPane(Protocol):
+    """What the errors scan needs of the IVS pane (IvsPane has it; the import stays one-way)."""
+
+    @property
+    def app(self) -> App[Any]: ...
+    @property
+    def ctx(self) -> AppContext: ...
+    def fmt_time(self, value: datetime | None) -> str: ...
+    def push_level(self, level: Level) -> None: ...
+    def _current_ids(self) -> dict[str, str]: ...
+    def _participants(
+        self, factory: Any, stage_arn: str, session_id: str, token: str | None
+    ) -> Page[Any]: ...
+    def _events(
+        self,
+        factory: Any,
+        stage_arn: str,
+        session_id: str,
+        participant_id: str,
+        token: str | None,
+    ) -> Page[Any]: ...
+    def events_level(
+        self, stage_arn: str, session_id: str, participant_id: str, factory: Any = None
+    ) -> Level: ...
+
+
+def errors_level(pane: ErrorsPane, stage_arn: str, session_id: str, factory: Any = None) -> Level:
     """Every error event of every participant of a session, found in one pooled scan."""
     factory = factory or pane.ctx.factory
 
@@ -70,7 +99,7 @@ def errors_level(pane: IvsPane, stage_arn: str, session_id: str, factory: Any = 
     )
 
 
-def open_session_errors(pane: IvsPane) -> None:
+def open_session_errors(pane: ErrorsPane) -> None:
     """Scan the open session's participants for error events (E at the session's levels)."""
     ids = pane._current_ids()
     if "session_id" not in ids:

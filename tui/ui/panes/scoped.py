@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.binding import Binding
 
@@ -24,7 +24,16 @@ from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 
 if TYPE_CHECKING:
+    from tui.context import AppContext
     from tui.ui.panes.browse import BrowsePane
+
+
+class ContextHost(Protocol):
+    """A pane as far as its context goes (the IVS errors scan passes its own Protocol)."""
+
+    @property
+    def ctx(self) -> AppContext: ...
+
 
 SCOPE_BINDING = Binding("S", "pick_scope", "Scope: profiles × regions", id="browse.scope")
 # L on a scoped error row signs in that row's profile; anywhere else, the app's L (its profile).
@@ -236,7 +245,7 @@ def rescoped(pane: BrowsePane) -> None:
     )
 
 
-def target_ids(pane: BrowsePane, factory: ClientFactory | None) -> dict[str, str]:
+def target_ids(pane: ContextHost, factory: ClientFactory | None) -> dict[str, str]:
     """``{"target": "profile|region"}`` for a level under a scoped row (merged into its ids).
 
     Why: keys that act on the open level (IVS ``E`` and ``V``) must call its row's target,
@@ -264,7 +273,7 @@ def unwrap(item: Any) -> Any:
     return item.item if isinstance(item, Found) else item
 
 
-def factory_of(pane: BrowsePane, ids: dict[str, str]) -> ClientFactory:
+def factory_of(pane: ContextHost, ids: dict[str, str]) -> ClientFactory:
     """The factory of the open levels' target (``target_ids``), else the one in use."""
     ctx = pane.ctx
     named = ids.get("target")

@@ -8,19 +8,52 @@ where the pane offers "Save view…" and one "Open view: NAME" per view of the t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from tui.settings import SavedView, remember_view
 from tui.ui.widgets.virtual_table import QueryBar, current_query
 
 if TYPE_CHECKING:
-    from tui.ui.panes.browse import BrowsePane
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from tui.context import AppContext
+    from tui.ui.panes.level import Level
     from tui.ui.widgets.virtual_table import VirtualTable
 
 
-def table_key(pane: BrowsePane) -> str | None:
+class ViewsPane(Protocol):
+    """What saved views need of a pane (BrowsePane has it; the import stays one-way).
+
+    The time range (``preset``, ``start``, ``end``, ``reopen_logs``) is the CodeCatalyst pane's
+    alone, so it is looked up on the pane, not promised here.
+    """
+
+    PANE_ID: ClassVar[str]
+
+    @property
+    def app(self) -> App[Any]: ...
+    @property
+    def ctx(self) -> AppContext: ...
+    @property
+    def level(self) -> Level | None: ...
+    @property
+    def levels(self) -> Sequence[Level]: ...
+    @property
+    def table(self) -> VirtualTable: ...
+    def remember(
+        self,
+        change: Callable[[Any], Any],
+        not_saved: str,
+        *,
+        saved: Callable[[], None] | None = None,
+        severity: SeverityLevel = "warning",
+    ) -> None: ...
+
+
+def table_key(pane: ViewsPane) -> str | None:
     """The table a view belongs to: the pane and its level's column keys (None: no level)."""
     level = pane.level
     if level is None:
@@ -28,7 +61,7 @@ def table_key(pane: BrowsePane) -> str | None:
     return f"{pane.PANE_ID}/{'+'.join(column.key for column in level.columns)}"
 
 
-def _range_text(pane: BrowsePane) -> str | None:
+def _range_text(pane: ViewsPane) -> str | None:
     preset = getattr(pane, "preset", None)
     start: datetime | None = getattr(pane, "start", None)
     end: datetime | None = getattr(pane, "end", None)
@@ -39,7 +72,7 @@ def _range_text(pane: BrowsePane) -> str | None:
     return None
 
 
-def current_view(pane: BrowsePane) -> SavedView:
+def current_view(pane: ViewsPane) -> SavedView:
     """What the table shows now, as a view: query text, sort column and direction, hidden
     columns (computed ones by their ``col:NAME`` key), time range."""
     table = pane.table
@@ -56,7 +89,7 @@ def current_view(pane: BrowsePane) -> SavedView:
     )
 
 
-def save_view(pane: BrowsePane) -> None:
+def save_view(pane: ViewsPane) -> None:
     """Ask for a name and save the current view of the table under it."""
     from tui.ui.screens.prompt import PromptScreen
 
@@ -85,7 +118,7 @@ def save_view(pane: BrowsePane) -> None:
     )
 
 
-def open_view(pane: BrowsePane, view: SavedView) -> None:
+def open_view(pane: ViewsPane, view: SavedView) -> None:
     """Apply ``view``: its time range first (the level is queried again), then its query, then
     sort and hidden columns (which may name the query's computed columns)."""
     requery = (
@@ -124,7 +157,7 @@ def _sort_and_hide(table: VirtualTable, view: SavedView) -> None:
     table.set_layout(" ".join([f"-{key}" for key in view.hidden] + widths))
 
 
-def commands(pane: BrowsePane) -> Iterator[tuple[str, str, Callable[[], None]]]:
+def commands(pane: ViewsPane) -> Iterator[tuple[str, str, Callable[[], None]]]:
     """Palette entries: save the view, and open each saved view of this table."""
     key = table_key(pane)
     if key is None:

@@ -8,9 +8,10 @@ and drop them (until their expiry), DELETED ones are gone. Calls run through the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,7 +29,28 @@ from tui.ui.safe_text import visible
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.ui.panes.base import Pane
+    from tui.context import AppContext
+    from tui.ui.work import ErrorHandler, ResultHandler
+
+
+class SourcesHost(Protocol):
+    """What the screen needs of the pane that opens it (any Pane has it).
+
+    Why a Protocol: a screen sits below the panes and must not import them, even for types.
+    """
+
+    @property
+    def ctx(self) -> AppContext: ...
+    def call_aws(
+        self,
+        fn: Callable[[], Any],
+        on_result: ResultHandler,
+        on_error: ErrorHandler | None = None,
+        *,
+        group: str | None = None,
+        description: str = "",
+    ) -> object: ...
+
 
 STATE_STYLE = {"ACTIVE": "", "PENDING": "warning", "DELETED": "muted"}
 
@@ -60,7 +82,7 @@ class PartnerSourcesScreen(Screen[None]):
         Binding("O", "copy_console_url", "Copy console URL", id="partner_sources.console_url"),
     ]
 
-    def __init__(self, pane: Pane, prefix: str) -> None:
+    def __init__(self, pane: SourcesHost, prefix: str) -> None:
         super().__init__()
         self.pane = pane
         self.prefix = prefix
