@@ -17,7 +17,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Static
 
 from tui.errors import EventdeckError
@@ -28,7 +27,7 @@ from tui.ui.panes.base import Pane
 from tui.ui.panes.browse_follow import Follow
 from tui.ui.panes.browse_frame import Frame
 from tui.ui.panes.browse_inspect import Inspectors
-from tui.ui.panes.browse_paging import Paging
+from tui.ui.panes.browse_paging import PageFetched, Paging
 from tui.ui.panes.level import Level
 from tui.ui.widgets.json_view import JsonView
 from tui.ui.widgets.virtual_table import Row, VirtualTable, current_query
@@ -41,15 +40,6 @@ TIME_MODES = ("utc", "local", "relative")
 
 class BrowsePane(Pane):
     """A pane that browses a drill-down stack of paged levels (subclasses build the levels)."""
-
-    class PageFetched(Message, bubble=False):
-        """A page's call answered (its worker now prepares it): the next page can be asked for."""
-
-        def __init__(self, level: Level, seq: int, next_token: str) -> None:
-            super().__init__()
-            self.level = level
-            self.seq = seq
-            self.next_token = next_token
 
     BINDINGS = [
         Binding("f", "toggle_follow", "Follow", id="browse.follow"),
@@ -221,7 +211,7 @@ class BrowsePane(Pane):
         super().cancel_calls()
         self.paging.forget_flights()
 
-    def on_browse_pane_page_fetched(self, message: BrowsePane.PageFetched) -> None:
+    def on_browse_pane_page_fetched(self, message: PageFetched) -> None:
         """A page's call answered: paging may ask for the next one now (see ``Paging``)."""
         message.stop()
         self.paging.page_fetched(message.level, message.seq, message.next_token)

@@ -7,24 +7,54 @@ stack code never read them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from textual.app import App
+from textual.timer import Timer
 
 from tui.errors import EventdeckError
 from tui.services.paging import newer_items
 from tui.ui.panes.level import Level
-
-if TYPE_CHECKING:
-    from tui.ui.panes.browse import BrowsePane
+from tui.ui.widgets.virtual_table import VirtualTable
+from tui.ui.work import ErrorHandler, ResultHandler
 
 FOLLOW_SECONDS = 3.0
 FOLLOW_MAX_PAGES = 50
 RELATIVE_REFRESH_MAX = 20_000  # rows remade per follow poll in relative-time mode, at most
 
 
+class FollowHost(Protocol):
+    """What follow mode needs of its pane (BrowsePane has it all), so it never imports the pane."""
+
+    @property
+    def app(self) -> App[object]: ...
+    @property
+    def level(self) -> Level | None: ...
+    @property
+    def table(self) -> VirtualTable: ...
+    @property
+    def time_mode(self) -> str: ...
+    @property
+    def fetching(self) -> bool: ...
+    def set_interval(self, interval: float, callback: Callable[[], None]) -> Timer: ...
+    def call_aws(
+        self,
+        fn: Callable[[], Any],
+        on_result: ResultHandler,
+        on_error: ErrorHandler | None = None,
+        *,
+        description: str = "",
+    ) -> object: ...
+    def update_status(self) -> None: ...
+    def rerender(self) -> None: ...
+    def error_text(self, error: EventdeckError) -> str: ...
+
+
 class Follow:
     """Follow mode of one pane's open level: a timer, one poll at a time, new rows on top."""
 
-    def __init__(self, pane: BrowsePane) -> None:
+    def __init__(self, pane: FollowHost) -> None:
         self.pane = pane
         self.following = False
         self.seconds = FOLLOW_SECONDS

@@ -8,28 +8,66 @@ pages or fetches. The pane owns one ``Frame`` and calls it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.errors import EventdeckError
 from tui.ui.format import time_label
+from tui.ui.panes.browse_follow import Follow
 from tui.ui.panes.level import Level
 from tui.ui.safe_text import visible
-from tui.ui.widgets.virtual_table import Column, Row
+from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.ui.panes.browse import BrowsePane
+    from tui.context import AppContext
+
+W = TypeVar("W", bound=Widget)
 
 AGO_WIDTH = 10  # a time column's width in relative mode ("3m ago")
+
+
+class FrameHost(Protocol):
+    """What the frame needs of its pane (BrowsePane has it all), so it never imports the pane."""
+
+    @property
+    def ctx(self) -> AppContext: ...
+    @property
+    def size(self) -> Size: ...
+    @property
+    def is_mounted(self) -> bool: ...
+    @property
+    def levels(self) -> Sequence[Level]: ...
+    @property
+    def level(self) -> Level | None: ...
+    @property
+    def table(self) -> VirtualTable: ...
+    @property
+    def time_mode(self) -> str: ...
+    @property
+    def last_error(self) -> EventdeckError | None: ...
+    @property
+    def fetching(self) -> bool: ...
+    @property
+    def searching(self) -> int: ...
+    @property
+    def follow(self) -> Follow: ...
+    def query_one(self, selector: str, expect_type: type[W]) -> W: ...
+    def table_id(self, level: Level) -> str: ...
+    def item_for(self, row: Row | None) -> Any: ...
+    def error_text(self, error: EventdeckError) -> str: ...
+    def remember(self, change: Callable[[Any], Any], not_saved: str) -> None: ...
 
 
 class Frame:
     """The columns, breadcrumb trail and status line of one browse pane."""
 
-    def __init__(self, pane: BrowsePane) -> None:
+    def __init__(self, pane: FrameHost) -> None:
         self.pane = pane
         self.status_shown: str | None = None  # the status line's text, to skip a same redraw
 

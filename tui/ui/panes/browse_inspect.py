@@ -7,19 +7,45 @@ it from its keys.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from textual.app import App
+from textual.geometry import Size
 
 from tui.errors import EventdeckError
+from tui.ui.panes.level import Level
 from tui.ui.widgets.json_view import JsonView
+from tui.ui.widgets.virtual_table import Row, VirtualTable
 
-if TYPE_CHECKING:
-    from tui.ui.panes.browse import BrowsePane
+
+class InspectorsHost(Protocol):
+    """What the inspectors need of their pane (BrowsePane has it all), so they never import it."""
+
+    TITLE: ClassVar[str]
+
+    @property
+    def SIDE_MIN_WIDTH(self) -> int: ...
+    @property
+    def app(self) -> App[object]: ...
+    @property
+    def size(self) -> Size: ...
+    @property
+    def level(self) -> Level | None: ...
+    @property
+    def table(self) -> VirtualTable: ...
+    @property
+    def last_error(self) -> EventdeckError | None: ...
+    def query_one(self, selector: str, expect_type: type[JsonView]) -> JsonView: ...
+    def item_for(self, row: Row | None) -> Any: ...
+    def error_text_hint(self, error: EventdeckError) -> str | None: ...
+    def export_dir(self) -> Path: ...
 
 
 class Inspectors:
     """The side inspector of one pane, and the inspector screens it opens."""
 
-    def __init__(self, pane: BrowsePane) -> None:
+    def __init__(self, pane: InspectorsHost) -> None:
         self.pane = pane
 
     @property

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from textual.app import App
+from textual.message import Message
 
 from tui.errors import EventdeckError
 from tui.ui.panes.level import Level, PreparedPage
-
-if TYPE_CHECKING:
-    from tui.ui.panes.browse import BrowsePane
+from tui.ui.widgets.virtual_table import VirtualTable
+from tui.ui.work import Work
 
 GARBAGE_ROWS = 250  # rows landed between the full collections paging makes
 
@@ -46,10 +48,47 @@ def collect_a_page_of_garbage() -> None:
     gc.collect()
 
 
+class PageFetched(Message, bubble=False, namespace="browse_pane"):
+    """A page's call answered (its worker now prepares it): the next page can be asked for.
+
+    The pane hands it to ``Paging.page_fetched`` (``BrowsePane.on_browse_pane_page_fetched``).
+    """
+
+    def __init__(self, level: Level, seq: int, next_token: str) -> None:
+        super().__init__()
+        self.level = level
+        self.seq = seq
+        self.next_token = next_token
+
+
+class PagingHost(Protocol):
+    """What paging needs of its pane (BrowsePane has it all), so it never imports the pane."""
+
+    last_error: EventdeckError | None
+
+    @property
+    def app(self) -> App[object]: ...
+    @property
+    def level(self) -> Level | None: ...
+    @property
+    def table(self) -> VirtualTable: ...
+    @property
+    def work(self) -> Work: ...
+    @property
+    def time_mode(self) -> str: ...
+    @property
+    def following(self) -> bool: ...
+    def post_message(self, message: Message) -> bool: ...
+    def update_status(self) -> None: ...
+    def page_shown(self, level: Level) -> None: ...
+    def error_text(self, error: EventdeckError) -> str: ...
+    def cancel_calls(self) -> None: ...
+
+
 class Paging:
     """The pages of the pane's open level: fetched one ahead, landed in the order asked for."""
 
-    def __init__(self, pane: BrowsePane) -> None:
+    def __init__(self, pane: PagingHost) -> None:
         self.pane = pane
         self.fetching = False
         self.searching = 0  # empty pages in a row that said "more" (esc stops looking)
@@ -109,7 +148,7 @@ class Paging:
             # The worker makes the rows and packs the items: the UI thread only appends them.
             page = scan(stop) if scan is not None else fetch(token)
             if scan is None and page.next_token:
-                pane.post_message(pane.PageFetched(level, seq, page.next_token))
+                pane.post_message(PageFetched(level, seq, page.next_token))
             # The format is read before the rows are made: a change from here on remakes them.
             return level.prepare(page, pane.time_mode)
 
