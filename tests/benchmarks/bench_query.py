@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import jmespath
-from harness import load_line
+from harness import gen2_timer, load_line
 
 from tui.services.density import Density, bar_text
 from tui.services.query import parse_query, scan
@@ -120,16 +120,7 @@ async def bench_app(items: list[dict[str, object]]) -> None:
         def compose(self) -> ComposeResult:
             yield VirtualTable(columns)
 
-    gen2: list[float] = []
-    started: list[float] = []
-
-    def on_gc(phase: str, info: dict[str, int]) -> None:
-        if info.get("generation") != 2:
-            return
-        if phase == "start":
-            started[:] = [time.perf_counter()]
-        elif started:
-            gen2.append(time.perf_counter() - started[0])
+    gen2, on_gc = gen2_timer()
 
     app = Bench()
     count = len(items)

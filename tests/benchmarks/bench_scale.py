@@ -47,7 +47,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ui import boto3_client, boto3_pages
-from harness import isolate_home, load_line, rss_kib, start_sandbox_process
+from harness import gen2_timer, isolate_home, load_line, rss_kib, start_sandbox_process, timed_pages
 
 SIZE = (120, 36)
 FILTER_REPS = 3
@@ -101,22 +101,13 @@ def ivs_data(count: int, end: datetime) -> dict[str, Any]:
 
 def boto3_ivs_pages(client: Any, pages: int) -> float:
     """Seconds for ``pages`` ListParticipantEvents pages of the benchmark's participant."""
-    token: str | None = None
-    rows = 0
-    t0 = time.perf_counter()
-    for _ in range(pages):
-        kwargs: dict[str, Any] = {
-            "stageArn": STAGE_ARN,
-            "sessionId": SESSION_ID,
-            "participantId": PARTICIPANT_ID,
-            "maxResults": IVS_PAGE,
-        }
-        if token:
-            kwargs["nextToken"] = token
-        resp = client.list_participant_events(**kwargs)
-        rows += len(resp["events"])
-        token = resp.get("nextToken")
-    took = time.perf_counter() - t0
+    kwargs = {
+        "stageArn": STAGE_ARN,
+        "sessionId": SESSION_ID,
+        "participantId": PARTICIPANT_ID,
+        "maxResults": IVS_PAGE,
+    }
+    took, rows = timed_pages(client.list_participant_events, kwargs, "events", pages)
     if rows != pages * IVS_PAGE:
         raise RuntimeError(f"boto3 loop got {rows} rows, expected {pages * IVS_PAGE}")
     return took
@@ -190,16 +181,7 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
     app._display = display  # type: ignore[method-assign]
 
     # Every automatic gen-2 collection during the run, timed (a pause of the UI thread).
-    gen2: list[float] = []
-    started: list[float] = []
-
-    def on_gc(phase: str, info: dict[str, int]) -> None:
-        if info.get("generation") != 2:
-            return
-        if phase == "start":
-            started[:] = [time.perf_counter()]
-        elif started:
-            gen2.append(time.perf_counter() - started[0])
+    gen2, on_gc = gen2_timer()
 
     out["gen2"] = gen2
     landing: list[float] = []

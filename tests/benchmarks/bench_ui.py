@@ -61,6 +61,7 @@ from harness import (
     load_line,
     run_in_pty,
     start_sandbox_process,
+    timed_pages,
     visible_text,
 )
 
@@ -280,22 +281,8 @@ def read_marks(trace: Path, t0: float) -> dict[str, float]:
 # -- (c) 100 pages of 250 event logs ----------------------------------------------------------------
 def boto3_pages(client: Any, start: datetime, end: datetime, pages: int, size: int) -> float:
     """Seconds for ``pages`` ListEventLogs pages of demo-large through ``client``."""
-    token: str | None = None
-    rows = 0
-    t0 = time.perf_counter()
-    for _ in range(pages):
-        kwargs: dict[str, Any] = {
-            "spaceName": "demo-large",
-            "startTime": start,
-            "endTime": end,
-            "maxResults": size,
-        }
-        if token:
-            kwargs["nextToken"] = token
-        resp = client.list_event_logs(**kwargs)
-        rows += len(resp["items"])
-        token = resp.get("nextToken")
-    took = time.perf_counter() - t0
+    kwargs = {"spaceName": "demo-large", "startTime": start, "endTime": end, "maxResults": size}
+    took, rows = timed_pages(client.list_event_logs, kwargs, "items", pages)
     if rows != pages * size:
         raise RuntimeError(f"boto3 loop got {rows} rows, expected {pages * size}")
     return took

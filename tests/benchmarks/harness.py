@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -114,6 +115,43 @@ class Table:
 
     def print(self) -> None:
         print("\n" + self.render(), flush=True)
+
+
+def gen2_timer() -> tuple[list[float], Callable[[str, dict[str, int]], None]]:
+    """A ``gc.callbacks`` entry timing every gen-2 collection, and the list it fills (seconds).
+
+    Why: an automatic gen-2 collection is a pause of the thread that triggers it; the UI
+    benchmarks report them beside the loop pauses.
+    """
+    times: list[float] = []
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            times.append(time.perf_counter() - started[0])
+
+    return times, on_gc
+
+
+def timed_pages(
+    call: Callable[..., dict[str, Any]], kwargs: dict[str, Any], items_key: str, pages: int
+) -> tuple[float, int]:
+    """Seconds for ``pages`` pages of ``call(**kwargs)`` following ``nextToken``, and the items read.
+
+    Why: the boto3 baselines of the paging benchmarks are the same loop over other operations.
+    """
+    token: str | None = None
+    rows = 0
+    t0 = time.perf_counter()
+    for _ in range(pages):
+        resp = call(**kwargs, **({"nextToken": token} if token else {}))
+        rows += len(resp[items_key])
+        token = resp.get("nextToken")
+    return time.perf_counter() - t0, rows
 
 
 def rss_kib(field_name: str = "VmRSS") -> int:
