@@ -204,6 +204,24 @@ def test_pending_then_slow_down_then_token_writes_the_cli_cache(
     assert not needs_sign_in(target)
 
 
+def test_each_wait_reports_its_polls_to_its_own_listener(aws_home: Path, fake: FakeSso) -> None:
+    """A wait's polls go to the listener given to that wait, not to one shared on the login.
+
+    Why: the sign-in screen starts a new wait when the user asks for a new code; the old wait,
+    finishing its last poll, must not report into the new wait's progress.
+    """
+    fake.state.outcomes = ["pending", "pending", "ok"]
+    shared: list[PollState] = []
+    login = SsoLogin(
+        corp(aws_home), endpoint_url=fake.endpoint, sleeper=no_wait([]), on_poll=shared.append
+    )
+    login.start()
+    mine: list[PollState] = []
+    login.wait(threading.Event(), on_poll=mine.append)
+    assert [p.attempt for p in mine] == [1, 2]
+    assert shared == []
+
+
 def test_botocore_reads_the_token_and_codecatalyst_accepts_it(
     aws_home: Path, fake: FakeSso, sandbox: Any
 ) -> None:

@@ -233,12 +233,17 @@ class SsoLogin:
             startUrl=self.target.start_url,
         )
 
-    def wait(self, cancel: threading.Event) -> TokenInfo:
+    def wait(
+        self, cancel: threading.Event, on_poll: Callable[[PollState], None] | None = None
+    ) -> TokenInfo:
         """Poll CreateToken until approved, then write the cache; raise a typed error otherwise.
 
         Honours the server's interval, adds 5 s on slow_down, keeps polling through network
-        errors until the code expires, and returns promptly once ``cancel`` is set.
+        errors until the code expires, and returns promptly once ``cancel`` is set. Each answer
+        that is not the token yet goes to ``on_poll`` (else the login's own): per wait, so a
+        superseded wait still finishing its last poll never reports into the newer one.
         """
+        report = on_poll or self.on_poll
         if self.code is None or self._registration is None or self._device_code is None:
             raise RuntimeError("SsoLogin.wait() called before start()")
         code, registration, device_code = self.code, self._registration, self._device_code
@@ -266,8 +271,8 @@ class SsoLogin:
                 status = "unreachable"
             else:
                 return self._save(response, registration)
-            if self.on_poll is not None:
-                self.on_poll(PollState(attempt=attempt, status=status, interval=interval))
+            if report is not None:
+                report(PollState(attempt=attempt, status=status, interval=interval))
             left = (code.expires_at - self._now()).total_seconds()
             if self._sleep(cancel, min(interval, max(left, 0.0))):
                 raise self._cancelled()

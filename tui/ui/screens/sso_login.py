@@ -115,8 +115,8 @@ class SsoLoginScreen(DialogScreen[bool]):
         login = self._login
 
         def wait(report: Report) -> TokenInfo:
-            login.on_poll = report  # each answer that is not the token yet: a Work.Progress
-            return login.wait(cancel)
+            # Each answer that is not the token yet: a Work.Progress of this wait only.
+            return login.wait(cancel, on_poll=report)
 
         self._status = "waiting for approval"
         self.work.run(wait, key="sso-wait", pooled=False, on_progress=self._polled)
