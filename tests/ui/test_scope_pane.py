@@ -76,10 +76,12 @@ async def test_stages_across_two_profiles_and_regions_then_drill_down(users_ctx:
         assert "2 profiles × 2 regions" in _header(app)
         await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
         lines = table_lines(pane.table)
-        assert lines[0].split()[:2] == ["Profile", "Region"]
-        staging_rows = [line for line in lines if line.startswith("staging 2109")]
-        assert {line.split()[2] for line in staging_rows} == {"us-east-1", "us-west-2"}, lines
-        assert any(line.startswith("prod 1234") and "us-east-1" in line for line in lines)
+        assert lines[0].split()[:3] == ["Profile", "Account", "Region"]
+        # The whole account id beside the profile, at 80 columns too.
+        staging_rows = [line.split() for line in lines if line.startswith("staging ")]
+        assert {row[1] for row in staging_rows} == {"210987654321"}, lines
+        assert {row[2] for row in staging_rows} == {"us-east-1", "us-west-2"}, lines
+        assert any(line.split()[:3] == ["prod", "123456789012", "us-east-1"] for line in lines)
         # Drill into a row of the second profile in its second region: its calls go there.
         row = next(
             i
@@ -177,7 +179,7 @@ async def test_unhealthy_streams_scan_across_the_scope(users_ctx: Any, sandbox_e
         pane = app.current_pane
         await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
         domains = table_lines(pane.table)
-        assert domains[0].split()[:3] == ["Profile", "Region", "Domain"]
+        assert domains[0].split()[:4] == ["Profile", "Account", "Region", "Domain"]
         assert any(line.startswith("staging") and "staging-usw2-" in line for line in domains)
         sandbox_env.reset_requests()
         await pilot.press("U")
@@ -206,7 +208,7 @@ async def test_codecatalyst_spaces_across_the_demo_profiles(app_ctx: Any) -> Non
         await wait_for(pilot, lambda: idle(pane)() and pane.level.done and bool(pane.level.items))
         lines = table_lines(pane.table)
         # One global endpoint: no REGION column, each profile asked once.
-        assert lines[0].split()[:2] == ["Profile", "Space"]
+        assert lines[0].split()[:3] == ["Profile", "Account", "Space"]
         spaces = {(line.split()[0], line.split()[2][:8]) for line in lines[1:] if line.strip()}
         assert ("demo-staging", "staging-") in spaces, lines
         assert ("demo-eu", "eu-platf") in spaces

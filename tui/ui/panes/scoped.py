@@ -90,17 +90,22 @@ def scoped_level(
     label = scope.label() if scope.wide else f"{targets[0].profile} · {targets[0].region}"
     columns: list[Column] = []
     if many_profiles:
-        columns.append(Column("profile", "Profile", ratio=1, min_width=14))
+        # The account apart from the profile: 12 digits are never cut, and each sorts and
+        # filters on its own.
+        widest = max(len(t.profile) for t in targets)
+        columns.append(Column("profile", "Profile", width=min(max(widest, 7), 20)))
+        columns.append(Column("account", "Account", width=12))
     if many_regions:
-        columns.append(Column("region", "Region", width=14))
+        columns.append(
+            Column("region", "Region", width=max(max(len(t.region) for t in targets), 6))
+        )
     blanks = ("",) * max(0, len(base.columns) - 1)
     level: Level
 
     def prefix(found: Found[Any]) -> tuple[str, ...]:
         cells: tuple[str, ...] = ()
         if many_profiles:
-            who = found.target.profile
-            cells += (f"{who} {found.account}" if found.account else who,)
+            cells += (found.target.profile, found.account or "")
         if many_regions:
             cells += (found.regions,)
         return cells
