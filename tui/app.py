@@ -281,7 +281,8 @@ class EventdeckApp(App[None]):
             yield SystemCommand(
                 f"Pane {info.key}: {info.title}",
                 f"Show the {info.title} pane",
-                lambda p=info.pane_id: self.run_worker(self.action_show_pane(p)),  # type: ignore[misc]
+                # The palette awaits what its callback returns: the coroutine runs on the loop.
+                lambda p=info.pane_id: self.action_show_pane(p),
             )
         yield SystemCommand("Switch profile", "Pick another AWS profile", self.action_pick_profile)
         yield SystemCommand("Switch region", "Pick another AWS region", self.action_pick_region)

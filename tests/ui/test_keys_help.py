@@ -113,6 +113,22 @@ async def test_palette_lists_actions_in_user_words_not_key_echoes(
         assert any(c.title == "Send" and c.help == "Compose · ctrl+s" for c in commands)
 
 
+async def test_palette_pane_command_shows_that_pane(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """Choosing "Pane 3: …" in the command palette shows pane 3, as the key 3 does."""
+    from textual.command import CommandPalette
+
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press("P", "a", "n", "e", "space", "3")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_pane.id == "pane-profiles")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
+
+
 async def test_header_error_badge_clears_when_the_next_call_succeeds(app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
