@@ -155,7 +155,7 @@ async def loop_pauses(
 
     def phase(name: str) -> None:
         pauses.set(name)
-        for tracer in tracers[:2]:
+        for tracer in tracers[:3]:
             tracer.phase = name  # type: ignore[attr-defined]
 
     async with app.run_test(size=(80, 24)) as pilot:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import jmespath
 from harness import gen2_timer, load_line
-from loop_trace import GcTrace, GilProbe, LoopTrace, print_report
+from loop_trace import CallTrace, GcTrace, GilProbe, LoopTrace, print_report
 
 from tui.services.density import Density, bar_text
 from tui.services.query import parse_query, scan
@@ -179,17 +179,28 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
                     return _orig(y)
 
                 target.render_line = counting  # type: ignore[method-assign]
+                # Whether this press can move the cursor, decided when it is sent: a press that
+                # lands while a query's view is still empty waits for its paint only (else the
+                # matches arriving later made it wait for a move that never comes: 10 s).
+                movable = table.row_count > 1
                 t0 = time.perf_counter()
                 key = events.Key("down", None)
                 key.set_sender(app)
                 app._driver.send_message(key)  # what Pilot.press does, without its idle wait
                 deadline = t0 + 10
                 while (
-                    (table.cursor_row == before and table.row_count > 1) or not painted["n"]
+                    (table.cursor_row == before and movable) or not painted["n"]
                 ) and time.perf_counter() < deadline:
                     await asyncio.sleep(0.001)
                 out.append(time.perf_counter() - t0)
                 target.render_line = original  # type: ignore[method-assign]
+                if time.perf_counter() >= deadline:  # said, not hidden: which wait never ended
+                    print(
+                        f"  a key press waited 10 s: cursor {before} -> {table.cursor_row}, "
+                        f"rows {table.row_count:,}, body painted {painted['n']} lines, "
+                        f"focus {app.focused!r}",
+                        flush=True,
+                    )
                 await asyncio.sleep(0.05)
             return out
 
@@ -207,7 +218,7 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
             the query), else the new view installed.
             """
             await pilot.pause()
-            for tracer in tracers[:2]:
+            for tracer in tracers[:3]:
                 tracer.phase = name  # type: ignore[attr-defined]
             lateness.clear()
             state["last"] = time.perf_counter()
@@ -224,7 +235,7 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
             total = time.perf_counter() - t0
             phases.append((name, first, total, list(lateness), keys))
 
-        tracers = (LoopTrace(), GilProbe(), GcTrace()) if trace else ()
+        tracers = (LoopTrace(), GilProbe(), GcTrace(), CallTrace()) if trace else ()
         for tracer in tracers:
             tracer.phase = "idle"  # type: ignore[attr-defined]
             tracer.start()

@@ -175,7 +175,8 @@ class GcTrace:
     """Every cyclic-GC collection of generation 1 and 2: how long, and in which thread."""
 
     def __init__(self) -> None:
-        self.times: dict[tuple[int, str], list[float]] = {}
+        self.times: dict[tuple[str, int, str], list[float]] = {}
+        self.phase = ""
         self._started = 0.0
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
@@ -186,7 +187,7 @@ class GcTrace:
             self._started = time.perf_counter()
         else:
             where = "loop" if threading.current_thread() is threading.main_thread() else "worker"
-            key = (generation, where)
+            key = (self.phase, generation, where)
             self.times.setdefault(key, []).append(time.perf_counter() - self._started)
 
     def start(self) -> None:
@@ -197,11 +198,11 @@ class GcTrace:
             gc.callbacks.remove(self._callback)
 
     def report(self) -> list[str]:
-        out = ["GC collections (generation, thread: count, p50 / max):"]
-        for (generation, where), values in sorted(self.times.items()):
+        out = ["GC collections (phase, generation, thread: count, p50 / max):"]
+        for (phase, generation, where), values in self.times.items():
             ordered = sorted(values)
             out.append(
-                f"  gen {generation} in {where:<6} {len(values):5}  "
+                f"  {phase:<28} gen {generation} in {where:<6} {len(values):5}  "
                 f"{ordered[len(ordered) // 2] * 1e3:5.1f} / {ordered[-1] * 1e3:5.1f} ms"
             )
         return out
