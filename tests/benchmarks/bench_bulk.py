@@ -198,11 +198,11 @@ async def loop_pauses(
     return pauses
 
 
-def print_pauses(pauses: Any, n: int, workers: int) -> None:
+def print_pauses(pauses: Any, n: int, workers: int, load: str) -> None:
     from bench_scale import pct
 
     print(f"\nLoop pauses, app headless at 80x24, bulk import of {n:,} Personalize events, "
-          f"pool of {workers}; {load_line()}")  # fmt: skip
+          f"pool of {workers}; {load}")  # fmt: skip
     for phase in pauses.late:
         if phase == "done":
             continue
@@ -238,7 +238,7 @@ def main() -> None:
     )
     times: dict[str, list[float]] = {}
     cli_sample = 0.0
-    pause_runs = []
+    pause_runs: list[tuple[Any, str]] = []
     try:
         if not args.pauses_only:
             bench_boto3(options, 500, args.workers)  # warm-up: TLS, connection pool, models
@@ -258,12 +258,15 @@ def main() -> None:
             )  # fmt: skip
             cli_sample = bench_cli(endpoint, ca, args.cli_calls)
         if args.pauses or args.pauses_only:
-            for _ in range(args.pause_runs):
-                pause_runs.append(
-                    asyncio.run(
-                        loop_pauses(options, args.pause_events, args.workers, home, args.trace)
-                    )
+            for run in range(args.pause_runs):
+                # Each run its own outbox: a second run of the same file would find every line
+                # delivered already (the ledger) and send nothing.
+                runs = home / f"pauses-{run}"
+                runs.mkdir()
+                pauses = asyncio.run(
+                    loop_pauses(options, args.pause_events, args.workers, runs, args.trace)
                 )
+                pause_runs.append((pauses, load_line()))  # the load when that run ended
     finally:
         sb.stop()
 
@@ -284,8 +287,8 @@ def main() -> None:
         )
         table.notes.append("target: BulkSender within 1.05x of plain boto3")
         table.print()
-    for pauses in pause_runs:
-        print_pauses(pauses, args.pause_events, args.workers)
+    for pauses, load in pause_runs:
+        print_pauses(pauses, args.pause_events, args.workers, load)
 
 
 if __name__ == "__main__":
