@@ -37,6 +37,7 @@ from botocore.config import Config
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import Table, interleave, isolate_home, load_line, start_sandbox_process
+from loop_trace import CallTrace, GcTrace, GilProbe, LoopTrace, print_report
 
 from tui.services.bulk import BulkSender
 from tui.services.options import ConnectionOptions
@@ -111,7 +112,9 @@ def bench_cli(endpoint: str, ca: str, calls: int) -> float:
         return time.perf_counter() - started
 
 
-async def loop_pauses(options: ConnectionOptions, n: int, workers: int, tmp: Path) -> Any:
+async def loop_pauses(
+    options: ConnectionOptions, n: int, workers: int, tmp: Path, trace: bool = False
+) -> Any:
     """Timer lateness and key-press-to-paint in the app: idle, then during a saturated bulk send."""
     from dataclasses import replace
 
@@ -148,6 +151,13 @@ async def loop_pauses(options: ConnectionOptions, n: int, workers: int, tmp: Pat
             pauses.painted()
 
     app._display = display  # type: ignore[method-assign]
+    tracers = (LoopTrace(), GilProbe(), GcTrace(), CallTrace()) if trace else ()
+
+    def phase(name: str) -> None:
+        pauses.set(name)
+        for tracer in tracers[:3]:
+            tracer.phase = name  # type: ignore[attr-defined]
+
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = Probe(ctx, Outbox(tmp / "outbox"), "personalize-events",
@@ -172,22 +182,27 @@ async def loop_pauses(options: ConnectionOptions, n: int, workers: int, tmp: Pat
         await keys_while(lambda: screen.report is not None)
         await pilot.pause()
         app.set_interval(0.05, pauses.tick)
-        pauses.set("idle (file checked)")
+        for tracer in tracers:
+            tracer.start()
+        phase("idle (file checked)")
         idle_until = time.perf_counter() + 3.0
         await keys_while(lambda: time.perf_counter() >= idle_until)
-        pauses.set(f"bulk send, {workers} slots busy")
+        phase(f"bulk send, {workers} slots busy")
         screen.action_send()
         await keys_while(lambda: screen.tally is not None)
         assert screen.tally is not None and screen.tally.sent == n, screen.tally
-        pauses.set("done")
+        phase("done")
+        for tracer in tracers:
+            tracer.stop()
+    print_report(*tracers)
     return pauses
 
 
-def print_pauses(pauses: Any, n: int, workers: int) -> None:
+def print_pauses(pauses: Any, n: int, workers: int, load: str) -> None:
     from bench_scale import pct
 
     print(f"\nLoop pauses, app headless at 80x24, bulk import of {n:,} Personalize events, "
-          f"pool of {workers}; {load_line()}")  # fmt: skip
+          f"pool of {workers}; {load}")  # fmt: skip
     for phase in pauses.late:
         if phase == "done":
             continue
@@ -204,6 +219,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pauses", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--pause-events", type=int, default=10_000)
+    parser.add_argument("--pauses-only", action="store_true", help="skip the send timings")
+    parser.add_argument("--pause-runs", type=int, default=1)
+    parser.add_argument("--trace", action="store_true",
+                        help="with the pauses: slow loop callbacks, GIL probe, long C calls")  # fmt: skip
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="bench-bulk-home-"))
     isolate_home(home)  # the app's settings, outbox and logs go here, never the user's
@@ -217,46 +236,59 @@ def main() -> None:
     options = ConnectionOptions(
         region="us-east-1", endpoint_url=endpoint, ca_bundle=ca, max_attempts=3
     )
+    times: dict[str, list[float]] = {}
+    cli_sample = 0.0
+    pause_runs: list[tuple[Any, str]] = []
     try:
-        bench_boto3(options, 500, args.workers)  # warm-up: TLS, connection pool, model loading
-        bench_bulk_sender(options, 500, args.workers)
+        if not args.pauses_only:
+            bench_boto3(options, 500, args.workers)  # warm-up: TLS, connection pool, models
+            bench_bulk_sender(options, 500, args.workers)
 
-        def checked(send: Any) -> float:
-            reset(endpoint, ca)
-            took = float(send(options, args.events, args.workers))
-            assert received_count(endpoint, ca) == args.events
-            return took
+            def checked(send: Any) -> float:
+                reset(endpoint, ca)
+                took = float(send(options, args.events, args.workers))
+                assert received_count(endpoint, ca) == args.events
+                return took
 
-        times = interleave(
-            {"boto3": lambda: checked(bench_boto3), "bulk": lambda: checked(bench_bulk_sender)},
-            args.rounds,
-            warmup=0,
-        )
-        cli_sample = bench_cli(endpoint, ca, args.cli_calls)
-        pauses = None
-        if args.pauses:
-            pauses = asyncio.run(loop_pauses(options, args.pause_events, args.workers, home))
+            times = interleave(
+                {"boto3": lambda: checked(bench_boto3),
+                 "bulk": lambda: checked(bench_bulk_sender)},
+                args.rounds,
+                warmup=0,
+            )  # fmt: skip
+            cli_sample = bench_cli(endpoint, ca, args.cli_calls)
+        if args.pauses or args.pauses_only:
+            for run in range(args.pause_runs):
+                # Each run its own outbox: a second run of the same file would find every line
+                # delivered already (the ledger) and send nothing.
+                runs = home / f"pauses-{run}"
+                runs.mkdir()
+                pauses = asyncio.run(
+                    loop_pauses(options, args.pause_events, args.workers, runs, args.trace)
+                )
+                pause_runs.append((pauses, load_line()))  # the load when that run ended
     finally:
         sb.stop()
 
-    cli = cli_sample / args.cli_calls * (args.events / 10)
-    table = Table(
-        f"{args.events:,} Personalize events, 10 per call, {args.workers} workers, "
-        f"{args.rounds} interleaved rounds; baseline: plain boto3 with a thread pool",
-        unit="s",
-        scale=1.0,
-    )
-    table.add("plain boto3, ThreadPoolExecutor (baseline)", times["boto3"], times["boto3"])
-    table.add("eventdeck BulkSender (validated, journaled)", times["bulk"], times["boto3"])
-    table.add(
-        f"aws CLI put-events in a shell loop (from {args.cli_calls} calls)",
-        [cli],
-        None,
-    )
-    table.notes.append("target: BulkSender within 1.05x of plain boto3")
-    table.print()
-    if pauses is not None:
-        print_pauses(pauses, args.pause_events, args.workers)
+    if times:
+        cli = cli_sample / args.cli_calls * (args.events / 10)
+        table = Table(
+            f"{args.events:,} Personalize events, 10 per call, {args.workers} workers, "
+            f"{args.rounds} interleaved rounds; baseline: plain boto3 with a thread pool",
+            unit="s",
+            scale=1.0,
+        )
+        table.add("plain boto3, ThreadPoolExecutor (baseline)", times["boto3"], times["boto3"])
+        table.add("eventdeck BulkSender (validated, journaled)", times["bulk"], times["boto3"])
+        table.add(
+            f"aws CLI put-events in a shell loop (from {args.cli_calls} calls)",
+            [cli],
+            None,
+        )
+        table.notes.append("target: BulkSender within 1.05x of plain boto3")
+        table.print()
+    for pauses, load in pause_runs:
+        print_pauses(pauses, args.pause_events, args.workers, load)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import jmespath
 from harness import gen2_timer, load_line
+from loop_trace import CallTrace, GcTrace, GilProbe, LoopTrace, print_report
 
 from tui.services.density import Density, bar_text
 from tui.services.query import parse_query, scan
@@ -96,7 +97,7 @@ def bench_engine(items: list[dict[str, object]]) -> None:
         )
 
 
-async def bench_app(items: list[dict[str, object]]) -> None:
+async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None:
     """Filter, sort and query ``items`` in the app; pauses per phase beside the idle baseline."""
     from textual.app import App, ComposeResult
 
@@ -178,17 +179,28 @@ async def bench_app(items: list[dict[str, object]]) -> None:
                     return _orig(y)
 
                 target.render_line = counting  # type: ignore[method-assign]
+                # Whether this press can move the cursor, decided when it is sent: a press that
+                # lands while a query's view is still empty waits for its paint only (else the
+                # matches arriving later made it wait for a move that never comes: 10 s).
+                movable = table.row_count > 1
                 t0 = time.perf_counter()
                 key = events.Key("down", None)
                 key.set_sender(app)
                 app._driver.send_message(key)  # what Pilot.press does, without its idle wait
                 deadline = t0 + 10
                 while (
-                    (table.cursor_row == before and table.row_count > 1) or not painted["n"]
+                    (table.cursor_row == before and movable) or not painted["n"]
                 ) and time.perf_counter() < deadline:
                     await asyncio.sleep(0.001)
                 out.append(time.perf_counter() - t0)
                 target.render_line = original  # type: ignore[method-assign]
+                if time.perf_counter() >= deadline:  # said, not hidden: which wait never ended
+                    print(
+                        f"  a key press waited 10 s: cursor {before} -> {table.cursor_row}, "
+                        f"rows {table.row_count:,}, body painted {painted['n']} lines, "
+                        f"focus {app.focused!r}",
+                        flush=True,
+                    )
                 await asyncio.sleep(0.05)
             return out
 
@@ -206,6 +218,8 @@ async def bench_app(items: list[dict[str, object]]) -> None:
             the query), else the new view installed.
             """
             await pilot.pause()
+            for tracer in tracers[:3]:
+                tracer.phase = name  # type: ignore[attr-defined]
             lateness.clear()
             state["last"] = time.perf_counter()
             t0 = time.perf_counter()
@@ -221,6 +235,10 @@ async def bench_app(items: list[dict[str, object]]) -> None:
             total = time.perf_counter() - t0
             phases.append((name, first, total, list(lateness), keys))
 
+        tracers = (LoopTrace(), GilProbe(), GcTrace(), CallTrace()) if trace else ()
+        for tracer in tracers:
+            tracer.phase = "idle"  # type: ignore[attr-defined]
+            tracer.start()
         timer = app.set_interval(0.05, tick)
         await asyncio.sleep(1.0)
         idle_late = list(lateness)
@@ -254,6 +272,9 @@ async def bench_app(items: list[dict[str, object]]) -> None:
         await phase("query (JMESPath)", query, lambda: bar.scanning or pending(), True)
         timer.stop()
         gc.callbacks.remove(on_gc)
+        for tracer in tracers:
+            tracer.stop()
+        print_report(*tracers)
         print(f"app, {count:,} rows: the query matched {table.row_count:,}")
         print(f"  {load_line()}")
         for name, first, total, late, keys in phases:
@@ -291,6 +312,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--no-app", action="store_true")
     parser.add_argument("--app-only", action="store_true", help="skip the engine and density parts")
+    parser.add_argument("--trace", action="store_true",
+                        help="slow loop callbacks, GIL probe and GC collections per phase")  # fmt: skip
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     items = make_items(args.rows)
@@ -298,7 +321,7 @@ def main() -> None:
         bench_engine(items)
         bench_density()
     if not args.no_app:
-        asyncio.run(bench_app(items))
+        asyncio.run(bench_app(items, args.trace))
     print(f"load average after: {os.getloadavg()}")
 
 

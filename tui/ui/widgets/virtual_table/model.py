@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from tui.services.chunked import position_in_sorted
 from tui.ui.widgets.virtual_table.cells import Cells, haystack, unpack_cells
 from tui.ui.widgets.virtual_table.jobs import (
-    SortKey,
+    SortKeys,
     ViewJob,
     ViewResult,
     _merge_sorted,
@@ -35,7 +35,7 @@ class TableModel:
         self.pending = False
         self._view: array[int] | None = None
         self._indexed = 0
-        self._keys: list[SortKey] | None = None
+        self._keys: SortKeys | None = None
         self._numeric: bool | None = None
         self._view_needle = ""
         self._view_sorted_by: tuple[int, bool] | None = None
@@ -382,6 +382,8 @@ class TableModel:
             view.extend(fresh)
             return
         more, _ = column_keys(stored, self.sort_column, len(self._keys), stop, self._numeric)
-        self._keys.extend(more)
-        keys = self._keys
+        # A finished job keeps text keys in a tuple (see jobs.SortKeys): a list again to grow.
+        keys = self._keys if isinstance(self._keys, (list, array)) else list(self._keys)
+        keys.extend(more)  # type: ignore[arg-type]
+        self._keys = keys
         self._view = _merge_sorted(view, fresh, keys.__getitem__, self.descending)
