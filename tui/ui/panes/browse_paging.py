@@ -129,6 +129,17 @@ class Paging:
         self.wanted = not ahead
         self.fetch(level, ahead)
 
+    def land_ready(self) -> bool:
+        """Land the open level's page fetched ahead, if one is here (the table's ``land_ready``).
+
+        Why: ``G`` then shows it and moves onto its last row in one frame, not two.
+        """
+        level = self.pane.level
+        if level is None or self.ahead is None or self.ahead[0] is not level:
+            return False
+        self.load_more()
+        return True
+
     def fetch(self, level: Level, ahead: bool) -> None:
         """Ask for the page at ``level.next_token`` in a worker that also makes it ready to land."""
         pane = self.pane
