@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual.geometry import Region
 
-from tests.ui.test_virtual_table import TableApp, make_rows
+from tests.ui.test_virtual_table import TableApp, make_rows, screen_lines
 from tui.ui.widgets.virtual_table import VirtualTable
 from tui.ui.widgets.virtual_table.body import _bar_geometry, _thumb
 
@@ -110,3 +110,24 @@ async def test_the_scrollbar_drawn_follows_every_append_and_scroll() -> None:
             await pilot.press(key)
             await pilot.pause()
             assert drawn_thumb_matches(table)
+
+
+async def test_loading_on_the_last_row_takes_the_blank_line_kept_for_it_without_scrolling() -> None:
+    app = TableApp(rows=100, more=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("G")
+        await pilot.pause()
+        top = table.body.scroll_offset.y
+        lines = screen_lines(table)
+        assert "user-99" in lines[-2] and lines[-1].strip() == ""  # kept for "loading…"
+        table.set_loading(True)
+        await pilot.pause()
+        assert table.body.scroll_offset.y == top  # no scroll: one line repainted, not all
+        lines = screen_lines(table)
+        assert "user-99" in lines[-2] and lines[-1].startswith("loading…")
+        table.append_rows(make_rows(100, 110), more=False)
+        table.move_to(table.row_count - 1)
+        await pilot.pause()
+        lines = screen_lines(table)
+        assert "user-109" in lines[-2] and lines[-1].startswith("— end of results —")

@@ -146,7 +146,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         Appending a page under the screen then costs no body repaint at all.
         """
         total = self.total_width
-        lines = self.model.visible_count + 1 + (1 if self.trailer_text else 0)
+        lines = self.model.visible_count + 1 + (1 if self.has_trailer else 0)
         size = Size(total, lines)
         current = self.virtual_size
         if size == current:
@@ -169,6 +169,16 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
     def trailer_text(self) -> str:
         """The line after the last row (loading, the error, the end marker; '' for none)."""
         return self.load.trailer_text(self.model)
+
+    @property
+    def has_trailer(self) -> bool:
+        """Whether a line follows the last row: its text, or (blank) where more rows can come.
+
+        Why blank where more can come: "loading…" then takes a line that is already there, so
+        a page asked for with the cursor on the last row repaints that one line instead of
+        growing the table and scrolling it by a line (a whole-body repaint, once a page).
+        """
+        return self.load.has_more or bool(self.trailer_text)
 
     @property
     def total_width(self) -> int:
@@ -259,7 +269,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         top = round(self.scroll_offset.y)
         height = self.page_height
         bottom = self.cursor_row
-        if bottom == self.model.visible_count - 1 and self.trailer_text:
+        if bottom == self.model.visible_count - 1 and self.has_trailer:
             bottom += 1  # on the last row, keep the loading/error/end line in sight too
         if self.cursor_row < top:
             top = self.cursor_row
