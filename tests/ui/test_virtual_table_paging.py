@@ -9,6 +9,7 @@ repeated or lost, and that the scrollbar as drawn always matches the bar's state
 from __future__ import annotations
 
 from textual.geometry import Region
+from textual.theme import Theme
 
 from tests.ui.test_virtual_table import TableApp, make_rows, screen_lines
 from tui.ui.widgets.virtual_table import VirtualTable
@@ -131,3 +132,29 @@ async def test_loading_on_the_last_row_takes_the_blank_line_kept_for_it_without_
         await pilot.pause()
         lines = screen_lines(table)
         assert "user-109" in lines[-2] and lines[-1].startswith("— end of results —")
+
+
+async def test_row_styles_follow_focus_and_theme_changes() -> None:
+    """The body looks component styles up once (a frame asked ~10 times); a change still shows."""
+    app = TableApp(rows=30, more=False)
+    app.register_theme(Theme("paging-test-light", primary="#004578", dark=False))
+
+    def cursor_style() -> str:
+        table = app.query_one(VirtualTable)
+        strip = table.body.render_line(1 + table.cursor_row - round(table.body.scroll_offset.y))
+        return str(next(iter(strip)).style)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.pause()
+        focused = cursor_style()
+        table.body.blur()
+        await pilot.pause()
+        blurred = cursor_style()
+        assert blurred != focused
+        table.focus()
+        await pilot.pause()
+        assert cursor_style() == focused
+        app.theme = "paging-test-light"
+        await pilot.pause()
+        assert cursor_style() != focused
