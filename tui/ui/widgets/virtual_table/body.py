@@ -8,10 +8,9 @@ knows nothing of the widget around it; a click becomes a ``RowClicked`` message.
 from __future__ import annotations
 
 from math import ceil
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
-from rich.console import StyleType
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -56,17 +55,9 @@ class _NotingBarRender(ScrollBarRender):
 
     drawn: ClassVar[tuple[int, int, float] | None] = None
 
-    def __init__(
-        self,
-        virtual_size: int = 100,
-        window_size: int = 0,
-        position: float = 0,
-        thickness: int = 1,
-        vertical: bool = True,
-        style: StyleType = "bright_magenta on #555555",
-    ) -> None:
-        super().__init__(virtual_size, window_size, position, thickness, vertical, style)
-        type(self).drawn = (virtual_size, window_size, position)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        type(self).drawn = (self.virtual_size, self.window_size, self.position)
 
 
 def _bar_geometry(bar: ScrollBar) -> tuple[int, int, float]:
