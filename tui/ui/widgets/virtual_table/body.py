@@ -7,6 +7,9 @@ knows nothing of the widget around it; a click becomes a ``RowClicked`` message.
 
 from __future__ import annotations
 
+from math import ceil
+from typing import Any, ClassVar
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -15,7 +18,7 @@ from textual.cache import LRUCache
 from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from tui.ui.safe_text import visible
@@ -42,6 +45,34 @@ def fit_cell(text: str, width: int, align: str = "left") -> str:
     if align == "center":
         return " " * (pad // 2) + text + " " * (pad - pad // 2)
     return text + " " * pad
+
+
+class _NotingBarRender(ScrollBarRender):
+    """Textual's scrollbar renderer, noting on its class the geometry it was last made with.
+
+    Each TableBody makes its own subclass, so ``drawn`` is that body's bar's.
+    """
+
+    drawn: ClassVar[tuple[int, int, float] | None] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        type(self).drawn = (self.virtual_size, self.window_size, self.position)
+
+
+def _bar_geometry(bar: ScrollBar) -> tuple[int, int, float]:
+    """What ``bar`` would give its renderer now: virtual size, window size, position."""
+    virtual = bar.window_virtual_size
+    window = bar.window_size if bar.window_size < virtual else 0
+    return ceil(virtual), ceil(window), bar.position
+
+
+def _thumb(length: int, virtual: int, window: int, position: float) -> list[Segment]:
+    """The segments Textual's scrollbar renderer draws for that geometry (colours aside)."""
+    bar = ScrollBarRender.render_bar(
+        size=length, virtual_size=virtual, window_size=window, position=position, vertical=True
+    )
+    return list(bar.segments)
 
 
 class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
@@ -77,6 +108,10 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         # A few screens of lines: each cached Strip brings ~10 objects the cyclic GC walks
         # (its own caches), so 1,024 of them made every gen-2 collection tens of ms longer.
         self._cache: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
+        self._styles: dict[str, Style] = {}  # component styles by name (``_style``)
+        # This body's own subclass of the scrollbar renderer: it notes what the bar last drew.
+        self._bar_render: type[_NotingBarRender] = type("BarRender", (_NotingBarRender,), {})
+        self._bar_stale = False  # the bar's size or position changed since the last sync
 
     # -- geometry -------------------------------------------------------------------------
     @property
@@ -90,6 +125,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         self.shown = self.columns.shown
         self._cache.clear()
         self.update_size()
+        self.sync_scrollbar()
         self.refresh()
 
     def update_size(self) -> None:
@@ -97,11 +133,12 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
 
         When only the height changes and the vertical scrollbar is always shown, nothing around
         the table can move, so the size is set without the relayout and whole-body repaint that
-        assigning ``virtual_size`` triggers; only the scrollbar is updated. Appending a page
-        under the screen then costs no body repaint at all.
+        assigning ``virtual_size`` triggers; the scrollbar is told, and repaints only if what it
+        would draw changed (``sync_scrollbar``, which the caller runs once the scroll is final).
+        Appending a page under the screen then costs no body repaint at all.
         """
         total = self.total_width
-        lines = self.model.visible_count + 1 + (1 if self.trailer_text else 0)
+        lines = self.model.visible_count + 1 + (1 if self.has_trailer else 0)
         size = Size(total, lines)
         current = self.virtual_size
         if size == current:
@@ -113,7 +150,8 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
             and self.show_vertical_scrollbar
         ):
             self.set_reactive(TableBody.virtual_size, size)
-            self._set_scrollbar_virtual_height(size.height)
+            self._bar().set_reactive(ScrollBar.window_virtual_size, size.height)
+            self._bar_stale = True
             if self.scroll_y > self.max_scroll_y:
                 self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
             return
@@ -125,59 +163,56 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         return self.load.trailer_text(self.model)
 
     @property
+    def has_trailer(self) -> bool:
+        """Whether a line follows the last row: its text, or (blank) where more rows can come.
+
+        Why blank where more can come: "loading…" then takes a line that is already there, so
+        a page asked for with the cursor on the last row repaints that one line instead of
+        growing the table and scrolling it by a line (a whole-body repaint, once a page).
+        """
+        return self.load.has_more or bool(self.trailer_text)
+
+    @property
     def total_width(self) -> int:
         """Cells the shown columns take, gaps included."""
         return sum(self.widths) + len(_GAP) * max(0, len(self.shown) - 1)
 
-    def _set_scrollbar_virtual_height(self, height: int) -> None:
-        """Tell the vertical scrollbar the new height, repainting it only if its thumb moved.
-
-        With thousands of rows the thumb is one cell and a page appended changes nothing drawn;
-        a needless scrollbar repaint dirties a full-height column, and Textual then recomposes the
-        whole screen area around it (every frame of a long load).
-        """
+    def _bar(self) -> ScrollBar:
+        """The vertical scrollbar, drawn by a renderer that notes what it drew."""
         bar = self.vertical_scrollbar
-        if bar.window_virtual_size == height:
-            return
-        length = bar.size.height
-        if length and self._thumb(bar, length, bar.window_virtual_size) == self._thumb(
-            bar, length, height
-        ):
-            bar.set_reactive(ScrollBar.window_virtual_size, height)
-        else:
-            bar.window_virtual_size = height
+        if bar.renderer is not self._bar_render:
+            bar.renderer = self._bar_render  # type: ignore[misc]  # Textual's documented hook
+        return bar
 
-    @staticmethod
-    def _thumb(
-        bar: ScrollBar, length: int, virtual: int, position: float | None = None
-    ) -> list[Segment]:
-        """The segments Textual's own scrollbar renderer draws for ``virtual`` (colours aside)."""
-        window = bar.window_size if bar.window_size < virtual else 0
-        bar_segments = bar.renderer.render_bar(
-            size=length,
-            virtual_size=virtual,
-            window_size=window,
-            position=bar.position if position is None else position,
-            vertical=True,
-        )
-        return list(bar_segments.segments)
+    def sync_scrollbar(self) -> None:
+        """Repaint the vertical scrollbar if its thumb now differs from the one it last drew.
+
+        Why: with thousands of rows the thumb is one cell that a page appended or a scroll
+        mostly leaves in place, and a needless repaint of the full-height bar was the largest
+        single cost of a frame (~1.4 ms), and dirtied a full-height column that Textual then
+        recomposes. The comparison is with what was drawn, not with the bar's last state:
+        a page landing under ``G`` first adds a line (the thumb leaves the bottom), then
+        scrolls (it is back): compared step by step, both steps looked like changes.
+        """
+        if not self._bar_stale:
+            return
+        self._bar_stale = False
+        bar = self._bar()
+        drawn = self._bar_render.drawn
+        now = _bar_geometry(bar)
+        length = bar.size.height
+        if drawn == now or (
+            drawn is not None and length and _thumb(length, *drawn) == _thumb(length, *now)
+        ):
+            return
+        bar.refresh()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        """Scroll; the vertical scrollbar repaints only when its thumb moves.
-
-        Why: with thousands of rows the thumb is one cell that most scrolls leave in place, and
-        repainting the full-height bar anyway was the largest single cost of a frame with a key
-        held (more than the rows themselves).
-        """
+        """Scroll; the vertical scrollbar repaints only when its thumb moves (``sync_scrollbar``)."""
         if self.show_vertical_scrollbar:
-            bar = self.vertical_scrollbar
-            length, virtual = bar.size.height, bar.window_virtual_size
-            if length and self._thumb(bar, length, virtual) == self._thumb(
-                bar, length, virtual, new_value
-            ):
-                bar.set_reactive(ScrollBar.position, new_value)
-            else:
-                bar.position = new_value
+            self._bar().set_reactive(ScrollBar.position, new_value)
+            self._bar_stale = True
+            self.sync_scrollbar()
         if round(old_value) != round(new_value):
             self.refresh(self.size.region)
 
@@ -194,19 +229,20 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
+        self.clear_cache()
 
     def on_focus(self) -> None:
-        self._cache.clear()
+        self.clear_cache()
         self.refresh()
 
     def on_blur(self) -> None:
-        self._cache.clear()
+        self.clear_cache()
         self.refresh()
 
     def clear_cache(self) -> None:
-        """Forget every rendered line (rows changed order or style)."""
+        """Forget every rendered line (rows changed order or style) and the styles looked up."""
         self._cache.clear()
+        self._styles.clear()
 
     # -- cursor ---------------------------------------------------------------------------
     def move_cursor(self, position: int) -> bool:
@@ -226,7 +262,7 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         top = round(self.scroll_offset.y)
         height = self.page_height
         bottom = self.cursor_row
-        if bottom == self.model.visible_count - 1 and self.trailer_text:
+        if bottom == self.model.visible_count - 1 and self.has_trailer:
             bottom += 1  # on the last row, keep the loading/error/end line in sight too
         if self.cursor_row < top:
             top = self.cursor_row
@@ -284,7 +320,17 @@ class TableBody(ScrollView, can_focus=True, inherit_bindings=False):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"virtual-table--{name}", partial=True)
+        """A component class's style, looked up once until the styles or the focus change.
+
+        Why: Textual's lookup walks the ancestors (~0.1 ms); a page's new lines asked it
+        about ten times a frame.
+        """
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(
+                f"virtual-table--{name}", partial=True
+            )
+        return style
 
     def _header_strip(self, base: Style) -> Strip:
         model, columns = self.model, self.columns.columns

@@ -67,9 +67,15 @@ class TableView(Widget):
         self.payload_for: PayloadFor | None = None
         """Where a row without a payload gets its JSON for copy/export (items stored compactly);
         called with the row and its loaded index."""
+        self.land_ready: Callable[[], bool] | None = None
+        """The host's: land a page it already holds, now, if it has one (True when it did), so
+        ``G`` shows that page and moves onto its last row in one frame (see ``move_to_end``)."""
         self.show_status = show_status
         self._last_needle = ""
         self._anchor: int | None = None
+        self._end_at: int | None = None
+        """Where ``G`` left the cursor waiting for the next page: it lands and takes the cursor
+        onto its last row, unless the cursor moved meanwhile."""
         self._status_shown: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -203,9 +209,16 @@ class TableView(Widget):
             if position is not None and position != self.body.cursor_row:
                 self.body.cursor_row = position
                 self.body.clear_cache()
-        self._changed(first)
-        if follow and was_last and self.row_count:
-            self.move_to(self.row_count - 1)
+        to_end = self._end_at is not None and self._end_at == self.body.cursor_row
+        self._end_at = None
+        moves = (to_end or (follow and was_last)) and self.row_count > 0
+        self._changed(first, settled=not moves)
+        if moves:
+            if self.body.move_cursor(self.row_count - 1):
+                self.post_message(messages.CursorMoved(self, self.current_row))
+            self.body.sync_scrollbar()  # the bar compared where it ends, not on the way there
+            if follow:
+                self._check_more()
         elif rows and not (self.model.needle or self.model.restricted):
             self._check_more()
 
@@ -248,6 +261,7 @@ class TableView(Widget):
         """Show an error row ('✖ message — r to retry') after the rows already loaded, or remove it."""
         self.load.error = message
         if message is not None:
+            self._end_at = None
             self.load.loading = False
             self.load.requested = False
         self._changed(self.row_count)
@@ -256,6 +270,7 @@ class TableView(Widget):
         """Drop every row and the load state (the filter and sort stay)."""
         self.model.clear()
         self.load.reset()
+        self._end_at = None
         self.body.cursor_row = 0
         self.body.clear_cache()  # cached lines are keyed by row index, which new rows reuse
         self.body.scroll_to(0, 0, animate=False, force=True)
@@ -294,6 +309,26 @@ class TableView(Widget):
             self.post_message(messages.CursorMoved(self, self.current_row))
         self._check_more()
 
+    def move_to_end(self) -> None:
+        """``G``: the cursor to the last row; where more is to come, onto the next page's last row.
+
+        Why: moving to the last row made the host land its next page a message later, so every
+        page held under ``G`` cost two frames with the whole body new in each (the cursor's
+        jump, then the page below it). Now the next page to land takes the cursor onto its last
+        row (``append_rows``), and a page the host already holds (``land_ready``) lands right
+        here: one frame a page. The page after it is only fetched ahead: one page a press.
+        """
+        load = self.load
+        end = self.row_count - 1
+        if self.land_ready is None or not load.has_more or load.error is not None:
+            self.move_to(end)
+            return
+        if self.body.move_cursor(end):
+            self.post_message(messages.CursorMoved(self, self.current_row))
+        self._end_at = self.body.cursor_row
+        if not (load.loading or load.requested) and not self.land_ready():
+            self._check_more()  # nothing here or on its way: ask, as the move always did
+
     def refresh_view(self, first: int = 0) -> None:
         """Repaint after the view changed in place from view position ``first`` (query matches arrived).
 
@@ -314,12 +349,13 @@ class TableView(Widget):
             return self.model.row_index(self.body.cursor_row)
         return None
 
-    def _changed(self, first: int = 0) -> None:
+    def _changed(self, first: int = 0, settled: bool = True) -> None:
         """Bring the body's size, lines and the status line up to date after a change.
 
         ``first`` is the first view position whose line may differ (0: all of them). A page
         appended below the screen then repaints neither the body nor forces a relayout: on a
-        25,000-row load that whole-body repaint was most of the UI thread's work.
+        25,000-row load that whole-body repaint was most of the UI thread's work. Not
+        ``settled``: the cursor moves next, and the caller syncs the scrollbar after it.
         """
         if not self.is_mounted:
             return
@@ -335,6 +371,8 @@ class TableView(Widget):
             body.refresh_from(first)
         if self.row_count and body.cursor_row == self.row_count - 1:
             body.scroll_to_cursor()
+        if settled:
+            body.sync_scrollbar()
         if self.show_status:
             text = self.status_text
             if text != self._status_shown:

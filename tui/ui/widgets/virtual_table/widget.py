@@ -131,8 +131,8 @@ class VirtualTable(TableView):
         self.move_to(0)
 
     def action_last(self) -> None:
-        # On the last row already, move_to's check asks for the next page (G again loads on).
-        self.move_to(self.row_count - 1)
+        # A page the host holds ready lands first; else move_to's check asks for the next one.
+        self.move_to_end()
 
     def action_half_page_down(self) -> None:
         self.move_to(self.body.cursor_row + self.body.page_height // 2)
