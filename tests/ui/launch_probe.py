@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -67,6 +68,7 @@ async def probe(mode: str, words: list[str]) -> dict[str, Any]:
     launch = parse_operation(rest)
     if mode == "early-only":
         return early_only(args, launch)
+    gc.disable()  # as tui/cli.py does before the launch: the app turns it on after its first frame
     ctx, early = prepare_launch(args, launch)
     out: dict[str, Any] = {"forked": early is not None, "discarded": discarded}
     if mode == "kill" and early is not None:
@@ -113,6 +115,7 @@ async def probe(mode: str, words: list[str]) -> dict[str, Any]:
             crumb=pane.level.crumb,
             error=None if pane.last_error is None else str(pane.last_error),
             events=[e.name for e in pane.level.items],
+            gc_enabled=gc.isenabled(),
         )
     if early is not None:
         early.discard()
