@@ -184,15 +184,25 @@ class ShellFlows:
         destination, so the app switches to the new one (header, every pane reloaded).
         """
         factory = self.ctx.factory
+        launch = self.ctx.launch
+        info = pane_info(launch.pane) if launch is not None else None
 
-        def confirmed(fresh: ClientFactory) -> None:
-            if self.ctx.factory is factory and not factory.confirm(fresh.resolved):
+        def resolve_here() -> tuple[ClientFactory, bool]:
+            fresh = self.ctx.prepare_switch()
+            same = factory.confirm(fresh.resolved)  # thread-safe; the header's text is unchanged
+            if same and info is not None and info.service:
+                factory.prewarm(info.service)  # the next page's client, built off the loop
+            return fresh, same
+
+        def confirmed(outcome: tuple[ClientFactory, bool]) -> None:
+            fresh, same = outcome
+            if not same and self.ctx.factory is factory:
                 self._switched(fresh, relaunch=True)
 
         def failed(err: Exception) -> None:  # e.g. the profile was removed: nothing is sent
             self.app.notify(str(err), title="AWS configuration", severity="error", markup=False)
 
-        self.read_aws_config(self.ctx.prepare_switch, confirmed, failed)
+        self.read_aws_config(resolve_here, confirmed, failed)
 
     def _not_switched(self, err: Exception) -> None:
         self.app.notify(str(err), title="Not switched", severity="error", markup=False)
