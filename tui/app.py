@@ -6,7 +6,6 @@ It composes and handles app-wide concerns only; each pane owns its own views and
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 from collections.abc import Iterable
@@ -155,7 +154,6 @@ class EventdeckApp(App[None]):
         self._catch_stop_signals()
         # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
         self.ctx.set_mfa_prompter(UiMfaPrompter(self, profile=self.ctx.options.profile))
-        self.call_after_refresh(self._first_frame_out)
         # Launched with the early child's resolution: resolve here too, once the first frame is
         # out (it imports botocore), and switch if the answer differs.
         if self.ctx.factory.provisional:
@@ -183,16 +181,6 @@ class EventdeckApp(App[None]):
         else:
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
-
-    def _first_frame_out(self) -> None:
-        """Turn the cyclic GC back on if the launcher turned it off (tui/cli.py).
-
-        Why freeze first: what start-up made (modules, classes, styles, the first widgets) lives
-        as long as the app; frozen, no later collection walks it again.
-        """
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
 
     def on_work_done(self, message: Work.Done) -> None:
         self.work.deliver(message)

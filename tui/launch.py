@@ -224,15 +224,23 @@ def prepare_launch(args: argparse.Namespace, launch: LaunchTarget | None) -> tup
 
 
 def settle_launch(ctx: AppContext, early: Any) -> None:
-    """Take the early child's resolution as the app's provisional one, before the app runs.
+    """Between the UI's import and the app's run: the GC back on, the child's resolution taken.
 
-    Why before: an unknown profile must stop the launch with one line and exit status 2 before
-    the UI takes the terminal; the child's answer says so (ConfigError raised here). If the child
-    failed otherwise (or died), this process resolves itself, as without the early call. The app
-    resolves itself after its first paint and switches if the answer differs (tui/app.py).
+    The cyclic GC: tui/cli.py paused it for the imports (they make ~70,000 objects and no
+    garbage worth finding); what they made lives as long as the process, so it is frozen (no
+    later collection walks it: the first page's ``gc.collect(1)`` in browse_paging would walk all
+    of it) and the GC runs again for what the app makes.
+
+    The resolution: an unknown profile must stop the launch with one line and exit status 2
+    before the UI takes the terminal; the child's answer says so (ConfigError raised here). If the
+    child failed otherwise (or died), this process resolves itself, as without the early call.
+    The app resolves itself after its first paint and switches if the answer differs.
     """
     from tui.services.early_call import EarlyCallDiscarded
 
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
     if early is None:
         return
     try:
@@ -248,10 +256,6 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     from tui.app import EventdeckApp
 
     mark("ui-imported")
-    if not gc.isenabled():  # tui/cli.py paused the cyclic GC for the start-up
-        # What the imports made lives as long as the process: frozen, no collection walks it
-        # (the first page's gc.collect(1) in browse_paging would walk all of it: ~16 ms).
-        gc.freeze()
     try:
         settle_launch(ctx, early)
         EventdeckApp(ctx).run()

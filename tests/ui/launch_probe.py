@@ -68,7 +68,7 @@ async def probe(mode: str, words: list[str]) -> dict[str, Any]:
     launch = parse_operation(rest)
     if mode == "early-only":
         return early_only(args, launch)
-    gc.disable()  # as tui/cli.py does before the launch: the app turns it on after its first frame
+    gc.disable()  # as tui/cli.py does before the launch: settle_launch turns it on again
     ctx, early = prepare_launch(args, launch)
     out: dict[str, Any] = {"forked": early is not None, "discarded": discarded}
     if mode == "kill" and early is not None:
