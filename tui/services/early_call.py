@@ -281,7 +281,8 @@ def _child(
 
         message["key"] = ivs.events_page_key(stage_arn, session_id, participant_id, page_size)
         message["where"] = destination_key(resolved)
-        if profile_may_prompt(resolved.profile.value):
+        # The config as the client's own session read it: no third session parses the files.
+        if profile_may_prompt(resolved.profile.value, factory.session.full_config):
             message["error"] = "the profile may ask for an MFA code: left to the app"
         else:
             factory.client(SERVICE)

@@ -263,10 +263,14 @@ def build_session(
     return session
 
 
-def profile_may_prompt(profile: str | None) -> bool:
-    """True when resolving ``profile``'s credentials may ask for an MFA code."""
+def profile_may_prompt(profile: str | None, config: dict[str, Any] | None = None) -> bool:
+    """True when resolving ``profile``'s credentials may ask for an MFA code.
+
+    ``config``: the AWS config as a session already read it (its ``full_config``), so the
+    files are not parsed again by a new session (~5 ms).
+    """
     try:
-        profiles = read_aws_config().get("profiles", {})
+        profiles = (config if config is not None else read_aws_config()).get("profiles", {})
     except Exception:  # a broken config: let the real call report it
         return True
     name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
