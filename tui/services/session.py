@@ -23,6 +23,7 @@ from tui.services.resolve import (
     new_session,
     read_aws_config,
     resolve,
+    resolve_with_session,
     same_destination,
     session_profile,
 )
@@ -59,6 +60,8 @@ class ClientFactory:
         # The launch's early child's resolution of these options (``stand_in``), shown by the
         # header and trusted by the early page's check until this process's own (``confirm``).
         self._provisional: Resolved | None = None
+        # The session the resolver read the config with: the clients' session, built once.
+        self._resolver_session: botocore.session.Session | None = None
         self._resolve_lock = threading.Lock()
         self._clients: dict[str, Any] = {}
 
@@ -118,7 +121,7 @@ class ClientFactory:
         if resolved is None:
             with self._resolve_lock:
                 if self._resolved is None:
-                    self._resolved = resolve(self.options)
+                    self._resolved, self._resolver_session = resolve_with_session(self.options)
                 resolved = self._resolved
         provisional = self._provisional
         if provisional is not None and resolved != provisional:
@@ -140,7 +143,9 @@ class ClientFactory:
 
     def _get_session(self) -> botocore.session.Session:
         if self._session is None:
-            session = build_session(self.options, self._get_resolved())
+            resolved = self._get_resolved()
+            spare, self._resolver_session = self._resolver_session, None
+            session = build_session(self.options, resolved, spare)
             if self.mfa_prompter is not None:
                 from tui.services.mfa import install_mfa_prompter
 
@@ -248,11 +253,18 @@ class ClientFactory:
 
 
 def build_session(
-    options: ConnectionOptions, resolved: Resolved | None = None
+    options: ConnectionOptions,
+    resolved: Resolved | None = None,
+    session: botocore.session.Session | None = None,
 ) -> botocore.session.Session:
-    """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain)."""
+    """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain).
+
+    ``session``: the one the resolver made for these options (``resolve_with_session``), set up
+    here instead of a new one.
+    """
     resolved = resolved or resolve(options)
-    session = new_session(session_profile(resolved.profile), isolated=options.isolated)
+    if session is None:
+        session = new_session(session_profile(resolved.profile), isolated=options.isolated)
     if options.isolated:
         _use_given_credentials(session, dict(options.extra))
     # botocore reads AWS_DEFAULT_REGION only; the AWS CLI v2 and the other SDKs honour AWS_REGION
