@@ -154,6 +154,10 @@ class EventdeckApp(App[None]):
         self._catch_stop_signals()
         # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
         self.ctx.set_mfa_prompter(UiMfaPrompter(self, profile=self.ctx.options.profile))
+        # Launched with the early child's resolution: resolve here too, once the first frame is
+        # out (it imports botocore), and switch if the answer differs.
+        if self.ctx.factory.provisional:
+            self.call_after_refresh(self.flows.confirm_resolution)
         launch = self.ctx.launch
         if self.ctx.log_path is not None:
             self.notify(f"Debug log (secrets redacted): {self.ctx.log_path}", markup=False)

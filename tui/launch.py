@@ -7,6 +7,7 @@ it reads the parsed options through tui.args and never imports cli.py back.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 from typing import Any
 
@@ -18,8 +19,14 @@ from tui.services.pool import CallPool
 from tui.settings import config_path, load_settings
 
 
-def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppContext:
-    """Everything the app needs, resolved from arguments, the config file and the environment."""
+def build_context(
+    args: argparse.Namespace, launch: LaunchTarget | None, resolve: bool = True
+) -> AppContext:
+    """Everything the app needs, resolved from arguments, the config file and the environment.
+
+    ``resolve=False``: the destination is left unresolved (botocore not imported) for the early
+    child to resolve; the caller must then settle it (``settle_launch``) before the app runs.
+    """
     path = config_path(getattr(args, "config", None))
     settings, warnings = load_settings(path)
     if getattr(args, "theme", None):
@@ -63,6 +70,8 @@ def build_context(args: argparse.Namespace, launch: LaunchTarget | None) -> AppC
         log_path=log_path,
         pool=CallPool(settings.workers.pool_size),
     )
+    if not resolve:
+        return ctx
     try:
         ctx.resolved  # noqa: B018 - an unknown profile stops here, in one line, exit status 2
     except ConfigError:
@@ -105,16 +114,13 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, fork: bool = Fa
 
     if launch is None:
         return False
-    fork = fork and ctx.demo is None and not os.environ.get("EVENTDECK_NO_EARLY_CALL")
+    fork = fork and may_fork(ctx, launch)
     # The early child checks for an MFA profile itself (and then answers nothing): reading the
     # AWS config here again would only delay the first paint.
     if not fork and profile_may_prompt(ctx.resolved.profile.value):
         return False
     params = launch.params
-    if (
-        launch.operation == "ivs-realtime list-participant-events"
-        and "cli-input-json" not in params
-    ):
+    if is_early_target(launch):
         from tui.services import ivs_realtime as ivs
 
         stage, session, participant = (
@@ -132,6 +138,7 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, fork: bool = Fa
             if early is not None:
                 ctx.prefetch.start(key, lambda: early_page(ctx, early, key))
                 return early
+            ctx.resolved  # noqa: B018 - no child to resolve: here, as without the early call
 
         def fetch() -> Any:
             mark("call-sent")
@@ -144,16 +151,43 @@ def start_prefetch(ctx: AppContext, launch: LaunchTarget | None, fork: bool = Fa
     return False
 
 
+def is_early_target(launch: LaunchTarget | None) -> bool:
+    """Whether the early child can fetch ``launch``'s first page (a participant's events)."""
+    return (
+        launch is not None
+        and launch.operation == "ivs-realtime list-participant-events"
+        and "cli-input-json" not in launch.params
+    )
+
+
+def may_fork(ctx: AppContext, launch: LaunchTarget | None) -> bool:
+    """Whether this start-up forks the early child: a target it fetches, not the demo, not off."""
+    return (
+        is_early_target(launch)
+        and ctx.demo is None
+        and not os.environ.get("EVENTDECK_NO_EARLY_CALL")
+    )
+
+
 def early_page(ctx: AppContext, early: Any, key: Any) -> Any:
     """The early child's page, if it is for ``key`` where this app's calls go; else raise.
 
     Why raise: the prefetch slot then holds nothing usable and the pane makes its normal call;
-    the reason goes to the debug log only (the user sees the page either way).
+    the reason goes to the debug log only (the user sees the page either way). The page may come
+    before the main thread has taken the child's resolution (``settle_launch``): it is taken
+    here then, never resolved here (that would import botocore before the first paint).
     """
     import logging
 
+    factory = ctx.factory
+
+    def current() -> Any:
+        if ctx.factory is factory:  # not switched meanwhile: the child's answer stands in
+            factory.stand_in(early.resolution())
+        return ctx.resolved
+
     try:
-        return early.page_for(ctx.resolved, key)
+        return early.page_for(current, key)
     except Exception as exc:
         logging.getLogger(__name__).debug("early page not used: %s", exc)
         raise
@@ -171,7 +205,15 @@ def prepare_launch(args: argparse.Namespace, launch: LaunchTarget | None) -> tup
         os.environ["NO_COLOR"] = "1"
     elif args.color == "on":
         os.environ.pop("NO_COLOR", None)
-    ctx = build_context(args, launch)
+    # With the early child, the destination is resolved there (botocore is imported there, on
+    # the other core, not before this process's first paint); without it, here and now.
+    early_target = (
+        is_early_target(launch)
+        and not getattr(args, "open", None)
+        and not args.demo
+        and not os.environ.get("EVENTDECK_NO_EARLY_CALL")
+    )
+    ctx = build_context(args, launch, resolve=not early_target)
     mark("context-built")
     # Fetch the launch target's first page (in a child process: Textual is not imported yet),
     # or build the first pane's client, while Textual loads: the first rows come sooner.
@@ -181,6 +223,33 @@ def prepare_launch(args: argparse.Namespace, launch: LaunchTarget | None) -> tup
     return ctx, None if isinstance(started, bool) else started
 
 
+def settle_launch(ctx: AppContext, early: Any) -> None:
+    """Between the UI's import and the app's run: the GC back on, the child's resolution taken.
+
+    The cyclic GC: tui/cli.py paused it for the imports (they make ~70,000 objects and no
+    garbage worth finding); what they made lives as long as the process, so it is frozen (no
+    later collection walks it: the first page's ``gc.collect(1)`` in browse_paging would walk all
+    of it) and the GC runs again for what the app makes.
+
+    The resolution: an unknown profile must stop the launch with one line and exit status 2
+    before the UI takes the terminal; the child's answer says so (ConfigError raised here). If the
+    child failed otherwise (or died), this process resolves itself, as without the early call.
+    The app resolves itself after its first paint and switches if the answer differs.
+    """
+    from tui.services.early_call import EarlyCallDiscarded
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+    if early is None:
+        return
+    try:
+        ctx.factory.stand_in(early.resolution())
+    except EarlyCallDiscarded:
+        ctx.resolved  # noqa: B018 - an unknown profile stops here, in one line, exit status 2
+    mark("early-resolved-taken")
+
+
 def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
     """Run the app until it exits; the demo sandbox and an early call still running stop with it."""
     ctx, early = prepare_launch(args, launch)
@@ -188,6 +257,7 @@ def launch_app(args: argparse.Namespace, launch: LaunchTarget | None) -> int:
 
     mark("ui-imported")
     try:
+        settle_launch(ctx, early)
         EventdeckApp(ctx).run()
     finally:
         if early is not None:  # quit before the early page came: stop the child too

@@ -265,12 +265,14 @@ def bench_launch(
 # The launch's own marks (tui/services/early_call.py `mark`), in the order they happen.
 MARKS = (
     "main",
+    "context-built",
     "early-forked",
     "early-child-started",
+    "early-resolved",
     "call-sent",
     "call-answered",
-    "context-built",
     "ui-imported",
+    "early-resolved-taken",
     "early-page-accepted",
 )
 

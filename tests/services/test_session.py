@@ -56,3 +56,30 @@ def test_region_and_endpoint_environment_are_honoured(monkeypatch) -> None:  # t
     # --region wins over the environment.
     other = ClientFactory(ConnectionOptions(region="ap-south-1"))
     assert other.client("events").meta.region_name == "ap-south-1"
+
+
+def test_a_stand_in_resolution_is_shown_but_no_client_is_built_under_another(  # type: ignore[no-untyped-def]
+    sandbox_options,
+) -> None:
+    """The early child's resolution is shown until confirmed; calls never go elsewhere meanwhile."""
+    from dataclasses import replace
+
+    import pytest
+
+    from tui.errors import ConfigError
+    from tui.services.resolve import Setting, resolve
+
+    own = resolve(sandbox_options)
+    other = replace(own, region=Setting("eu-north-1", "AWS_REGION"))
+    factory = ClientFactory(sandbox_options)
+    factory.stand_in(other)
+    assert factory.provisional and factory.resolved is other  # what the header shows
+    with pytest.raises(ConfigError, match="changed while eventdeck started"):
+        factory.client("ivs-realtime")  # built from this process's own resolution: it differs
+    assert factory.confirm(own) is False and factory.provisional  # the app switches instead
+
+    same = ClientFactory(sandbox_options)
+    same.stand_in(own)
+    assert same.confirm(resolve(sandbox_options)) is True
+    assert not same.provisional and same.resolved == own
+    assert same.client("ivs-realtime").list_stages()["stages"]

@@ -8,6 +8,7 @@ and prints, as JSON, what the pane shows and why an early page was not used (if 
 Modes: ``plain``; ``parent-never-calls`` (the parent's own ListParticipantEvents raises, so the
 page can only come from the child); ``kill`` (the child is killed at once); ``other-destination``
 (the app switches to another CA bundle path, PROBE_OTHER_CA_BUNDLE, before the page arrives);
+``config-changes`` (AWS_REGION becomes PROBE_NEW_REGION after the child resolved);
 ``early-only`` (no app: what the early call hands over for the app's destination, or for the
 other CA bundle if PROBE_OTHER_CA_BUNDLE is set).
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -23,7 +25,7 @@ import sys
 from typing import Any
 
 from tui.args import build_parser, parse_operation
-from tui.launch import build_context, prepare_launch
+from tui.launch import build_context, prepare_launch, settle_launch
 from tui.services import early_call
 from tui.services import ivs_realtime as ivs
 
@@ -57,7 +59,7 @@ def early_only(args: Any, launch: Any) -> dict[str, Any]:
     resolved = ctx.prepare_switch(ca_bundle=other).resolved if other else ctx.resolved
     key = ivs.events_page_key(p["stage-arn"], p["session-id"], p["participant-id"], size)
     with contextlib.suppress(early_call.EarlyCallDiscarded):
-        out["events"] = [e.name for e in early.page_for(resolved, key).items]
+        out["events"] = [e.name for e in early.page_for(lambda: resolved, key).items]
     return out
 
 
@@ -66,10 +68,12 @@ async def probe(mode: str, words: list[str]) -> dict[str, Any]:
     launch = parse_operation(rest)
     if mode == "early-only":
         return early_only(args, launch)
+    gc.disable()  # as tui/cli.py does before the launch: settle_launch turns it on again
     ctx, early = prepare_launch(args, launch)
     out: dict[str, Any] = {"forked": early is not None, "discarded": discarded}
     if mode == "kill" and early is not None:
         os.kill(early.pid, signal.SIGKILL)
+    settle_launch(ctx, early)  # as launch_app does once the UI is imported
     other = os.environ.get("PROBE_OTHER_CA_BUNDLE")
     if mode == "parent-never-calls":
 
@@ -80,17 +84,38 @@ async def probe(mode: str, words: list[str]) -> dict[str, Any]:
     if mode == "other-destination":
         # The user switched before the page came: the page is for the old destination.
         ctx.adopt(ctx.prepare_switch(ca_bundle=other))
+    from textual.widgets import Static
+
     from tests.ui.helpers import idle, wait_for
     from tui.app import EventdeckApp
+    from tui.shell.flows import ShellFlows
 
+    # What the parent had loaded when its first frame was out (the app then resolves itself).
+    confirm = ShellFlows.confirm_resolution
+
+    def confirm_resolution(self: ShellFlows) -> None:
+        out["botocore_at_first_paint"] = "botocore" in sys.modules
+        out["header_before_confirm"] = ctx.resolved.region.describe()
+        confirm(self)
+
+    ShellFlows.confirm_resolution = confirm_resolution  # type: ignore[method-assign]
+    if mode == "config-changes":
+        # The AWS config changes between the child's resolution and the app's own.
+        os.environ["AWS_REGION"] = os.environ["PROBE_NEW_REGION"]
     app = EventdeckApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane: Any = app.current_pane
         await wait_for(pilot, idle(pane))
+        # The app resolves itself after its first paint (and switches if that differs).
+        await wait_for(pilot, lambda: not ctx.factory.provisional)
+        await wait_for(pilot, idle(pane))
         out.update(
+            region=ctx.resolved.region.value,
+            header=str(app.query_one("#identity", Static).visual),
             crumb=pane.level.crumb,
             error=None if pane.last_error is None else str(pane.last_error),
             events=[e.name for e in pane.level.items],
+            gc_enabled=gc.isenabled(),
         )
     if early is not None:
         early.discard()

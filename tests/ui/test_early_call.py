@@ -226,3 +226,61 @@ def test_the_fork_happens_before_textual_is_imported(user_env, requests, who) ->
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.split() == ["True", "[]"]
+
+
+def test_the_first_paint_needs_no_botocore_the_child_resolves(user_env, requests, who) -> None:  # type: ignore[no-untyped-def]
+    """The parent paints with the child's resolution; it imports botocore only afterwards."""
+    requests.count = 0
+    result = run_probe("parent-never-calls", who)
+    assert_page_shown(result, who)
+    assert result["botocore_at_first_paint"] is False
+    assert result["gc_enabled"]  # the launcher's pause of the cyclic GC ends before the app runs
+    region = user_env.region
+    assert result["header_before_confirm"] == f"{region} (from AWS_REGION)"
+    assert result["region"] == region and region in result["header"]
+
+
+def test_a_config_changed_before_the_app_resolves_switches_and_refetches(  # type: ignore[no-untyped-def]
+    user_env, requests, who
+) -> None:
+    """The child resolved one region, the app another: the early page is not shown under it."""
+    requests.count = 0
+    result = run_probe("config-changes", who, PROBE_NEW_REGION="eu-north-1")
+    assert result["forked"]
+    assert result["header_before_confirm"].startswith(user_env.region)
+    assert result["region"] == "eu-north-1" and "eu-north-1" in result["header"]
+    assert user_env.region not in result["header"]
+    # The participant lives in the first region: nothing of its page stays on screen.
+    assert result["events"] == [] and "Stage not found" in result["error"]
+    assert result["crumb"] == f"participant {who[2]}"  # the launch view, opened again there
+    assert requests.count == 2  # the child's call, then the app's own at the new region
+
+
+def test_an_unknown_profile_exits_2_in_one_line_with_the_early_child(  # type: ignore[no-untyped-def]
+    user_env, requests, who, tmp_path
+) -> None:
+    """The child's resolution says the profile is unknown: one line, status 2, no UI, no call."""
+    trace = tmp_path / "trace"
+    requests.count = 0
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tui.cli import main; sys.exit(main())",
+            "--profile",
+            "nope",
+            *launch_words(who),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "EVENTDECK_LAUNCH_TRACE": str(trace)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("eventdeck: The AWS profile 'nope' (from --profile) does not exist")
+    assert proc.stdout == ""  # the UI never took the terminal
+    assert "early-forked" in trace.read_text()  # the child resolved it, not the parent
+    assert requests.count == 0

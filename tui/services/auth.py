@@ -17,8 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from botocore.utils import get_token_from_environment
-
 from tui.errors import BearerTokenMissingError, ConfigError, SsoTokenExpiredError
 from tui.services.options import ConnectionOptions
 from tui.services.resolve import read_aws_config, resolve_profile
@@ -62,6 +60,8 @@ def env_bearer_token(options: ConnectionOptions) -> str | None:
     """The token from the environment (or the options' extra environment, used by the demo)."""
     if options.isolated:  # the demo's own token only, never the environment's
         return dict(options.extra).get(ENV_VAR) or None
+    from botocore.utils import get_token_from_environment  # here: the first paint needs none
+
     token = get_token_from_environment(SIGNING_NAME) or dict(options.extra).get(ENV_VAR)
     return token or None
 

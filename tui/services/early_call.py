@@ -2,17 +2,19 @@
 
 Why a process: launched with AWS CLI words (`eventdeck ivs-realtime list-participant-events …`),
 the work was serial: import Textual, then botocore, then call. A thread cannot overlap them
-(imports and parsing hold the GIL); a child forked once the app has resolved where its calls go,
-and before Textual is imported, runs on the other core: it builds the client, makes the call
-through the one service function with the app's own resolution (tui/services/resolve.py,
-inherited by the fork, so nothing is imported or resolved twice), and hands the page back over
-a pipe, never a file (no credential or response is written anywhere).
+(imports and parsing hold the GIL); a child forked before botocore and Textual are imported runs
+on the other core: it imports botocore, resolves where the app's calls go with the app's own
+factory (tui/services/resolve.py, the same options, inherited by the fork) and sends that
+resolution back at once, then builds the client, makes the call through the one service
+function and sends the page, over a pipe, never a file (no credential or response is written
+anywhere; the resolution holds names, paths and URLs with their sources, no secret).
 
-The parent trusts the page only for the call and the destination its calls go to when the page
-arrives: the child sends the request key and the resolved destination (profile, region,
-endpoint, CA bundle and verification, each with its source); the parent compares them with what
-the app resolved by then (a switch of profile or region meanwhile) and discards a page for
-anything else. The child never prompts (an MFA profile is left to the app; the child runs in its
+The parent shows the child's resolution until it has resolved itself, after its first paint
+(tui/app.py: a differing answer discards the page and reloads). It trusts the page only for the
+call and the destination its calls go to when the page arrives: the child sends the request key
+and the resolved destination (profile, region, endpoint, CA bundle and verification, each with
+its source); the parent compares them with what the app shows by then (a switch of profile or
+region meanwhile) and discards a page for anything else. The child never prompts (an MFA profile is left to the app; the child runs in its
 own session with no terminal), and any failure in it, a killed child included, falls back to the
 app's normal call, noted only in the debug log.
 """
@@ -27,7 +29,7 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +77,13 @@ def destination_key(resolved: Any, service: str = SERVICE) -> tuple[Any, ...]:
 
 @dataclass
 class EarlyCall:
-    """A forked child fetching one page; ``page_for`` waits for it and checks it."""
+    """A forked child resolving and fetching one page; ``resolution`` and ``page_for`` read it.
+
+    The child writes two messages: where the calls go (its resolution, or the configuration
+    error), as soon as it has resolved, then the page. The parent reads the first before the UI
+    takes the terminal (an unknown profile exits there, in one line) and the second in the
+    prefetch thread; each message is a length and a pickle.
+    """
 
     pid: int
     fd: int
@@ -84,14 +92,37 @@ class EarlyCall:
     # The reader thread and the app's exit may both discard: the pipe is closed once, never a
     # reused descriptor number a second time.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The first message is read once, by whichever of the main and prefetch threads asks first.
+    _first_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _first: dict[str, Any] | None = field(default=None, repr=False)
 
-    def page_for(self, resolved: Any, key: Hashable) -> Any:
-        """The child's page if it is for ``key`` at ``resolved``'s destination; else raise.
+    def resolution(self) -> Any:
+        """The child's resolution of the app's options (a resolve.Resolved); else raise.
+
+        Raises ConfigError (the message and hint the resolver gave: an unknown profile) or
+        EarlyCallDiscarded (the child failed otherwise or died): the app then resolves itself.
+        """
+        first = self._first_message()
+        if "config_error" in first:
+            from tui.errors import ConfigError
+
+            raise ConfigError(first["config_error"], hint=first.get("hint"))
+        if "resolved" not in first:
+            raise EarlyCallDiscarded(f"the early resolution failed: {first.get('error')}")
+        return first["resolved"]
+
+    def page_for(self, resolved: Callable[[], Any], key: Hashable) -> Any:
+        """The child's page if it is for ``key`` at ``resolved()``'s destination; else raise.
+
+        ``resolved`` is asked once the page is in: where the app's calls go at that moment.
 
         Raises EarlyCallDiscarded (the caller makes the normal call) for a failure, a different
         call or destination, a child that died, or one that did not answer by the deadline.
         """
         try:
+            first = self._first_message()
+            if "resolved" not in first:
+                raise EarlyCallDiscarded(first.get("error") or "the early call did not resolve")
             message = self._receive()
         finally:
             self.discard()
@@ -99,31 +130,44 @@ class EarlyCall:
             raise EarlyCallDiscarded(f"the early call failed: {message.get('error')}")
         if message.get("key") != key:
             raise EarlyCallDiscarded("the early page is for another call")
-        if message.get("where") != destination_key(resolved):
+        if message.get("where") != destination_key(resolved()):
             raise EarlyCallDiscarded("the early page was fetched for another destination")
         mark("early-page-accepted")
         return message["page"]
 
-    def _receive(self) -> dict[str, Any]:
+    def _first_message(self) -> dict[str, Any]:
+        with self._first_lock:
+            if self._first is None:
+                try:
+                    self._first = self._receive()
+                except EarlyCallDiscarded as exc:
+                    self._first = {"error": str(exc)}
+            return self._first
+
+    def _read_exact(self, size: int, end: float) -> bytes:
         chunks: list[bytes] = []
-        end = time.monotonic() + self.deadline_s
-        while True:
+        left_bytes = size
+        while left_bytes:
             left = end - time.monotonic()
             if left <= 0:
                 raise EarlyCallDiscarded("the early call did not answer in time")
             try:
                 ready, _, _ = select.select([self.fd], [], [], left)
-                chunk = os.read(self.fd, 1 << 16) if ready else None
+                chunk = os.read(self.fd, min(left_bytes, 1 << 16)) if ready else None
             except (OSError, ValueError) as exc:  # discarded meanwhile (the app quit)
                 raise EarlyCallDiscarded(f"the early call was stopped: {exc!r}") from None
             if chunk is None:
                 continue
             if not chunk:
-                break
+                raise EarlyCallDiscarded("the early call's process ended without an answer")
             chunks.append(chunk)
-        data = b"".join(chunks)
-        if not data:
-            raise EarlyCallDiscarded("the early call's process ended without an answer")
+            left_bytes -= len(chunk)
+        return b"".join(chunks)
+
+    def _receive(self) -> dict[str, Any]:
+        end = time.monotonic() + self.deadline_s
+        size = int.from_bytes(self._read_exact(8, end), "big")
+        data = self._read_exact(size, end)
         try:
             # Our own forked child, over our own pipe: no one else can write to it.
             message = pickle.loads(data)
@@ -151,12 +195,12 @@ class EarlyCall:
 def start(
     factory: Any, stage_arn: str, session_id: str, participant_id: str, page_size: int
 ) -> EarlyCall | None:
-    """Fork a child that fetches the participant's first page of events; None if no fork.
+    """Fork a child that resolves ``factory``'s options and fetches the participant's first page.
 
-    Call it once the app's ``factory`` has resolved its destination and before Textual is
-    imported or any thread is started: the child is a copy of this process as it is now, so it
-    calls with the app's own resolution, imports nothing the parent has not, and holds no lock
-    another thread could have taken.
+    None if no fork. Call it before botocore or Textual is imported and before any thread is
+    started: the child is a copy of this process as it is now, so it resolves the app's own
+    options with the app's own code (botocore is imported there, on the other core) and holds
+    no lock another thread could have taken.
     """
     if not hasattr(os, "fork"):
         return None
@@ -210,18 +254,35 @@ def _child(
     participant_id: str,
     page_size: int,
 ) -> None:
-    """Call, and write one pickled message to ``write_fd`` (the child's whole life)."""
+    """Resolve, call, and write two pickled messages to ``write_fd`` (the child's whole life)."""
     _detach()
     mark("early-child-started")
+    first: dict[str, Any] = {}
+    resolved = None
+    try:
+        resolved = factory.resolved  # the parent has not resolved: botocore loads here only
+        first["resolved"] = resolved
+    except BaseException as exc:
+        from tui.errors import ConfigError
+
+        if isinstance(exc, ConfigError):  # an unknown profile: the parent exits with it
+            first.update(config_error=exc.message, hint=exc.hint)
+        else:
+            first["error"] = f"{type(exc).__name__}: {exc}"
+    _send(write_fd, first)
+    mark("early-resolved")
+    if resolved is None:
+        os.close(write_fd)
+        return
     message: dict[str, Any] = {"ok": False}
     try:
         from tui.services import ivs_realtime as ivs
         from tui.services.session import profile_may_prompt
 
         message["key"] = ivs.events_page_key(stage_arn, session_id, participant_id, page_size)
-        resolved = factory.resolved
         message["where"] = destination_key(resolved)
-        if profile_may_prompt(resolved.profile.value):
+        # The config as the client's own session read it: no third session parses the files.
+        if profile_may_prompt(resolved.profile.value, factory.session.full_config):
             message["error"] = "the profile may ask for an MFA code: left to the app"
         else:
             factory.client(SERVICE)
@@ -234,12 +295,17 @@ def _child(
     except BaseException as exc:  # reported to the parent, which falls back to its own call
         message.update(ok=False, error=f"{type(exc).__name__}: {exc}")
         message.pop("page", None)
+    _send(write_fd, message)
+    os.close(write_fd)
+
+
+def _send(write_fd: int, message: dict[str, Any]) -> None:
+    """One message: its length (8 bytes), then its pickle."""
     try:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         data = pickle.dumps({"ok": False, "error": f"unpicklable: {exc!r}"})
-    view = memoryview(data)
+    view = memoryview(len(data).to_bytes(8, "big") + data)
     while view:
         written = os.write(write_fd, view)
         view = view[written:]
-    os.close(write_fd)

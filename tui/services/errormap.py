@@ -16,15 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import urllib3.exceptions
-from botocore import exceptions as bce
-from botocore import xform_name
-
 from tui.errors import ConfigError, EndpointError, EventdeckError
 from tui.logsetup import current_log_path
-from tui.services.error_answered import from_client_error
 from tui.services.error_context import CallContext, endpoint_of
-from tui.services.error_local import from_botocore_error
 from tui.services.error_response import request_id_of, service_message
 from tui.services.options import ConnectionOptions
 from tui.services.resolve import Resolved
@@ -129,6 +123,14 @@ def translate(exc: BaseException, ctx: CallContext | None = None) -> EventdeckEr
 
 def translate_aws(exc: BaseException, ctx: CallContext) -> EventdeckError | None:
     """The EventdeckError for ``exc`` in ``ctx``, or None when it is not an AWS/transport error."""
+    # Imported here, not at the top: the panes import this module, and their first paint needs
+    # neither botocore nor urllib3 (~90 ms); an error to translate means botocore is loaded.
+    import urllib3.exceptions
+    from botocore import exceptions as bce
+
+    from tui.services.error_answered import from_client_error
+    from tui.services.error_local import from_botocore_error
+
     if isinstance(exc, bce.ClientError):
         return from_client_error(exc, ctx)
     if isinstance(exc, bce.BotoCoreError):
@@ -168,5 +170,13 @@ def call(
         service, operation, resource=resource, options=factory.options, resolved=_resolved(factory)
     ):
         client = factory.client(service)
-        response: dict[str, Any] = getattr(client, xform_name(operation))(**kwargs)
+        response: dict[str, Any] = getattr(client, _method_name(operation))(**kwargs)
     return response
+
+
+def _method_name(operation: str) -> str:
+    """The client method for ``operation`` (``ListEvents`` -> ``list_events``), as botocore names it."""
+    from botocore import xform_name
+
+    name: str = xform_name(operation)
+    return name

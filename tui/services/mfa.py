@@ -16,8 +16,6 @@ import threading
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
-from botocore.exceptions import UnknownCredentialError
-
 from tui.errors import MfaRequiredError
 
 MfaPrompter = Callable[[str], str]
@@ -90,6 +88,8 @@ def install_mfa_prompter(
     concurrent fetches ask once. Returns False when the session has no assume-role
     provider (credentials passed explicitly). Call before the first client is built.
     """
+    from botocore.exceptions import UnknownCredentialError  # here: the first paint needs none
+
     botocore_session = getattr(session, "_session", session)  # a boto3 or a botocore session
     resolver = botocore_session.get_component("credential_provider")
     try:

@@ -12,15 +12,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import botocore.session
-from botocore.configprovider import ConfiguredEndpointProvider
-from botocore.exceptions import BotoCoreError
-from botocore.utils import ensure_boolean
+from typing import TYPE_CHECKING, Any
 
 from tui.errors import ConfigError
 from tui.services.options import ConnectionOptions
+
+if TYPE_CHECKING:  # botocore is imported where it is used: the UI's first paint needs none of it
+    import botocore.session
+    from botocore.configprovider import ConfiguredEndpointProvider
 
 # The services eventdeck talks to (boto3 names), in pane order.
 SERVICES: tuple[str, ...] = (
@@ -118,6 +117,8 @@ def new_session(profile: str | None = None, *, isolated: bool = False) -> botoco
     factory, so who reads the config, and when, is visible in one module. ``isolated``: a
     session that never takes its profile from AWS_PROFILE (the demo's, whose keys are given).
     """
+    import botocore.session
+
     if isolated:
         return botocore.session.Session(session_vars={"profile": (None, None, None, None)})
     return botocore.session.Session(profile=profile)
@@ -174,13 +175,31 @@ def resolve(
     services: tuple[str, ...] = SERVICES,
 ) -> Resolved:
     """Resolve every setting as the AWS CLI v2 does; raise ProfileNotFoundError for a bad profile."""
+    return resolve_with_session(options, environ=environ, services=services)[0]
+
+
+def resolve_with_session(
+    options: ConnectionOptions,
+    *,
+    environ: Mapping[str, str] | None = None,
+    services: tuple[str, ...] = SERVICES,
+) -> tuple[Resolved, botocore.session.Session]:
+    """``resolve``, and the botocore Session it read the config with.
+
+    Why: the client factory builds its clients on a session made exactly so (the same profile,
+    the same isolation); handing this one over saves making a second one and parsing the config
+    files again (~5 ms), and the clients then use the very config the resolution read.
+    """
+    from botocore.exceptions import BotoCoreError, ProfileNotFound
+    from botocore.utils import ensure_boolean
+
     env = options.environment(environ)
     profile = resolve_profile(options, env)
     session = new_session(session_profile(profile), isolated=options.isolated)
     try:
         profiles = tuple(sorted(session.available_profiles))
         scoped = _scoped_for(session, str(profile.value))
-    except botocore.exceptions.ProfileNotFound:
+    except ProfileNotFound:
         raise _profile_not_found(profile, profiles) from None
     except BotoCoreError as exc:  # an unparsable config file
         raise ConfigError(f"The AWS config cannot be read: {exc}") from None
@@ -232,7 +251,7 @@ def resolve(
         (scoped.get("retry_mode"), f"{where}'s retry_mode"),
         default=Setting(DEFAULT_RETRY_MODE, "default"),
     )
-    return Resolved(
+    resolved = Resolved(
         profile=profile,
         region=region,
         endpoints=endpoints,
@@ -244,6 +263,7 @@ def resolve(
         retry_mode=retry_mode,
         profiles=profiles,
     )
+    return resolved, session
 
 
 CONFIG_PROFILE = "eventdeck config [aws] profile"
@@ -278,7 +298,9 @@ def _scoped_for(session: botocore.session.Session, name: str) -> dict[str, Any]:
         return dict(profiles[name])
     if name == "default":
         return {}
-    raise botocore.exceptions.ProfileNotFound(profile=name)
+    from botocore.exceptions import ProfileNotFound
+
+    raise ProfileNotFound(profile=name)
 
 
 def _profile_not_found(profile: Setting, profiles: tuple[str, ...]) -> ProfileNotFoundError:
@@ -298,6 +320,9 @@ def _endpoint(
     ignore_configured: bool,
 ) -> Setting:
     """The endpoint botocore will use for ``service``, with the place it was configured."""
+    from botocore.configprovider import ConfiguredEndpointProvider
+    from botocore.exceptions import BotoCoreError
+
     if options.endpoint_url:
         return Setting(options.endpoint_url, "--endpoint-url")
     if ignore_configured:

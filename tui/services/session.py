@@ -12,16 +12,10 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import botocore.session
-from botocore import UNSIGNED
-from botocore.config import Config
-from botocore.tokens import ScopedEnvTokenProvider, TokenProviderChain
-
+from tui.errors import ConfigError
 from tui.logsetup import register_secret
-from tui.services import send_retry
-from tui.services.mfa import install_mfa_prompter
 from tui.services.options import ConnectionOptions
 from tui.services.pool import CallPool
 from tui.services.resolve import (
@@ -29,10 +23,14 @@ from tui.services.resolve import (
     new_session,
     read_aws_config,
     resolve,
+    resolve_with_session,
     same_destination,
     session_profile,
 )
 from tui.services.scan import spawn
+
+if TYPE_CHECKING:  # botocore is imported where a session or client is built (not for the header)
+    import botocore.session
 
 
 class ClientFactory:
@@ -59,6 +57,11 @@ class ClientFactory:
         self._lock = threading.Lock()
         self._session: botocore.session.Session | None = None
         self._resolved: Resolved | None = None
+        # The launch's early child's resolution of these options (``stand_in``), shown by the
+        # header and trusted by the early page's check until this process's own (``confirm``).
+        self._provisional: Resolved | None = None
+        # The session the resolver read the config with: the clients' session, built once.
+        self._resolver_session: botocore.session.Session | None = None
         self._resolve_lock = threading.Lock()
         self._clients: dict[str, Any] = {}
 
@@ -72,17 +75,60 @@ class ClientFactory:
         """Where this factory's calls go, and why (resolved once; raises for an unknown profile).
 
         Why its own lock: the client lock is held while a client is built (credentials may take
-        seconds), and the header reads this on the UI thread.
+        seconds), and the header reads this on the UI thread. Until this process has confirmed
+        its own resolution, the early child's stands in: the first paint imports no botocore.
         """
-        return self._get_resolved()
+        resolved = self._provisional or self._resolved
+        return resolved if resolved is not None else self._get_resolved()
+
+    @property
+    def provisional(self) -> bool:
+        """Whether ``resolved`` is still the early child's answer, not confirmed by this process."""
+        return self._provisional is not None
+
+    def stand_in(self, resolved: Resolved) -> None:
+        """Show ``resolved`` (the early child's answer for these options) until ``confirm``.
+
+        Once only, and never over a resolution of this process's own.
+        """
+        with self._resolve_lock:
+            if self._resolved is None and self._provisional is None:
+                self._provisional = resolved
+
+    def confirm(self, own: Resolved) -> bool:
+        """Adopt ``own`` (this process's resolution of the same options, made in a worker).
+
+        True when it is the provisional one (or there was none); False when it differs (the AWS
+        config changed while the app started): the caller then switches to a factory built on
+        ``own`` and reloads, so no page stays on screen under the wrong destination's name.
+        """
+        with self._resolve_lock:
+            same = self._provisional is None or (
+                own == self._provisional and self._resolved in (None, own)
+            )
+            if same:
+                self._resolved = self._resolved or own
+                self._provisional = None
+            return same
 
     def _get_resolved(self) -> Resolved:
+        """This process's own resolution: what sessions and clients are built from.
+
+        Why it raises when it differs from the provisional one: a call must never go to one
+        destination while the header names another; the app's confirmation switches instead.
+        """
         resolved = self._resolved
         if resolved is None:
             with self._resolve_lock:
                 if self._resolved is None:
-                    self._resolved = resolve(self.options)
+                    self._resolved, self._resolver_session = resolve_with_session(self.options)
                 resolved = self._resolved
+        provisional = self._provisional
+        if provisional is not None and resolved != provisional:
+            raise ConfigError(
+                "The AWS configuration changed while eventdeck started: reloading at the "
+                "destination it names now."
+            )
         return resolved
 
     def destination(self, service: str) -> dict[str, Any]:
@@ -97,8 +143,12 @@ class ClientFactory:
 
     def _get_session(self) -> botocore.session.Session:
         if self._session is None:
-            session = build_session(self.options, self._get_resolved())
+            resolved = self._get_resolved()
+            spare, self._resolver_session = self._resolver_session, None
+            session = build_session(self.options, resolved, spare)
             if self.mfa_prompter is not None:
+                from tui.services.mfa import install_mfa_prompter
+
                 install_mfa_prompter(session, self.mfa_prompter, cache=self.role_cache)
             self._session = session
         return self._session
@@ -108,6 +158,8 @@ class ClientFactory:
         with self._lock:
             self.mfa_prompter = prompter
             if self._session is not None:
+                from tui.services.mfa import install_mfa_prompter
+
                 install_mfa_prompter(self._session, prompter, cache=self.role_cache)
 
     def prewarm(self, service: str) -> threading.Thread | None:
@@ -139,6 +191,9 @@ class ClientFactory:
         Why not cached: it is for another region and endpoint than this factory's calls, and
         needs no credentials (that is what it is used to get).
         """
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
         config = Config(
             region_name=region,
             signature_version=UNSIGNED,
@@ -170,6 +225,10 @@ class ClientFactory:
         # Every value comes from the resolver, so what the screens show is what the client uses;
         # verify/endpoint are passed only when the user gave them as flags (botocore resolves
         # AWS_CA_BUNDLE, the profile's ca_bundle and configured endpoints itself).
+        from botocore.config import Config
+
+        from tui.services import send_retry
+
         where = self._get_resolved()
         config = Config(
             retries={
@@ -194,11 +253,18 @@ class ClientFactory:
 
 
 def build_session(
-    options: ConnectionOptions, resolved: Resolved | None = None
+    options: ConnectionOptions,
+    resolved: Resolved | None = None,
+    session: botocore.session.Session | None = None,
 ) -> botocore.session.Session:
-    """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain)."""
+    """A session for the resolved profile (one from AWS_PROFILE is left to botocore's own chain).
+
+    ``session``: the one the resolver made for these options (``resolve_with_session``), set up
+    here instead of a new one.
+    """
     resolved = resolved or resolve(options)
-    session = new_session(session_profile(resolved.profile), isolated=options.isolated)
+    if session is None:
+        session = new_session(session_profile(resolved.profile), isolated=options.isolated)
     if options.isolated:
         _use_given_credentials(session, dict(options.extra))
     # botocore reads AWS_DEFAULT_REGION only; the AWS CLI v2 and the other SDKs honour AWS_REGION
@@ -209,10 +275,14 @@ def build_session(
     return session
 
 
-def profile_may_prompt(profile: str | None) -> bool:
-    """True when resolving ``profile``'s credentials may ask for an MFA code."""
+def profile_may_prompt(profile: str | None, config: dict[str, Any] | None = None) -> bool:
+    """True when resolving ``profile``'s credentials may ask for an MFA code.
+
+    ``config``: the AWS config as a session already read it (its ``full_config``), so the
+    files are not parsed again by a new session (~5 ms).
+    """
     try:
-        profiles = read_aws_config().get("profiles", {})
+        profiles = (config if config is not None else read_aws_config()).get("profiles", {})
     except Exception:  # a broken config: let the real call report it
         return True
     name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
@@ -233,6 +303,8 @@ def _use_given_credentials(session: botocore.session.Session, given: dict[str, s
     the process and hide the user's own variables; the token goes in through the session's
     public token-provider chain, scoped like botocore's own environment provider.
     """
+    from botocore.tokens import ScopedEnvTokenProvider, TokenProviderChain
+
     session.set_credentials(given["AWS_ACCESS_KEY_ID"], given["AWS_SECRET_ACCESS_KEY"])
     token = {k: v for k, v in given.items() if k == "AWS_BEARER_TOKEN_CODECATALYST"}
     provider = ScopedEnvTokenProvider(session, environ=token)

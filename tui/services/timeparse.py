@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.utils import parse_timestamp as _botocore_parse_timestamp
-
 # The shapes AWS actually sends: extended ISO 8601 with an optional fraction and zone.
 _ISO_RE = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
@@ -25,7 +23,9 @@ TimestampParser = Callable[[Any], datetime]
 
 def default_timestamp_parser(value: Any) -> datetime:
     """botocore's own parser (dateutil-based); the fallback and the reference in tests."""
-    result: datetime = _botocore_parse_timestamp(value)
+    from botocore.utils import parse_timestamp  # here: the first paint needs no botocore
+
+    result: datetime = parse_timestamp(value)
     return result
 
 

@@ -176,15 +176,52 @@ class ShellFlows:
             lambda: self.ctx.prepare_switch(**changes), self._switched, self._not_switched
         )
 
+    def confirm_resolution(self) -> None:
+        """Resolve the connection in this process (a worker), after the early child's stand-in.
+
+        Why: the header and the early page used the child's resolution so the first paint needed
+        no botocore; if the config changed in between, the page and header were for the old
+        destination, so the app switches to the new one (header, every pane reloaded).
+        """
+        factory = self.ctx.factory
+        launch = self.ctx.launch
+        info = pane_info(launch.pane) if launch is not None else None
+
+        def resolve_here() -> tuple[ClientFactory, bool]:
+            fresh = self.ctx.prepare_switch()
+            same = factory.confirm(fresh.resolved)  # thread-safe; the header's text is unchanged
+            if same and info is not None and info.service:
+                factory.prewarm(info.service)  # the next page's client, built off the loop
+            return fresh, same
+
+        def confirmed(outcome: tuple[ClientFactory, bool]) -> None:
+            fresh, same = outcome
+            if not same and self.ctx.factory is factory:
+                self._switched(fresh, relaunch=True)
+
+        def failed(err: Exception) -> None:  # e.g. the profile was removed: nothing is sent
+            self.app.notify(str(err), title="AWS configuration", severity="error", markup=False)
+
+        self.read_aws_config(resolve_here, confirmed, failed)
+
     def _not_switched(self, err: Exception) -> None:
         self.app.notify(str(err), title="Not switched", severity="error", markup=False)
 
-    def _switched(self, factory: ClientFactory) -> None:
-        """Adopt the connection resolved in a worker: refresh the header, reload every pane."""
+    def _switched(self, factory: ClientFactory, relaunch: bool = False) -> None:
+        """Adopt the connection resolved in a worker: refresh the header, reload every pane.
+
+        ``relaunch``: the launch target's pane opens its view again (from the AWS CLI words) at
+        the new destination, instead of its top level.
+        """
         self.ctx.adopt(factory)
         self.app.query_one(StatusHeader).refresh_identity()
+        launch = self.ctx.launch if relaunch else None
         for pane in self._panes():
-            pane.reload()
+            if launch is not None and launch.pane == pane.PANE_ID and pane.activated:
+                pane.cancel_calls()
+                pane.apply_launch(launch.params, launch.operation)
+            else:
+                pane.reload()
         where = self.ctx.resolved
         self.app.notify(
             f"Now using {where.profile.value} · {where.region.value or '?'}", markup=False
