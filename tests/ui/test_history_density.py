@@ -43,7 +43,10 @@ async def test_sent_batches_show_density_with_the_failed_one_marked(
             "sent",
         ]
         bar = table.query_one(DensityBar)
-        await wait_until(pilot, lambda: bar.display and bar.density.total == 3)
+        # Shown and laid out (a loaded machine can paint the count before the line has its width).
+        await wait_until(
+            pilot, lambda: bar.display and bar.density.total == 3 and bar.size.width > 0
+        )
         assert sum(b.errors for b in bar.buckets()) == 1
         line = bar.render_line(0).text
         assert len(line) == bar.size.width
