@@ -23,3 +23,16 @@ def test_a_failed_prefetch_falls_back_to_a_real_call() -> None:
 
     prefetch.start(("k",), boom)
     assert prefetch.take(("k",)) is None
+
+
+def test_take_ready_never_waits_and_leaves_a_page_in_flight() -> None:
+    import threading
+
+    prefetch = Prefetch()
+    gate = threading.Event()
+    prefetch.start(("k",), lambda: (gate.wait(30), "page")[1])
+    assert prefetch.take_ready(("k",)) is None  # still on its way: left for take
+    gate.set()
+    assert prefetch.wait(("k",))
+    assert prefetch.take_ready(("k",)) == "page"
+    assert prefetch.take_ready(("k",)) is None and prefetch.take(("k",)) is None  # once

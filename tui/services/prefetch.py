@@ -53,6 +53,21 @@ class Prefetch:
             future.exception(timeout=timeout)
         return future.done()
 
+    def take_ready(self, key: Hashable) -> Any | None:
+        """The prefetched result for ``key`` if it is already in, once; else None, never waiting.
+
+        Why: a page that is already here lands on the UI thread at once, in the first frame; one
+        still in flight is left for ``take`` in the pane's worker (the call is not made twice).
+        """
+        with self._lock:
+            future = self._futures.get(key)
+            if future is None or not future.done():
+                return None
+            del self._futures[key]
+        if future.exception() is not None:
+            return None
+        return future.result()
+
     def take(self, key: Hashable, timeout: float = 60.0) -> Any | None:
         """The prefetched result for ``key`` (waiting for it if still in flight), once; else None."""
         with self._lock:

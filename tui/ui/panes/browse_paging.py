@@ -157,6 +157,12 @@ class Paging:
             pane.table.set_loading(True)
         token = level.next_token
         fetch, scan, stop = level.fetch, level.scan, pane.work.stop
+        ready = level.ready() if token is None and not ahead and level.ready else None
+        if ready is not None:  # the launch's first page is already here: it lands now
+            prepared = level.prepare(ready, pane.time_mode)
+            self.in_order(level, seq, lambda: self.page_loaded(level, prepared))
+            pane.update_status()
+            return
 
         def fetch_and_prepare() -> PreparedPage:
             # The worker makes the rows and packs the items: the UI thread only appends them.

@@ -226,6 +226,7 @@ class IvsPane(BrowsePane):
                 Column("error", "Error code: meaning", ratio=1, min_width=12),
             ],
             fetch=fetch,
+            ready=partial(self._events_ready, factory, stage_arn, session_id, participant_id),
             to_row=row,
             codec=ItemCodec(lambda e: e.raw, ivs.ParticipantEvent.from_raw),
             inspect_title=lambda e: f"{e.name} · participant {participant_id}",
@@ -249,6 +250,16 @@ class IvsPane(BrowsePane):
                 **target_ids(self, factory),
             },
         )
+
+    def _events_ready(
+        self, factory: Any, stage_arn: str, session_id: str, participant_id: str
+    ) -> Page[Any] | None:
+        """The launch's prefetched first page if it is already in (never waits, never calls)."""
+        if factory is not self.ctx.factory:
+            return None
+        key = ivs.events_page_key(stage_arn, session_id, participant_id, self.page_size)
+        page: Page[Any] | None = self.ctx.prefetch.take_ready(key)
+        return page
 
     def _events(
         self,

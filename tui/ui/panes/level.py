@@ -56,6 +56,9 @@ class Level:
     ``scan`` (a level listing what a scan of many calls found) is run instead of ``fetch`` with an
     event that is set when the user leaves the level, so the scan stops making calls.
 
+    ``ready`` gives the first page if it is already here (the launch target's prefetched page),
+    without waiting or calling: paging lands it on the UI thread, in the first frame.
+
     With a ``codec`` (lists that grow to millions: event logs, participant events) the items are
     kept as compressed JSON (``CompactItems``) and revived one at a time when asked for; the
     rows' payloads are then None and ``raw_for`` gives the table the exact JSON for copy/export.
@@ -72,6 +75,7 @@ class Level:
     newer: Callable[[list[Any]], Callable[[str | None], Page[Any]]] | None = None
     describe: Callable[[Any], str | None] | None = None
     scan: Callable[[threading.Event], Page[Any]] | None = None
+    ready: Callable[[], Page[Any] | None] | None = None
     empty_text: str = "Nothing here."
     table_id: str = ""
     ids: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,93 @@
+"""The launch target's first page, when it is already in, lands on the UI thread: the first frame.
+
+Why: launched with AWS CLI words, the early child's page is usually in before the UI has mounted;
+going through a worker put the rows one frame (~30 ms) after the shell. A page still on its way
+is left to the worker, and the call is never made twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.ui.helpers import idle, wait_for
+from tests.ui.test_triage_tables import STAGE_ARN, _launch_events, _load_session
+from tui.app import EventdeckApp
+from tui.launch import start_prefetch
+from tui.services import ivs_realtime as ivs
+from tui.ui.work import Work
+
+
+def _session() -> None:
+    joined = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    events = [
+        {"name": "JOINED", "eventTime": joined},
+        {"name": "PUBLISH_STARTED", "eventTime": joined + timedelta(seconds=5)},
+    ]
+    _load_session(
+        [{"participantId": "early01", "userId": "u", "state": "CONNECTED", "events": events}],
+        joined - timedelta(minutes=5),
+    )
+
+
+def _page_loads(monkeypatch: Any) -> list[str]:
+    """The keys of the Work runs that load a page of the participant's events."""
+    keys: list[str] = []
+    run = Work.run
+
+    def spy(self: Work, fn: Any, *args: Any, key: str | None = None, **kwargs: Any) -> Any:
+        if key and key.startswith("load participant"):
+            keys.append(key)
+        return run(self, fn, *args, key=key, **kwargs)
+
+    monkeypatch.setattr(Work, "run", spy)
+    return keys
+
+
+async def test_a_page_already_in_lands_without_a_worker(app_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _session()
+    _launch_events(app_ctx, "early01")
+    assert start_prefetch(app_ctx, app_ctx.launch) is True  # a thread fetches it, as at launch
+    key = ivs.events_page_key(STAGE_ARN, "st-triageSess001", "early01", app_ctx.settings.pages.ivs)
+    assert app_ctx.prefetch.wait(key)
+    app_ctx.demo.reset_requests()
+    loads = _page_loads(monkeypatch)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, idle(pane))
+        assert [item.name for item in pane.level.items] == ["PUBLISH_STARTED", "JOINED"]
+        assert loads == [], "the page that was in went through a worker"
+        # The page came from the prefetch: no second call for it.
+        events = [r for r in app_ctx.demo.requests() if "ListParticipantEvents" in r["path"]]
+        assert events == []
+
+
+async def test_a_page_still_on_its_way_is_left_to_the_worker(app_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    _session()
+    _launch_events(app_ctx, "early01")
+    gate = threading.Event()
+    key = ivs.events_page_key(STAGE_ARN, "st-triageSess001", "early01", app_ctx.settings.pages.ivs)
+
+    def slow() -> Any:
+        gate.wait(30)
+        return ivs.list_participant_events(
+            app_ctx.factory, STAGE_ARN, "st-triageSess001", "early01", None,
+            app_ctx.settings.pages.ivs,
+        )  # fmt: skip
+
+    app_ctx.prefetch.start(key, slow)
+    loads = _page_loads(monkeypatch)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await wait_for(pilot, lambda: bool(loads))  # not landed yet: the worker waits for it
+        assert not pane.level.items
+        app_ctx.demo.reset_requests()
+        gate.set()
+        await wait_for(pilot, lambda: idle(pane)() and bool(pane.level.items))
+        assert [item.name for item in pane.level.items] == ["PUBLISH_STARTED", "JOINED"]
+        events = [r for r in app_ctx.demo.requests() if "ListParticipantEvents" in r["path"]]
+        assert len(events) == 1, "the prefetch's own call only"
