@@ -69,7 +69,31 @@ class EventLog:
     source_ip: str
     error_code: str | None
     event_source: str
-    raw: dict[str, Any] = field(compare=False, hash=False, repr=False)
+    item: dict[str, Any] = field(compare=False, hash=False, repr=False)  # as botocore parsed it
+    _raw: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The item as JSON values (datetimes as ISO 8601 text), made on first use and kept.
+
+        Why not when the log is built: a page of 250 logs is stored as JSON (``wire``) without
+        it, and the copy cost ~1 ms a page; the inspector, copy and export ask for one log.
+        """
+        raw = self._raw
+        if raw is None:
+            raw = jsonable(self.item)
+            object.__setattr__(self, "_raw", raw)
+        return raw
+
+    @property
+    def wire(self) -> dict[str, Any]:
+        """What the item store encodes (``jsonable`` as its ``default``): ``raw`` if made, else ``item``.
+
+        Why: encoding ``item`` with that default writes the same JSON text as encoding ``raw``,
+        without building the copy; a revived log already has ``raw``, its exact stored form.
+        """
+        raw = self._raw
+        return self.item if raw is None else raw
 
     @property
     def is_mutation(self) -> bool:
@@ -93,7 +117,7 @@ class EventLog:
             source_ip=item.get("sourceIpAddress") or "",
             error_code=item.get("errorCode") or None,
             event_source=item.get("eventSource", ""),
-            raw=jsonable(item),
+            item=item,
         )
 
     @classmethod
@@ -104,7 +128,7 @@ class EventLog:
         """
         when = raw.get("eventTime")
         log = cls.from_api({**raw, "eventTime": _parse_iso(when)} if isinstance(when, str) else raw)
-        object.__setattr__(log, "raw", raw)
+        object.__setattr__(log, "_raw", raw)
         return log
 
 
