@@ -155,7 +155,31 @@ class ParticipantEvent:
     replica: bool
     destination_stage_arn: str | None
     destination_session_id: str | None
-    raw: dict[str, Any] = field(compare=False, hash=False, repr=False)
+    item: dict[str, Any] = field(compare=False, hash=False, repr=False)  # as botocore parsed it
+    _raw: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The item as JSON values (datetimes as ISO 8601 text), made on first use and kept.
+
+        Why not when the event is built: a page is stored as JSON (``wire``) without it; the
+        inspector, copy, export and triage ask for one event.
+        """
+        raw = self._raw
+        if raw is None:
+            raw = jsonable(self.item)
+            object.__setattr__(self, "_raw", raw)
+        return raw
+
+    @property
+    def wire(self) -> dict[str, Any]:
+        """What the item store encodes (``jsonable`` as its ``default``): ``raw`` if made, else ``item``.
+
+        Why: encoding ``item`` that way writes the same JSON text as encoding ``raw`` without the
+        copy; a revived event already has ``raw``, its exact stored form.
+        """
+        raw = self._raw
+        return self.item if raw is None else raw
 
     @property
     def is_error(self) -> bool:
@@ -183,7 +207,7 @@ class ParticipantEvent:
             replica=bool(item.get("replica", False)),
             destination_stage_arn=item.get("destinationStageArn") or None,
             destination_session_id=item.get("destinationSessionId") or None,
-            raw=jsonable(item),
+            item=item,
         )
 
     @classmethod
@@ -201,7 +225,7 @@ class ParticipantEvent:
         else:
             raw_item = raw
         event = cls.from_api(raw_item)
-        object.__setattr__(event, "raw", raw)
+        object.__setattr__(event, "_raw", raw)
         return event
 
 
