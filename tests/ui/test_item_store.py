@@ -8,6 +8,7 @@ survive items put in front (follow mode), and nothing per item may stay tracked 
 from __future__ import annotations
 
 import gc
+import json
 import math
 import tracemalloc
 import zlib
@@ -19,6 +20,7 @@ import pytest
 
 from tui.sandbox.demo import LazyEventLogs
 from tui.services.codecatalyst import EventLog
+from tui.services.ivs_realtime import ParticipantEvent
 from tui.ui.panes.item_store import ItemCodec, pack
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
@@ -107,6 +109,13 @@ def test_a_page_is_stored_as_the_json_of_its_raw_items_without_making_them() -> 
     assert list(wire_block.ends) == list(raw_block.ends)
     assert logs[-1].raw["eventTime"] == "2026-01-02T01:04:05.000006+00:00"
     assert logs[-1].wire is logs[-1].raw  # once made, raw is what is stored (a revived log's)
+
+    item = {"name": "JOINED", "participantId": "p", "eventTime": odd["eventTime"], "blob": b"x"}
+    event = ParticipantEvent.from_api(item)
+    wire_data = zlib.decompress(pack([event.wire]).data)
+    assert event._raw is None
+    assert wire_data == zlib.decompress(pack([event.raw]).data)
+    assert ParticipantEvent.from_raw(json.loads(wire_data)).raw == event.raw
 
 
 def test_a_loaded_event_log_costs_under_half_a_kilobyte_and_nothing_for_the_gc() -> None:
