@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.errors import InputError
 from tui.services.errormap import call
-from tui.services.jsonable import jsonable
+from tui.services.jsonable import RawOnDemand, jsonable
 from tui.services.paging import Page
 from tui.services.timeinput import parse_time
 
@@ -57,7 +57,7 @@ class Space:
 
 
 @dataclass(frozen=True, slots=True)
-class EventLog:
+class EventLog(RawOnDemand):
     """A ListEventLogs item with the columns the pane shows."""
 
     id: str
@@ -71,29 +71,6 @@ class EventLog:
     event_source: str
     item: dict[str, Any] = field(compare=False, hash=False, repr=False)  # as botocore parsed it
     _raw: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
-
-    @property
-    def raw(self) -> dict[str, Any]:
-        """The item as JSON values (datetimes as ISO 8601 text), made on first use and kept.
-
-        Why not when the log is built: a page of 250 logs is stored as JSON (``wire``) without
-        it, and the copy cost ~1 ms a page; the inspector, copy and export ask for one log.
-        """
-        raw = self._raw
-        if raw is None:
-            raw = jsonable(self.item)
-            object.__setattr__(self, "_raw", raw)
-        return raw
-
-    @property
-    def wire(self) -> dict[str, Any]:
-        """What the item store encodes (``jsonable`` as its ``default``): ``raw`` if made, else ``item``.
-
-        Why: encoding ``item`` with that default writes the same JSON text as encoding ``raw``,
-        without building the copy; a revived log already has ``raw``, its exact stored form.
-        """
-        raw = self._raw
-        return self.item if raw is None else raw
 
     @property
     def is_mutation(self) -> bool:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.services.errormap import call
-from tui.services.jsonable import jsonable
+from tui.services.jsonable import RawOnDemand, jsonable
 from tui.services.paging import Page
 
 SERVICE = "ivs-realtime"
@@ -144,7 +144,7 @@ class Participant:
 
 
 @dataclass(frozen=True, slots=True)
-class ParticipantEvent:
+class ParticipantEvent(RawOnDemand):
     """A ListParticipantEvents item; ``is_error`` and ``error_meaning`` drive the highlight."""
 
     name: str
@@ -157,29 +157,6 @@ class ParticipantEvent:
     destination_session_id: str | None
     item: dict[str, Any] = field(compare=False, hash=False, repr=False)  # as botocore parsed it
     _raw: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
-
-    @property
-    def raw(self) -> dict[str, Any]:
-        """The item as JSON values (datetimes as ISO 8601 text), made on first use and kept.
-
-        Why not when the event is built: a page is stored as JSON (``wire``) without it; the
-        inspector, copy, export and triage ask for one event.
-        """
-        raw = self._raw
-        if raw is None:
-            raw = jsonable(self.item)
-            object.__setattr__(self, "_raw", raw)
-        return raw
-
-    @property
-    def wire(self) -> dict[str, Any]:
-        """What the item store encodes (``jsonable`` as its ``default``): ``raw`` if made, else ``item``.
-
-        Why: encoding ``item`` that way writes the same JSON text as encoding ``raw`` without the
-        copy; a revived event already has ``raw``, its exact stored form.
-        """
-        raw = self._raw
-        return self.item if raw is None else raw
 
     @property
     def is_error(self) -> bool:
