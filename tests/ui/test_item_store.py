@@ -8,16 +8,20 @@ survive items put in front (follow mode), and nothing per item may stay tracked 
 from __future__ import annotations
 
 import gc
+import json
 import math
 import tracemalloc
-from datetime import UTC, datetime
+import zlib
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from tui.sandbox.demo import LazyEventLogs
 from tui.services.codecatalyst import EventLog
-from tui.ui.panes.item_store import ItemCodec
+from tui.services.ivs_realtime import ParticipantEvent
+from tui.ui.panes.item_store import ItemCodec, pack
 from tui.ui.panes.level import Level
 from tui.ui.widgets.virtual_table import Column, Row
 from tui.ui.widgets.virtual_table.cells import pack_cells
@@ -35,8 +39,8 @@ def _level() -> Level:
         crumb="logs",
         columns=[Column("time", "Time"), Column("event", "Event")],
         fetch=lambda token: None,  # type: ignore[arg-type,return-value]
-        to_row=lambda log: Row(log.id, (str(log.event_time), log.event_name), "", log.raw),
-        codec=ItemCodec(lambda log: log.raw, EventLog.from_raw),
+        to_row=lambda log: Row(log.id, (str(log.event_time), log.event_name), ""),
+        codec=ItemCodec(lambda log: log.wire, EventLog.from_raw),  # as the pane's level has it
     )
 
 
@@ -78,6 +82,40 @@ def test_items_come_back_exactly_and_keep_their_places() -> None:
     assert "odd-one" in level.by_key and level.seen(hostile)
     level.clear()
     assert len(level.items) == 0 and "odd-one" not in level.by_key
+
+
+def test_a_page_is_stored_as_the_json_of_its_raw_items_without_making_them() -> None:
+    """Packing botocore's dicts (datetimes, bytes…) writes the same text as packing their ``raw``.
+
+    Why: the store encodes ``EventLog.wire`` with ``jsonable`` as the encoder's default instead of
+    a JSON-able copy per log; copy and export show the stored text, which must not change.
+    """
+    odd = {
+        "id": "odd",
+        "eventName": "X",
+        "eventTime": datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=2))),
+        "naive": datetime(2026, 1, 2, 3, 4, 5),
+        "day": date(2026, 1, 2),
+        "blob": b"\x00\xffbin",
+        "amount": Decimal("1.5"),
+        "tags": ("a", {"at": datetime(2026, 1, 1, tzinfo=UTC)}),
+        "text": "naïve \ud800 \x1b[2J",
+    }
+    logs = [*_logs(40), EventLog.from_api(odd)]
+    wire_block = pack([log.wire for log in logs])
+    assert all(log._raw is None for log in logs)  # no JSON-able copy was made to store them
+    raw_block = pack([log.raw for log in logs])
+    assert zlib.decompress(wire_block.data) == zlib.decompress(raw_block.data)
+    assert list(wire_block.ends) == list(raw_block.ends)
+    assert logs[-1].raw["eventTime"] == "2026-01-02T01:04:05.000006+00:00"
+    assert logs[-1].wire is logs[-1].raw  # once made, raw is what is stored (a revived log's)
+
+    item = {"name": "JOINED", "participantId": "p", "eventTime": odd["eventTime"], "blob": b"x"}
+    event = ParticipantEvent.from_api(item)
+    wire_data = zlib.decompress(pack([event.wire]).data)
+    assert event._raw is None
+    assert wire_data == zlib.decompress(pack([event.raw]).data)
+    assert ParticipantEvent.from_raw(json.loads(wire_data)).raw == event.raw
 
 
 def test_a_loaded_event_log_costs_under_half_a_kilobyte_and_nothing_for_the_gc() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.errors import InputError
 from tui.services.errormap import call
-from tui.services.jsonable import jsonable
+from tui.services.jsonable import RawOnDemand, jsonable
 from tui.services.paging import Page
 from tui.services.timeinput import parse_time
 
@@ -57,7 +57,7 @@ class Space:
 
 
 @dataclass(frozen=True, slots=True)
-class EventLog:
+class EventLog(RawOnDemand):
     """A ListEventLogs item with the columns the pane shows."""
 
     id: str
@@ -69,7 +69,8 @@ class EventLog:
     source_ip: str
     error_code: str | None
     event_source: str
-    raw: dict[str, Any] = field(compare=False, hash=False, repr=False)
+    item: dict[str, Any] = field(compare=False, hash=False, repr=False)  # as botocore parsed it
+    _raw: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def is_mutation(self) -> bool:
@@ -93,7 +94,7 @@ class EventLog:
             source_ip=item.get("sourceIpAddress") or "",
             error_code=item.get("errorCode") or None,
             event_source=item.get("eventSource", ""),
-            raw=jsonable(item),
+            item=item,
         )
 
     @classmethod
@@ -104,7 +105,7 @@ class EventLog:
         """
         when = raw.get("eventTime")
         log = cls.from_api({**raw, "eventTime": _parse_iso(when)} if isinstance(when, str) else raw)
-        object.__setattr__(log, "raw", raw)
+        object.__setattr__(log, "_raw", raw)
         return log
 
 

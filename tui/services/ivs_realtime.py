@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.services.errormap import call
-from tui.services.jsonable import jsonable
+from tui.services.jsonable import RawOnDemand, jsonable
 from tui.services.paging import Page
 
 SERVICE = "ivs-realtime"
@@ -144,7 +144,7 @@ class Participant:
 
 
 @dataclass(frozen=True, slots=True)
-class ParticipantEvent:
+class ParticipantEvent(RawOnDemand):
     """A ListParticipantEvents item; ``is_error`` and ``error_meaning`` drive the highlight."""
 
     name: str
@@ -155,7 +155,8 @@ class ParticipantEvent:
     replica: bool
     destination_stage_arn: str | None
     destination_session_id: str | None
-    raw: dict[str, Any] = field(compare=False, hash=False, repr=False)
+    item: dict[str, Any] = field(compare=False, hash=False, repr=False)  # as botocore parsed it
+    _raw: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def is_error(self) -> bool:
@@ -183,7 +184,7 @@ class ParticipantEvent:
             replica=bool(item.get("replica", False)),
             destination_stage_arn=item.get("destinationStageArn") or None,
             destination_session_id=item.get("destinationSessionId") or None,
-            raw=jsonable(item),
+            item=item,
         )
 
     @classmethod
@@ -201,7 +202,7 @@ class ParticipantEvent:
         else:
             raw_item = raw
         event = cls.from_api(raw_item)
-        object.__setattr__(event, "raw", raw)
+        object.__setattr__(event, "_raw", raw)
         return event
 
 

@@ -16,6 +16,35 @@ from typing import Any
 _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
+class RawOnDemand:
+    """An API item kept as botocore parsed it (``item``), its JSON-able ``raw`` made on first use.
+
+    Why: a page of event logs is stored as JSON straight from ``item`` (``wire``, encoded with
+    ``jsonable`` as the encoder's default: the same text), so the copy per item (~1 ms a page of
+    250) is made only for the few the inspector, copy, export or triage ask for. A frozen,
+    slotted dataclass mixes it in with its own ``item`` and ``_raw`` (default None) fields.
+    """
+
+    __slots__ = ()
+    item: dict[str, Any]
+    _raw: dict[str, Any] | None
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The item as JSON values (datetimes as ISO 8601 text), made once and kept."""
+        raw = self._raw
+        if raw is None:
+            raw = jsonable(self.item)
+            object.__setattr__(self, "_raw", raw)
+        return raw
+
+    @property
+    def wire(self) -> dict[str, Any]:
+        """What an item store encodes: ``raw`` if made (a revived item's exact form), else ``item``."""
+        raw = self._raw
+        return self.item if raw is None else raw
+
+
 def jsonable(value: Any) -> Any:
     """A copy of ``value`` with datetimes as ISO 8601 strings and bytes as base64 text.
 

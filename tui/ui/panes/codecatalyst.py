@@ -184,7 +184,7 @@ class CodeCatalystPane(BrowsePane):
                     log.source_ip,
                 ),
                 "error" if log.is_error else ("mutation" if log.is_mutation else ""),
-                log.raw,
+                # No payload: the level's codec keeps the JSON (``Level.raw_for`` gives it).
             ),
             inspect=cc.decoded_item,
             inspect_title=lambda log: f"{log.event_name} · {space}",
@@ -200,7 +200,7 @@ class CodeCatalystPane(BrowsePane):
                 },
             ),
             newer=newer,
-            codec=ItemCodec(lambda log: log.raw, cc.EventLog.from_raw),
+            codec=ItemCodec(lambda log: log.wire, cc.EventLog.from_raw),
             table_id="codecatalyst.logs",
             empty_text=(
                 f"No event logs in {self.range_label(relative=True)} for {event_name or 'any event'} "

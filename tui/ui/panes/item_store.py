@@ -18,12 +18,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from tui.services.jsonable import jsonable
+
 _CACHE_BLOCKS = 4  # decompressed pages kept: the inspector moving row by row stays in one page
 
 
 @dataclass(frozen=True)
 class ItemCodec:
-    """How a level's items become JSON and come back: ``raw_of`` their JSON-able dict, ``revive`` the item."""
+    """How a level's items become JSON and come back: ``raw_of`` their dict, ``revive`` the item.
+
+    ``raw_of`` may hold datetimes and bytes (botocore's parsed item): ``pack`` writes them as
+    ``jsonable`` does, so what comes back is the item's JSON-able ``raw``.
+    """
 
     raw_of: Callable[[Any], dict[str, Any]]
     revive: Callable[[dict[str, Any]], Any]
@@ -40,7 +46,9 @@ class Block:
         return len(self.ends)
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one encoder: json.dumps makes one a call
+# One encoder (json.dumps makes one a call). ``jsonable`` as its default writes a botocore dict's
+# datetimes and bytes as they are in an item's ``raw``, so a page is encoded without that copy.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=jsonable)
 
 
 def pack(raws: Iterable[dict[str, Any]]) -> Block:
@@ -120,7 +128,7 @@ class CompactItems(Sequence[Any]):
         return self._count
 
     def raw(self, index: int) -> dict[str, Any]:
-        """Item ``index`` as its JSON dict (exactly what ``codec.raw_of`` gave when it was added)."""
+        """Item ``index`` as its JSON dict (``jsonable`` of what ``codec.raw_of`` gave when it was added)."""
         if index < 0:
             index += self._count
         if not 0 <= index < self._count:

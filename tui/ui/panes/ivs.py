@@ -214,7 +214,7 @@ class IvsPane(BrowsePane):
                     e.error_line,
                 ),
                 "error" if error else "",
-                e.raw,
+                # No payload: the level's codec keeps the JSON (``Level.raw_for`` gives it).
             )
 
         return Level(
@@ -228,7 +228,7 @@ class IvsPane(BrowsePane):
             fetch=fetch,
             ready=partial(self._events_ready, factory, stage_arn, session_id, participant_id),
             to_row=row,
-            codec=ItemCodec(lambda e: e.raw, ivs.ParticipantEvent.from_raw),
+            codec=ItemCodec(lambda e: e.wire, ivs.ParticipantEvent.from_raw),
             inspect_title=lambda e: f"{e.name} · participant {participant_id}",
             cli_command=lambda item: self._cli(
                 "list-participant-events",
