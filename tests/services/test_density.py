@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tui.services.density import FINE, Density, bar_text, fmt_span, item_time
+from tui.services.density import FINE, Density, bar_text, error_marks, fmt_span, item_time
 
 
 def test_growth_keeps_counts_and_errors() -> None:
@@ -43,3 +43,28 @@ def test_item_time_reads_iso_and_nested() -> None:
 
 def test_fmt_span() -> None:
     assert fmt_span(1) == "1s" and fmt_span(300) == "5m" and fmt_span(86400 * 2) == "2d"
+
+
+def test_errors_everywhere_mark_only_where_they_cluster() -> None:
+    """Rare errors: every bucket holding one is ``!``. Errors in most buckets: only the spikes.
+
+    Why: over a day of busy logs nearly every bucket holds an error; a line of ``!`` would hide
+    both the counts and where errors cluster.
+    """
+    density = Density()
+    for second in range(40):  # 40 buckets of 10 items, one error in each…
+        for i in range(10):
+            density.add(1000.0 + second + i / 10, i == 0)
+    for i in range(1, 6):  # …and five more in bucket 7: 6 of 10 there, against ~1 in 10 overall
+        density.add(1007.0 + i / 10 + 0.01, True)
+    buckets = density.buckets(40)
+    assert len(buckets) == 40 and all(b.errors for b in buckets)
+    assert error_marks(buckets) == [i == 7 for i in range(40)]
+    bars = bar_text(buckets)
+    assert bars[7] == "!" and bars.count("!") == 1
+    assert sum(b.errors for b in buckets) == 45  # still counted, only not all drawn as ``!``
+    # Rare: one error among 40 buckets is marked wherever it is.
+    rare = Density()
+    for second in range(40):
+        rare.add(2000.0 + second, second == 30)
+    assert bar_text(rare.buckets(40)).index("!") == 30

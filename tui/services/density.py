@@ -146,15 +146,40 @@ class Density:
         return out
 
 
-def bar_text(buckets: list[Bucket]) -> str:
-    """The one-line bars, heights scaled to the largest bucket; a bucket holding errors is ``!``.
+SPIKE = 2.0
+"""Where errors are everywhere, a bucket is marked when its error share is this many times the view's."""
 
-    The glyph, not only a colour, marks errors, so 16-colour terminals and NO_COLOR show them too.
+
+def error_marks(buckets: list[Bucket]) -> list[bool]:
+    """Which buckets are drawn as errors: every one holding an error, while errors are rare.
+
+    Why not always every one: over a long range of busy logs nearly every bucket holds an
+    error, and a line of ``!`` says nothing. Once more than a quarter of the non-empty buckets
+    (and at least 8 of them) hold errors, only those whose error share is at least ``SPIKE``
+    times the view's are marked: the line then shows where errors cluster (the cursor's label
+    still counts every error).
     """
+    holding = sum(1 for b in buckets if b.errors)
+    busy = sum(1 for b in buckets if b.count)
+    if holding < 8 or holding * 4 <= busy:
+        return [b.errors > 0 for b in buckets]
+    total = sum(b.count for b in buckets)
+    share = sum(b.errors for b in buckets) / total if total else 0.0
+    return [b.errors > 0 and b.errors >= SPIKE * share * b.count for b in buckets]
+
+
+def bar_text(buckets: list[Bucket], marks: list[bool] | None = None) -> str:
+    """The one-line bars, heights scaled to the largest bucket; a marked error bucket is ``!``.
+
+    The glyph, not only a colour, marks errors, so 16-colour terminals and NO_COLOR show them
+    too. ``marks`` defaults to ``error_marks(buckets)``.
+    """
+    if marks is None:
+        marks = error_marks(buckets)
     peak = max((b.count for b in buckets), default=0)
     chars = []
-    for bucket in buckets:
-        if bucket.errors:
+    for bucket, marked in zip(buckets, marks, strict=True):
+        if marked:
             chars.append(ERROR_GLYPH)
         elif bucket.count == 0:
             chars.append(LEVELS[0])

@@ -27,7 +27,7 @@ from textual.widget import Widget
 
 from tui.errors import EventdeckError
 from tui.services.chunked import responsive
-from tui.services.density import Bucket, Density, bar_text, fmt_span, item_time
+from tui.services.density import Bucket, Density, bar_text, error_marks, fmt_span, item_time
 from tui.ui.widgets.virtual_table.model import TableModel
 from tui.ui.work import Work
 
@@ -255,13 +255,14 @@ class DensityBar(Widget):
         if key == self._strip_key and self._strip is not None:
             return self._strip
         buckets = self.buckets()
-        bars = bar_text(buckets)
+        marks = error_marks(buckets)
+        bars = bar_text(buckets, marks)
         base = self.rich_style
         error = base + self.get_component_rich_style("density-bar--error")
         cursor = self.get_component_rich_style("density-bar--cursor")
         segments: list[Segment] = []
-        for i, (char, bucket) in enumerate(zip(bars, buckets, strict=False)):
-            style: Style = error if bucket.errors else base
+        for i, (char, marked) in enumerate(zip(bars, marks, strict=False)):
+            style: Style = error if marked else base
             if i == self.cursor:
                 style = style + cursor
             segments.append(Segment(char, style))
