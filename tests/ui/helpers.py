@@ -59,6 +59,14 @@ def idle(pane) -> Callable[[], bool]:  # type: ignore[no-untyped-def]
     return lambda: not pane.fetching and pane.level is not None and pane.level.started
 
 
+async def open_screen(pilot: Pilot, screen_type: type, *keys: str) -> None:  # type: ignore[type-arg]
+    """Once the pane is idle, press ``keys`` and wait until ``screen_type`` is on top."""
+    app = pilot.app
+    await wait_for(pilot, idle(app.current_pane))  # type: ignore[attr-defined]
+    await pilot.press(*keys)
+    await wait_for(pilot, lambda: isinstance(app.screen, screen_type))
+
+
 async def load_every_page(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]
     """Page a browse pane's level to its end (G until done), waiting for each page."""
     await wait_for(pilot, idle(pane))

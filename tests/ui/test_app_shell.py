@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import idle, open_screen, wait_for
 from tui.app import EventdeckApp, all_binding_ids
 from tui.settings import load_settings
 from tui.ui.screens.choice import ChoiceScreen
@@ -18,9 +18,7 @@ from tui.ui.screens.help import HelpScreen
 async def test_help_lists_the_bindings_of_the_focused_pane(app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, idle(app.current_pane))
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await open_screen(pilot, HelpScreen, "question_mark")
         described = {description for _, _, description in app.screen.rows}
         assert {"Filter", "Sort", "Export", "Copy JSON", "Follow", "Help", "Quit"} <= described
         await pilot.press("escape")

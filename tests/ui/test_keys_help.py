@@ -6,7 +6,7 @@ import contextlib
 
 from compose_helpers import make_app, open_pane
 
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import idle, open_screen, wait_for
 from tui.app import EventdeckApp
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.hint_line import Hint, HintLine, fit_hints
@@ -65,9 +65,7 @@ async def test_read_only_hint_line_has_no_send_keys(sandbox_env, sandbox_options
 async def test_help_groups_under_user_words_and_scrolls_with_j(app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, idle(app.current_pane))
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await open_screen(pilot, HelpScreen, "question_mark")
         screen = app.screen
         groups = [name for name, _ in screen.grouped()]
         assert groups[0] == "Tables"
@@ -119,9 +117,7 @@ async def test_palette_pane_command_shows_that_pane(app_ctx) -> None:  # type: i
 
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, idle(app.current_pane))
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await open_screen(pilot, CommandPalette, "ctrl+p")
         await pilot.press("P", "a", "n", "e", "space", "3")
         await pilot.pause(0.3)
         await pilot.press("enter")
