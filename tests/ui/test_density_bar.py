@@ -93,6 +93,45 @@ async def test_density_on_loaded_list_jumps_the_table(app_ctx) -> None:  # type:
         assert moment is not None and first.start <= moment < first.end
 
 
+async def test_a_jump_searches_a_big_view_in_pieces_between_keys(app_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A bucket far down the view is reached over several turns of the loop, not in one walk.
+
+    Why: at a million rows a bucket near the end took a ~250 ms walk on the event loop. The
+    piece size is made tiny here so a few hundred loaded logs need many pieces.
+    """
+    from tui.ui.widgets.virtual_table import density_bar
+
+    monkeypatch.setattr(density_bar, "JUMP_CHUNK", 7)
+    launch_event_logs(app_ctx)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.current_pane
+        await load_all(pilot, pane)
+        table = pane.table
+        bar = table.query_one(DensityBar)
+        await wait_for(pilot, lambda: bar.density.total == len(pane.level.items))
+        assert len(pane.level.items) > 50
+        # The bucket of the view's last row: far past the first piece.
+        last = bar.times[table.model.row_index(table.model.visible_count - 1)]
+        bucket = next(b for b in bar.buckets() if b.start <= last < b.end)
+        table.move_to(0)
+        first_in = next(
+            p
+            for p in range(table.model.visible_count)
+            if bucket.start <= bar.times[table.model.row_index(p)] < bucket.end
+        )
+        assert first_in > 7
+        bar.jump_to(bucket.start, bucket.end)
+        assert table.cursor_row == 0  # not found in the first piece: the loop runs on
+        await wait_for(pilot, lambda: table.cursor_row == first_in)
+        # A newer jump stops an older one still searching.
+        table.move_to(0)
+        bar.jump_to(bucket.start, bucket.end)
+        bar.jump_to(0.0, 1.0)  # nothing there: searches to the end, finds nothing
+        await pilot.pause(0.3)
+        assert table.cursor_row == 0
+
+
 async def test_density_restarts_when_the_level_changes_between_ticks(app_ctx) -> None:  # type: ignore[no-untyped-def]
     """Spaces (no times) then event logs loaded before the next tick: only the logs are counted."""
     app_ctx.launch = LaunchTarget("codecatalyst", "codecatalyst list-spaces", {})
