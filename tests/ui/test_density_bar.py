@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -75,15 +77,22 @@ async def test_zoom_on_codecatalyst_requeries_the_bucket(app_ctx) -> None:  # ty
         assert "custom" not in pane.level.crumb and "→" in pane.level.crumb
 
 
-async def test_density_on_loaded_list_jumps_the_table(app_ctx) -> None:  # type: ignore[no-untyped-def]
+@asynccontextmanager
+async def _event_logs_counted(app_ctx: Any) -> AsyncIterator[tuple[Any, Any, DensityBar]]:
+    """The app on pane 2's event logs, every page loaded and counted by the density line."""
     launch_event_logs(app_ctx)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.current_pane
         await load_all(pilot, pane)
-        table = pane.table
-        bar = table.query_one(DensityBar)
+        bar = pane.table.query_one(DensityBar)
         await wait_for(pilot, lambda: bar.density.total == len(pane.level.items))
+        yield pilot, pane, bar
+
+
+async def test_density_on_loaded_list_jumps_the_table(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    async with _event_logs_counted(app_ctx) as (pilot, pane, bar):
+        table = pane.table
         await pilot.press("right_square_bracket")  # first bucket
         first = bar.buckets()[0]
         bar.jump_to(first.start, first.end)
@@ -102,14 +111,8 @@ async def test_a_jump_searches_a_big_view_in_pieces_between_keys(app_ctx, monkey
     from tui.ui.widgets.virtual_table import density_bar
 
     monkeypatch.setattr(density_bar, "JUMP_CHUNK", 7)
-    launch_event_logs(app_ctx)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(80, 24)) as pilot:
-        pane = app.current_pane
-        await load_all(pilot, pane)
+    async with _event_logs_counted(app_ctx) as (pilot, pane, bar):
         table = pane.table
-        bar = table.query_one(DensityBar)
-        await wait_for(pilot, lambda: bar.density.total == len(pane.level.items))
         assert len(pane.level.items) > 50
         # The bucket of the view's last row: far past the first piece.
         last = bar.times[table.model.row_index(table.model.visible_count - 1)]
