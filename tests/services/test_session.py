@@ -83,3 +83,16 @@ def test_a_stand_in_resolution_is_shown_but_no_client_is_built_under_another(  #
     assert same.confirm(resolve(sandbox_options)) is True
     assert not same.provisional and same.resolved == own
     assert same.client("ivs-realtime").list_stages()["stages"]
+
+
+def test_a_confirmed_resolution_hands_its_session_to_the_clients(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    """The app's own resolution after the first paint reads the AWS config once: its session
+    goes to the clients instead of a second one being built."""
+    from tui.services.resolve import resolve_with_session
+
+    own, session = resolve_with_session(sandbox_options)
+    factory = ClientFactory(sandbox_options)
+    factory.stand_in(own)
+    assert factory.confirm(own, session) is True
+    assert factory.client("ivs-realtime").list_stages()["stages"]
+    assert factory._session is session

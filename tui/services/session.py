@@ -95,21 +95,30 @@ class ClientFactory:
             if self._resolved is None and self._provisional is None:
                 self._provisional = resolved
 
-    def confirm(self, own: Resolved) -> bool:
+    def confirm(self, own: Resolved, session: botocore.session.Session | None = None) -> bool:
         """Adopt ``own`` (this process's resolution of the same options, made in a worker).
 
         True when it is the provisional one (or there was none); False when it differs (the AWS
         config changed while the app started): the caller then switches to a factory built on
         ``own`` and reloads, so no page stays on screen under the wrong destination's name.
+        ``session``: the one ``own`` was resolved with, kept for the clients (the AWS config is
+        then not read a second time).
         """
         with self._resolve_lock:
             same = self._provisional is None or (
                 own == self._provisional and self._resolved in (None, own)
             )
             if same:
-                self._resolved = self._resolved or own
+                if self._resolved is None:
+                    self._resolved, self._resolver_session = own, session
                 self._provisional = None
             return same
+
+    def resolver_session(self) -> botocore.session.Session | None:
+        """The session this factory resolved with, handed over once (None if used or none)."""
+        with self._resolve_lock:
+            spare, self._resolver_session = self._resolver_session, None
+            return spare
 
     def _get_resolved(self) -> Resolved:
         """This process's own resolution: what sessions and clients are built from.
@@ -144,8 +153,7 @@ class ClientFactory:
     def _get_session(self) -> botocore.session.Session:
         if self._session is None:
             resolved = self._get_resolved()
-            spare, self._resolver_session = self._resolver_session, None
-            session = build_session(self.options, resolved, spare)
+            session = build_session(self.options, resolved, self.resolver_session())
             if self.mfa_prompter is not None:
                 from tui.services.mfa import install_mfa_prompter
 

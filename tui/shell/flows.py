@@ -189,7 +189,9 @@ class ShellFlows:
 
         def resolve_here() -> tuple[ClientFactory, bool]:
             fresh = self.ctx.prepare_switch()
-            same = factory.confirm(fresh.resolved)  # thread-safe; the header's text is unchanged
+            # Thread-safe; the header's text is unchanged. The session ``fresh`` resolved with
+            # goes to the clients: the AWS config is read once here, not again by the prewarm.
+            same = factory.confirm(fresh.resolved, fresh.resolver_session())
             if same and info is not None and info.service:
                 factory.prewarm(info.service)  # the next page's client, built off the loop
             return fresh, same

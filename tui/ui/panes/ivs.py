@@ -6,6 +6,7 @@ one line, and a pasted stage ARN, session id or participant id jumps straight to
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -251,14 +252,20 @@ class IvsPane(BrowsePane):
             },
         )
 
+    def _prefetch_key(
+        self, factory: Any, stage_arn: str, session_id: str, participant_id: str
+    ) -> Hashable | None:
+        """The prefetch slot the launch's first page of these events waits in (None: not ours)."""
+        if factory is not self.ctx.factory:
+            return None
+        return ivs.events_page_key(stage_arn, session_id, participant_id, self.page_size)
+
     def _events_ready(
         self, factory: Any, stage_arn: str, session_id: str, participant_id: str
     ) -> Page[Any] | None:
         """The launch's prefetched first page if it is already in (never waits, never calls)."""
-        if factory is not self.ctx.factory:
-            return None
-        key = ivs.events_page_key(stage_arn, session_id, participant_id, self.page_size)
-        page: Page[Any] | None = self.ctx.prefetch.take_ready(key)
+        key = self._prefetch_key(factory, stage_arn, session_id, participant_id)
+        page: Page[Any] | None = None if key is None else self.ctx.prefetch.take_ready(key)
         return page
 
     def _events(
@@ -271,8 +278,8 @@ class IvsPane(BrowsePane):
         *,
         fresh: bool = False,
     ) -> Page[Any]:
-        if token is None and not fresh and factory is self.ctx.factory:
-            key = ivs.events_page_key(stage_arn, session_id, participant_id, self.page_size)
+        key = self._prefetch_key(factory, stage_arn, session_id, participant_id)
+        if token is None and not fresh and key is not None:
             page = self.ctx.prefetch.take(key)
             if page is not None:
                 return page  # type: ignore[no-any-return]
