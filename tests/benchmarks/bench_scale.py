@@ -190,14 +190,14 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
     async with app.run_test(size=SIZE) as pilot:
         pane: Any = app.current_pane
         table = pane.table
-        page_loaded = pane.paging.page_loaded
+        land = pane.paging.land
 
-        def timed_landing(level: Any, page: Any) -> None:
+        def timed_landing(level: Any, pages: Any) -> None:
             t0 = time.perf_counter()
-            page_loaded(level, page)
+            land(level, pages)
             landing.append(time.perf_counter() - t0)
 
-        pane.paging.page_loaded = timed_landing
+        pane.paging.land = timed_landing
         app.set_interval(0.05, pauses.tick)
 
         async def wait(cond: Callable[[], bool], what: str, timeout: float = 1800) -> None:
@@ -419,7 +419,7 @@ def report(kind: Kind, out: dict[str, Any], boto3_s: float, boto3_rows: int) -> 
     )
     pauses: Pauses = out["pauses"]
     print(f"  automatic gen-2 collections during the run: {pct(out['gen2'])}")
-    print(f"  a page landing on the UI thread (rows made, stored, drawn): {pct(out['landing'])}")
+    print(f"  a landing on the UI thread (the pages in, stored, appended): {pct(out['landing'])}")
     print("  loop pauses (same run):")
     for phase in pauses.late:
         if phase.startswith("checkpoint") or phase == "idle":
