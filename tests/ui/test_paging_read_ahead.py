@@ -57,6 +57,15 @@ def counted_calls(
     return calls, gate
 
 
+async def on_page_two_with_page_three_held(pilot: Any, calls: list[str | None]) -> Any:
+    """Once the first page is in, ``G``: page 2 lands, page 3's call (read ahead) is held."""
+    pane = pilot.app.current_pane
+    await wait_for(pilot, idle(pane))
+    await pilot.press("G")
+    await wait_for(pilot, lambda: pane.table.loaded_count == 2 * SIZE and len(calls) == 3)
+    return pane
+
+
 def reading_ahead() -> bool:
     """A read-ahead thread is still running (a call, or the page's preparing)."""
     return any(t.name == "eventdeck-read-ahead" for t in threading.enumerate())
@@ -132,11 +141,8 @@ async def test_a_page_read_ahead_for_a_view_left_never_lands(
     app = EventdeckApp(app_ctx)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            pane: Any = app.current_pane
+            pane = await on_page_two_with_page_three_held(pilot, calls)
             logs = pane.level
-            await wait_for(pilot, idle(pane))
-            await pilot.press("G")
-            await wait_for(pilot, lambda: pane.table.loaded_count == 2 * SIZE and len(calls) == 3)
             page3 = calls[2]
             await pilot.press(leave)
             if leave == "3":
@@ -176,11 +182,8 @@ async def test_a_page_read_ahead_that_failed_shows_its_error_when_reached_and_r_
     app = EventdeckApp(app_ctx)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            pane: Any = app.current_pane
+            pane = await on_page_two_with_page_three_held(pilot, calls)
             table = pane.table
-            await wait_for(pilot, idle(pane))
-            await pilot.press("G")
-            await wait_for(pilot, lambda: table.loaded_count == 2 * SIZE and len(calls) == 3)
             app_ctx.demo.set_faults("throttle=1.0")  # the sandbox throttles it, every attempt
             gate.set()
             await wait_for(pilot, lambda: not reading_ahead())
