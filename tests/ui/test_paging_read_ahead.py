@@ -18,7 +18,9 @@ import pytest
 from tests.ui.helpers import idle, wait_for
 from tests.ui.test_paging_ahead import SIZE, launch_demo_large
 from tui.app import EventdeckApp
+from tui.args import LaunchTarget
 from tui.services import codecatalyst as cc
+from tui.settings import PageSettings
 
 
 def paginator_ids(app_ctx: Any, start: datetime, end: datetime, count: int) -> list[str]:
@@ -208,3 +210,44 @@ async def test_a_page_read_ahead_that_failed_shows_its_error_when_reached_and_r_
         app_ctx.demo.set_faults(None)
     monkeypatch.undo()
     assert loaded == paginator_ids(app_ctx, start, end, len(loaded))
+
+
+async def test_participant_events_are_read_ahead_by_the_same_mechanism(app_ctx: Any) -> None:
+    """Pane 1 (IVS, 1 event a page here): the same read-ahead, the same rows as the API's pages."""
+    from tests.ui.test_browse_panes import find_publish_error
+
+    stage, session_id, participant_id, _ = find_publish_error(app_ctx.factory)
+    where = {"stageArn": stage.arn, "sessionId": session_id, "participantId": participant_id}
+    client = app_ctx.factory.client("ivs-realtime")
+    expected: list[tuple[str, float]] = []
+    token: str | None = None
+    while True:  # ListParticipantEvents has no botocore paginator: its nextToken by hand
+        page = client.list_participant_events(
+            **where, maxResults=1, **({"nextToken": token} if token else {})
+        )
+        expected.extend((e["name"], e["eventTime"].timestamp()) for e in page["events"])
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert len(expected) >= 5, "the demo participant has too few events for this test"
+    app_ctx.settings = replace(app_ctx.settings, pages=PageSettings(ivs=1))
+    app_ctx.launch = LaunchTarget(
+        "ivs",
+        "ivs-realtime list-participant-events",
+        {"stage-arn": stage.arn, "session-id": session_id, "participant-id": participant_id},
+    )
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane: Any = app.current_pane
+        await wait_for(pilot, idle(pane))
+        for _ in range(2):
+            await pilot.press("G")
+            await wait_for(pilot, lambda: idle(pane)() and not reading_ahead())
+        # Pages are in that nobody asked for yet: read ahead, for this pane as for the others.
+        assert pane.paging.chain is not None and pane.paging.chain.held >= 1
+        assert pane.table.loaded_count < len(expected)
+        while not pane.level.done:
+            await pilot.press("G")
+            await wait_for(pilot, lambda: idle(pane)() and not reading_ahead())
+        loaded = [(e.name, e.event_time.timestamp()) for e in pane.level.items]
+    assert loaded == expected
