@@ -53,11 +53,14 @@ async def test_the_next_page_is_fetched_while_the_current_one_is_shown(
 ) -> None:
     start, end = launch_demo_large(app_ctx)
     calls: list[str | None] = []
+    third = threading.Event()  # page 3's call waits here until page 2 is shown
     gate = threading.Event()  # calls after the third wait here until the test lets them go
     original = cc.list_event_logs
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[4] if len(args) > 4 else kwargs.get("next_token"))
+        if len(calls) == 3:
+            third.wait(60)
         if len(calls) > 3:
             gate.wait(60)
         return original(*args, **kwargs)
@@ -70,8 +73,11 @@ async def test_the_next_page_is_fetched_while_the_current_one_is_shown(
             await wait_for(pilot, idle(pane))
             assert (len(calls), pane.table.loaded_count) == (1, SIZE)  # one page, no extra call
             await pilot.press("G")  # the end of page 1: page 2 is asked for, and shown
-            await wait_for(pilot, lambda: pane.table.loaded_count == 2 * SIZE and idle(pane)())
-            assert len(calls) == 3, "page 3 was not fetched ahead while page 2 was shown"
+            await wait_for(pilot, lambda: pane.table.loaded_count == 2 * SIZE)
+            assert len(calls) == 3, "page 3 was not asked for while page 2 was shown"
+            third.set()
+            await wait_for(pilot, idle(pane))
+            assert len(calls) == 3  # one page ahead, no more: the user asked for one
             assert pane.table.loaded_count == 2 * SIZE  # fetched ahead, not shown unasked
             await pilot.press("G")  # page 3 is already here: it shows while page 4 is held back
             await wait_for(pilot, lambda: pane.table.loaded_count == 3 * SIZE)
@@ -80,6 +86,7 @@ async def test_the_next_page_is_fetched_while_the_current_one_is_shown(
             await wait_for(pilot, idle(pane))
             loaded = [log.id for log in pane.level.items]
     finally:
+        third.set()
         gate.set()
     monkeypatch.setattr(cc, "list_event_logs", original)
     assert loaded == expected_ids(app_ctx, start, end, 3 * SIZE)
