@@ -68,6 +68,14 @@ async def on_page_two_with_page_three_held(pilot: Any, calls: list[str | None]) 
     return pane
 
 
+async def page_once(pilot: Any, pane: Any) -> None:
+    """``G`` once: wait until rows land, then until nothing is on its way (calls, preparing)."""
+    before = pane.table.loaded_count
+    await pilot.press("G")
+    await wait_for(pilot, lambda: pane.table.loaded_count > before or pane.level.done)
+    await wait_for(pilot, lambda: idle(pane)() and not reading_ahead())
+
+
 def reading_ahead() -> bool:
     """A read-ahead thread is still running (a call, or the page's preparing)."""
     return any(t.name == "eventdeck-read-ahead" for t in threading.enumerate())
@@ -93,8 +101,7 @@ async def test_nothing_is_read_ahead_until_the_user_pages_nor_past_the_last_page
         assert not reading_ahead()
         assert (len(calls), table.loaded_count) == (1, SIZE)
         while not pane.level.done:
-            await pilot.press("G")
-            await wait_for(pilot, lambda: idle(pane)() and not reading_ahead())
+            await page_once(pilot, pane)
         pages = -(-table.loaded_count // SIZE)
         assert 2 < pages < 10 and len(calls) == pages  # no call past the last page
         await pilot.press("G")
@@ -242,13 +249,11 @@ async def test_participant_events_are_read_ahead_by_the_same_mechanism(app_ctx: 
         pane: Any = app.current_pane
         await wait_for(pilot, idle(pane))
         for _ in range(2):
-            await pilot.press("G")
-            await wait_for(pilot, lambda: idle(pane)() and not reading_ahead())
+            await page_once(pilot, pane)
         # Pages are in that nobody asked for yet: read ahead, for this pane as for the others.
         assert pane.paging.chain is not None and pane.paging.chain.held >= 1
         assert pane.table.loaded_count < len(expected)
         while not pane.level.done:
-            await pilot.press("G")
-            await wait_for(pilot, lambda: idle(pane)() and not reading_ahead())
+            await page_once(pilot, pane)
         loaded = [(e.name, e.event_time.timestamp()) for e in pane.level.items]
     assert loaded == expected

@@ -16,7 +16,7 @@ import pytest
 
 from tests.ui.helpers import idle, wait_for
 from tests.ui.test_paging_ahead import SIZE, expected_ids, launch_demo_large
-from tests.ui.test_paging_read_ahead import reading_ahead
+from tests.ui.test_paging_read_ahead import page_once, reading_ahead
 from tui.app import EventdeckApp
 from tui.services import codecatalyst as cc
 from tui.ui.format import fmt_time
@@ -71,8 +71,7 @@ async def test_rows_items_and_times_are_made_off_the_ui_thread(
         pane: Any = app.current_pane
         await wait_for(pilot, idle(pane))
         for _ in range(3):
-            await pilot.press("G")
-            await wait_for(pilot, idle(pane))
+            await page_once(pilot, pane)
         rows = pane.table.loaded_count
         density = pane.table.density
         density.sync()
