@@ -35,6 +35,7 @@ from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.styles import STYLESHEETS
+from tui.ui.styles.rules_cache import CachedStylesheet, cache_dir
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
@@ -78,6 +79,8 @@ class EventdeckApp(App[None]):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        # Rules parsed by an earlier launch come from disk (saved after the first frame).
+        self.stylesheet = CachedStylesheet.replacing(self.stylesheet, cache_dir())
         self.ctx = ctx
         self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
@@ -151,6 +154,7 @@ class EventdeckApp(App[None]):
 
     async def on_mount(self) -> None:
         self._remember_theme = True
+        self.call_after_refresh(self._save_css_cache)
         self._catch_stop_signals()
         # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
         self.ctx.set_mfa_prompter(UiMfaPrompter(self, profile=self.ctx.options.profile))
@@ -181,6 +185,12 @@ class EventdeckApp(App[None]):
         else:
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
+
+    def _save_css_cache(self) -> None:
+        """Keep what the first frame parsed for the next launch (only if something was new)."""
+        stylesheet = self.stylesheet
+        if isinstance(stylesheet, CachedStylesheet):  # Textual's css monitor may replace it
+            stylesheet.save()
 
     def on_work_done(self, message: Work.Done) -> None:
         self.work.deliver(message)
