@@ -9,6 +9,7 @@ import asyncio
 import os
 import signal
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -18,7 +19,6 @@ from textual.widgets import ContentSwitcher
 from tui.context import AppContext
 from tui.keymap import apply_keymap
 from tui.settings import export_directory, update
-from tui.shell.flows import ShellFlows
 from tui.shell.palette import binding_commands
 from tui.shell.panes import PANES, PaneInfo, all_binding_ids, pane_classes, pane_info
 from tui.themes import (
@@ -41,6 +41,9 @@ from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
 from tui.ui.work import Work, remember_settings
 from tui.words import count
+
+if TYPE_CHECKING:
+    from tui.shell.flows import ShellFlows
 
 # The pane catalogue lives in tui.shell.panes; named here too, as the app's public face.
 __all__ = ["PANES", "EventdeckApp", "PaneInfo", "all_binding_ids", "pane_classes"]
@@ -85,12 +88,24 @@ class EventdeckApp(App[None]):
         self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
         self.work = Work(self, group="app")  # the app's own file jobs (config reads, the theme)
-        # The pickers, settings, sign-in and connection switch (tui.shell.flows).
-        self.flows = ShellFlows(self, ctx, self.work, lambda: self.panes)
+        self._flows: ShellFlows | None = None
         self._caught_signals: list[int] = []
         self._apply_settings()
 
     # -- set-up ----------------------------------------------------------------------------
+    @property
+    def flows(self) -> ShellFlows:
+        """The pickers, settings, sign-in and connection switch (tui.shell.flows).
+
+        Made on first use: none runs before the first frame, and the module brings the SSO
+        cache and hashing with it (~3 ms of the launch).
+        """
+        if self._flows is None:
+            from tui.shell.flows import ShellFlows
+
+            self._flows = ShellFlows(self, self.ctx, self.work, lambda: self.panes)
+        return self._flows
+
     def _apply_settings(self) -> None:
         """Themes and keymap from the settings; problems become one warning each, never a crash."""
         settings = self.ctx.settings
@@ -161,7 +176,7 @@ class EventdeckApp(App[None]):
         # Launched with the early child's resolution: resolve here too, once the first frame is
         # out (it imports botocore), and switch if the answer differs.
         if self.ctx.factory.provisional:
-            self.call_after_refresh(self.flows.confirm_resolution)
+            self.call_after_refresh(lambda: self.flows.confirm_resolution())
         launch = self.ctx.launch
         if self.ctx.log_path is not None:
             self.notify(f"Debug log (secrets redacted): {self.ctx.log_path}", markup=False)

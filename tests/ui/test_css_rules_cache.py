@@ -23,7 +23,13 @@ from tests.ui.helpers import idle, wait_for
 from tui.app import EventdeckApp
 from tui.themes import MONOCHROME_THEME_NAME
 from tui.ui.styles import STYLESHEETS
-from tui.ui.styles.rules_cache import CachedStylesheet, cache_dir, cache_file, read_entries
+from tui.ui.styles.rules_cache import (
+    CachedStylesheet,
+    cache_dir,
+    cache_file,
+    file_key,
+    read_entries,
+)
 
 THEMES = ("eventdeck-dark", "eventdeck-light", "eventdeck-high-contrast", "eventdeck-16")
 
@@ -107,6 +113,11 @@ def test_another_theme_or_a_changed_stylesheet_misses(app_ctx, tmp_path: Path) -
     first.parse()
     first.save()
 
+    # A file that claims the other theme's name (a checksum collision) is not served for it.
+    dark_file = cache_file(tmp_path, dark)
+    cache_file(tmp_path, light).write_bytes(dark_file.read_bytes())
+    cache_file(tmp_path, light).chmod(0o600)
+    assert read_entries(cache_file(tmp_path, light), light) == {}
     other_theme = _sources(CachedStylesheet(variables=light, directory=tmp_path))
     other_theme.parse()
     assert other_theme.hits == 0
@@ -137,7 +148,7 @@ def _cached_once(tmp_path: Path, variables: dict[str, str]) -> Path:
     sheet.parse()
     sheet.save()
     path = cache_file(tmp_path, variables)
-    assert read_entries(path)
+    assert read_entries(path, variables)
     return path
 
 
@@ -158,19 +169,19 @@ def test_a_foreign_corrupt_or_shared_file_is_ignored(app_ctx, tmp_path: Path) ->
     expected.parse()
 
     marker = tmp_path / "ran"
-    foreign = pickle.dumps({("css", ("x", ""), False, 0, ""): _Boom(marker)})
+    foreign = pickle.dumps({"key": file_key(variables), "entries": {"x": _Boom(marker)}})
     for content, mode in ((foreign, 0o600), (b"\x80\x05 not a pickle", 0o600), (None, 0o666)):
         if content is not None:
             path.write_bytes(content)
         else:  # a good file anyone may write: not trusted
             _cached_once(tmp_path, variables)
         path.chmod(mode)
-        assert read_entries(path) == {}
+        assert read_entries(path, variables) == {}
         sheet = _sources(CachedStylesheet(variables=variables, directory=tmp_path))
         sheet.parse()
         assert sheet.hits == 0 and _canonical(sheet.rules) == _canonical(expected.rules)
         assert sheet.save() is True  # replaced by a good file of the user's own
-        assert read_entries(path)
+        assert read_entries(path, variables)
         assert not marker.exists()
 
 

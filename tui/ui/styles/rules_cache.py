@@ -13,10 +13,10 @@ Textual's style classes is ignored (and replaced at the next write).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import pickle
 import sys
+import zlib
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -65,12 +65,21 @@ def parser_fingerprint() -> str:
     return "|".join(parts)
 
 
+def file_key(variables: dict[str, str]) -> str:
+    """What a file's rules were parsed with: Textual's parser and every variable, as one string.
+
+    Stored in the file and compared when it is read, so a file name's checksum that happens to
+    match (zlib's, not hashlib's: hashlib's import costs a launch ~1 ms) cannot serve a theme
+    the rules were not parsed for.
+    """
+    pairs = "\0".join(f"{name}={variables[name]}" for name in sorted(variables))
+    return f"{parser_fingerprint()}\0{pairs}"
+
+
 def cache_file(directory: Path, variables: dict[str, str]) -> Path:
     """The file holding the rules parsed with ``variables`` by this Textual, in ``directory``."""
-    digest = hashlib.sha256(parser_fingerprint().encode())
-    for name in sorted(variables):
-        digest.update(f"\0{name}\0{variables[name]}".encode())
-    return directory / f"css-rules-{digest.hexdigest()[:24]}.pickle"
+    data = file_key(variables).encode()
+    return directory / f"css-rules-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle"
 
 
 # What a file of parsed rules may name: Textual's style value classes, the selector checks and
@@ -102,17 +111,20 @@ class _RulesUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not a style class: {module}.{name}")
 
 
-def read_entries(path: Path) -> dict[Any, Any]:
-    """The entries stored in ``path``; empty if it is missing, unreadable, foreign or corrupt."""
+def read_entries(path: Path, variables: dict[str, str]) -> dict[Any, Any]:
+    """The entries in ``path`` parsed with ``variables``; empty if missing, foreign or corrupt."""
     try:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
             # Only a file of this user's, that nobody else may write, is trusted to unpickle.
             if st.st_uid != os.getuid() or st.st_mode & 0o022:
                 return {}
-            entries = _RulesUnpickler(handle).load()
+            stored = _RulesUnpickler(handle).load()
     except Exception:  # any bad file is a miss, never a failed launch
         return {}
+    if not isinstance(stored, dict) or stored.get("key") != file_key(variables):
+        return {}
+    entries = stored.get("entries")
     return entries if isinstance(entries, dict) else {}
 
 
@@ -155,7 +167,7 @@ class CachedStylesheet(Stylesheet):
             path = cache_file(self.directory, self._variables)
             if path != self._disk_path or self._disk is None:
                 self._disk_path = path
-                self._disk = read_entries(path)
+                self._disk = read_entries(path, self._variables)
                 self._fresh = {}
         return self._disk
 
@@ -184,12 +196,14 @@ class CachedStylesheet(Stylesheet):
 
         Never raises: a cache that cannot be written only costs the next launch its parse.
         """
-        if self.directory is None or not self._fresh or self._disk_path is None:
+        variables = self._disk_variables
+        if self.directory is None or not self._fresh or self._disk_path is None or not variables:
             return False
         from tui.fsutil import atomic_write_bytes, make_private_dir
 
         try:
-            data = pickle.dumps(self._disk, protocol=pickle.HIGHEST_PROTOCOL)
+            stored = {"key": file_key(variables), "entries": self._disk}
+            data = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
             make_private_dir(self.directory)
             atomic_write_bytes(self._disk_path, data)
         except Exception:  # see the docstring
