@@ -49,6 +49,17 @@ if TYPE_CHECKING:
 __all__ = ["PANES", "EventdeckApp", "PaneInfo", "all_binding_ids", "pane_classes"]
 
 
+class ShellScreen(Screen[None]):
+    """The app's first screen, without auto focus: the pane shown puts the focus on its keys.
+
+    Why: Textual's auto focus gives the first focusable widget the focus (a browse pane's side
+    inspector, hidden), then the pane moves it to its table: two more focus changes, each
+    restyling its widget, before the first frame. Modal screens keep Textual's auto focus.
+    """
+
+    AUTO_FOCUS = ""
+
+
 class EventdeckApp(App[None]):
     """eventdeck: browse and send AWS events, keyboard only."""
 
@@ -141,6 +152,9 @@ class EventdeckApp(App[None]):
         self.set_reactive(EventdeckApp.theme, name)
         self.set_class(True, f"-theme-{name}", update=False)
         self.stylesheet.set_variables(self.get_css_variables())
+
+    def get_default_screen(self) -> Screen:  # type: ignore[type-arg]
+        return ShellScreen(id="_default")
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """eventdeck's row variables for themes that do not set them (Textual's own themes)."""
