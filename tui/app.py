@@ -216,10 +216,16 @@ class EventdeckApp(App[None]):
             pane.apply_launch(launch.params, launch.operation)
 
     def _save_css_cache(self) -> None:
-        """Keep what the first frame parsed for the next launch (only if something was new)."""
+        """Keep what the first frame parsed for the next launch (only if something was new).
+
+        The write (pickle and fsync) runs in a file job: the event loop keeps drawing.
+        """
         stylesheet = self.stylesheet
-        if isinstance(stylesheet, CachedStylesheet):  # Textual's css monitor may replace it
-            stylesheet.save()
+        if not isinstance(stylesheet, CachedStylesheet):  # Textual's css monitor may replace it
+            return
+        pending = stylesheet.pending()
+        if pending is not None:
+            self.work.run(pending.write, key="css rules cache", pooled=False)
 
     def on_work_done(self, message: Work.Done) -> None:
         self.work.deliver(message)

@@ -19,7 +19,7 @@ import sys
 import zlib
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.css.stylesheet import Stylesheet
 
@@ -191,22 +191,43 @@ class CachedStylesheet(Stylesheet):
             store[key] = self._fresh[key] = rules
         return rules
 
-    def save(self) -> bool:
-        """Write the current variables' file if anything new was parsed; whether it was written.
+    def pending(self) -> Pending | None:
+        """What ``save`` would write, taken now (on the UI thread); None when nothing is new.
 
-        Never raises: a cache that cannot be written only costs the next launch its parse.
+        Why apart: the write (pickle, fsync) can run in a worker thread after the first frame;
+        the entries are copied here, so a parse on the UI thread meanwhile changes nothing.
         """
         variables = self._disk_variables
         if self.directory is None or not self._fresh or self._disk_path is None or not variables:
-            return False
+            return None
+        self._fresh = {}
+        stored = {"key": file_key(variables), "entries": dict(self._disk or {})}
+        return Pending(self.directory, self._disk_path, stored)
+
+    def save(self) -> bool:
+        """Write the current variables' file if anything new was parsed; whether it was written."""
+        pending = self.pending()
+        return pending is not None and pending.write()
+
+
+class Pending(NamedTuple):
+    """A cache file to write: its folder, its path and what it holds."""
+
+    directory: Path
+    path: Path
+    stored: dict[str, Any]
+
+    def write(self) -> bool:
+        """Write the file atomically; whether it was written. Safe in any thread.
+
+        Never raises: a cache that cannot be written only costs the next launch its parse.
+        """
         from tui.fsutil import atomic_write_bytes, make_private_dir
 
         try:
-            stored = {"key": file_key(variables), "entries": self._disk}
-            data = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(self.stored, protocol=pickle.HIGHEST_PROTOCOL)
             make_private_dir(self.directory)
-            atomic_write_bytes(self._disk_path, data)
+            atomic_write_bytes(self.path, data)
         except Exception:  # see the docstring
             return False
-        self._fresh = {}
         return True
