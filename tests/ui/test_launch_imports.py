@@ -29,6 +29,7 @@ print(json.dumps(sorted(sys.modules)))
 LATER = (
     "hashlib",
     "textual.widgets._text_area",
+    "tomli_w",
     "tui.services.bundle",
     "tui.services.customer_profiles",
     "tui.services.sso_cache",
