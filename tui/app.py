@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
+from tui import gcpause
 from tui.context import AppContext
 from tui.keymap import apply_keymap
 from tui.settings import export_directory, update
@@ -183,7 +184,6 @@ class EventdeckApp(App[None]):
 
     async def on_mount(self) -> None:
         self._remember_theme = True
-        self.call_after_refresh(self._save_css_cache)
         self._catch_stop_signals()
         # botocore's own MFA prompt reads stdin and would hang under the TUI: ask in a modal.
         self.ctx.set_mfa_prompter(UiMfaPrompter(self, profile=self.ctx.options.profile))
@@ -214,6 +214,11 @@ class EventdeckApp(App[None]):
         else:
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
+
+    def on_ready(self) -> None:
+        """The first frame is out: end the launch's GC pause, keep the CSS rules it parsed."""
+        gcpause.resume()
+        self._save_css_cache()
 
     def _save_css_cache(self) -> None:
         """Keep what the first frame parsed for the next launch (only if something was new).

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 _GC_WAS_ON = gc.isenabled()
 gc.disable()
 try:
+    from tui import gcpause
     from tui.args import build_parser, bundle_launch, parse_operation, version_text
     from tui.errors import ConfigError
     from tui.services.early_call import mark
@@ -50,11 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         launch = parse_operation(rest) if rest else None
         if args.open:  # --open BUNDLE: the bundle's view is the launch target
             launch = bundle_launch(args.open)
-        # No cyclic GC while the UI is imported (tui.launch.settle_launch freezes what the imports
-        # made and turns it on again): they allocate ~70,000 objects, and the collections they
-        # trigger cost ~8 ms of CPU, for no garbage worth finding. The early child inherits the
-        # pause for its whole short life.
-        gc.disable()
+        # No cyclic GC while the UI is imported and its first frame made (tui/gcpause.py; the
+        # app ends the pause once that frame is out). The early child inherits the pause for
+        # its whole short life.
+        gcpause.pause()
         from tui.launch import launch_app
 
         return launch_app(args, launch)
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"eventdeck: {exc}", file=sys.stderr)
         return 2
     finally:
-        gc.enable()
+        gcpause.resume()
 
 
 if __name__ == "__main__":  # pragma: no cover
