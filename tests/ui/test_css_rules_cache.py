@@ -214,3 +214,34 @@ async def test_the_second_launch_parses_nothing_the_first_did_and_looks_the_same
     assert sheets[0].misses > 0 and sheets[1].hits > 0
     assert sheets[1].misses < sheets[0].misses
     assert looks[0] == looks[1]
+
+
+def _look(app: EventdeckApp) -> list[tuple[str, ...]]:
+    return [
+        (repr(node), str(node.styles.background), str(node.styles.color))
+        for node in app.screen.walk_children(with_self=True)
+    ]
+
+
+async def test_a_theme_switched_at_run_time_looks_as_a_launch_with_it(app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """Cached dark rules, then the light theme chosen while running: as a light launch looks."""
+    looks = []
+    for theme, switch in (("eventdeck-dark", None), ("eventdeck-dark", "eventdeck-light")):
+        app = EventdeckApp(app_ctx)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, idle(app.current_pane))
+            assert app.theme == theme
+            if switch:
+                app.theme = switch
+                await pilot.pause()
+                await wait_for(pilot, idle(app.current_pane))
+            looks.append(_look(app))
+    app_ctx.settings = replace(
+        app_ctx.settings, ui=replace(app_ctx.settings.ui, theme="eventdeck-light")
+    )
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        light = _look(app)
+    assert looks[1] != looks[0]  # the switch changed how it looks...
+    assert looks[1] == light  # ...to exactly how a light launch looks
