@@ -10,7 +10,12 @@ Printed:
   a 50 ms timer and key-press-to-frame times (``down``), p50/p99/max, against the idle baseline;
 - density line: the cost of one frame (recompute buckets + strip) and of the per-tick sync check
   with nothing new, at 10k, 100k and 1M rows; and the cost of counting a 1,000-row page.
-Figures are machine-dependent: the load average is printed with them.
+- with the query: the scan's child process (a scan of a big view forks), its RSS, PSS and
+  private (copied) memory at their largest beside the app's RSS, and how long each ``os.fork``
+  held the UI's GIL.
+Figures are machine-dependent: the load average is printed with them. ``--code DIR`` runs the
+app from another checkout (e.g. ``git worktree add /tmp/base main``) for a before/after pair;
+``--query-only`` skips the filter and sort phases.
 """
 
 from __future__ import annotations
@@ -22,12 +27,16 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+if "--code" in sys.argv:  # the app's code from another checkout (before/after pairs)
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
+
 
 import jmespath
 from harness import gen2_timer, load_line
@@ -97,7 +106,100 @@ def bench_engine(items: list[dict[str, object]]) -> None:
         )
 
 
-async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None:
+def children() -> list[int]:
+    """This process's child processes (zombies included), from /proc/*/stat (no psutil)."""
+    me = os.getpid()
+    out: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": state, ppid, ...
+        if int(fields[1]) == me:
+            out.append(int(entry.name))
+    return out
+
+
+def memory_kb(pid: int | str, fields: tuple[str, ...]) -> dict[str, int]:
+    """Fields of /proc/PID/smaps_rollup (kB); empty when the process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {}
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        if name in fields:
+            out[name] = int(rest.split()[0])
+    return out
+
+
+class ChildWatch:
+    """While a query runs: the scan child's largest RSS / PSS / private memory, the app's RSS,
+    and how long each ``os.fork`` took (it holds the GIL: a pause for the UI thread)."""
+
+    FIELDS = ("Rss", "Pss", "Private_Clean", "Private_Dirty")
+
+    def __init__(self) -> None:
+        self.child: dict[str, int] = {}
+        self.parent_rss = 0
+        self.forks: list[float] = []
+        self.seen = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._fork = os.fork
+
+    def start(self) -> None:
+        original = self._fork
+        watch = self
+
+        def timed_fork() -> int:
+            t0 = time.perf_counter()
+            pid = original()
+            if pid:
+                watch.forks.append(time.perf_counter() - t0)
+            return pid
+
+        os.fork = timed_fork
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        seen: set[int] = set()
+        while not self._stop.wait(0.25):
+            rss = memory_kb("self", ("Rss",)).get("Rss", 0)
+            self.parent_rss = max(self.parent_rss, rss)
+            for pid in children():
+                seen.add(pid)
+                for name, value in memory_kb(pid, self.FIELDS).items():
+                    self.child[name] = max(self.child.get(name, 0), value)
+        self.seen = len(seen)
+
+    def stop(self) -> None:
+        os.fork = self._fork
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def line(self) -> str:
+        if not self.seen:
+            return "scan child: none (the scan ran in a thread)"
+        c = self.child
+        private = c.get("Private_Clean", 0) + c.get("Private_Dirty", 0)
+        forks = ", ".join(f"{f * 1e3:.1f}" for f in self.forks) or "n/a"
+        return (
+            f"scan child (largest of {self.seen}): RSS {c.get('Rss', 0) / 1024:.0f} MB, "
+            f"PSS {c.get('Pss', 0) / 1024:.0f} MB, private {private / 1024:.0f} MB; the app's "
+            f"RSS {self.parent_rss / 1024:.0f} MB; os.fork held the GIL {forks} ms"
+        )
+
+
+async def bench_app(
+    items: list[dict[str, object]], trace: bool = False, query_only: bool = False
+) -> None:
     """Filter, sort and query ``items`` in the app; pauses per phase beside the idle baseline."""
     from textual.app import App, ComposeResult
 
@@ -248,18 +350,19 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
         def pending() -> bool:
             return table.model.pending
 
-        for needle in ("PULL", "Event3"):
+        for needle in () if query_only else ("PULL", "Event3"):
             await phase(f"filter {needle!r}", lambda n=needle: table.set_filter(n), pending)
             matched = table.row_count
             table.set_filter("")
             while pending():
                 await asyncio.sleep(0.01)
             print(f"  filter {needle!r}: {matched:,} matches", flush=True)
-        await phase("sort by event", lambda: table.set_sort(1), pending)
-        await phase("sort descending", lambda: table.set_sort(1, True), pending)
-        table.set_sort(None)
-        while pending():
-            await asyncio.sleep(0.01)
+        if not query_only:
+            await phase("sort by event", lambda: table.set_sort(1), pending)
+            await phase("sort descending", lambda: table.set_sort(1, True), pending)
+            table.set_sort(None)
+            while pending():
+                await asyncio.sleep(0.01)
 
         await pilot.press("colon")
         await pilot.pause()
@@ -269,7 +372,10 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
         def query() -> None:
             assert bar.run_text(EXPR)
 
+        watch = ChildWatch()
+        watch.start()
         await phase("query (JMESPath)", query, lambda: bar.scanning or pending(), True)
+        watch.stop()
         timer.stop()
         gc.callbacks.remove(on_gc)
         for tracer in tracers:
@@ -283,6 +389,7 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
             print(f"    50 ms timer lateness  {ms(late)}")
             print(f"    key-to-frame (down)   {ms(keys)}")
         print(f"  automatic gen-2 collections: {ms(gen2)}")
+        print(f"  {watch.line()}")
 
 
 def bench_density() -> None:
@@ -312,16 +419,21 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--no-app", action="store_true")
     parser.add_argument("--app-only", action="store_true", help="skip the engine and density parts")
+    parser.add_argument("--code", help="run the app from this checkout (before/after pairs)")
+    parser.add_argument("--query-only", action="store_true", help="skip filter and sort")
     parser.add_argument("--trace", action="store_true",
                         help="slow loop callbacks, GIL probe and GC collections per phase")  # fmt: skip
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
+    import tui
+
+    print(f"app code: {Path(tui.__file__).resolve().parents[1]}")
     items = make_items(args.rows)
     if not args.app_only:
         bench_engine(items)
         bench_density()
     if not args.no_app:
-        asyncio.run(bench_app(items, args.trace))
+        asyncio.run(bench_app(items, args.trace, args.query_only))
     print(f"load average after: {os.getloadavg()}")
 
 
