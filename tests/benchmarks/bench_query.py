@@ -138,12 +138,18 @@ def memory_kb(pid: int | str, fields: tuple[str, ...]) -> dict[str, int]:
 
 
 class ChildWatch:
-    """While a query runs: the scan child's largest RSS / PSS / private memory, the app's RSS,
-    and how long each ``os.fork`` took (it holds the GIL: a pause for the UI thread)."""
+    """While a query runs: how long each ``os.fork`` took (it holds the GIL: a pause for the UI
+    thread) and, with ``sample``, the scan child's largest RSS / PSS / private memory beside the
+    app's RSS.
+
+    Sampling runs in a pass of its own, not while keys are timed: reading the child's
+    ``smaps_rollup`` walks its page tables, ~100 ms of a core in the kernel each time.
+    """
 
     FIELDS = ("Rss", "Pss", "Private_Clean", "Private_Dirty")
 
-    def __init__(self) -> None:
+    def __init__(self, sample: bool = False) -> None:
+        self.sample = sample
         self.child: dict[str, int] = {}
         self.parent_rss = 0
         self.forks: list[float] = []
@@ -164,15 +170,20 @@ class ChildWatch:
             return pid
 
         os.fork = timed_fork
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        if self.sample:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
 
     def _run(self) -> None:
+        # Light on purpose (it runs beside the keys it measures): /proc is searched for the child
+        # only until one is found, the app's RSS is read from statm, the child's memory every 0.5 s.
         seen: set[int] = set()
-        while not self._stop.wait(0.25):
-            rss = memory_kb("self", ("Rss",)).get("Rss", 0)
+        page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+        while not self._stop.wait(0.5):
+            rss = int(Path("/proc/self/statm").read_text().split()[1]) * page_kb
             self.parent_rss = max(self.parent_rss, rss)
-            for pid in children():
+            live = [pid for pid in seen if Path(f"/proc/{pid}").exists()] or children()
+            for pid in live:
                 seen.add(pid)
                 for name, value in memory_kb(pid, self.FIELDS).items():
                     self.child[name] = max(self.child.get(name, 0), value)
@@ -185,15 +196,17 @@ class ChildWatch:
             self._thread.join()
 
     def line(self) -> str:
-        if not self.seen:
+        if not self.forks:
             return "scan child: none (the scan ran in a thread)"
+        forks = ", ".join(f"{f * 1e3:.1f}" for f in self.forks)
+        if not self.sample:
+            return f"scan child: os.fork held the GIL {forks} ms"
         c = self.child
         private = c.get("Private_Clean", 0) + c.get("Private_Dirty", 0)
-        forks = ", ".join(f"{f * 1e3:.1f}" for f in self.forks) or "n/a"
         return (
-            f"scan child (largest of {self.seen}): RSS {c.get('Rss', 0) / 1024:.0f} MB, "
-            f"PSS {c.get('Pss', 0) / 1024:.0f} MB, private {private / 1024:.0f} MB; the app's "
-            f"RSS {self.parent_rss / 1024:.0f} MB; os.fork held the GIL {forks} ms"
+            f"scan child, memory pass (largest of {self.seen}): RSS {c.get('Rss', 0) / 1024:.0f}"
+            f" MB, PSS {c.get('Pss', 0) / 1024:.0f} MB, private (copied) {private / 1024:.0f} MB;"
+            f" the app's RSS {self.parent_rss / 1024:.0f} MB; os.fork held the GIL {forks} ms"
         )
 
 
@@ -376,6 +389,12 @@ async def bench_app(
         watch.start()
         await phase("query (JMESPath)", query, lambda: bar.scanning or pending(), True)
         watch.stop()
+        memory = ChildWatch(sample=True)  # untimed: a second scan, its child's memory sampled
+        memory.start()
+        bar.run_text(EXPR)
+        while bar.scanning or pending():
+            await asyncio.sleep(0.05)
+        memory.stop()
         timer.stop()
         gc.callbacks.remove(on_gc)
         for tracer in tracers:
@@ -390,6 +409,7 @@ async def bench_app(
             print(f"    key-to-frame (down)   {ms(keys)}")
         print(f"  automatic gen-2 collections: {ms(gen2)}")
         print(f"  {watch.line()}")
+        print(f"  {memory.line()}")
 
 
 def bench_density() -> None:
