@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/procs.py, whatever --code is
 if "--code" in sys.argv:  # the app's code from another checkout (before/after pairs)
     sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
 
@@ -41,6 +42,7 @@ if "--code" in sys.argv:  # the app's code from another checkout (before/after p
 import jmespath
 from harness import gen2_timer, load_line
 from loop_trace import CallTrace, GcTrace, GilProbe, LoopTrace, print_report
+from procs import children
 
 from tui.services.density import Density, bar_text
 from tui.services.query import parse_query, scan
@@ -106,23 +108,6 @@ def bench_engine(items: list[dict[str, object]]) -> None:
         )
 
 
-def children() -> list[int]:
-    """This process's child processes (zombies included), from /proc/*/stat (no psutil)."""
-    me = os.getpid()
-    out: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": state, ppid, ...
-        if int(fields[1]) == me:
-            out.append(int(entry.name))
-    return out
-
-
 def memory_kb(pid: int | str, fields: tuple[str, ...]) -> dict[str, int]:
     """Fields of /proc/PID/smaps_rollup (kB); empty when the process is gone."""
     try:
@@ -182,7 +167,7 @@ class ChildWatch:
         while not self._stop.wait(0.5):
             rss = int(Path("/proc/self/statm").read_text().split()[1]) * page_kb
             self.parent_rss = max(self.parent_rss, rss)
-            live = [pid for pid in seen if Path(f"/proc/{pid}").exists()] or children()
+            live = [pid for pid in seen if Path(f"/proc/{pid}").exists()] or list(children())
             for pid in live:
                 seen.add(pid)
                 for name, value in memory_kb(pid, self.FIELDS).items():

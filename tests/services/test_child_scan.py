@@ -7,33 +7,16 @@ import os
 import signal
 import threading
 from array import array
-from pathlib import Path
 
 import pytest
 
+from tests.procs import children
 from tui.services import child_scan
 from tui.services.query import QueryError, parse_query, payload_source, scan
 
 pytestmark = pytest.mark.skipif(not child_scan.available(), reason="the child scan needs Linux")
 
 PARENT = os.getpid()
-
-
-def children() -> dict[int, str]:
-    """This process's child processes and their state (``Z``: a zombie), from /proc/*/stat."""
-    me = os.getpid()
-    out: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
-        if int(ppid) == me:
-            out[int(entry.name)] = state
-    return out
 
 
 def payloads(count: int) -> list[object]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.app import ComposeResult
 
-from tests.services.test_child_scan import children
+from tests.procs import children
 from tests.ui.helpers import StyledApp, wait_for
 from tui.services import child_scan
 from tui.services.query import parse_query, scan

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from tui.errors import EventdeckError
+from tui.services import early_call
 
 MIN_ROWS = 50_000
 """Views with fewer rows to scan stay in a thread (a fork of a big process costs a few ms)."""
@@ -196,29 +197,22 @@ def _child(
 
 
 def _detach() -> None:
-    """Cut the child off the terminal, the parent's signal handlers and the cyclic GC.
+    """Cut the child off the parent's signal handlers, the cyclic GC, the terminal and the log.
 
-    Why each: its own session, so the terminal's signals (a hang-up) reach only the app, which
-    kills the child; stdio on /dev/null, so nothing it might print lands on the UI; the app's
-    Python signal handlers (SIGHUP saves drafts) and the event loop's wake-up fd (a socket shared
-    with the parent) must not run or be written here; and a collection would walk, so copy, every
-    page of the parent's heap (the rows are shared copy-on-write).
+    Why each: the app's Python signal handlers (SIGHUP saves drafts) and the event loop's
+    wake-up fd (a socket shared with the parent) must not run or be written here; a collection
+    would walk, so copy, every page of the parent's heap (the rows are shared copy-on-write);
+    and, as for the launch's early call (``early_call._detach``), its own session (the
+    terminal's signals reach only the app, which kills the child), stdio on /dev/null and
+    logging off, so nothing it might print or log lands on the UI or the app's log.
     """
     gc.disable()
     signal.set_wakeup_fd(-1)
     for number in signal.valid_signals():
-        try:
+        with contextlib.suppress(OSError, ValueError):
             if callable(signal.getsignal(number)):
                 signal.signal(number, signal.SIG_DFL)
-        except (OSError, ValueError):
-            pass
-    with contextlib.suppress(OSError):
-        os.setsid()
-    null = os.open(os.devnull, os.O_RDWR)
-    for target in (0, 1, 2):
-        os.dup2(null, target)
-    if null > 2:
-        os.close(null)
+    early_call._detach()
 
 
 def _write(fd: int, data: bytes) -> None:
