@@ -89,7 +89,7 @@ def scan_in_child(
         os.close(write_fd)
         raise
     if pid == 0:  # the child: never returns
-        _child(read_fd, write_fd, test, item_at, start, count, chunk)
+        _child(write_fd, test, item_at, start, count, chunk)
     os.close(write_fd)
     reaped = False
     matches: array[int] = array("q")
@@ -159,7 +159,6 @@ def _kill(pid: int) -> None:
 
 
 def _child(
-    read_fd: int,
     write_fd: int,
     test: Callable[[object], bool],
     item_at: Callable[[int], object],
@@ -176,7 +175,10 @@ def _child(
     """
     status = 0
     try:
-        os.close(read_fd)
+        # Only the pipe stays open: the app's sockets and files (and another scan's pipe, forked
+        # at the same moment) are not held open by this child.
+        os.closerange(3, write_fd)
+        os.closerange(write_fd + 1, os.sysconf("SC_OPEN_MAX"))
         _detach()
         position = start
         while position < count:
