@@ -169,9 +169,9 @@ def _child(
     """Scan and write the records to ``write_fd``: the child's whole life, ended by ``os._exit``.
 
     Only pure work after the fork: no logging (its handlers write files and the terminal), no
-    botocore or network, no lock another thread may hold (the rows' readers take none in the
-    child: see ``CompactItems``), and ``os._exit`` so no atexit handler, flush or finaliser of
-    the parent's state runs here.
+    botocore or network, no lock another thread may hold (the compact item store's lock is a
+    fresh one in a forked child: ``item_store._new_locks_in_child``), and ``os._exit`` so no
+    atexit handler, flush or finaliser of the parent's state runs here.
     """
     status = 0
     try:
