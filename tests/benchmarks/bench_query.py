@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -106,6 +107,12 @@ def bench_engine(items: list[dict[str, object]]) -> None:
             f"  {label:34} {secs:6.2f} s  {n / secs / 1e3:8.0f} k rows/s  "
             f"{plain / secs / 1e3:7.0f} k matches/s  ({secs / plain_s:4.2f}x plain)"
         )
+
+
+def _worst(values: list[float], at: list[float]) -> str:
+    """The three largest ``values`` with when they happened (s from the phase's start)."""
+    pairs = sorted(zip(values, at, strict=False), reverse=True)[:3]
+    return ", ".join(f"{v * 1e3:.0f} at {t:.2f}" for v, t in pairs)
 
 
 def memory_kb(pid: int | str, fields: tuple[str, ...]) -> dict[str, int]:
@@ -252,11 +259,14 @@ async def bench_app(
         await pilot.pause()
 
         lateness: list[float] = []
+        when: dict[str, Any] = {"start": time.perf_counter(), "timer": [], "key": []}
+        worst: dict[str, tuple[str, str]] = {}
         state = {"last": time.perf_counter()}
 
         def tick() -> None:
             now = time.perf_counter()
             lateness.append(max(0.0, now - state["last"] - 0.05))
+            when["timer"].append(now - when["start"])
             state["last"] = now
 
         async def presses(count: int) -> list[float]:
@@ -293,6 +303,7 @@ async def bench_app(
                 ) and time.perf_counter() < deadline:
                     await asyncio.sleep(0.001)
                 out.append(time.perf_counter() - t0)
+                when["key"].append(t0 - when["start"])
                 target.render_line = original  # type: ignore[method-assign]
                 if time.perf_counter() >= deadline:  # said, not hidden: which wait never ended
                     print(
@@ -323,6 +334,7 @@ async def bench_app(
             lateness.clear()
             state["last"] = time.perf_counter()
             t0 = time.perf_counter()
+            when.update(start=t0, timer=[], key=[])
             start()
             first = None
             keys: list[float] = []
@@ -334,6 +346,7 @@ async def bench_app(
                 keys += await presses(1)
             total = time.perf_counter() - t0
             phases.append((name, first, total, list(lateness), keys))
+            worst[name] = _worst(lateness, when["timer"]), _worst(keys, when["key"])
 
         tracers = (LoopTrace(), GilProbe(), GcTrace(), CallTrace()) if trace else ()
         for tracer in tracers:
@@ -388,6 +401,9 @@ async def bench_app(
         print(f"app, {count:,} rows: the query matched {table.row_count:,}")
         print(f"  {load_line()}")
         for name, first, total, late, keys in phases:
+            if name in worst:
+                print(f"  {name}: the 3 worst, (ms late, at s from the start): timer {worst[name][0]}"
+                      f" · keys {worst[name][1]}")  # fmt: skip
             if first is not None:
                 print(f"  {name}: first screen of matches {first:6.2f} s · all {total:6.2f} s")
             print(f"    50 ms timer lateness  {ms(late)}")
