@@ -144,3 +144,17 @@ def test_an_error_in_the_child_is_a_query_error() -> None:
     with pytest.raises(QueryError, match="failed: RuntimeError: the row store broke"):
         scan(parse_query("i"), 5000, item_at, in_child=True)
     assert set(children()) == before
+
+
+def test_a_refused_fork_scans_in_this_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too many processes (EAGAIN): the scan still runs, in this thread, with the same result."""
+    import errno
+
+    def refuse() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    rows = payloads(600)
+    result = scan(parse_query(QUERY), len(rows), payload_source(rows), in_child=True)
+    expected = scan(parse_query(QUERY), len(rows), payload_source(rows), in_child=False)
+    assert list(result.matches) == list(expected.matches) and result.scanned == 600

@@ -60,6 +60,10 @@ class ChildScanError(EventdeckError):
     """The scan's child process failed or died: the message says how."""
 
 
+class NoChild(Exception):
+    """No child could be made (no pipe, or ``fork`` refused: too many processes, no memory)."""
+
+
 def available() -> bool:
     """Whether a scan may fork: Linux only (macOS frameworks are not fork-safe with threads)."""
     return sys.platform.startswith("linux") and hasattr(os, "fork")
@@ -79,14 +83,19 @@ def scan_in_child(
 
     ``progress(new_matches, scanned)`` is called in this thread for each chunk the child sends,
     exactly as the thread scan calls it. Raises ``ChildScanError`` if the child fails or dies,
-    ``OSError`` if no child could be made (the caller may then scan in a thread).
+    ``NoChild`` before any report if no child could be made (the caller scans in a thread).
     """
-    read_fd, write_fd = os.pipe()
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError as exc:
+        raise NoChild(str(exc)) from exc
     try:
         pid = os.fork()
-    except BaseException:
+    except BaseException as exc:
         os.close(read_fd)
         os.close(write_fd)
+        if isinstance(exc, OSError):
+            raise NoChild(str(exc)) from exc
         raise
     if pid == 0:  # the child: never returns
         _child(write_fd, test, item_at, start, count, chunk)

@@ -241,7 +241,10 @@ def scan(
             )
         except child_scan.ChildScanError as exc:
             raise QueryError(exc.message, 0) from None
-        return ScanResult(found, scanned, cancelled)
+        except child_scan.NoChild:
+            pass  # no process to be had (a process limit, memory): this thread scans instead
+        else:
+            return ScanResult(found, scanned, cancelled)
     matches: array[int] = array("q")
     position = start
     with responsive():
