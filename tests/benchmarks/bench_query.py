@@ -7,7 +7,8 @@ Printed:
   against plain ``jmespath.search(expr, row)`` in a loop over the same list, same expression;
 - in the app (headless ``run_test`` at 120x36, a VirtualTable holding the rows): the scan's wall
   time to the first chunk of matches on screen and to the end, and while it runs the lateness of
-  a 50 ms timer and key-press-to-frame times (``down``), p50/p99/max, against the idle baseline;
+  a 50 ms timer and key-press-to-frame times (``down``), p50/p99/max, against the idle baseline,
+  and the three worst of each with when they happened (s from the phase's start);
 - density line: the cost of one frame (recompute buckets + strip) and of the per-tick sync check
   with nothing new, at 10k, 100k and 1M rows; and the cost of counting a 1,000-row page.
 - with the query: the scan's child process (a scan of a big view forks), its RSS, PSS and
