@@ -9,16 +9,17 @@ import asyncio
 import os
 import signal
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
+from tui import gcpause
 from tui.context import AppContext
 from tui.keymap import apply_keymap
 from tui.settings import export_directory, update
-from tui.shell.flows import ShellFlows
 from tui.shell.palette import binding_commands
 from tui.shell.panes import PANES, PaneInfo, all_binding_ids, pane_classes, pane_info
 from tui.themes import (
@@ -35,14 +36,29 @@ from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.styles import STYLESHEETS
+from tui.ui.styles.rules_cache import CachedStylesheet, cache_dir
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
 from tui.ui.work import Work, remember_settings
 from tui.words import count
 
+if TYPE_CHECKING:
+    from tui.shell.flows import ShellFlows
+
 # The pane catalogue lives in tui.shell.panes; named here too, as the app's public face.
 __all__ = ["PANES", "EventdeckApp", "PaneInfo", "all_binding_ids", "pane_classes"]
+
+
+class ShellScreen(Screen[None]):
+    """The app's first screen, without auto focus: the pane shown puts the focus on its keys.
+
+    Why: Textual's auto focus gives the first focusable widget the focus (a browse pane's side
+    inspector, hidden), then the pane moves it to its table: two more focus changes, each
+    restyling its widget, before the first frame. Modal screens keep Textual's auto focus.
+    """
+
+    AUTO_FOCUS = ""
 
 
 class EventdeckApp(App[None]):
@@ -78,16 +94,30 @@ class EventdeckApp(App[None]):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        # Rules parsed by an earlier launch come from disk (saved after the first frame).
+        self.stylesheet = CachedStylesheet.replacing(self.stylesheet, cache_dir())
         self.ctx = ctx
         self.clipboard_settings = ClipboardSettings()  # the copy size cap (copy_text reads it)
         self._panes: dict[str, Pane] = {}
         self.work = Work(self, group="app")  # the app's own file jobs (config reads, the theme)
-        # The pickers, settings, sign-in and connection switch (tui.shell.flows).
-        self.flows = ShellFlows(self, ctx, self.work, lambda: self.panes)
+        self._flows: ShellFlows | None = None
         self._caught_signals: list[int] = []
         self._apply_settings()
 
     # -- set-up ----------------------------------------------------------------------------
+    @property
+    def flows(self) -> ShellFlows:
+        """The pickers, settings, sign-in and connection switch (tui.shell.flows).
+
+        Made on first use: none runs before the first frame, and the module brings the SSO
+        cache and hashing with it (~3 ms of the launch).
+        """
+        if self._flows is None:
+            from tui.shell.flows import ShellFlows
+
+            self._flows = ShellFlows(self, self.ctx, self.work, lambda: self.panes)
+        return self._flows
+
     def _apply_settings(self) -> None:
         """Themes and keymap from the settings; problems become one warning each, never a crash."""
         settings = self.ctx.settings
@@ -124,6 +154,9 @@ class EventdeckApp(App[None]):
         self.set_class(True, f"-theme-{name}", update=False)
         self.stylesheet.set_variables(self.get_css_variables())
 
+    def get_default_screen(self) -> Screen:  # type: ignore[type-arg]
+        return ShellScreen(id="_default")
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """eventdeck's row variables for themes that do not set them (Textual's own themes)."""
         return dict(VARIABLE_DEFAULTS)
@@ -157,7 +190,7 @@ class EventdeckApp(App[None]):
         # Launched with the early child's resolution: resolve here too, once the first frame is
         # out (it imports botocore), and switch if the answer differs.
         if self.ctx.factory.provisional:
-            self.call_after_refresh(self.flows.confirm_resolution)
+            self.call_after_refresh(lambda: self.flows.confirm_resolution())
         launch = self.ctx.launch
         if self.ctx.log_path is not None:
             self.notify(f"Debug log (secrets redacted): {self.ctx.log_path}", markup=False)
@@ -181,6 +214,23 @@ class EventdeckApp(App[None]):
         else:
             await self.action_show_pane(pane.PANE_ID)  # loads the draft and the outbox first
             pane.apply_launch(launch.params, launch.operation)
+
+    def on_ready(self) -> None:
+        """The first frame is out: end the launch's GC pause, keep the CSS rules it parsed."""
+        gcpause.resume()
+        self._save_css_cache()
+
+    def _save_css_cache(self) -> None:
+        """Keep what the first frame parsed for the next launch (only if something was new).
+
+        The write (pickle and fsync) runs in a file job: the event loop keeps drawing.
+        """
+        stylesheet = self.stylesheet
+        if not isinstance(stylesheet, CachedStylesheet):  # Textual's css monitor may replace it
+            return
+        pending = stylesheet.pending()
+        if pending is not None:
+            self.work.run(pending.write, key="css rules cache", pooled=False)
 
     def on_work_done(self, message: Work.Done) -> None:
         self.work.deliver(message)

@@ -12,9 +12,19 @@ import gc
 import sys
 from collections.abc import Sequence
 
-from tui.args import build_parser, bundle_launch, parse_operation, version_text
-from tui.errors import ConfigError
-from tui.services.early_call import mark
+# No cyclic GC while this module's imports run (the parser, the settings and their schema):
+# they make thousands of objects and no garbage, and the ~30 collections they trigger cost ~3 ms
+# before `main`. Only paused here, so importing this module (tests) leaves the GC as it was.
+_GC_WAS_ON = gc.isenabled()
+gc.disable()
+try:
+    from tui import gcpause
+    from tui.args import build_parser, bundle_launch, parse_operation, version_text
+    from tui.errors import ConfigError
+    from tui.services.early_call import mark
+finally:
+    if _GC_WAS_ON:
+        gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,11 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         launch = parse_operation(rest) if rest else None
         if args.open:  # --open BUNDLE: the bundle's view is the launch target
             launch = bundle_launch(args.open)
-        # No cyclic GC while the UI is imported (tui.launch.settle_launch freezes what the imports
-        # made and turns it on again): they allocate ~70,000 objects, and the collections they
-        # trigger cost ~8 ms of CPU, for no garbage worth finding. The early child inherits the
-        # pause for its whole short life.
-        gc.disable()
+        # No cyclic GC while the UI is imported and its first frame made (tui/gcpause.py; the
+        # app ends the pause once that frame is out). The early child inherits the pause for
+        # its whole short life.
+        gcpause.pause()
         from tui.launch import launch_app
 
         return launch_app(args, launch)
@@ -53,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"eventdeck: {exc}", file=sys.stderr)
         return 2
     finally:
-        gc.enable()
+        gcpause.resume()
 
 
 if __name__ == "__main__":  # pragma: no cover

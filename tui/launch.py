@@ -11,6 +11,7 @@ import gc
 import os
 from typing import Any
 
+from tui import gcpause
 from tui.args import LaunchTarget, connection_options
 from tui.context import AppContext
 from tui.errors import ConfigError
@@ -224,12 +225,12 @@ def prepare_launch(args: argparse.Namespace, launch: LaunchTarget | None) -> tup
 
 
 def settle_launch(ctx: AppContext, early: Any) -> None:
-    """Between the UI's import and the app's run: the GC back on, the child's resolution taken.
+    """Between the UI's import and the app's run: the imports frozen, the child's resolution taken.
 
-    The cyclic GC: tui/cli.py paused it for the imports (they make ~70,000 objects and no
-    garbage worth finding); what they made lives as long as the process, so it is frozen (no
-    later collection walks it: the first page's ``gc.collect(1)`` in browse_paging would walk all
-    of it) and the GC runs again for what the app makes.
+    The cyclic GC: tui/cli.py paused it (tui/gcpause.py) for the imports (they make ~70,000
+    objects and no garbage worth finding); what they made lives as long as the process, so it is
+    frozen now (no later collection walks it: the first page's ``gc.collect(1)`` in browse_paging
+    would walk all of it). The pause itself lasts until the app's first frame is out.
 
     The resolution: an unknown profile must stop the launch with one line and exit status 2
     before the UI takes the terminal; the child's answer says so (ConfigError raised here). If the
@@ -238,9 +239,8 @@ def settle_launch(ctx: AppContext, early: Any) -> None:
     """
     from tui.services.early_call import EarlyCallDiscarded
 
-    if not gc.isenabled():
+    if gcpause.paused():
         gc.freeze()
-        gc.enable()
     if early is None:
         return
     try:

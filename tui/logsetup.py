@@ -12,6 +12,7 @@ apply to an error message before showing or copying it. No textual import: usabl
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -52,35 +53,41 @@ _KEY = r"[\w-]*?(?:" + "|".join(_SECRET_NAMES) + r")[\w-]*"
 _XML_KEY = r"[\w-]*(?:" + "|".join(_SECRET_NAMES) + r")[\w-]*"
 _NOT_DONE = r"(?!\[REDACTED\])"
 
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+# Compiled on first use (_patterns): only a debug log or a redacted export needs them, and
+# compiling them is ~2 ms of every launch, before `main`.
+_PATTERN_SOURCES: list[tuple[str, str]] = [
     # 'Authorization': b'AWS4-HMAC-SHA256 ...' / "accessToken": "..." (JSON, dict and bytes reprs)
     (
-        re.compile(
-            r"""(?i)(\\?["']""" + _KEY + r"""\\?["']\s*:\s*b?)(\\?["'])(?:(?!\2)(?:\\.|.))*\2"""
-        ),
+        (r"""(?i)(\\?["']""" + _KEY + r"""\\?["']\s*:\s*b?)(\\?["'])(?:(?!\2)(?:\\.|.))*\2"""),
         r"\1\2" + REDACTED + r"\2",
     ),
     # <SecretAccessKey>...</SecretAccessKey> and <SessionToken> in XML response bodies
     (
-        re.compile(r"(?i)(<(" + _XML_KEY + r")>)[^<]*(</\2>)"),
+        r"(?i)(<(" + _XML_KEY + r")>)[^<]*(</\2>)",
         r"\1" + REDACTED + r"\3",
     ),
     # header lines "x-amz-security-token:..." in canonical requests and HTTP dumps
     (
-        re.compile(r"(?im)^(\s*" + _KEY + r"[ \t]*:[ \t]*)" + _NOT_DONE + r"[^\r\n]+"),
+        r"(?im)^(\s*" + _KEY + r"[ \t]*:[ \t]*)" + _NOT_DONE + r"[^\r\n]+",
         r"\1" + REDACTED,
     ),
     # key=value text: query strings, ini files, environment dumps, keyword reprs
     (
-        re.compile(r"(?i)((?<![\w-])" + _KEY + r"\s*=\s*)" + _NOT_DONE + r"""[^\s&,;'"<>)}\]]+"""),
+        r"(?i)((?<![\w-])" + _KEY + r"\s*=\s*)" + _NOT_DONE + r"""[^\s&,;'"<>)}\]]+""",
         r"\1" + REDACTED,
     ),
     # the parts of a SigV4 Authorization value wherever it appears
-    (re.compile(r"(?i)(Credential=)" + _NOT_DONE + r"[^\s,'\"&]+"), r"\1" + REDACTED),
-    (re.compile(r"(?i)(Signature=)" + _NOT_DONE + r"[^\s,'\"&]+"), r"\1" + REDACTED),
-    (re.compile(r"(?i)(\bSignature:\s*)[0-9a-f]{16,}"), r"\1" + REDACTED),
-    (re.compile(r"(?i)(\bBearer\s+)" + _NOT_DONE + r"[A-Za-z0-9\-._~+/=:]+"), r"\1" + REDACTED),
+    (r"(?i)(Credential=)" + _NOT_DONE + r"[^\s,'\"&]+", r"\1" + REDACTED),
+    (r"(?i)(Signature=)" + _NOT_DONE + r"[^\s,'\"&]+", r"\1" + REDACTED),
+    (r"(?i)(\bSignature:\s*)[0-9a-f]{16,}", r"\1" + REDACTED),
+    (r"(?i)(\bBearer\s+)" + _NOT_DONE + r"[A-Za-z0-9\-._~+/=:]+", r"\1" + REDACTED),
 ]
+
+
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    """The secret-looking patterns of ``redact``, compiled once, on first use."""
+    return [(re.compile(source), replacement) for source, replacement in _PATTERN_SOURCES]
 
 
 class SecretRegistry:
@@ -148,7 +155,7 @@ def redact(text: str) -> str:
     pattern = SECRETS.pattern
     if pattern is not None:
         text = pattern.sub(REDACTED, text)
-    for regex, replacement in _PATTERNS:
+    for regex, replacement in _patterns():
         text = regex.sub(replacement, text)
     return text
 

@@ -10,8 +10,6 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from tui.errors import ConfigError
 from tui.fsutil import atomic_write_bytes
 from tui.logsetup import contains_registered_secret
@@ -99,7 +97,12 @@ def _check_no_secret_values(value: object, where: str) -> None:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write ``settings`` atomically with mode 0600; raises ConfigError if that is unsafe."""
+    """Write ``settings`` atomically with mode 0600; raises ConfigError if that is unsafe.
+
+    tomli-w is imported here: every launch imports this module (through tui.settings), few save.
+    """
+    import tomli_w
+
     target = path.resolve() if path.is_symlink() else path
     existing, _, problem = read_raw(target)
     if existing is None:

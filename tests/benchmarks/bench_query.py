@@ -7,10 +7,16 @@ Printed:
   against plain ``jmespath.search(expr, row)`` in a loop over the same list, same expression;
 - in the app (headless ``run_test`` at 120x36, a VirtualTable holding the rows): the scan's wall
   time to the first chunk of matches on screen and to the end, and while it runs the lateness of
-  a 50 ms timer and key-press-to-frame times (``down``), p50/p99/max, against the idle baseline;
+  a 50 ms timer and key-press-to-frame times (``down``), p50/p99/max, against the idle baseline,
+  and the three worst of each with when they happened (s from the phase's start);
 - density line: the cost of one frame (recompute buckets + strip) and of the per-tick sync check
   with nothing new, at 10k, 100k and 1M rows; and the cost of counting a 1,000-row page.
-Figures are machine-dependent: the load average is printed with them.
+- with the query: the scan's child process (a scan of a big view forks), its RSS, PSS and
+  private (copied) memory at their largest beside the app's RSS, and how long each ``os.fork``
+  held the UI's GIL.
+Figures are machine-dependent: the load average is printed with them. ``--code DIR`` runs the
+app from another checkout (e.g. ``git worktree add /tmp/base main``) for a before/after pair;
+``--query-only`` skips the filter and sort phases.
 """
 
 from __future__ import annotations
@@ -22,16 +28,23 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/procs.py, whatever --code is
+if "--code" in sys.argv:  # the app's code from another checkout (before/after pairs)
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--code") + 1]).resolve()))
+
 
 import jmespath
 from harness import gen2_timer, load_line
 from loop_trace import CallTrace, GcTrace, GilProbe, LoopTrace, print_report
+from procs import children
 
 from tui.services.density import Density, bar_text
 from tui.services.query import parse_query, scan
@@ -97,7 +110,102 @@ def bench_engine(items: list[dict[str, object]]) -> None:
         )
 
 
-async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None:
+def _worst(values: list[float], at: list[float]) -> str:
+    """The three largest ``values`` with when they happened (s from the phase's start)."""
+    pairs = sorted(zip(values, at, strict=False), reverse=True)[:3]
+    return ", ".join(f"{v * 1e3:.0f} at {t:.2f}" for v, t in pairs)
+
+
+def memory_kb(pid: int | str, fields: tuple[str, ...]) -> dict[str, int]:
+    """Fields of /proc/PID/smaps_rollup (kB); empty when the process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {}
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        if name in fields:
+            out[name] = int(rest.split()[0])
+    return out
+
+
+class ChildWatch:
+    """While a query runs: how long each ``os.fork`` took (it holds the GIL: a pause for the UI
+    thread) and, with ``sample``, the scan child's largest RSS / PSS / private memory beside the
+    app's RSS.
+
+    Sampling runs in a pass of its own, not while keys are timed: reading the child's
+    ``smaps_rollup`` walks its page tables, ~100 ms of a core in the kernel each time.
+    """
+
+    FIELDS = ("Rss", "Pss", "Private_Clean", "Private_Dirty")
+
+    def __init__(self, sample: bool = False) -> None:
+        self.sample = sample
+        self.child: dict[str, int] = {}
+        self.parent_rss = 0
+        self.forks: list[float] = []
+        self.seen = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._fork = os.fork
+
+    def start(self) -> None:
+        original = self._fork
+        watch = self
+
+        def timed_fork() -> int:
+            t0 = time.perf_counter()
+            pid = original()
+            if pid:
+                watch.forks.append(time.perf_counter() - t0)
+            return pid
+
+        os.fork = timed_fork
+        if self.sample:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        # Light on purpose (it runs beside the keys it measures): /proc is searched for the child
+        # only until one is found, the app's RSS is read from statm, the child's memory every 0.5 s.
+        seen: set[int] = set()
+        page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+        while not self._stop.wait(0.5):
+            rss = int(Path("/proc/self/statm").read_text().split()[1]) * page_kb
+            self.parent_rss = max(self.parent_rss, rss)
+            live = [pid for pid in seen if Path(f"/proc/{pid}").exists()] or list(children())
+            for pid in live:
+                seen.add(pid)
+                for name, value in memory_kb(pid, self.FIELDS).items():
+                    self.child[name] = max(self.child.get(name, 0), value)
+        self.seen = len(seen)
+
+    def stop(self) -> None:
+        os.fork = self._fork
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def line(self) -> str:
+        if not self.forks:
+            return "scan child: none (the scan ran in a thread)"
+        forks = ", ".join(f"{f * 1e3:.1f}" for f in self.forks)
+        if not self.sample:
+            return f"scan child: os.fork held the GIL {forks} ms"
+        c = self.child
+        private = c.get("Private_Clean", 0) + c.get("Private_Dirty", 0)
+        return (
+            f"scan child, memory pass (largest of {self.seen}): RSS {c.get('Rss', 0) / 1024:.0f}"
+            f" MB, PSS {c.get('Pss', 0) / 1024:.0f} MB, private (copied) {private / 1024:.0f} MB;"
+            f" the app's RSS {self.parent_rss / 1024:.0f} MB; os.fork held the GIL {forks} ms"
+        )
+
+
+async def bench_app(
+    items: list[dict[str, object]], trace: bool = False, query_only: bool = False
+) -> None:
     """Filter, sort and query ``items`` in the app; pauses per phase beside the idle baseline."""
     from textual.app import App, ComposeResult
 
@@ -152,11 +260,14 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
         await pilot.pause()
 
         lateness: list[float] = []
+        when: dict[str, Any] = {"start": time.perf_counter(), "timer": [], "key": []}
+        worst: dict[str, tuple[str, str]] = {}
         state = {"last": time.perf_counter()}
 
         def tick() -> None:
             now = time.perf_counter()
             lateness.append(max(0.0, now - state["last"] - 0.05))
+            when["timer"].append(now - when["start"])
             state["last"] = now
 
         async def presses(count: int) -> list[float]:
@@ -193,6 +304,7 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
                 ) and time.perf_counter() < deadline:
                     await asyncio.sleep(0.001)
                 out.append(time.perf_counter() - t0)
+                when["key"].append(t0 - when["start"])
                 target.render_line = original  # type: ignore[method-assign]
                 if time.perf_counter() >= deadline:  # said, not hidden: which wait never ended
                     print(
@@ -223,6 +335,7 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
             lateness.clear()
             state["last"] = time.perf_counter()
             t0 = time.perf_counter()
+            when.update(start=t0, timer=[], key=[])
             start()
             first = None
             keys: list[float] = []
@@ -234,6 +347,7 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
                 keys += await presses(1)
             total = time.perf_counter() - t0
             phases.append((name, first, total, list(lateness), keys))
+            worst[name] = _worst(lateness, when["timer"]), _worst(keys, when["key"])
 
         tracers = (LoopTrace(), GilProbe(), GcTrace(), CallTrace()) if trace else ()
         for tracer in tracers:
@@ -248,18 +362,19 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
         def pending() -> bool:
             return table.model.pending
 
-        for needle in ("PULL", "Event3"):
+        for needle in () if query_only else ("PULL", "Event3"):
             await phase(f"filter {needle!r}", lambda n=needle: table.set_filter(n), pending)
             matched = table.row_count
             table.set_filter("")
             while pending():
                 await asyncio.sleep(0.01)
             print(f"  filter {needle!r}: {matched:,} matches", flush=True)
-        await phase("sort by event", lambda: table.set_sort(1), pending)
-        await phase("sort descending", lambda: table.set_sort(1, True), pending)
-        table.set_sort(None)
-        while pending():
-            await asyncio.sleep(0.01)
+        if not query_only:
+            await phase("sort by event", lambda: table.set_sort(1), pending)
+            await phase("sort descending", lambda: table.set_sort(1, True), pending)
+            table.set_sort(None)
+            while pending():
+                await asyncio.sleep(0.01)
 
         await pilot.press("colon")
         await pilot.pause()
@@ -269,7 +384,16 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
         def query() -> None:
             assert bar.run_text(EXPR)
 
+        watch = ChildWatch()
+        watch.start()
         await phase("query (JMESPath)", query, lambda: bar.scanning or pending(), True)
+        watch.stop()
+        memory = ChildWatch(sample=True)  # untimed: a second scan, its child's memory sampled
+        memory.start()
+        bar.run_text(EXPR)
+        while bar.scanning or pending():
+            await asyncio.sleep(0.05)
+        memory.stop()
         timer.stop()
         gc.callbacks.remove(on_gc)
         for tracer in tracers:
@@ -278,11 +402,16 @@ async def bench_app(items: list[dict[str, object]], trace: bool = False) -> None
         print(f"app, {count:,} rows: the query matched {table.row_count:,}")
         print(f"  {load_line()}")
         for name, first, total, late, keys in phases:
+            if name in worst:
+                print(f"  {name}: the 3 worst, (ms late, at s from the start): timer {worst[name][0]}"
+                      f" · keys {worst[name][1]}")  # fmt: skip
             if first is not None:
                 print(f"  {name}: first screen of matches {first:6.2f} s · all {total:6.2f} s")
             print(f"    50 ms timer lateness  {ms(late)}")
             print(f"    key-to-frame (down)   {ms(keys)}")
         print(f"  automatic gen-2 collections: {ms(gen2)}")
+        print(f"  {watch.line()}")
+        print(f"  {memory.line()}")
 
 
 def bench_density() -> None:
@@ -312,16 +441,21 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--no-app", action="store_true")
     parser.add_argument("--app-only", action="store_true", help="skip the engine and density parts")
+    parser.add_argument("--code", help="run the app from this checkout (before/after pairs)")
+    parser.add_argument("--query-only", action="store_true", help="skip filter and sort")
     parser.add_argument("--trace", action="store_true",
                         help="slow loop callbacks, GIL probe and GC collections per phase")  # fmt: skip
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
+    import tui
+
+    print(f"app code: {Path(tui.__file__).resolve().parents[1]}")
     items = make_items(args.rows)
     if not args.app_only:
         bench_engine(items)
         bench_density()
     if not args.no_app:
-        asyncio.run(bench_app(items, args.trace))
+        asyncio.run(bench_app(items, args.trace, args.query_only))
     print(f"load average after: {os.getloadavg()}")
 
 

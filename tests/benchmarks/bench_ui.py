@@ -43,12 +43,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import fcntl
 import os
+import pty
 import re
+import select
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -194,18 +200,24 @@ def bench_launch(
     aws_argv = [AWS, *op, *common, "--max-results", str(IVS_PAGE), "--output", "json", *where]
     shown = rows_on_screen(rows)
     results: dict[str, list[float]] = {"aws_exit": [], "ed_shell": []}
+    prefixes = ("", "serial:", "cold:", "before:", "before:serial:")
+    results.update({f"mark:{p}{m}": [] for m in MARKS for p in prefixes})
     results.update(
-        {f"mark:{p}{m}": [] for m in MARKS for p in ("", "serial:", "before:", "before:serial:")}
+        ed_serial_shell=[], ed_cold_shell=[], ed_before_shell=[], ed_before_serial_shell=[]
     )
-    results.update(ed_serial_shell=[], ed_before_shell=[], ed_before_serial_shell=[])
 
-    def eventdeck(serial: bool = False, before_run: bool = False) -> float:
+    cold_runs: list[Path] = []
+
+    def eventdeck(serial: bool = False, before_run: bool = False, cold: bool = False) -> float:
         painted: list[float] = []
         trace = home / "launch-trace"
         trace.unlink(missing_ok=True)
         run_env = {**env, "EVENTDECK_LAUNCH_TRACE": str(trace)}
         if serial:
             run_env["EVENTDECK_NO_EARLY_CALL"] = "1"
+        if cold:  # the first launch ever (or after a theme or Textual change): no parsed rules
+            cold_runs.append(home / f"cold-cache-{len(cold_runs)}")
+            run_env["XDG_CACHE_HOME"] = str(cold_runs[-1])
         t0 = time.perf_counter()
 
         def check(out: bytes) -> bool:
@@ -218,7 +230,9 @@ def bench_launch(
             argv = [*checkout_argv(before), *op, *common, *where]
         result = run_in_pty(argv, run_env, check, SIZE)
         prefix = ("before:" if before_run else "") + ("serial:" if serial else "")
-        shell = "ed" + ("_before" if before_run else "") + ("_serial" if serial else "") + "_shell"
+        prefix += "cold:" if cold else ""
+        shell = "ed" + ("_before" if before_run else "") + ("_serial" if serial else "")
+        shell += ("_cold" if cold else "") + "_shell"
         results[shell].append(painted[0] if painted else float("nan"))
         marks = read_marks(trace, t0)
         for name in MARKS:
@@ -246,10 +260,14 @@ def bench_launch(
     # shows a page, so no launch can beat a bare Textual app that also imports botocore.session.
     floor_argv = [sys.executable, "-c", "import botocore.session\n" + MINIMAL_APP]
 
+    # Every launch but the first keeps the stylesheet's parsed rules (tui/ui/styles/rules_cache.py,
+    # written just after the first frame): one launch that lives that long, as a user's does.
+    warm_rules_cache(ed_argv, env, home / "xdg_cache_home" / "eventdeck" / "css")
     runs = {
         "aws": aws_cli,
         "ed": eventdeck,
         "ed_serial": lambda: eventdeck(serial=True),
+        "ed_cold": lambda: eventdeck(cold=True),
         "min": minimal,
         "floor": lambda: minimal(floor_argv),
     }
@@ -260,6 +278,35 @@ def bench_launch(
     # The warm-up runs appended to the side lists too: keep the timed repetitions only.
     results = {name: values[-reps:] for name, values in results.items()}
     return {**timed, **results}
+
+
+def warm_rules_cache(argv: list[str], env: dict[str, str], cache: Path) -> None:
+    """Run ``argv`` on a pty until it has written its parsed CSS rules to ``cache``, then stop it."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    proc = subprocess.Popen(argv, env=env, stdin=slave, stdout=slave, stderr=slave,
+                            start_new_session=True, close_fds=True)  # fmt: skip
+    os.close(slave)
+    deadline = time.perf_counter() + 60
+    try:
+        while not any(cache.glob("css-rules-*.pickle")):
+            if time.perf_counter() > deadline or proc.poll() is not None:
+                raise RuntimeError("eventdeck did not write its CSS rules cache")
+            if select.select([master], [], [], 0.05)[0]:
+                with contextlib.suppress(OSError):
+                    os.read(master, 65536)
+        time.sleep(0.2)  # the atomic rename is done; let the app settle before it is stopped
+    finally:
+        proc.terminate()
+        end = time.perf_counter() + 10
+        while proc.poll() is None and time.perf_counter() < end:  # drain: it restores the tty
+            if select.select([master], [], [], 0.05)[0]:
+                with contextlib.suppress(OSError):
+                    os.read(master, 65536)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
 
 
 # The launch's own marks (tui/services/early_call.py `mark`), in the order they happen.
@@ -509,6 +556,11 @@ def main() -> int:
             launch["aws"],
         )
         table.add("eventdeck: participant's events on the terminal", launch["ed"], launch["aws"])
+        table.add(
+            "eventdeck, first launch (no parsed CSS rules cached): events on the terminal",
+            launch["ed_cold"],
+            launch["aws"],
+        )
         table.add(
             "eventdeck, no early call (serial, as before): shell painted",
             launch["ed_serial_shell"],

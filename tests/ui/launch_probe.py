@@ -24,6 +24,7 @@ import signal
 import sys
 from typing import Any
 
+from tui import gcpause
 from tui.args import build_parser, parse_operation
 from tui.launch import build_context, prepare_launch, settle_launch
 from tui.services import early_call
@@ -68,7 +69,7 @@ async def probe(mode: str, words: list[str]) -> dict[str, Any]:
     launch = parse_operation(rest)
     if mode == "early-only":
         return early_only(args, launch)
-    gc.disable()  # as tui/cli.py does before the launch: settle_launch turns it on again
+    gcpause.pause()  # as tui/cli.py does before the launch: the app ends it after its first frame
     ctx, early = prepare_launch(args, launch)
     out: dict[str, Any] = {"forked": early is not None, "discarded": discarded}
     if mode == "kill" and early is not None:
@@ -103,6 +104,13 @@ async def probe(mode: str, words: list[str]) -> dict[str, Any]:
         # The AWS config changes between the child's resolution and the app's own.
         os.environ["AWS_REGION"] = os.environ["PROBE_NEW_REGION"]
     app = EventdeckApp(ctx)
+    compose = app.compose
+
+    def compose_noting_gc() -> Any:
+        out["gc_enabled_in_compose"] = gc.isenabled()
+        return compose()
+
+    app.compose = compose_noting_gc  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         pane: Any = app.current_pane
         await wait_for(pilot, idle(pane))

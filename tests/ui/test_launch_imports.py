@@ -27,8 +27,13 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 LATER = (
+    "hashlib",
     "textual.widgets._text_area",
+    "tomli_w",
     "tui.services.bundle",
+    "tui.services.customer_profiles",
+    "tui.services.sso_cache",
+    "tui.shell.flows",
     "tui.services.signin",
     "tui.ui.screens.choice",
     "tui.ui.screens.help",

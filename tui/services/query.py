@@ -26,6 +26,7 @@ from jmespath import exceptions as jexc
 from jmespath import visitor
 
 from tui.errors import InputError
+from tui.services import child_scan
 from tui.services.chunked import responsive
 
 CHUNK = 4096
@@ -217,15 +218,33 @@ def scan(
     cancel: threading.Event | None = None,
     progress: Callable[[array[int], int], None] | None = None,
     chunk: int = CHUNK,
+    in_child: bool | None = None,
 ) -> ScanResult:
     """Test rows ``start..count`` with ``item_at(i)``; report each chunk's new matches to ``progress``.
 
     ``progress(new_matches, scanned)`` gets only the chunk's matches (the caller keeps the total),
-    so reporting costs the matches, not the rows scanned so far. The scan runs with a short
-    switch interval (``chunked.responsive``): each row is a little Python work, so the UI
-    thread waiting for the GIL gets it within about a millisecond instead of 5 ms per wake-up.
+    so reporting costs the matches, not the rows scanned so far. Where it runs is chosen here
+    (``in_child=None``): a big view (``child_scan.MIN_ROWS`` rows or more) on Linux is scanned
+    in a forked child process, so the scan's Python never holds the GIL the UI thread needs
+    (``tui/services/child_scan.py``); a small one, or where fork is unsafe, in this thread with
+    a short switch interval (``chunked.responsive``): the UI thread waiting for the GIL gets it
+    within about a millisecond instead of 5 ms per wake-up. Both give the same matches and
+    reports; a child that fails or dies raises ``QueryError``.
     """
     test = query.matcher()
+    if in_child is None:
+        in_child = count - start >= child_scan.MIN_ROWS and child_scan.available()
+    if in_child:
+        try:
+            found, scanned, cancelled = child_scan.scan_in_child(
+                test, item_at, start, count, chunk=chunk, cancel=cancel, progress=progress
+            )
+        except child_scan.ChildScanError as exc:
+            raise QueryError(exc.message, 0) from None
+        except child_scan.NoChild:
+            pass  # no process to be had (a process limit, memory): this thread scans instead
+        else:
+            return ScanResult(found, scanned, cancelled)
     matches: array[int] = array("q")
     position = start
     with responsive():

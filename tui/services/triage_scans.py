@@ -12,13 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.services import customer_profiles as cp
 from tui.services import ivs_realtime as ivs
 from tui.services.paging import Page, Pager
 from tui.services.pool import CallPool
 from tui.services.scan import ScanCancelled, fan_out
+
+# Customer Profiles is imported where its scan runs: the IVS pane imports this module for the
+# first screen of a launch, which must not pay for another service's types (~4 ms).
+if TYPE_CHECKING:
+    from tui.services import customer_profiles as cp
 
 PageFetch = Callable[[str | None], Page[Any]]
 
@@ -101,6 +105,8 @@ def flagged_streams(
     A domain whose streams cannot be listed fails the scan with that error, as one call would.
     Runs in a worker thread; raises ScanCancelled once ``cancel`` is set.
     """
+    from tui.services import customer_profiles as cp
+
     with pool.slot():
         domains = all_items(partial(cp.list_domains, factory), cancel)
 

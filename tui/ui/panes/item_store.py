@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import threading
+import weakref
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -84,6 +86,7 @@ class CompactItems(Sequence[Any]):
         self._count = 0
         self._cache: dict[int, tuple[bytes, array[int]]] = {}
         self._lock = threading.Lock()
+        _STORES.add(self)
 
     def pack(self, items: Sequence[Any]) -> Block:
         """``items`` as one page in this store's form (thread-safe: the worker calls it)."""
@@ -167,6 +170,23 @@ class CompactItems(Sequence[Any]):
     def stored_bytes(self) -> int:
         """Compressed bytes held (for the benchmark and the status of big views)."""
         return sum(len(b.data) + b.ends.itemsize * len(b.ends) for b in self._blocks)
+
+
+_STORES: weakref.WeakSet[CompactItems] = weakref.WeakSet()
+
+
+def _new_locks_in_child() -> None:
+    """Give every store a fresh lock in a forked child (the query scan's: services/child_scan.py).
+
+    Why: the child is a copy of the app with one thread; a lock another thread held at the fork
+    would stay held there forever, and the child's reads of the rows would wait for it.
+    """
+    for store in list(_STORES):
+        store._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_locks_in_child)
 
 
 def unpack(block: Block) -> list[dict[str, Any]]:

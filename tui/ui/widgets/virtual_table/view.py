@@ -73,6 +73,7 @@ class TableView(Widget):
         self.show_status = show_status
         self._last_needle = ""
         self._anchor: int | None = None
+        self._cursor_at_run = 0  # the cursor when the last view job went to a worker
         self._end_at: int | None = None
         """Where ``G`` left the cursor waiting for the next page: it lands and takes the cursor
         onto its last row, unless the cursor moved meanwhile."""
@@ -397,15 +398,19 @@ class TableView(Widget):
         else:
             self.work.run(partial(compute_view, job), key="view", pooled=False, exclusive=True)
             self._changed()
+            self._cursor_at_run = self.body.cursor_row
 
     def on_work_done(self, message: Work.Done) -> None:
         """Install a view computed in the thread worker, unless a newer one superseded it."""
         result = message.result
-        if (
-            self.work.deliver(message)
-            and isinstance(result, ViewResult)
-            and self.model.apply(result)
-        ):
+        if not self.work.deliver(message) or not isinstance(result, ViewResult):
+            return
+        # Keys that moved the cursor on the old view while this one was computed: the row under
+        # it now is the one to keep (the anchor taken at the start would undo those keys).
+        moved = self.body.cursor_row != self._cursor_at_run
+        anchor = self._row_index_at_cursor() if moved else self._anchor
+        if self.model.apply(result):
+            self._anchor = anchor
             self._view_ready()
 
     def on_work_failed(self, message: Work.Failed) -> None:
