@@ -30,9 +30,9 @@ min–max, and the machine's load (tests/benchmarks/harness.py).
     or not the app has caught up; timed from the first ListEventLogs request to the 25,000th row
     in the table. Baseline: a boto3 loop over the same pages with eventdeck's timestamp parser
     (the same work: the app's client parses with it); plain boto3 (dateutil) is printed too.
-    The floor is ``pages / key-rate`` (each held-key press shows at most one more page, by
-    design), 1.4x the same-parser loop at 30/s; so the UI is also timed with ``G`` pressed again
-    as soon as each page is in (how fast the app itself pages, no key floor). ``--before DIR``
+    Each press lands every page read ahead that is in (before the read-ahead, one page a press:
+    ``pages / key-rate`` was a floor, 1.4x the same-parser loop at 30/s); the UI is also timed
+    with ``G`` pressed again as soon as rows land (how fast the app itself pages). ``--before DIR``
     adds DIR's UI and this checkout's, each in its own process, G held, in the same rotation.
 
 Both sides get the sandbox's dummy credentials and an empty HOME/XDG/AWS config (no user
@@ -413,7 +413,8 @@ async def ui_pages(
             await pilot.pause()
     finally:
         cc.list_event_logs = original  # type: ignore[assignment]
-    if len(ids) != target or len(set(ids)) != target:
+    # G lands every page that is in: the last landing may bring more than the target.
+    if len(ids) < target or len(set(ids)) != len(ids):
         raise RuntimeError(
             f"the UI loaded {len(ids)} rows ({len(set(ids))} distinct), not {target}"
         )
@@ -635,9 +636,9 @@ def main() -> int:
             "target (issue 13): paging through the UI <= 1.05x plain boto3",
             f"against plain boto3: G held {ratio_of(pages['ui'], pages['boto3'])}, "
             f"G as each page lands {ratio_of(pages['ui_landed'], pages['boto3'])}",
-            f"floor from the key rate alone: {floor * 1000:,.0f} ms "
-            f"({floor / statistics.median(pages['boto3_fast']):.2f}x the same-parser loop): "
-            "a held G shows one page a press, by design",
+            f"one page a press at this key rate would take {floor * 1000:,.0f} ms "
+            f"({floor / statistics.median(pages['boto3_fast']):.2f}x the same-parser loop); "
+            "a press lands every page read ahead that is in",
         ]
         table.print()
     return 0

@@ -16,13 +16,13 @@ import pytest
 
 from tests.ui.helpers import idle, wait_for
 from tests.ui.test_paging_ahead import SIZE, expected_ids, launch_demo_large
+from tests.ui.test_paging_read_ahead import page_once, reading_ahead
 from tui.app import EventdeckApp
 from tui.services import codecatalyst as cc
 from tui.ui.format import fmt_time
 from tui.ui.panes import item_store
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
-from tui.ui.work import Work
 
 
 def _gate_after(monkeypatch: pytest.MonkeyPatch, calls_free: int) -> threading.Event:
@@ -71,8 +71,7 @@ async def test_rows_items_and_times_are_made_off_the_ui_thread(
         pane: Any = app.current_pane
         await wait_for(pilot, idle(pane))
         for _ in range(3):
-            await pilot.press("G")
-            await wait_for(pilot, idle(pane))
+            await page_once(pilot, pane)
         rows = pane.table.loaded_count
         density = pane.table.density
         density.sync()
@@ -82,7 +81,7 @@ async def test_rows_items_and_times_are_made_off_the_ui_thread(
         times = list(level.times)
         monkeypatch.setattr(item_store.CompactItems, "raw", raw)
         logs = list(level.items)
-    assert rows == 4 * SIZE and counted == rows
+    assert rows >= 4 * SIZE and counted == rows  # G lands every page read ahead that is in
     assert [log.id for log in logs] == expected_ids(app_ctx, start, end, rows)
     assert times == [log.event_time.timestamp() for log in logs]
 
@@ -92,28 +91,22 @@ async def test_a_page_made_for_a_level_the_user_left_is_dropped(
 ) -> None:
     launch_demo_large(app_ctx)
     gate = _gate_after(monkeypatch, 1)
-    delivered: list[Work.Done] = []
-
-    def hook(message: Any) -> None:
-        if isinstance(message, Work.Done) and message.key.startswith("load "):
-            delivered.append(message)
-
     app = EventdeckApp(app_ctx)
     try:
-        async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        async with app.run_test(size=(100, 30)) as pilot:
             pane: Any = app.current_pane
             await wait_for(pilot, idle(pane))
             logs_level = pane.level
             assert len(pane.levels) > 1, "the launch opened the logs below the spaces"
-            await pilot.press("G")  # page 2 is asked for; its worker waits at the gate
+            await pilot.press("G")  # page 2 is asked for; its call waits at the gate
             await wait_for(pilot, lambda: pane.fetching)
             await pilot.press("escape")  # the user leaves the logs for the spaces
             await wait_for(pilot, lambda: pane.level is not logs_level and idle(pane)())
             spaces = [row.key for row in pane.table.model.rows]
-            seen = len(delivered)
-            gate.set()  # page 2 is made ready in its worker and arrives late
-            await wait_for(pilot, lambda: len(delivered) > seen)
-            await pilot.pause()
+            gate.set()  # page 2 is made ready in its thread and arrives late
+            await wait_for(pilot, lambda: not reading_ahead())
+            for _ in range(3):
+                await pilot.pause()
             assert [row.key for row in pane.table.model.rows] == spaces
             assert len(logs_level.items) == len(logs_level.keys) == SIZE
             assert len(logs_level.times) == SIZE
@@ -199,13 +192,13 @@ async def test_the_next_call_overlaps_the_preparing_of_the_page_asked_for(
             await wait_for(pilot, lambda: len(calls) == 3, message=lambda: f"calls {calls}")
             assert pane.table.loaded_count == SIZE  # page 2 has not landed yet
             gate.set()
-            await wait_for(pilot, lambda: pane.table.loaded_count == 2 * SIZE and idle(pane)())
-            assert len(calls) == 3  # page 3 fetched ahead once, not again
+            await wait_for(pilot, lambda: pane.table.loaded_count >= 2 * SIZE and idle(pane)())
+            assert len(set(calls)) == len(calls)  # page 3 fetched ahead once, not again
             await pilot.press("G")
-            await wait_for(pilot, lambda: pane.table.loaded_count == 3 * SIZE and idle(pane)())
+            await wait_for(pilot, lambda: pane.table.loaded_count >= 3 * SIZE and idle(pane)())
             loaded = [log.id for log in pane.level.items]
     finally:
         gate.set()
     monkeypatch.setattr(cc, "list_event_logs", original)
-    assert loaded == expected_ids(app_ctx, start, end, 3 * SIZE)
+    assert loaded == expected_ids(app_ctx, start, end, len(loaded))
     assert len(set(loaded)) == len(loaded)

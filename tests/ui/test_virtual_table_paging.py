@@ -65,7 +65,7 @@ async def test_g_lands_the_page_held_ready_and_moves_onto_its_last_row() -> None
             assert table.current_row.key == f"arn:row/{page * PAGE - 1}"
             await pilot.pause()
             assert drawn_thumb_matches(table)
-        assert app.of(VirtualTable.MoreRowsRequested) == []  # one page a press, none asked extra
+        assert app.of(VirtualTable.MoreRowsRequested) == []  # what was held landed, none asked
         assert [row.key for row in (table.model.visible_row(i) for i in range(200))] == [
             f"arn:row/{i}" for i in range(200)
         ]

@@ -27,7 +27,7 @@ from tui.ui.panes.base import Pane
 from tui.ui.panes.browse_follow import Follow
 from tui.ui.panes.browse_frame import Frame
 from tui.ui.panes.browse_inspect import Inspectors
-from tui.ui.panes.browse_paging import PageFetched, Paging
+from tui.ui.panes.browse_paging import Paging, ReadAheadReady
 from tui.ui.panes.level import Level
 from tui.ui.widgets.json_view import JsonView
 from tui.ui.widgets.virtual_table import Row, VirtualTable, current_query
@@ -58,7 +58,9 @@ class BrowsePane(Pane):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.levels: list[Level] = []
-        self.paging = Paging(self)  # the open level's pages: fetched one ahead, landed in order
+        self.paging = Paging(
+            self
+        )  # the open level's pages: the first asked for, the next read ahead
         self.follow = Follow(self)  # follow mode: new items polled for and put on top
         self.inspectors = Inspectors(self)  # the side inspector and the inspector screens
         self.frame = Frame(self)  # columns in the time format, crumbs, status line, rows' data
@@ -203,19 +205,23 @@ class BrowsePane(Pane):
         """Empty pages in a row that said "more" (the status line counts them; esc stops)."""
         return self.paging.searching
 
-    def load_more(self, ahead: bool = False) -> None:
-        """Show the next page: the one fetched ahead, the one in flight, or a new one."""
-        self.paging.load_more(ahead)
+    def load_more(self) -> None:
+        """Show the next page: one read ahead that is in, else the one on its way, or a new one."""
+        self.paging.load_more()
 
     def cancel_calls(self) -> None:
         """Leave the current query: its pages on their way are dropped, in any order."""
         super().cancel_calls()
         self.paging.forget_flights()
 
-    def on_browse_pane_page_fetched(self, message: PageFetched) -> None:
-        """A page's call answered: paging may ask for the next one now (see ``Paging``)."""
+    def on_browse_pane_read_ahead_ready(self, message: ReadAheadReady) -> None:
+        """A page read ahead is in: paging lands it if the user waits for one (see ``Paging``)."""
         message.stop()
-        self.paging.page_fetched(message.level, message.seq, message.next_token)
+        self.paging.read_ahead_ready(message.chain)
+
+    def on_hide(self) -> None:
+        """The pane was left (another pane shown): its read-ahead stops making calls."""
+        self.paging.stop_read_ahead()
 
     def page_shown(self, level: Level) -> None:
         """A page of ``level`` is on screen (override to act on it, e.g. move to an item)."""

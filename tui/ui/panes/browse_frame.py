@@ -137,10 +137,11 @@ class Frame:
         table.set_columns(self.columns(level))
         table.set_layout(layout)
         table.body.column_cursor = column
+        loading = table.page_loading  # a page the user waits for, not one read ahead
         table.clear()
         if level.started:
             table.append_rows(level.rows(), more=not level.done)
-        if pane.fetching:
+        if loading:
             table.set_loading(True)
         if sort is not None:
             table.set_sort(sort, descending)

@@ -1,25 +1,30 @@
-"""The browse pane's paging: pages asked for one ahead, landed in order, garbage kept small.
+"""The browse pane's paging: a level's first page asked for, the next ones read ahead, landed in order.
 
-Why a part of its own: the page-ahead bookkeeping (what is in flight, what overtook what, the
-page kept until the table asks) is one concern with its own state; the pane owns one ``Paging``
-and calls it, so the stack, columns and inspector code never touch that state.
+Why a part of its own: what is in flight, what is read ahead and when it lands is one concern
+with its own state; the pane owns one ``Paging`` and calls it, so the stack, columns and
+inspector code never touch that state. The read-ahead itself (the calls, the window) is
+``tui.services.prefetch.ReadAhead``: no Textual in it.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 from typing import Protocol
 
 from textual.app import App
 from textual.message import Message
+from textual.timer import Timer
 
 from tui.errors import EventdeckError
+from tui.services.prefetch import ReadAhead
 from tui.ui.panes.level import Level, PreparedPage
 from tui.ui.widgets.virtual_table import VirtualTable
-from tui.ui.work import Work
+from tui.ui.work import Work, as_eventdeck_error
 
 GARBAGE_ROWS = 1_000  # rows landed between the full collections paging makes (4 pages of logs)
+LANDING_GAP = 1 / 30  # seconds at least between landings of pages that arrive while the user waits
 
 
 def keep_out_of_gc() -> None:
@@ -51,17 +56,15 @@ def collect_a_page_of_garbage() -> None:
     gc.collect()
 
 
-class PageFetched(Message, bubble=False, namespace="browse_pane"):
-    """A page's call answered (its worker now prepares it): the next page can be asked for.
+class ReadAheadReady(Message, bubble=False, namespace="browse_pane"):
+    """A page read ahead is in (or failed): paging lands it if the user is waiting for one.
 
-    The pane hands it to ``Paging.page_fetched`` (``BrowsePane.on_browse_pane_page_fetched``).
+    Posted from the read-ahead's thread; the pane hands it to ``Paging.read_ahead_ready``.
     """
 
-    def __init__(self, level: Level, seq: int, next_token: str) -> None:
+    def __init__(self, chain: ReadAhead) -> None:
         super().__init__()
-        self.level = level
-        self.seq = seq
-        self.next_token = next_token
+        self.chain = chain
 
 
 class PagingHost(Protocol):
@@ -82,6 +85,7 @@ class PagingHost(Protocol):
     @property
     def following(self) -> bool: ...
     def post_message(self, message: Message) -> bool: ...
+    def set_timer(self, delay: float, callback: Callable[[], None]) -> Timer: ...
     def update_status(self) -> None: ...
     def page_shown(self, level: Level) -> None: ...
     def error_text(self, error: EventdeckError) -> str: ...
@@ -89,75 +93,192 @@ class PagingHost(Protocol):
 
 
 class Paging:
-    """The pages of the pane's open level: fetched one ahead, landed in the order asked for."""
+    """The pages of the pane's open level: the first asked for, the next ones read ahead.
+
+    A level's first page (and a scan's one page) is fetched when shown. Once the user pages (a
+    page asked for beyond the first), a ``ReadAhead`` fetches the next pages one after another
+    off the UI thread, a few ahead; a page the user asks for lands from there if it is in, or
+    as soon as it is. Leaving the level, refresh or leaving the pane stops it.
+    """
 
     def __init__(self, pane: PagingHost) -> None:
         self.pane = pane
-        self.fetching = False
         self.searching = 0  # empty pages in a row that said "more" (esc stops looking)
-        # Paging fetches one page ahead: the next page is on its way while this one is drawn.
-        self.ahead: tuple[Level, PreparedPage] | None = None  # fetched, not yet asked for
-        self.wanted = False  # the table asked for rows: show the page in flight when it lands
-        # Pages on their way land in the order they were asked for: a page's worker posts its next
-        # token as soon as its call answers, so the next call overlaps this page's preparing.
+        self.wanted = False  # the table asked for rows: show the next page when it is in
+        self.chain: ReadAhead | None = None  # the open level's pages read ahead
+        self.chain_level: Level | None = None
+        # Pages fetched one by one (a level's first, a scan's) land in the order asked for.
         self.flights = 0  # pages being fetched or prepared
         self.seq = 0  # the number the next page asked for gets
         self.due = 0  # the number of the next outcome to handle
         self.held: dict[int, Callable[[], None]] = {}  # outcomes that overtook an earlier one
         self.rows_since_gc = 0  # rows landed since paging's last full collection
+        self.landed_at = 0.0  # when pages last landed (time.monotonic)
+        self.pacing: Timer | None = None  # a landing put off to keep LANDING_GAP
+
+    @property
+    def fetching(self) -> bool:
+        """A page of the open level is on its way (asked for, or read ahead)."""
+        chain = self.chain
+        return self.flights > 0 or (chain is not None and chain.in_flight > 0)
 
     def reset(self) -> None:
-        """A level is shown afresh: nothing is wanted or kept ahead for it yet."""
-        self.fetching = False
+        """A level is shown afresh: nothing is wanted or read ahead for it yet."""
+        self.stop_read_ahead()
         self.searching = 0
-        self.ahead = None
         self.wanted = False
 
-    def load_more(self, ahead: bool = False) -> None:
-        """Show the next page: the one fetched ahead, the one in flight, or a new one (``ahead``: fetch only)."""
+    def stop_read_ahead(self) -> None:
+        """Stop reading ahead (the view changed, or the pane was left); its pages are dropped."""
+        if self.chain is not None:
+            self.chain.stop()
+        self.chain = None
+        self.chain_level = None
+        if self.pacing is not None:
+            self.pacing.stop()
+            self.pacing = None
+
+    def load_more(self) -> None:
+        """Show the next page: one read ahead that is in, else the one on its way, or a new one."""
         pane = self.pane
         level = pane.level
         if level is None or (level.started and level.done):
             return
-        if not ahead and self.ahead is not None and self.ahead[0] is level:
-            page, self.ahead = self.ahead[1], None
-            self.wanted = True
-            self.page_loaded(level, page)
+        if (
+            level.started
+            and level.next_token is not None
+            and level.scan is None
+            and not self.flights
+        ):
+            self.read_more(level)
             return
-        if self.fetching:
-            if not ahead and not self.wanted and level.started:
+        if self.flights:
+            if not self.wanted and level.started:
                 self.wanted = True
                 pane.table.set_loading(True)
             return
-        self.wanted = not ahead
-        self.fetch(level, ahead)
+        self.wanted = True
+        self.fetch(level)
+
+    def read_more(self, level: Level) -> None:
+        """The user asked for a page beyond the first: land what is read ahead, or wait for it."""
+        chain = self.chain
+        if chain is None or self.chain_level is not level or chain.stopped:
+            self.stop_read_ahead()
+            pane = self.pane
+
+            def ready(chain: ReadAhead) -> None:  # in the read-ahead's thread
+                pane.post_message(ReadAheadReady(chain))
+
+            chain = ReadAhead(
+                level.fetch,
+                level.next_token,
+                prepare=lambda page: level.prepare(page, pane.time_mode),
+                pool=pane.work.pool,
+                on_ready=ready,
+            )
+            self.chain, self.chain_level = chain, level
+        else:
+            chain.grow()
+        self.wanted = True
+        if not self.land_soon(level):
+            self.pane.last_error = None
+            self.pane.table.set_error(None)
+            self.pane.table.set_loading(True)
+            chain.wanted = True
+            chain.pump()
+            self.pane.update_status()
 
     def land_ready(self) -> bool:
-        """Land the open level's page fetched ahead, if one is here (the table's ``land_ready``).
+        """Land the open level's pages read ahead that are in, if any (the table's ``land_ready``).
 
-        Why: ``G`` then shows it and moves onto its last row in one frame, not two.
+        Why: ``G`` then shows them and moves onto the last row in one frame, not two. Every page
+        that is in lands, not one: they were read ahead because the user keeps paging, and one
+        frame for several pages costs less than a frame each (at most the window, a few pages).
         """
         level = self.pane.level
-        if level is None or self.ahead is None or self.ahead[0] is not level:
+        chain = self.chain
+        if level is None or chain is None or self.chain_level is not level or not chain.ready():
             return False
-        self.load_more()
+        self.wanted = True
+        self.land_soon(level)
+        chain.grow()
         return True
 
-    def fetch(self, level: Level, ahead: bool) -> None:
+    def read_ahead_ready(self, chain: ReadAhead) -> None:
+        """A page read ahead is in: it lands if the user is waiting for one (paced, see below)."""
+        level = self.pane.level
+        if chain is not self.chain or level is None or self.chain_level is not level:
+            return
+        if self.wanted:
+            self.land_soon(level)
+
+    def land_soon(self, level: Level) -> bool:
+        """Land the pages read ahead that are in, now or at the end of ``LANDING_GAP``; False: none.
+
+        Why not always now: landing each page as it came made a frame a page, and the UI
+        thread's frames and the read-ahead's calls then took turns with the GIL, a page each (a
+        page of 100 participant events cost 3× boto3's time). Pages land at most every
+        ``LANDING_GAP`` (30 times a second, as smooth to the eye), every page that came in
+        meanwhile in the same frame, and the calls run between the frames.
+        """
+        chain = self.chain
+        if chain is None or not chain.ready():
+            return False
+        if self.pacing is not None:
+            return True
+        wait = self.landed_at + LANDING_GAP - time.monotonic()
+        if wait > 0:
+            self.pacing = self.pane.set_timer(wait, self.land_paced)
+            return True
+        return self.land_read_ahead(level)
+
+    def land_paced(self) -> None:
+        """The end of a landing gap: land what came in, if the user still waits for it."""
+        self.pacing = None
+        level = self.pane.level
+        if level is not None and self.chain_level is level and self.wanted:
+            self.land_read_ahead(level)
+
+    def land_read_ahead(self, level: Level) -> bool:
+        """Land every page read ahead that is in, in order, up to a failed one; False: none was in.
+
+        A failed page shows its error where the user reached it, as a page asked for then would.
+        """
+        chain = self.chain
+        if chain is None:
+            return False
+        pages: list[PreparedPage] = []
+        error: BaseException | None = None
+        while (future := chain.take()) is not None:
+            error = future.exception()
+            if error is not None:
+                break
+            pages.append(future.result())
+        if not pages and error is None:
+            return False
+        chain.wanted = False
+        if pages:
+            self.land(level, pages)
+        if error is not None:
+            self.stop_read_ahead()  # retry (r) reads ahead again from the failed page's token
+            self.wanted = True
+            self.page_failed(level, as_eventdeck_error(error))
+        return True
+
+    def fetch(self, level: Level) -> None:
         """Ask for the page at ``level.next_token`` in a worker that also makes it ready to land."""
         pane = self.pane
         seq = self.seq
         self.seq += 1
         self.flights += 1
-        self.fetching = True
         pane.last_error = None
         level.started = True
-        if not ahead:
-            pane.table.set_error(None)
-            pane.table.set_loading(True)
+        pane.table.set_error(None)
+        pane.table.set_loading(True)
         token = level.next_token
         fetch, scan, stop = level.fetch, level.scan, pane.work.stop
-        ready = level.ready() if token is None and not ahead and level.ready else None
+        ready = level.ready() if token is None and level.ready else None
         if ready is not None:  # the launch's first page is already here: it lands now
             prepared = level.prepare(ready, pane.time_mode)
             self.in_order(level, seq, lambda: self.page_loaded(level, prepared))
@@ -167,8 +288,6 @@ class Paging:
         def fetch_and_prepare() -> PreparedPage:
             # The worker makes the rows and packs the items: the UI thread only appends them.
             page = scan(stop) if scan is not None else fetch(token)
-            if scan is None and page.next_token:
-                pane.post_message(PageFetched(level, seq, page.next_token))
             # The format is read before the rows are made: a change from here on remakes them.
             return level.prepare(page, pane.time_mode)
 
@@ -186,6 +305,7 @@ class Paging:
         self.flights = 0
         self.due = self.seq
         self.held = {}
+        self.stop_read_ahead()
 
     def in_order(self, level: Level, seq: int, handle: Callable[[], None]) -> None:
         """Handle a page's outcome after those of the pages asked for before it."""
@@ -197,56 +317,42 @@ class Paging:
         while True:
             self.due += 1
             self.flights -= 1
-            self.fetching = self.flights > 0
             handle()
             if self.due not in self.held:
                 return
             handle = self.held.pop(self.due)
 
-    def page_fetched(self, level: Level, seq: int, next_token: str) -> None:
-        """The page the user waits for is on its way: ask for the next one now, not when it lands.
-
-        Why: preparing a page (rows, packing) then overlaps the next call instead of following
-        it. Only for a page that is wanted and not the level's first, so no more pages are
-        fetched than before: the one after a shown page, ahead.
-        """
-        if (
-            level is not self.pane.level
-            or seq != self.due  # the page the user waits for is the next to land…
-            or self.flights != 1  # …and nothing is on its way behind it
-            or not self.wanted
-            or not level.items
-            or self.ahead is not None
-        ):
-            return
-        level.next_token = next_token
-        self.fetch(level, ahead=True)
-
     def page_loaded(self, level: Level, page: PreparedPage) -> None:
+        """A page fetched one by one (a level's first, a scan's) is in: it lands."""
+        if level is not self.pane.level:
+            return
+        self.land(level, [page])
+
+    def land(self, level: Level, pages: list[PreparedPage]) -> None:
+        """Keep ``pages`` and show their rows in one append (one frame), then collect garbage."""
         pane = self.pane
-        if level is not pane.level:
-            return
-        if not self.wanted:  # fetched ahead: kept until the table asks for it
-            self.ahead = (level, page)
-            return
-        self.wanted = False
-        ahead = bool(level.items)  # the first page alone asks for nothing more: no extra call
-        level.next_token = page.next_token
-        level.done = page.next_token is None
-        rows = level.land(page, pane.time_mode)
-        # A finished worker keeps its result in a reference cycle, freed only by a full GC:
-        # emptied, the page's rows go now (by refcount) instead of waiting for gen-2 collections.
-        page.release()
+        first = not level.items  # a level's first page alone asks for nothing more: no extra call
+        rows = []
+        for page in pages:
+            level.next_token = page.next_token
+            level.done = page.next_token is None
+            rows.extend(level.land(page, pane.time_mode))
+            # A finished worker keeps its result in a reference cycle, freed only by a full GC:
+            # emptied, the page's rows go now (by refcount) instead of waiting for gen-2 collections.
+            page.release()
         if not rows and not level.done:
-            # An empty page that says "more": the next one may hold rows; keep looking by itself.
-            self.searching += 1
+            # Empty pages that say "more": the next one may hold rows; keep looking by itself.
+            self.searching += len(pages)
+            self.wanted = False
             self.load_more()
             return
+        self.wanted = False
         self.searching = 0
+        self.landed_at = time.monotonic()
         pane.table.set_loading(False)
         pane.table.append_rows(rows, more=not level.done)
         pane.update_status()
-        if not ahead:  # a level's first page: what lives now is the app, long-lived
+        if first:  # a level's first page: what lives now is the app, long-lived
             keep_out_of_gc()
             self.rows_since_gc = 0
         else:
@@ -254,16 +360,12 @@ class Paging:
             if self.rows_since_gc >= GARBAGE_ROWS:
                 self.rows_since_gc = 0
                 collect_a_page_of_garbage()
-        if ahead:
-            self.load_more(ahead=True)  # the next page comes while this one is drawn
         pane.page_shown(level)
 
     def page_failed(self, level: Level, error: EventdeckError) -> None:
         pane = self.pane
         if level is not pane.level:
             return
-        if not self.wanted and level.items and not pane.following:
-            return  # a page fetched ahead failed: when asked for, it is fetched again (and shown)
         self.wanted = False
         self.searching = 0
         pane.last_error = error
@@ -276,8 +378,8 @@ class Paging:
         pane = self.pane
         pages = self.searching
         pane.cancel_calls()
-        self.fetching = False
         self.searching = 0
+        self.wanted = False
         pane.table.set_loading(False)
         pane.table.append_rows([], more=True)
         pane.app.notify(f"Stopped after {pages:,} empty pages; G looks further.", markup=False)

@@ -316,8 +316,8 @@ class TableView(Widget):
         Why: moving to the last row made the host land its next page a message later, so every
         page held under ``G`` cost two frames with the whole body new in each (the cursor's
         jump, then the page below it). Now the next page to land takes the cursor onto its last
-        row (``append_rows``), and a page the host already holds (``land_ready``) lands right
-        here: one frame a page. The page after it is only fetched ahead: one page a press.
+        row (``append_rows``), and what the host already holds (``land_ready``: a browse pane
+        lands every page it read ahead that is in) lands right here, in one frame.
         """
         load = self.load
         end = self.row_count - 1
