@@ -220,9 +220,18 @@ async def test_a_page_read_ahead_that_failed_shows_its_error_when_reached_and_r_
     assert loaded == paginator_ids(app_ctx, start, end, len(loaded))
 
 
-async def test_participant_events_are_read_ahead_by_the_same_mechanism(app_ctx: Any) -> None:
-    """Pane 1 (IVS, 1 event a page here): the same read-ahead, the same rows as the API's pages."""
+async def test_participant_events_are_read_ahead_by_the_same_mechanism(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pane 1 (IVS, 1 event a page here): the same read-ahead, the same rows as the API's pages.
+
+    With pages of one event the table asks for more pages to fill the screen, and ``G`` lands
+    every page that is in, so when pages land is the machine's timing: what is checked is who made
+    each call (the first page the pane's worker, every later one the read-ahead's thread), that
+    each page was asked for once, and the rows.
+    """
     from tests.ui.test_browse_panes import find_publish_error
+    from tui.services import ivs_realtime as ivs
 
     stage, session_id, participant_id, _ = find_publish_error(app_ctx.factory)
     where = {"stageArn": stage.arn, "sessionId": session_id, "participantId": participant_id}
@@ -244,16 +253,26 @@ async def test_participant_events_are_read_ahead_by_the_same_mechanism(app_ctx: 
         "ivs-realtime list-participant-events",
         {"stage-arn": stage.arn, "session-id": session_id, "participant-id": participant_id},
     )
+    callers: list[tuple[str | None, str]] = []  # (token, thread) of each call the pane made
+    original = ivs.list_participant_events
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        token = args[4] if len(args) > 4 else kwargs.get("next_token")
+        callers.append((token, threading.current_thread().name))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ivs, "list_participant_events", counted)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         pane: Any = app.current_pane
         await wait_for(pilot, idle(pane))
-        for _ in range(2):
-            await page_once(pilot, pane)
-        # Pages are in that nobody asked for yet: read ahead, for this pane as for the others.
-        assert pane.paging.chain is not None and pane.paging.chain.held >= 1
-        assert pane.table.loaded_count < len(expected)
         while not pane.level.done:
             await page_once(pilot, pane)
+        await wait_for(pilot, lambda: not reading_ahead())
         loaded = [(e.name, e.event_time.timestamp()) for e in pane.level.items]
     assert loaded == expected
+    tokens = [token for token, _ in callers]
+    assert len(tokens) == len(expected) and len(set(tokens)) == len(tokens)  # each page once
+    assert callers[0][0] is None and all(
+        thread == "eventdeck-read-ahead" for _, thread in callers[1:]
+    ), callers
