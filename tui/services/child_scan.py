@@ -213,7 +213,7 @@ def _detach() -> None:
     Why each: the app's Python signal handlers (SIGHUP saves drafts) and the event loop's
     wake-up fd (a socket shared with the parent) must not run or be written here; a collection
     would walk, so copy, every page of the parent's heap (the rows are shared copy-on-write);
-    and, as for the launch's early call (``early_call._detach``), its own session (the
+    and, as for the launch's early call (``early_call.detach_child``), its own session (the
     terminal's signals reach only the app, which kills the child), stdio on /dev/null and
     logging off, so nothing it might print or log lands on the UI or the app's log.
     """
@@ -223,7 +223,7 @@ def _detach() -> None:
         with contextlib.suppress(OSError, ValueError):
             if callable(signal.getsignal(number)):
                 signal.signal(number, signal.SIG_DFL)
-    early_call._detach()
+    early_call.detach_child()
 
 
 def _write(fd: int, data: bytes) -> None:

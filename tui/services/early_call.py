@@ -229,8 +229,8 @@ def start(
     return EarlyCall(pid=pid, fd=read_fd)
 
 
-def _detach() -> None:
-    """No terminal and no log for the child: its own session, stdio on /dev/null.
+def detach_child() -> None:
+    """No terminal and no log for a forked child: its own session, stdio on /dev/null (both children).
 
     Why: it can neither prompt (getpass finds no /dev/tty and reads an empty stdin) nor draw
     over the UI, and it never writes to the app's debug log (the parent logs why a page was not
@@ -255,7 +255,7 @@ def _child(
     page_size: int,
 ) -> None:
     """Resolve, call, and write two pickled messages to ``write_fd`` (the child's whole life)."""
-    _detach()
+    detach_child()
     mark("early-child-started")
     first: dict[str, Any] = {}
     resolved = None
