@@ -1,9 +1,10 @@
 """Read-ahead (issue 13, goal 5): once the user pages, the next pages are fetched a few ahead.
 
 What a user sees: nothing is fetched until they page; then pages are there when asked for (``G``
-lands every page that is in, in one frame); leaving the view drops what was read ahead for it;
-a page read ahead that failed shows its error where the user reaches it, with ``r`` to retry;
-and the rows are the service's, each once, in order (checked against botocore's paginator).
+lands the pages that are in, in one frame, up to ``LANDING_ROWS``); leaving the view drops what
+was read ahead for it; a page read ahead that failed shows its error where the user reaches it,
+with ``r`` to retry; and the rows are the service's, each once, in order (checked against
+botocore's paginator).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tui.app import EventdeckApp
 from tui.args import LaunchTarget
 from tui.services import codecatalyst as cc
 from tui.settings import PageSettings
+from tui.ui.panes import browse_paging
 
 
 def paginator_ids(app_ctx: Any, start: datetime, end: datetime, count: int) -> list[str]:
@@ -131,13 +133,48 @@ async def test_pages_asked_for_again_and_again_are_read_further_ahead_and_g_land
         ahead = len(calls) - shown  # pages fetched and not shown yet
         assert ahead >= 2, f"{ahead} page(s) read ahead after 3 pages asked for"
         assert len(set(calls)) == len(calls), "a page was fetched twice"
-        await pilot.press("G")  # every page that is in lands with this one press (one frame)
+        await pilot.press("G")  # the pages in land with this one press (one frame)
         await wait_for(pilot, lambda: table.loaded_count > shown * SIZE)
         assert table.loaded_count == (shown + ahead) * SIZE
         assert table.cursor_row == table.loaded_count - 1
         await wait_for(pilot, idle(pane))
         loaded = list(pane.level.keys)
     monkeypatch.undo()
+    assert loaded == paginator_ids(app_ctx, start, end, len(loaded))
+
+
+async def test_a_landing_holds_at_most_landing_rows_and_the_next_g_lands_the_rest(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages read ahead land ``LANDING_ROWS`` at a time (a frame's work stays short), in order."""
+    start, end = launch_demo_large(app_ctx)
+    monkeypatch.setattr(browse_paging, "LANDING_ROWS", 2 * SIZE)  # two pages of 100 a landing
+    calls, _ = counted_calls(monkeypatch)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane: Any = app.current_pane
+        table = pane.table
+        await wait_for(pilot, idle(pane))
+        for _ in range(4):  # the window grows while the user keeps paging
+            await page_once(pilot, pane)
+        chain = pane.paging.chain
+        await wait_for(pilot, lambda: chain.held >= 4 and chain.in_flight == 0)
+        held, shown = chain.held, table.loaded_count
+        await pilot.press("G")  # four pages or more are in: two land, on the cursor's way down
+        await wait_for(pilot, lambda: table.loaded_count > shown)
+        await pilot.pause()
+        assert table.loaded_count == shown + 2 * SIZE
+        assert table.cursor_row == table.loaded_count - 1
+        assert chain.held >= held - 2  # the others stay read ahead (more may be asked for)
+        await pilot.press("G")  # the next press lands the next two
+        await wait_for(pilot, lambda: table.loaded_count > shown + 2 * SIZE)
+        await pilot.pause()
+        assert table.loaded_count == shown + 4 * SIZE
+        assert table.cursor_row == table.loaded_count - 1
+        await wait_for(pilot, lambda: idle(pane)() and not reading_ahead())
+        loaded = list(pane.level.keys)
+    monkeypatch.undo()
+    assert len(set(calls)) == len(calls), "a page was fetched twice"
     assert loaded == paginator_ids(app_ctx, start, end, len(loaded))
 
 

@@ -25,6 +25,7 @@ from tui.ui.work import Work, as_eventdeck_error
 
 GARBAGE_ROWS = 1_000  # rows landed between the full collections paging makes (4 pages of logs)
 LANDING_GAP = 1 / 30  # seconds at least between landings of pages that arrive while the user waits
+LANDING_ROWS = 500  # rows at most in one landing (one frame); a page bigger than that lands alone
 
 
 def keep_out_of_gc() -> None:
@@ -192,9 +193,9 @@ class Paging:
     def land_ready(self) -> bool:
         """Land the open level's pages read ahead that are in, if any (the table's ``land_ready``).
 
-        Why: ``G`` then shows them and moves onto the last row in one frame, not two. Every page
-        that is in lands, not one: they were read ahead because the user keeps paging, and one
-        frame for several pages costs less than a frame each (at most the window, a few pages).
+        Why: ``G`` then shows them and moves onto the last row in one frame, not two. The pages
+        that are in land together, not one: they were read ahead because the user keeps paging,
+        and one frame for several pages costs less than a frame each (up to ``LANDING_ROWS``).
         """
         level = self.pane.level
         chain = self.chain
@@ -241,20 +242,26 @@ class Paging:
             self.land_read_ahead(level)
 
     def land_read_ahead(self, level: Level) -> bool:
-        """Land every page read ahead that is in, in order, up to a failed one; False: none was in.
+        """Land the pages read ahead that are in, in order, up to a failed one; False: none was in.
 
-        A failed page shows its error where the user reached it, as a page asked for then would.
+        At most ``LANDING_ROWS`` rows land at once (at least one page): eight pages of 250 event
+        logs in one frame held the event loop up to 41 ms at a million rows; the pages left stay
+        read ahead for the next ``G`` or the next landing. A failed page shows its error where
+        the user reached it, as a page asked for then would.
         """
         chain = self.chain
         if chain is None:
             return False
         pages: list[PreparedPage] = []
         error: BaseException | None = None
-        while (future := chain.take()) is not None:
+        rows = 0
+        while rows < LANDING_ROWS and (future := chain.take()) is not None:
             error = future.exception()
             if error is not None:
                 break
-            pages.append(future.result())
+            page = future.result()
+            pages.append(page)
+            rows += len(page.rows)
         if not pages and error is None:
             return False
         chain.wanted = False
