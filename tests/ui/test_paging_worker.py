@@ -7,6 +7,7 @@ format changed meanwhile, and the density line counts the times without reviving
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import zlib
@@ -20,7 +21,7 @@ from tests.ui.test_paging_read_ahead import page_once, reading_ahead
 from tui.app import EventdeckApp
 from tui.services import codecatalyst as cc
 from tui.ui.format import fmt_time
-from tui.ui.panes import item_store
+from tui.ui.panes import browse_paging, item_store
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.panes.level import Level
 
@@ -202,3 +203,30 @@ async def test_the_next_call_overlaps_the_preparing_of_the_page_asked_for(
     monkeypatch.setattr(cc, "list_event_logs", original)
     assert loaded == expected_ids(app_ctx, start, end, len(loaded))
     assert len(set(loaded)) == len(loaded)
+
+
+async def test_paging_collects_garbage_after_the_frame_not_in_the_landing(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full collection paging makes every ``GARBAGE_ROWS`` rows runs after the landing."""
+    launch_demo_large(app_ctx)
+    events: list[str] = []
+    monkeypatch.setattr(browse_paging, "GARBAGE_ROWS", 2 * SIZE)
+    monkeypatch.setattr(browse_paging, "collect_a_page_of_garbage", lambda: events.append("gc"))
+    original = browse_paging.Paging.land
+
+    def watched_land(self: Any, level: Any, pages: Any) -> None:
+        events.append("land")
+        original(self, level, pages)
+        events.append("landed")
+
+    monkeypatch.setattr(browse_paging.Paging, "land", watched_land)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane: Any = app.current_pane
+        await wait_for(pilot, idle(pane))
+        while pane.table.loaded_count < 6 * SIZE:
+            await page_once(pilot, pane)
+        await wait_for(pilot, lambda: "gc" in events)
+    trace = "".join("(" if e == "land" else ")" if e == "landed" else "g" for e in events)
+    assert "g" in trace and re.search(r"\([^)]*g", trace) is None, trace  # none inside a landing
