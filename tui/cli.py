@@ -27,7 +27,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # imported, so it imports botocore while this process parses (tui/services/early_call.py).
     # The launch hands it its job; anything else stops it (the ``finally`` below).
     if early_call.wanted(argv):
-        early_call.prestart()
+        gc_was_on = gc.isenabled()
+        gc.disable()  # the service layer's imports (see prestart) make no garbage either
+        try:
+            early_call.prestart()
+        finally:
+            if gc_was_on:
+                gc.enable()
     try:
         return _run(argv)
     finally:

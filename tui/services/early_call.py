@@ -201,6 +201,11 @@ def prestart() -> EarlyCall | None:
     """
     global _pending
     if _pending is None:
+        # What the child's job needs and this process imports anyway for its own launch
+        # (tui.launch): imported once, before the fork, not in both processes after it.
+        from tui.services import ivs_realtime  # noqa: F401
+        from tui.services.session import ClientFactory  # noqa: F401
+
         _pending = _fork()
     return _pending
 
@@ -308,10 +313,10 @@ def _child_main(job_fd: int, write_fd: int) -> None:
     gc.disable()
     detach_child()
     mark("early-child-started")
-    # What the job needs whatever the options: imported while the parent parses them.
+    # What the job needs whatever the options, and the parent never loads before its first
+    # paint: imported while the parent parses them.
     import botocore.session  # noqa: F401
 
-    from tui.services import ivs_realtime  # noqa: F401
     from tui.services.session import ClientFactory
 
     mark("early-child-warm")
