@@ -3,20 +3,24 @@
 Why a process: launched with AWS CLI words (`eventdeck ivs-realtime list-participant-events …`),
 the work was serial: import Textual, then botocore, then call. A thread cannot overlap them
 (imports and parsing hold the GIL); a child forked before botocore and Textual are imported runs
-on the other core: it imports botocore, resolves where the app's calls go with the app's own
-factory (tui/services/resolve.py, the same options, inherited by the fork) and sends that
-resolution back at once, then builds the client, makes the call through the one service
+on the other core. It is forked first thing in ``tui.cli.main`` (``prestart``, from a cheap look
+at argv), before the parser and the settings are imported, and imports botocore while the parent
+parses; the parent then hands it its job over a pipe (``start``: the parsed connection options
+and the call), or stops it if the launch needs no call. The child resolves where the app's calls
+go with the app's own code (tui/services/resolve.py, a ClientFactory on those options) and sends
+that resolution back at once, then builds the client, makes the call through the one service
 function and sends the page, over a pipe, never a file (no credential or response is written
-anywhere; the resolution holds names, paths and URLs with their sources, no secret).
+anywhere; the job and the resolution hold names, paths and URLs with their sources, no secret).
 
 The parent shows the child's resolution until it has resolved itself, after its first paint
 (tui/app.py: a differing answer discards the page and reloads). It trusts the page only for the
 call and the destination its calls go to when the page arrives: the child sends the request key
 and the resolved destination (profile, region, endpoint, CA bundle and verification, each with
 its source); the parent compares them with what the app shows by then (a switch of profile or
-region meanwhile) and discards a page for anything else. The child never prompts (an MFA profile is left to the app; the child runs in its
-own session with no terminal), and any failure in it, a killed child included, falls back to the
-app's normal call, noted only in the debug log.
+region meanwhile) and discards a page for anything else. The child never prompts (an MFA profile
+is left to the app; the child runs in its own session with no terminal), and any failure in it,
+a killed child included, falls back to the app's normal call, noted only in the debug log. A
+parent that dies closes the job pipe: a child still waiting for its job ends at once.
 """
 
 from __future__ import annotations
