@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.segment import Segment
@@ -214,3 +215,30 @@ async def test_monochrome_highlight_survives_no_color(
         none_lo = _looks(NoColor().apply(plain, background))
         assert all(bold for bold, _, _ in none_hi)  # bold even with every colour removed
         assert none_hi != none_lo
+
+
+def test_builtin_themes_load_without_generating_colour_systems_user_themes_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built-in themes are shipped and applied to an app by the test above: a launch does
+    not generate their colour systems again (~3 ms before the first frame). A user's theme is
+    still checked by generating its colour system."""
+    from textual.design import ColorSystem
+
+    generated: list[str] = []
+    generate = ColorSystem.generate
+
+    def spy(self: ColorSystem) -> Any:
+        generated.append(self.primary.hex)
+        return generate(self)
+
+    monkeypatch.setattr(ColorSystem, "generate", spy)
+    themes, _ = load_themes(user_dir=None)
+    assert set(BUILTINS) <= set(themes)
+    assert generated == []
+    user = tmp_path / "themes"
+    user.mkdir()
+    (user / "mine.toml").write_text('name = "mine"\nprimary = "#ff00ff"\n[variables]\n')
+    themes, warnings = load_themes(user_dir=user)
+    assert "mine" in themes and warnings == []
+    assert generated == ["#FF00FF"]

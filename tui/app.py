@@ -11,6 +11,7 @@ import signal
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -59,6 +60,19 @@ class ShellScreen(Screen[None]):
     """
 
     AUTO_FOCUS = ""
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume restyles nothing: its widgets were styled as they mounted.
+
+        Why: Textual's first ScreenResume restyles the whole screen (every widget a second time,
+        and their component classes, ~10 ms before the first frame) though nothing changed
+        since they were styled. This handler runs before Screen's own, which reads the flag.
+        Later resumes (a modal closed) restyle as Textual does.
+        """
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
 
 class EventdeckApp(App[None]):

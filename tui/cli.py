@@ -12,19 +12,8 @@ import gc
 import sys
 from collections.abc import Sequence
 
-# No cyclic GC while this module's imports run (the parser, the settings and their schema):
-# they make thousands of objects and no garbage, and the ~30 collections they trigger cost ~3 ms
-# before `main`. Only paused here, so importing this module (tests) leaves the GC as it was.
-_GC_WAS_ON = gc.isenabled()
-gc.disable()
-try:
-    from tui import gcpause
-    from tui.args import build_parser, bundle_launch, parse_operation, version_text
-    from tui.errors import ConfigError
-    from tui.services.early_call import mark
-finally:
-    if _GC_WAS_ON:
-        gc.enable()
+from tui.services import early_call
+from tui.services.early_call import mark
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,10 +23,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     mark("main")
     argv = list(sys.argv[1:] if argv is None else argv)
+    # AWS CLI words the early child serves: fork it now, before the parser and the settings are
+    # imported, so it imports botocore while this process parses (tui/services/early_call.py).
+    # The launch hands it its job; anything else stops it (the ``finally`` below).
+    if early_call.wanted(argv):
+        gc_was_on = gc.isenabled()
+        gc.disable()  # the service layer's imports (see prestart) make no garbage either
+        try:
+            early_call.prestart()
+        finally:
+            if gc_was_on:
+                gc.enable()
+    try:
+        return _run(argv)
+    finally:
+        early_call.cancel_pending()
+
+
+def _run(argv: list[str]) -> int:
+    """``main`` once the early child, if any, is forked."""
     if argv and argv[0] == "sandbox":
         from tui.sandbox.cli import main as sandbox_main
 
         return sandbox_main(argv[1:])
+    # No cyclic GC while the parser, the settings and their schema are imported: they make
+    # thousands of objects and no garbage, and the ~30 collections they trigger cost ~3 ms.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        from tui import gcpause
+        from tui.args import build_parser, bundle_launch, parse_operation, version_text
+        from tui.errors import ConfigError
+    finally:
+        if gc_was_on:
+            gc.enable()
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.version:

@@ -219,6 +219,9 @@ def prepare_launch(args: argparse.Namespace, launch: LaunchTarget | None) -> tup
     # Fetch the launch target's first page (in a child process: Textual is not imported yet),
     # or build the first pane's client, while Textual loads: the first rows come sooner.
     started = start_prefetch(ctx, launch, fork=True)
+    from tui.services import early_call
+
+    early_call.cancel_pending()  # forked by tui.cli for a launch that turned out to need no call
     if not started:
         ctx.factory.prewarm(FIRST_SERVICE[launch.pane if launch else "ivs"])
     return ctx, None if isinstance(started, bool) else started

@@ -65,6 +65,8 @@ def early_only(args: Any, launch: Any) -> dict[str, Any]:
 
 
 async def probe(mode: str, words: list[str]) -> dict[str, Any]:
+    if early_call.wanted(words):  # as tui/cli.py's main does first: the job is handed over later
+        early_call.prestart()
     args, rest = build_parser().parse_known_args(words)
     launch = parse_operation(rest)
     if mode == "early-only":

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from tests.ui.helpers import idle, wait_for
 from tests.ui.test_triage_tables import STAGE_ARN, _launch_events, _load_session
 from tui.app import EventdeckApp
@@ -128,3 +130,87 @@ async def test_without_auto_focus_the_first_screen_still_focuses_the_panes_keys(
         await wait_for(pilot, lambda: app.screen.focused is not None)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.focused, TableBody))
+
+
+def _styles_of(screen: Any) -> dict[tuple[str, str, int], str]:
+    """Every node's computed CSS on ``screen`` (widgets and their component classes)."""
+    styles: dict[tuple[str, str, int], str] = {}
+    for node in screen.walk_children(with_self=True):
+        styles[(type(node).__name__, "", id(node))] = node.styles.css
+        for name in sorted(getattr(node, "COMPONENT_CLASSES", ())):
+            styles[(type(node).__name__, name, id(node))] = node.get_component_styles(name).css
+    return styles
+
+
+async def test_each_widget_is_styled_once_before_the_first_frame(app_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Textual's first ScreenResume restyled the whole screen: every widget styled twice.
+
+    The first screen's first resume skips that pass (tui.app.ShellScreen): its widgets were
+    styled as they mounted, with the same stylesheet, and nothing changed since.
+    """
+    from textual.css.stylesheet import Stylesheet
+    from textual.widget import Widget
+
+    _session()
+    _launch_events(app_ctx, "early01")
+    applied: dict[int, int] = {}
+    ready: list[bool] = []
+    apply = Stylesheet.apply
+
+    def spy(self: Stylesheet, node: Any, *args: Any, **kwargs: Any) -> Any:
+        if not ready and isinstance(node, Widget):
+            applied[id(node)] = applied.get(id(node), 0) + 1
+        return apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", spy)
+
+    class Noting(EventdeckApp):
+        def on_ready(self) -> None:
+            ready.append(True)
+            super().on_ready()
+
+    app = Noting(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(ready))
+        assert len(applied) > 10
+        # The pane's table takes the focus as it mounts: that restyle is a real change.
+        assert app.focused is not None
+        focused = {id(node) for node in app.focused.walk_children(with_self=True)}
+        twice = [count for key, count in applied.items() if count > 1 and key not in focused]
+        assert twice == []
+        assert applied[id(app.screen)] == 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize(
+    ("no_color", "theme"), [(False, None), (True, None), (False, "textual-light")]
+)
+async def test_the_restyle_skipped_at_the_first_resume_would_change_nothing(  # type: ignore[no-untyped-def]
+    app_ctx, monkeypatch, size, no_color, theme
+) -> None:
+    """A guard for that skip: restyling the first screen after its first frame changes no style
+    and no cell (at 80x24 and 120x40; with colour, with NO_COLOR, with a light theme)."""
+    from dataclasses import replace
+
+    from tui.ui.widgets.virtual_table import DensityBar
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    if theme:
+        settings = app_ctx.settings
+        app_ctx.settings = replace(settings, ui=replace(settings.ui, theme=theme))
+    _session()
+    _launch_events(app_ctx, "early01")
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, idle(app.current_pane))
+        # The density bar shows once its counting job is done: the screen settled.
+        await wait_for(pilot, lambda: app.query_one(DensityBar).display)
+        await pilot.pause()
+        before, shot = _styles_of(app.screen), app.export_screenshot()
+        app.screen.update_node_styles(animate=False)  # what Textual's first resume did
+        await pilot.pause()
+        after = _styles_of(app.screen)
+        assert [k for k in before if after.get(k) != before[k]] == []
+        assert after.keys() == before.keys()
+        assert app.export_screenshot() == shot
