@@ -5,6 +5,10 @@ make every gen-2 garbage collection walk them all. Here a page of items is one z
 bytes object of their JSON lines (~100–200 bytes an event log) plus an offsets array, and the
 keys map to small integers: nothing per item is tracked by the cyclic GC. The inspector, copy
 and export revive one item from its exact JSON (the same dict its ``raw`` held).
+
+A store keeps its pages' bytes in an ``Arena`` (``tui/services/arena.py``: shared anonymous
+memory), so the fork that starts a big query scan does not copy their page tables while it holds
+the GIL; the arena is unmapped with the store (a level dropped or refreshed).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from tui.services.arena import Arena, Slice
 from tui.services.jsonable import jsonable
 
 _CACHE_BLOCKS = 4  # decompressed pages kept: the inspector moving row by row stays in one page
@@ -39,13 +44,30 @@ class ItemCodec:
 
 @dataclass(frozen=True)
 class Block:
-    """One page of items as stored: made by ``pack`` (in the worker that fetched the page)."""
+    """One page of items: made by ``pack`` (in the worker that fetched the page) as bytes, kept
+    by a store in its arena (``data`` a ``Slice``, ``ends`` a view of the arena's bytes)."""
 
-    data: bytes  # zlib of the items' JSON, one after another
-    ends: array[int]  # where each item's JSON ends in the decompressed data
+    data: bytes | Slice  # zlib of the items' JSON, one after another
+    ends: array[int] | memoryview  # where each item's JSON ends in the decompressed data ('q')
 
     def __len__(self) -> int:
         return len(self.ends)
+
+    def compressed(self) -> bytes | memoryview:
+        """The zlib bytes, read in place (a view into the arena for a stored page)."""
+        data = self.data
+        return data.view() if isinstance(data, Slice) else data
+
+    def stored_in(self, arena: Arena) -> Block:
+        """This page with its bytes and item ends copied into ``arena`` (done once, when it lands).
+
+        Why the ends too: a million items' ends are 8 MB of private heap otherwise.
+        """
+        if isinstance(self.data, Slice):
+            return self
+        ends = self.ends if isinstance(self.ends, array) else array("q", self.ends)
+        where = arena.add(ends.tobytes())
+        return Block(arena.add(self.data), where.view().cast("q"))
 
 
 # One encoder (json.dumps makes one a call). ``jsonable`` as its default writes a botocore dict's
@@ -84,8 +106,9 @@ class CompactItems(Sequence[Any]):
         self._blocks: tuple[Block, ...] = ()
         self._starts: tuple[int, ...] = ()  # index of each block's first item
         self._count = 0
-        self._cache: dict[int, tuple[bytes, array[int]]] = {}
+        self._cache: dict[int, tuple[bytes, array[int] | memoryview]] = {}
         self._lock = threading.Lock()
+        self._arena = Arena()  # the pages' bytes, out of what a fork copies; dropped with the store
         _STORES.add(self)
 
     def pack(self, items: Sequence[Any]) -> Block:
@@ -100,6 +123,7 @@ class CompactItems(Sequence[Any]):
         """Add a page packed elsewhere (``pack``) after the loaded ones: O(pages), no item touched."""
         if not len(block):
             return
+        block = block.stored_in(self._arena)
         self._blocks = (*self._blocks, block)
         self._starts = (*self._starts, self._count)
         self._count += len(block)
@@ -113,6 +137,7 @@ class CompactItems(Sequence[Any]):
         n = len(block)
         if not n:
             return
+        block = block.stored_in(self._arena)
         with self._lock:
             self._blocks = (block, *self._blocks)
             self._starts = (0, *(start + n for start in self._starts))
@@ -126,6 +151,7 @@ class CompactItems(Sequence[Any]):
             self._starts = ()
             self._count = 0
             self._cache = {}
+            self._arena = Arena()  # the old pages' memory goes with the last reader holding them
 
     def __len__(self) -> int:
         return self._count
@@ -143,7 +169,7 @@ class CompactItems(Sequence[Any]):
         key = id(block)
         hit = cache.get(key)
         if hit is None:
-            hit = (zlib.decompress(block.data), block.ends)
+            hit = (zlib.decompress(block.compressed()), block.ends)
             with self._lock:
                 if cache is self._cache:
                     if len(cache) >= _CACHE_BLOCKS:
@@ -169,7 +195,7 @@ class CompactItems(Sequence[Any]):
 
     def stored_bytes(self) -> int:
         """Compressed bytes held (for the benchmark and the status of big views)."""
-        return sum(len(b.data) + b.ends.itemsize * len(b.ends) for b in self._blocks)
+        return sum(len(b.data) + 8 * len(b.ends) for b in self._blocks)
 
 
 _STORES: weakref.WeakSet[CompactItems] = weakref.WeakSet()
@@ -191,7 +217,7 @@ if hasattr(os, "register_at_fork"):
 
 def unpack(block: Block) -> list[dict[str, Any]]:
     """Every item's JSON dict of a packed page, in order (the rare paths that must look again)."""
-    data = zlib.decompress(block.data)
+    data = zlib.decompress(block.compressed())
     out = []
     start = 0
     for end in block.ends:
