@@ -26,10 +26,12 @@ import asyncio
 import gc
 import json
 import os
+import random
 import statistics
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,16 +57,40 @@ OPS = ("MUTATION", "READONLY", "READONLY")
 START = 1_700_000_000.0
 
 
+AGENTS = (
+    "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/124.0",
+    "aws-cli/2.15.30 Python/3.11.8 Linux/6.5 exe/x86_64",
+    "Boto3/1.34.70 md/Botocore#1.34.70 ua/2.0 os/linux#6.5 lang/python#3.11",
+)
+
+
 def make_items(count: int) -> list[dict[str, object]]:
-    """Event-log-shaped dicts (what a page's JSON parses to), times one second apart."""
+    """Event-log-shaped dicts (what a page's JSON parses to), times one second apart.
+
+    Ids, request and principal ids and addresses are random, as in real event logs, so a page
+    of them compresses as real ones do (~110 B an item against ~130 for the sandbox's logs): the
+    compact item store then holds about what the app holds at a million rows.
+    """
+    rng = random.Random(13)
+
+    def uid() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
     return [
         {
-            "id": f"log-{i:08d}",
+            "id": uid(),
             "eventName": f"Event{i % 17}",
             "eventTime": f"2023-11-14T{(i // 3600) % 24:02}:{(i // 60) % 60:02}:{i % 60:02}Z",
             "operationType": OPS[i % 3],
-            "userIdentity": {"userType": "USER", "userName": USERS[i % 5]},
-            "sourceIpAddress": "10.0.0.1",
+            "userIdentity": {
+                "userType": "USER",
+                "userName": USERS[i % 5],
+                "principalId": f"{rng.getrandbits(96):024x}",
+            },
+            "projectInformation": {"name": "mobile-app", "projectId": uid()},
+            "requestId": uid(),
+            "sourceIpAddress": ".".join(str(rng.randrange(256)) for _ in range(4)),
+            "userAgent": AGENTS[rng.randrange(len(AGENTS))],
         }
         for i in range(count)
     ]
@@ -203,10 +229,48 @@ class ChildWatch:
         )
 
 
+def time_forks(times: int) -> list[float]:
+    """``os.fork`` from a worker thread, as the scan does, ``times`` times: how long each took.
+
+    The fork holds the GIL throughout (the kernel copies the page tables of private memory), so
+    each is a pause for the UI thread. The child exits at once.
+    """
+    took: list[float] = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        took.append(time.perf_counter() - t0)
+        os.waitpid(pid, 0)
+    return took
+
+
+def memory_line() -> str:
+    """This process's resident memory: private anonymous (a fork copies its page tables) and shared."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "RssAnon", "RssShmem"):
+            fields[name] = int(rest.split()[0]) // 1024
+    return (
+        f"RSS {fields.get('VmRSS', 0)} MB: private anonymous {fields.get('RssAnon', 0)} MB,"
+        f" shared {fields.get('RssShmem', 0)} MB"
+    )
+
+
 async def bench_app(
-    items: list[dict[str, object]], trace: bool = False, query_only: bool = False
+    items: list[dict[str, object]],
+    trace: bool = False,
+    query_only: bool = False,
+    payloads: bool = False,
 ) -> None:
-    """Filter, sort and query ``items`` in the app; pauses per phase beside the idle baseline."""
+    """Filter, sort and query ``items`` in the app; pauses per phase beside the idle baseline.
+
+    The items are kept as the app keeps event logs: the rows carry no payload, a compact item
+    store holds the items (compressed pages of 250) and the table's ``payload_for`` revives one;
+    with ``payloads`` each row carries its item as JSON bytes instead (the earlier figures).
+    """
     from textual.app import App, ComposeResult
 
     from tui.themes import VARIABLE_DEFAULTS
@@ -236,6 +300,18 @@ async def bench_app(
     async with app.run_test(size=(120, 36)) as pilot:
         table = app.query_one(VirtualTable)
         # As the app keeps items: the display cells, and the item as compact JSON parsed on demand.
+        store = None
+        if not payloads:
+            from tui.ui.panes.item_store import CompactItems, ItemCodec, pack
+
+            store = CompactItems(ItemCodec(dict, dict))
+            for first in range(0, count, 250):  # a page at a time, as the worker packs them
+                store.append_block(pack(items[first : first + 250]))
+
+            def payload_for(row: object, index: int, _raw=store.raw) -> object:  # type: ignore[no-untyped-def]
+                return _raw(index) if index >= 0 else None
+
+            table.payload_for = payload_for
         rows = [
             Row(
                 str(item["id"]),
@@ -246,7 +322,7 @@ async def bench_app(
                     str(item["userIdentity"]["userName"]),  # type: ignore[index]
                 ),
                 "",
-                json.dumps(item, separators=(",", ":")).encode(),
+                json.dumps(item, separators=(",", ":")).encode() if payloads else None,
             )
             for item in items
         ]
@@ -258,6 +334,13 @@ async def bench_app(
         gc.callbacks.append(on_gc)
         table.focus()
         await pilot.pause()
+        forks = await asyncio.to_thread(time_forks, 9)
+        print(
+            f"  {count:,} rows loaded: {memory_line()}; os.fork from a worker (9 times): "
+            f"p50 {statistics.median(forks) * 1e3:.1f}, max {max(forks) * 1e3:.1f} ms "
+            f"({load_line()})",
+            flush=True,
+        )
 
         lateness: list[float] = []
         when: dict[str, Any] = {"start": time.perf_counter(), "timer": [], "key": []}
@@ -330,11 +413,12 @@ async def bench_app(
             the query), else the new view installed.
             """
             await pilot.pause()
-            for tracer in tracers[:3]:
-                tracer.phase = name  # type: ignore[attr-defined]
             lateness.clear()
             state["last"] = time.perf_counter()
             t0 = time.perf_counter()
+            for tracer in tracers[:3]:
+                tracer.phase = name  # type: ignore[attr-defined]
+                tracer.origin = t0  # type: ignore[attr-defined]
             when.update(start=t0, timer=[], key=[])
             start()
             first = None
@@ -443,6 +527,8 @@ def main() -> None:
     parser.add_argument("--app-only", action="store_true", help="skip the engine and density parts")
     parser.add_argument("--code", help="run the app from this checkout (before/after pairs)")
     parser.add_argument("--query-only", action="store_true", help="skip filter and sort")
+    parser.add_argument("--payloads", action="store_true",
+                        help="each row carries its item as JSON bytes (no compact item store)")  # fmt: skip
     parser.add_argument("--trace", action="store_true",
                         help="slow loop callbacks, GIL probe and GC collections per phase")  # fmt: skip
     args = parser.parse_args()
@@ -450,12 +536,13 @@ def main() -> None:
     import tui
 
     print(f"app code: {Path(tui.__file__).resolve().parents[1]}")
+    print(f"items: {'JSON bytes on each row' if args.payloads else 'a compact item store'}")
     items = make_items(args.rows)
     if not args.app_only:
         bench_engine(items)
         bench_density()
     if not args.no_app:
-        asyncio.run(bench_app(items, args.trace, args.query_only))
+        asyncio.run(bench_app(items, args.trace, args.query_only, args.payloads))
     print(f"load average after: {os.getloadavg()}")
 
 
