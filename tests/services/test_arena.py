@@ -51,6 +51,17 @@ def test_bytes_come_back_exactly_across_chunks_and_big_strings() -> None:
     assert all(where.offset % 8 == 0 for _, where in kept)  # readable as 'q' (the item ends)
 
 
+def test_chunks_double_up_to_the_largest() -> None:
+    """Few mappings for a big level (each is a cut in the app's private heap), 1 chunk for a small one."""
+    arena = Arena(chunk_size=1 << 16, max_chunk=1 << 18)
+    slices = [arena.add(b"z" * 10_000) for _ in range(200)]
+    sizes = [len(chunk) for chunk in {id(s.chunk): s.chunk for s in slices}.values()]
+    assert sizes[:3] == [1 << 16, 1 << 17, 1 << 18]
+    assert set(sizes[3:]) == {1 << 18}
+    assert arena.mapped_bytes() == sum(sizes)
+    assert all(bytes(s) == b"z" * 10_000 for s in slices)
+
+
 def test_a_slice_cannot_be_written_through_its_view() -> None:
     where = Arena().add(b"abc")
     with pytest.raises(TypeError):

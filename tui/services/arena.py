@@ -19,8 +19,14 @@ import mmap
 import threading
 from dataclasses import dataclass
 
-CHUNK = 4 << 20
-"""Bytes a chunk maps (4 MiB: a few hundred compressed pages; one mapping each, not one a page)."""
+CHUNK = 1 << 20
+"""Bytes the first chunk maps; each next one maps twice as many, up to ``MAX_CHUNK``."""
+
+MAX_CHUNK = 64 << 20
+"""The largest chunk. Why chunks grow: each chunk is a mapping placed among the interpreter's own
+(its 1 MiB heap arenas), and many small chunks cut that private heap into many small mappings; a
+few big ones barely do. A small level maps 1 MiB (only the pages written are memory); a million
+rows' ~130 MB take eight chunks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +53,16 @@ class Slice:
 
 
 class Arena:
-    """Byte strings appended into shared anonymous chunks of ``chunk_size`` bytes.
+    """Byte strings appended into shared anonymous chunks: ``chunk_size`` bytes, then doubling.
 
-    ``add`` copies bytes in and returns their ``Slice``; a string bigger than a chunk gets a
-    mapping of its own. Thread-safe (a lock around the append); reading a slice needs no lock.
+    ``add`` copies bytes in and returns their ``Slice``; a string bigger than a quarter of the
+    next chunk gets a mapping of its own. Thread-safe (a lock around the append); reading a slice
+    needs no lock.
     """
 
-    def __init__(self, chunk_size: int = CHUNK) -> None:
+    def __init__(self, chunk_size: int = CHUNK, max_chunk: int = MAX_CHUNK) -> None:
         self.chunk_size = chunk_size
+        self.max_chunk = max(max_chunk, chunk_size)
         self._chunk: mmap.mmap | None = None
         self._used = 0
         self._mapped = 0
@@ -73,6 +81,8 @@ class Arena:
                     own[:size] = data
                     self._mapped += len(own)
                     return Slice(own, 0, size)
+                if chunk is not None:  # the next chunk is twice as big
+                    self.chunk_size = min(self.max_chunk, self.chunk_size * 2)
                 chunk = self._chunk = _map(self.chunk_size)
                 self._mapped += self.chunk_size
                 offset = 0
