@@ -45,7 +45,15 @@ if "--code" in sys.argv:  # the app's code from another checkout (before/after p
 
 import jmespath
 from harness import gen2_timer, load_line
-from loop_trace import CallTrace, GcTrace, GilProbe, LoopTrace, print_report
+from loop_trace import (
+    CallTrace,
+    GcTrace,
+    GilProbe,
+    LoopTrace,
+    memory_line,
+    print_report,
+    time_forks,
+)
 from procs import children
 
 from tui.services.density import Density, bar_text
@@ -227,36 +235,6 @@ class ChildWatch:
             f" MB, PSS {c.get('Pss', 0) / 1024:.0f} MB, private (copied) {private / 1024:.0f} MB;"
             f" the app's RSS {self.parent_rss / 1024:.0f} MB; os.fork held the GIL {forks} ms"
         )
-
-
-def time_forks(times: int) -> list[float]:
-    """``os.fork`` from a worker thread, as the scan does, ``times`` times: how long each took.
-
-    The fork holds the GIL throughout (the kernel copies the page tables of private memory), so
-    each is a pause for the UI thread. The child exits at once.
-    """
-    took: list[float] = []
-    for _ in range(times):
-        t0 = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:
-            os._exit(0)
-        took.append(time.perf_counter() - t0)
-        os.waitpid(pid, 0)
-    return took
-
-
-def memory_line() -> str:
-    """This process's resident memory: private anonymous (a fork copies its page tables) and shared."""
-    fields = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("VmRSS", "RssAnon", "RssShmem"):
-            fields[name] = int(rest.split()[0]) // 1024
-    return (
-        f"RSS {fields.get('VmRSS', 0)} MB: private anonymous {fields.get('RssAnon', 0)} MB,"
-        f" shared {fields.get('RssShmem', 0)} MB"
-    )
 
 
 async def bench_app(
@@ -484,6 +462,12 @@ async def bench_app(
         for tracer in tracers:
             tracer.stop()
         print_report(*tracers)
+        if trace:  # what a gen-2 collection walks now: the tracked objects not frozen, by type
+            from collections import Counter
+
+            kinds = Counter(type(obj).__name__ for obj in gc.get_objects())
+            top = ", ".join(f"{name} {n:,}" for name, n in kinds.most_common(8))
+            print(f"objects a collection walks (not frozen): {sum(kinds.values()):,}: {top}")
         print(f"app, {count:,} rows: the query matched {table.row_count:,}")
         print(f"  {load_line()}")
         for name, first, total, late, keys in phases:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -226,3 +228,33 @@ def print_report(*parts: Any) -> None:
     for part in parts:
         if part is not None:
             print("\n".join(part.report()), file=sys.stdout)
+
+
+def time_forks(times: int) -> list[float]:
+    """``os.fork`` from a worker thread, as the scan does, ``times`` times: how long each took.
+
+    The fork holds the GIL throughout (the kernel copies the page tables of private memory), so
+    each is a pause for the UI thread. The child exits at once.
+    """
+    took: list[float] = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        took.append(time.perf_counter() - t0)
+        os.waitpid(pid, 0)
+    return took
+
+
+def memory_line() -> str:
+    """This process's resident memory: private anonymous (a fork copies its page tables) and shared."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "RssAnon", "RssShmem"):
+            fields[name] = int(rest.split()[0]) // 1024
+    return (
+        f"RSS {fields.get('VmRSS', 0)} MB: private anonymous {fields.get('RssAnon', 0)} MB,"
+        f" shared {fields.get('RssShmem', 0)} MB"
+    )
