@@ -158,3 +158,45 @@ def test_a_refused_fork_scans_in_this_thread(monkeypatch: pytest.MonkeyPatch) ->
     result = scan(parse_query(QUERY), len(rows), payload_source(rows), in_child=True)
     expected = scan(parse_query(QUERY), len(rows), payload_source(rows), in_child=False)
     assert list(result.matches) == list(expected.matches) and result.scanned == 600
+
+
+def test_no_collection_runs_in_the_app_while_the_child_shares_its_pages() -> None:
+    """Automatic GC is off while a child lives (a collection would copy the pages it walks),
+    back on when the scan ends, fails or is cancelled; a caller's own GC-off stays off."""
+    import gc
+
+    rows = payloads(3000)
+    seen: list[bool] = []
+    assert gc.isenabled()
+    result = scan(
+        parse_query(QUERY),
+        len(rows),
+        payload_source(rows),
+        chunk=500,
+        in_child=True,
+        progress=lambda found, scanned: seen.append(gc.isenabled()),
+    )
+    assert result.scanned == 3000 and len(seen) == 6
+    assert seen == [False] * 6  # off while the child scanned
+    assert gc.isenabled()  # on again after
+
+    def broken(index: int) -> object:
+        if index == 10 and os.getpid() != PARENT:
+            raise RuntimeError("broke")
+        return {"i": index}
+
+    with pytest.raises(QueryError):
+        scan(parse_query("i"), 5000, broken, in_child=True)
+    assert gc.isenabled()
+
+    stop = threading.Event()
+    stop.set()
+    assert scan(parse_query("i"), 5000, broken, in_child=True, cancel=stop).cancelled
+    assert gc.isenabled()
+
+    gc.disable()  # a caller (a benchmark) that turned collections off itself
+    try:
+        scan(parse_query(QUERY), len(rows), payload_source(rows), in_child=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
