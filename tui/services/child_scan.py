@@ -156,36 +156,33 @@ def _read(
 
 _gc_lock = threading.Lock()
 _gc_scans = 0  # scans whose child is alive now
-_gc_threshold: tuple[int, int, int] | None = None  # the thresholds before the first of them
-_NO_GEN2 = 1 << 30
-"""Gen-1 collections a gen-2 collection would wait for: none comes while a child lives."""
+_gc_was_on = False  # whether automatic collections were on when the first of them started
 
 
 @contextlib.contextmanager
 def _collections_paused() -> Iterator[None]:
-    """No automatic gen-2 collection in the app while a scan's child lives (nested: counted).
+    """No automatic cyclic-GC collection in the app while a scan's child lives (nested: counted).
 
     Why: the child shares the app's pages copy-on-write, so a collection on the UI thread, which
     writes the GC header of each object it walks, first copies every page it touches: a gen-2
-    collection of ~12,000 objects took 10–15 ms during a scan (5 ms otherwise), and the slowest
-    key of a traced quiet run (61 ms) came with one. Young collections (gen 0 and 1) go on: they
-    walk few objects, and the garbage of the scan's repaints does not pile up for later. The
-    thresholds are put back when the last child ends; a caller's own settings are kept.
+    collection of ~12,000 objects took 10–15 ms during a scan, and the slowest key of a traced
+    quiet run (61 ms) came with one. The garbage of a few seconds of repaints waits for the
+    first collection after the scan (the pages no longer shared then). Only a pause this module
+    started is ended by it: collections a caller turned off stay off.
     """
-    global _gc_scans, _gc_threshold
+    global _gc_scans, _gc_was_on
     with _gc_lock:
         if not _gc_scans:
-            _gc_threshold = gc.get_threshold()
-            gc.set_threshold(_gc_threshold[0], _gc_threshold[1], _NO_GEN2)
+            _gc_was_on = gc.isenabled()
+            gc.disable()
         _gc_scans += 1
     try:
         yield
     finally:
         with _gc_lock:
             _gc_scans -= 1
-            if not _gc_scans and _gc_threshold is not None:
-                gc.set_threshold(*_gc_threshold)
-                _gc_threshold = None
+            if not _gc_scans and _gc_was_on:
+                gc.enable()
 
 
 def _death(pid: int) -> str:
