@@ -26,7 +26,7 @@ import sys
 import threading
 import warnings
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import NoReturn
 
 from tui.errors import EventdeckError
@@ -99,18 +99,6 @@ def scan_in_child(
         raise
     if pid == 0:  # the child: never returns
         _child(write_fd, test, item_at, start, count, chunk)
-    with _collections_paused():
-        return _read(pid, read_fd, write_fd, cancel, progress)
-
-
-def _read(
-    pid: int,
-    read_fd: int,
-    write_fd: int,
-    cancel: threading.Event | None,
-    progress: Callable[[array[int], int], None] | None,
-) -> tuple[array[int], int, bool]:
-    """The parent's side of ``scan_in_child``: read the child's records until it is done or stopped."""
     os.close(write_fd)
     reaped = False
     matches: array[int] = array("q")
@@ -152,37 +140,6 @@ def _read(
         os.close(read_fd)
         if not reaped:
             _kill(pid)
-
-
-_gc_lock = threading.Lock()
-_gc_scans = 0  # scans whose child is alive now
-_gc_was_on = False  # whether automatic collections were on when the first of them started
-
-
-@contextlib.contextmanager
-def _collections_paused() -> Iterator[None]:
-    """No automatic cyclic-GC collection in the app while a scan's child lives (nested: counted).
-
-    Why: the child shares the app's pages copy-on-write, so a collection on the UI thread, which
-    writes the GC header of each object it walks, first copies every page it touches: a gen-2
-    collection of ~12,000 objects took 10–15 ms during a scan, and the slowest key of a traced
-    quiet run (61 ms) came with one. The garbage of a few seconds of repaints waits for the
-    first collection after the scan (the pages no longer shared then). Only a pause this module
-    started is ended by it: collections a caller turned off stay off.
-    """
-    global _gc_scans, _gc_was_on
-    with _gc_lock:
-        if not _gc_scans:
-            _gc_was_on = gc.isenabled()
-            gc.disable()
-        _gc_scans += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_scans -= 1
-            if not _gc_scans and _gc_was_on:
-                gc.enable()
 
 
 def _death(pid: int) -> str:
