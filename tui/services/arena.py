@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import mmap
 import threading
-from dataclasses import dataclass
 
 CHUNK = 1 << 20
 """Bytes the first chunk maps; each next one maps twice as many, up to ``MAX_CHUNK``."""
@@ -29,27 +28,12 @@ few big ones barely do. A small level maps 1 MiB (only the pages written are mem
 rows' ~130 MB take eight chunks."""
 
 
-@dataclass(frozen=True, slots=True)
-class Slice:
-    """Bytes kept in an arena: ``length`` bytes at ``offset`` of ``chunk``.
+Slice = tuple[int, int, int]
+"""Where bytes live in an arena: (chunk number, offset, length).
 
-    ``view()`` reads them without a copy (``zlib.decompress`` takes it); ``bytes(slice)`` copies.
-    Holding a slice keeps its chunk mapped.
-    """
-
-    chunk: mmap.mmap
-    offset: int
-    length: int
-
-    def view(self) -> memoryview:
-        """The bytes as a read-only memoryview into the shared chunk (no copy)."""
-        return memoryview(self.chunk).toreadonly()[self.offset : self.offset + self.length]
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __bytes__(self) -> bytes:
-        return self.chunk[self.offset : self.offset + self.length]
+A plain tuple of ints, so the cyclic GC stops tracking it at the first collection (a tuple
+subclass would stay tracked): a million rows' ~4,000 pages add nothing to what a collection
+walks. Read it with the arena that made it (``Arena.view``)."""
 
 
 class Arena:
@@ -57,13 +41,15 @@ class Arena:
 
     ``add`` copies bytes in and returns their ``Slice``; a string bigger than a quarter of the
     next chunk gets a mapping of its own. Thread-safe (a lock around the append); reading a slice
-    needs no lock.
+    needs no lock. The chunks are unmapped when the arena goes (and no view of one is held).
     """
 
     def __init__(self, chunk_size: int = CHUNK, max_chunk: int = MAX_CHUNK) -> None:
         self.chunk_size = chunk_size
         self.max_chunk = max(max_chunk, chunk_size)
-        self._chunk: mmap.mmap | None = None
+        self._chunks: list[mmap.mmap] = []  # appended only: a number stays valid
+        self._chunk: mmap.mmap | None = None  # the one being filled (the last of its size)
+        self._number = -1  # its number in ``_chunks``
         self._used = 0
         self._mapped = 0
         self._lock = threading.Lock()
@@ -80,15 +66,28 @@ class Arena:
                     own = _map(size)
                     own[:size] = data
                     self._mapped += len(own)
-                    return Slice(own, 0, size)
+                    self._chunks.append(own)
+                    return (len(self._chunks) - 1, 0, size)
                 if chunk is not None:  # the next chunk is twice as big
                     self.chunk_size = min(self.max_chunk, self.chunk_size * 2)
                 chunk = self._chunk = _map(self.chunk_size)
+                self._chunks.append(chunk)
+                self._number = len(self._chunks) - 1
                 self._mapped += self.chunk_size
                 offset = 0
             chunk[offset : offset + size] = data
             self._used = offset + size
-        return Slice(chunk, offset, size)
+            return (self._number, offset, size)
+
+    def view(self, where: Slice) -> memoryview:
+        """The bytes at ``where`` as a read-only memoryview into the shared chunk (no copy)."""
+        chunk, offset, length = where
+        return memoryview(self._chunks[chunk]).toreadonly()[offset : offset + length]
+
+    def bytes(self, where: Slice) -> bytes:
+        """A copy of the bytes at ``where``."""
+        chunk, offset, length = where
+        return self._chunks[chunk][offset : offset + length]
 
     def mapped_bytes(self) -> int:
         """Bytes of shared memory this arena has mapped (the chunks', whether or not still held)."""

@@ -44,30 +44,45 @@ class ItemCodec:
 
 @dataclass(frozen=True)
 class Block:
-    """One page of items: made by ``pack`` (in the worker that fetched the page) as bytes, kept
-    by a store in its arena (``data`` a ``Slice``, ``ends`` a view of the arena's bytes)."""
+    """One page of items: made by ``pack`` (in the worker that fetched the page) as bytes and an
+    array, kept by a store in its arena (``data`` and ``ends`` then ``Slice``s: tuples of ints)."""
 
     data: bytes | Slice  # zlib of the items' JSON, one after another
-    ends: array[int] | memoryview  # where each item's JSON ends in the decompressed data ('q')
+    ends: array[int] | Slice  # where each item's JSON ends in the decompressed data ('q')
 
     def __len__(self) -> int:
-        return len(self.ends)
+        ends = self.ends
+        return ends[2] // 8 if isinstance(ends, tuple) else len(ends)
 
-    def compressed(self) -> bytes | memoryview:
-        """The zlib bytes, read in place (a view into the arena for a stored page)."""
+    def stored_bytes(self) -> int:
+        """The compressed bytes and the item ends, in bytes."""
         data = self.data
-        return data.view() if isinstance(data, Slice) else data
+        return (data[2] if isinstance(data, tuple) else len(data)) + 8 * len(self)
+
+    def compressed(self, arena: Arena | None) -> bytes | memoryview:
+        """The zlib bytes, read in place (a view into ``arena`` for a stored page)."""
+        data = self.data
+        if isinstance(data, tuple):
+            assert arena is not None, "a stored page is read with its store's arena"
+            return arena.view(data)
+        return data
+
+    def item_ends(self, arena: Arena | None) -> array[int] | memoryview:
+        """Where each item ends in the decompressed data (a view into ``arena`` once stored)."""
+        ends = self.ends
+        if isinstance(ends, tuple):
+            assert arena is not None, "a stored page is read with its store's arena"
+            return arena.view(ends).cast("q")
+        return ends
 
     def stored_in(self, arena: Arena) -> Block:
         """This page with its bytes and item ends copied into ``arena`` (done once, when it lands).
 
         Why the ends too: a million items' ends are 8 MB of private heap otherwise.
         """
-        if isinstance(self.data, Slice):
+        if isinstance(self.data, tuple) or isinstance(self.ends, tuple):
             return self
-        ends = self.ends if isinstance(self.ends, array) else array("q", self.ends)
-        where = arena.add(ends.tobytes())
-        return Block(arena.add(self.data), where.view().cast("q"))
+        return Block(arena.add(self.data), arena.add(self.ends.tobytes()))
 
 
 # One encoder (json.dumps makes one a call). ``jsonable`` as its default writes a botocore dict's
@@ -162,14 +177,14 @@ class CompactItems(Sequence[Any]):
             index += self._count
         if not 0 <= index < self._count:
             raise IndexError(index)
-        with self._lock:
-            blocks, starts, cache = self._blocks, self._starts, self._cache
+        with self._lock:  # the pages and the arena they are in, as one (``clear`` replaces both)
+            blocks, starts, cache, arena = self._blocks, self._starts, self._cache, self._arena
         number = bisect.bisect_right(starts, index) - 1
         block = blocks[number]
         key = id(block)
         hit = cache.get(key)
         if hit is None:
-            hit = (zlib.decompress(block.compressed()), block.ends)
+            hit = (zlib.decompress(block.compressed(arena)), block.item_ends(arena))
             with self._lock:
                 if cache is self._cache:
                     if len(cache) >= _CACHE_BLOCKS:
@@ -195,7 +210,7 @@ class CompactItems(Sequence[Any]):
 
     def stored_bytes(self) -> int:
         """Compressed bytes held (for the benchmark and the status of big views)."""
-        return sum(len(b.data) + 8 * len(b.ends) for b in self._blocks)
+        return sum(block.stored_bytes() for block in self._blocks)
 
 
 _STORES: weakref.WeakSet[CompactItems] = weakref.WeakSet()
@@ -215,12 +230,13 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_locks_in_child)
 
 
-def unpack(block: Block) -> list[dict[str, Any]]:
-    """Every item's JSON dict of a packed page, in order (the rare paths that must look again)."""
-    data = zlib.decompress(block.compressed())
+def unpack(block: Block, arena: Arena | None = None) -> list[dict[str, Any]]:
+    """Every item's JSON dict of a packed page, in order (the rare paths that must look again);
+    ``arena``: the store's, for a page it keeps."""
+    data = zlib.decompress(block.compressed(arena))
     out = []
     start = 0
-    for end in block.ends:
+    for end in block.item_ends(arena):
         out.append(json.loads(data[start:end]))
         start = end
     return out
