@@ -9,35 +9,19 @@ from __future__ import annotations
 
 import gc
 import sys
-from datetime import UTC, datetime
 
 import pytest
 
 from tests.services.test_arena import mapping_of, shared_anonymous_mappings
-from tui.sandbox.demo import LazyEventLogs
+from tests.ui.test_item_store import _level, _logs
 from tui.services import child_scan
 from tui.services.codecatalyst import EventLog
 from tui.services.query import parse_query, scan
-from tui.ui.panes.item_store import CompactItems, ItemCodec, unpack
+from tui.ui.panes.item_store import CompactItems, unpack
 from tui.ui.panes.level import Level
-from tui.ui.widgets.virtual_table import Column, Row
+from tui.ui.widgets.virtual_table import Row
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-def _logs(count: int, first: int = 0) -> list[EventLog]:
-    source = LazyEventLogs(11, "space", datetime(2026, 1, 1, tzinfo=UTC), 60_000)
-    return [EventLog.from_api(source.item_at(k)) for k in range(first, first + count)]
-
-
-def _level() -> Level:
-    return Level(
-        crumb="logs",
-        columns=[Column("time", "Time"), Column("event", "Event")],
-        fetch=lambda token: None,  # type: ignore[arg-type,return-value]
-        to_row=lambda log: Row(log.id, (str(log.event_time), log.event_name), ""),
-        codec=ItemCodec(lambda log: log.wire, EventLog.from_raw),  # as the pane's level has it
-    )
 
 
 def _filled(logs: list[EventLog], newer: list[EventLog]) -> Level:
