@@ -26,10 +26,12 @@ import asyncio
 import gc
 import json
 import os
+import random
 import statistics
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,15 @@ if "--code" in sys.argv:  # the app's code from another checkout (before/after p
 
 import jmespath
 from harness import gen2_timer, load_line
-from loop_trace import CallTrace, GcTrace, GilProbe, LoopTrace, print_report
+from loop_trace import (
+    CallTrace,
+    GcTrace,
+    GilProbe,
+    LoopTrace,
+    memory_line,
+    print_report,
+    time_forks,
+)
 from procs import children
 
 from tui.services.density import Density, bar_text
@@ -55,16 +65,40 @@ OPS = ("MUTATION", "READONLY", "READONLY")
 START = 1_700_000_000.0
 
 
+AGENTS = (
+    "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/124.0",
+    "aws-cli/2.15.30 Python/3.11.8 Linux/6.5 exe/x86_64",
+    "Boto3/1.34.70 md/Botocore#1.34.70 ua/2.0 os/linux#6.5 lang/python#3.11",
+)
+
+
 def make_items(count: int) -> list[dict[str, object]]:
-    """Event-log-shaped dicts (what a page's JSON parses to), times one second apart."""
+    """Event-log-shaped dicts (what a page's JSON parses to), times one second apart.
+
+    Ids, request and principal ids and addresses are random, as in real event logs, so a page
+    of them compresses as real ones do (~110 B an item against ~130 for the sandbox's logs): the
+    compact item store then holds about what the app holds at a million rows.
+    """
+    rng = random.Random(13)
+
+    def uid() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
     return [
         {
-            "id": f"log-{i:08d}",
+            "id": uid(),
             "eventName": f"Event{i % 17}",
             "eventTime": f"2023-11-14T{(i // 3600) % 24:02}:{(i // 60) % 60:02}:{i % 60:02}Z",
             "operationType": OPS[i % 3],
-            "userIdentity": {"userType": "USER", "userName": USERS[i % 5]},
-            "sourceIpAddress": "10.0.0.1",
+            "userIdentity": {
+                "userType": "USER",
+                "userName": USERS[i % 5],
+                "principalId": f"{rng.getrandbits(96):024x}",
+            },
+            "projectInformation": {"name": "mobile-app", "projectId": uid()},
+            "requestId": uid(),
+            "sourceIpAddress": ".".join(str(rng.randrange(256)) for _ in range(4)),
+            "userAgent": AGENTS[rng.randrange(len(AGENTS))],
         }
         for i in range(count)
     ]
@@ -204,9 +238,17 @@ class ChildWatch:
 
 
 async def bench_app(
-    items: list[dict[str, object]], trace: bool = False, query_only: bool = False
+    items: list[dict[str, object]],
+    trace: bool = False,
+    query_only: bool = False,
+    payloads: bool = False,
 ) -> None:
-    """Filter, sort and query ``items`` in the app; pauses per phase beside the idle baseline."""
+    """Filter, sort and query ``items`` in the app; pauses per phase beside the idle baseline.
+
+    The items are kept as the app keeps event logs: the rows carry no payload, a compact item
+    store holds the items (compressed pages of 250) and the table's ``payload_for`` revives one;
+    with ``payloads`` each row carries its item as JSON bytes instead (the earlier figures).
+    """
     from textual.app import App, ComposeResult
 
     from tui.themes import VARIABLE_DEFAULTS
@@ -236,6 +278,18 @@ async def bench_app(
     async with app.run_test(size=(120, 36)) as pilot:
         table = app.query_one(VirtualTable)
         # As the app keeps items: the display cells, and the item as compact JSON parsed on demand.
+        store = None
+        if not payloads:
+            from tui.ui.panes.item_store import CompactItems, ItemCodec, pack
+
+            store = CompactItems(ItemCodec(dict, dict))
+            for first in range(0, count, 250):  # a page at a time, as the worker packs them
+                store.append_block(pack(items[first : first + 250]))
+
+            def payload_for(row: object, index: int, _raw=store.raw) -> object:  # type: ignore[no-untyped-def]
+                return _raw(index) if index >= 0 else None
+
+            table.payload_for = payload_for
         rows = [
             Row(
                 str(item["id"]),
@@ -246,7 +300,7 @@ async def bench_app(
                     str(item["userIdentity"]["userName"]),  # type: ignore[index]
                 ),
                 "",
-                json.dumps(item, separators=(",", ":")).encode(),
+                json.dumps(item, separators=(",", ":")).encode() if payloads else None,
             )
             for item in items
         ]
@@ -258,6 +312,14 @@ async def bench_app(
         gc.callbacks.append(on_gc)
         table.focus()
         await pilot.pause()
+        forks = sorted(await asyncio.to_thread(time_forks, 25))
+        print(
+            f"  {count:,} rows loaded: {memory_line()}; os.fork from a worker (25 times): "
+            f"min {forks[0] * 1e3:.1f}, p50 {statistics.median(forks) * 1e3:.1f},"
+            f" max {forks[-1] * 1e3:.1f} ms "
+            f"({load_line()})",
+            flush=True,
+        )
 
         lateness: list[float] = []
         when: dict[str, Any] = {"start": time.perf_counter(), "timer": [], "key": []}
@@ -330,11 +392,12 @@ async def bench_app(
             the query), else the new view installed.
             """
             await pilot.pause()
-            for tracer in tracers[:3]:
-                tracer.phase = name  # type: ignore[attr-defined]
             lateness.clear()
             state["last"] = time.perf_counter()
             t0 = time.perf_counter()
+            for tracer in tracers[:3]:
+                tracer.phase = name  # type: ignore[attr-defined]
+                tracer.origin = t0  # type: ignore[attr-defined]
             when.update(start=t0, timer=[], key=[])
             start()
             first = None
@@ -399,6 +462,12 @@ async def bench_app(
         for tracer in tracers:
             tracer.stop()
         print_report(*tracers)
+        if trace:  # what a gen-2 collection walks now: the tracked objects not frozen, by type
+            from collections import Counter
+
+            kinds = Counter(type(obj).__name__ for obj in gc.get_objects())
+            top = ", ".join(f"{name} {n:,}" for name, n in kinds.most_common(8))
+            print(f"objects a collection walks (not frozen): {sum(kinds.values()):,}: {top}")
         print(f"app, {count:,} rows: the query matched {table.row_count:,}")
         print(f"  {load_line()}")
         for name, first, total, late, keys in phases:
@@ -443,6 +512,8 @@ def main() -> None:
     parser.add_argument("--app-only", action="store_true", help="skip the engine and density parts")
     parser.add_argument("--code", help="run the app from this checkout (before/after pairs)")
     parser.add_argument("--query-only", action="store_true", help="skip filter and sort")
+    parser.add_argument("--payloads", action="store_true",
+                        help="each row carries its item as JSON bytes (no compact item store)")  # fmt: skip
     parser.add_argument("--trace", action="store_true",
                         help="slow loop callbacks, GIL probe and GC collections per phase")  # fmt: skip
     args = parser.parse_args()
@@ -450,12 +521,13 @@ def main() -> None:
     import tui
 
     print(f"app code: {Path(tui.__file__).resolve().parents[1]}")
+    print(f"items: {'JSON bytes on each row' if args.payloads else 'a compact item store'}")
     items = make_items(args.rows)
     if not args.app_only:
         bench_engine(items)
         bench_density()
     if not args.no_app:
-        asyncio.run(bench_app(items, args.trace, args.query_only))
+        asyncio.run(bench_app(items, args.trace, args.query_only, args.payloads))
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ui import boto3_client, boto3_pages
 from harness import gen2_timer, isolate_home, load_line, rss_kib, start_sandbox_process, timed_pages
+from loop_trace import memory_line, time_forks
 
 SIZE = (120, 36)
 FILTER_REPS = 3
@@ -262,6 +263,15 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
             gc.callbacks.append(on_gc)
             tracked = collections.Counter(type(o).__name__ for o in gc.get_objects())
             print(f"  tracked by the GC (not frozen): {tracked.most_common(6)}", file=sys.stderr)
+            forks = sorted(await asyncio.to_thread(time_forks, 15))
+            print(
+                f"  {rows:,} rows: {memory_line()}; os.fork from a worker (what a query scan of"
+                f" a big view does; it holds the GIL): min {forks[0] * 1e3:.1f}, p50"
+                f" {statistics.median(forks) * 1e3:.1f}, max {forks[-1] * 1e3:.1f} ms"
+                f" ({load_line()})",
+                file=sys.stderr,
+                flush=True,
+            )
             per_row = (rss - base_rss) * 1024 / max(1, rows - base_rows)
             result: dict[str, Any] = {
                 "rows": rows,

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -32,9 +34,10 @@ class LoopTrace:
 
     def __init__(self, threshold: float = 0.01) -> None:
         self.threshold = threshold
-        self.slow: list[tuple[float, float, str]] = []
+        self.slow: list[tuple[float, float, str, float]] = []  # wall, cpu, what, s from ``origin``
         self.cpu: dict[str, list[float]] = {}  # "phase: what" -> CPU of every such callback
         self.phase = ""
+        self.origin = time.perf_counter()  # the phase's start (the bench sets it with ``phase``)
         self._original: Any = None
 
     def start(self) -> None:
@@ -50,7 +53,7 @@ class LoopTrace:
                 what = f"{trace.phase}: {_describe(handle)}"
                 trace.cpu.setdefault(what, []).append(cpu)
                 if wall >= trace.threshold:
-                    trace.slow.append((wall, cpu, what))
+                    trace.slow.append((wall, cpu, what, w0 - trace.origin))
 
         asyncio.events.Handle._run = _run  # type: ignore[method-assign]
 
@@ -61,8 +64,10 @@ class LoopTrace:
 
     def report(self, top: int = 12) -> list[str]:
         out = [f"loop callbacks over {self.threshold * 1e3:.0f} ms: {len(self.slow)}"]
-        for wall, cpu, what in sorted(self.slow, reverse=True)[:top]:
-            out.append(f"  wall {wall * 1e3:6.1f} ms  cpu {cpu * 1e3:6.1f} ms  {what[:110]}")
+        for wall, cpu, what, at in sorted(self.slow, reverse=True)[:top]:
+            out.append(
+                f"  wall {wall * 1e3:6.1f} ms  cpu {cpu * 1e3:6.1f} ms  at {at:6.2f} s  {what[:100]}"
+            )
         out.append("loop callbacks using 2 ms of CPU or more (count, CPU p50 / max):")
         for what, cpus in sorted(self.cpu.items(), key=lambda kv: -sum(kv[1]))[:top]:
             ordered = sorted(cpus)
@@ -176,7 +181,9 @@ class GcTrace:
 
     def __init__(self) -> None:
         self.times: dict[tuple[str, int, str], list[float]] = {}
+        self.longest: list[tuple[float, str, int, str, float]] = []  # took, phase, gen, thread, at
         self.phase = ""
+        self.origin = time.perf_counter()  # the phase's start (the bench sets it with ``phase``)
         self._started = 0.0
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
@@ -188,7 +195,11 @@ class GcTrace:
         else:
             where = "loop" if threading.current_thread() is threading.main_thread() else "worker"
             key = (self.phase, generation, where)
-            self.times.setdefault(key, []).append(time.perf_counter() - self._started)
+            took = time.perf_counter() - self._started
+            self.times.setdefault(key, []).append(took)
+            if generation == 2 or took >= 0.01:
+                at = self._started - self.origin
+                self.longest.append((took, self.phase, generation, where, at))
 
     def start(self) -> None:
         gc.callbacks.append(self._callback)
@@ -205,6 +216,11 @@ class GcTrace:
                 f"  {phase:<28} gen {generation} in {where:<6} {len(values):5}  "
                 f"{ordered[len(ordered) // 2] * 1e3:5.1f} / {ordered[-1] * 1e3:5.1f} ms"
             )
+        out.append("  the longest (ms, phase, generation, thread, at s from the phase's start):")
+        for took, phase, generation, where, at in sorted(self.longest, reverse=True)[:6]:
+            out.append(
+                f"    {took * 1e3:6.1f}  {phase:<24} gen {generation} {where:<6} at {at:6.2f}"
+            )
         return out
 
 
@@ -212,3 +228,33 @@ def print_report(*parts: Any) -> None:
     for part in parts:
         if part is not None:
             print("\n".join(part.report()), file=sys.stdout)
+
+
+def time_forks(times: int) -> list[float]:
+    """``os.fork`` from a worker thread, as the scan does, ``times`` times: how long each took.
+
+    The fork holds the GIL throughout (the kernel copies the page tables of private memory), so
+    each is a pause for the UI thread. The child exits at once.
+    """
+    took: list[float] = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        took.append(time.perf_counter() - t0)
+        os.waitpid(pid, 0)
+    return took
+
+
+def memory_line() -> str:
+    """This process's resident memory: private anonymous (a fork copies its page tables) and shared."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "RssAnon", "RssShmem"):
+            fields[name] = int(rest.split()[0]) // 1024
+    return (
+        f"RSS {fields.get('VmRSS', 0)} MB: private anonymous {fields.get('RssAnon', 0)} MB,"
+        f" shared {fields.get('RssShmem', 0)} MB"
+    )

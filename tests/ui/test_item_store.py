@@ -137,7 +137,8 @@ def test_a_loaded_event_log_costs_under_half_a_kilobyte_and_nothing_for_the_gc()
     del logs
     gc.collect()
     assert not any(gc.is_tracked(key) for key in level.keys)  # strings: the GC never walks them
-    assert sum(1 for obj in gc.get_referents(level.items) if gc.is_tracked(obj)) < 5
+    # The codec, the page and start tuples, the page cache and the arena: none per item.
+    assert sum(1 for obj in gc.get_referents(level.items) if gc.is_tracked(obj)) <= 5
 
 
 def _job(rows: list[Any], needle: str, column: int | None, stale: Any) -> ViewJob:

@@ -5,6 +5,10 @@ make every gen-2 garbage collection walk them all. Here a page of items is one z
 bytes object of their JSON lines (~100–200 bytes an event log) plus an offsets array, and the
 keys map to small integers: nothing per item is tracked by the cyclic GC. The inspector, copy
 and export revive one item from its exact JSON (the same dict its ``raw`` held).
+
+A store keeps its pages' bytes in an ``Arena`` (``tui/services/arena.py``: shared anonymous
+memory), so the fork that starts a big query scan does not copy their page tables while it holds
+the GIL; the arena is unmapped with the store (a level dropped or refreshed).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from tui.services.arena import Arena, Slice
 from tui.services.jsonable import jsonable
 
 _CACHE_BLOCKS = 4  # decompressed pages kept: the inspector moving row by row stays in one page
@@ -39,13 +44,45 @@ class ItemCodec:
 
 @dataclass(frozen=True)
 class Block:
-    """One page of items as stored: made by ``pack`` (in the worker that fetched the page)."""
+    """One page of items: made by ``pack`` (in the worker that fetched the page) as bytes and an
+    array, kept by a store in its arena (``data`` and ``ends`` then ``Slice``s: tuples of ints)."""
 
-    data: bytes  # zlib of the items' JSON, one after another
-    ends: array[int]  # where each item's JSON ends in the decompressed data
+    data: bytes | Slice  # zlib of the items' JSON, one after another
+    ends: array[int] | Slice  # where each item's JSON ends in the decompressed data ('q')
 
     def __len__(self) -> int:
-        return len(self.ends)
+        ends = self.ends
+        return ends[2] // 8 if isinstance(ends, tuple) else len(ends)
+
+    def stored_bytes(self) -> int:
+        """The compressed bytes and the item ends, in bytes."""
+        data = self.data
+        return (data[2] if isinstance(data, tuple) else len(data)) + 8 * len(self)
+
+    def compressed(self, arena: Arena | None) -> bytes | memoryview:
+        """The zlib bytes, read in place (a view into ``arena`` for a stored page)."""
+        data = self.data
+        if isinstance(data, tuple):
+            assert arena is not None, "a stored page is read with its store's arena"
+            return arena.view(data)
+        return data
+
+    def item_ends(self, arena: Arena | None) -> array[int] | memoryview:
+        """Where each item ends in the decompressed data (a view into ``arena`` once stored)."""
+        ends = self.ends
+        if isinstance(ends, tuple):
+            assert arena is not None, "a stored page is read with its store's arena"
+            return arena.view(ends).cast("q")
+        return ends
+
+    def stored_in(self, arena: Arena) -> Block:
+        """This page with its bytes and item ends copied into ``arena`` (done once, when it lands).
+
+        Why the ends too: a million items' ends are 8 MB of private heap otherwise.
+        """
+        if isinstance(self.data, tuple) or isinstance(self.ends, tuple):
+            return self
+        return Block(arena.add(self.data), arena.add(self.ends.tobytes()))
 
 
 # One encoder (json.dumps makes one a call). ``jsonable`` as its default writes a botocore dict's
@@ -84,8 +121,9 @@ class CompactItems(Sequence[Any]):
         self._blocks: tuple[Block, ...] = ()
         self._starts: tuple[int, ...] = ()  # index of each block's first item
         self._count = 0
-        self._cache: dict[int, tuple[bytes, array[int]]] = {}
+        self._cache: dict[int, tuple[bytes, array[int] | memoryview]] = {}
         self._lock = threading.Lock()
+        self._arena = Arena()  # the pages' bytes, out of what a fork copies; dropped with the store
         _STORES.add(self)
 
     def pack(self, items: Sequence[Any]) -> Block:
@@ -100,6 +138,7 @@ class CompactItems(Sequence[Any]):
         """Add a page packed elsewhere (``pack``) after the loaded ones: O(pages), no item touched."""
         if not len(block):
             return
+        block = block.stored_in(self._arena)
         self._blocks = (*self._blocks, block)
         self._starts = (*self._starts, self._count)
         self._count += len(block)
@@ -113,6 +152,7 @@ class CompactItems(Sequence[Any]):
         n = len(block)
         if not n:
             return
+        block = block.stored_in(self._arena)
         with self._lock:
             self._blocks = (block, *self._blocks)
             self._starts = (0, *(start + n for start in self._starts))
@@ -126,6 +166,7 @@ class CompactItems(Sequence[Any]):
             self._starts = ()
             self._count = 0
             self._cache = {}
+            self._arena = Arena()  # the old pages' memory goes with the last reader holding them
 
     def __len__(self) -> int:
         return self._count
@@ -136,14 +177,14 @@ class CompactItems(Sequence[Any]):
             index += self._count
         if not 0 <= index < self._count:
             raise IndexError(index)
-        with self._lock:
-            blocks, starts, cache = self._blocks, self._starts, self._cache
+        with self._lock:  # the pages and the arena they are in, as one (``clear`` replaces both)
+            blocks, starts, cache, arena = self._blocks, self._starts, self._cache, self._arena
         number = bisect.bisect_right(starts, index) - 1
         block = blocks[number]
         key = id(block)
         hit = cache.get(key)
         if hit is None:
-            hit = (zlib.decompress(block.data), block.ends)
+            hit = (zlib.decompress(block.compressed(arena)), block.item_ends(arena))
             with self._lock:
                 if cache is self._cache:
                     if len(cache) >= _CACHE_BLOCKS:
@@ -169,7 +210,7 @@ class CompactItems(Sequence[Any]):
 
     def stored_bytes(self) -> int:
         """Compressed bytes held (for the benchmark and the status of big views)."""
-        return sum(len(b.data) + b.ends.itemsize * len(b.ends) for b in self._blocks)
+        return sum(block.stored_bytes() for block in self._blocks)
 
 
 _STORES: weakref.WeakSet[CompactItems] = weakref.WeakSet()
@@ -189,12 +230,13 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_locks_in_child)
 
 
-def unpack(block: Block) -> list[dict[str, Any]]:
-    """Every item's JSON dict of a packed page, in order (the rare paths that must look again)."""
-    data = zlib.decompress(block.data)
+def unpack(block: Block, arena: Arena | None = None) -> list[dict[str, Any]]:
+    """Every item's JSON dict of a packed page, in order (the rare paths that must look again);
+    ``arena``: the store's, for a page it keeps."""
+    data = zlib.decompress(block.compressed(arena))
     out = []
     start = 0
-    for end in block.ends:
+    for end in block.item_ends(arena):
         out.append(json.loads(data[start:end]))
         start = end
     return out
