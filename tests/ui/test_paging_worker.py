@@ -20,6 +20,7 @@ from tests.ui.test_paging_ahead import SIZE, expected_ids, launch_demo_large
 from tests.ui.test_paging_read_ahead import page_once, reading_ahead
 from tui.app import EventdeckApp
 from tui.services import codecatalyst as cc
+from tui.services import memtrim
 from tui.ui.format import fmt_time
 from tui.ui.panes import browse_paging, item_store
 from tui.ui.panes.browse import BrowsePane
@@ -230,3 +231,23 @@ async def test_paging_collects_garbage_after_the_frame_not_in_the_landing(
         await wait_for(pilot, lambda: "gc" in events)
     trace = "".join("(" if e == "land" else ")" if e == "landed" else "g" for e in events)
     assert "g" in trace and re.search(r"\([^)]*g", trace) is None, trace  # none inside a landing
+
+
+async def test_paging_hands_freed_heap_memory_back_after_its_collection(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After paging's full collection, the C heaps are trimmed (off the UI thread, memtrim)."""
+    launch_demo_large(app_ctx)
+    trims: list[str] = []
+    monkeypatch.setattr(browse_paging, "GARBAGE_ROWS", 2 * SIZE)
+    monkeypatch.setattr(
+        memtrim, "trim_soon", lambda: trims.append(threading.current_thread().name) or True
+    )
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane: Any = app.current_pane
+        await wait_for(pilot, idle(pane))
+        while pane.table.loaded_count < 4 * SIZE:
+            await page_once(pilot, pane)
+        await wait_for(pilot, lambda: bool(trims))
+    assert trims and set(trims) == {threading.main_thread().name}  # asked for by paging's GC step
