@@ -225,8 +225,8 @@ class Paging:
         Why not always now: landing each page as it came made a frame a page, and the UI
         thread's frames and the read-ahead's calls then took turns with the GIL, a page each (a
         page of 100 participant events cost 3× boto3's time). Pages land at most every
-        ``LANDING_GAP`` (30 times a second, as smooth to the eye), every page that came in
-        meanwhile in the same frame, and the calls run between the frames.
+        ``LANDING_GAP`` (30 times a second, as smooth to the eye), the pages that came in
+        meanwhile in the same frame (up to ``LANDING_ROWS``), and the calls run between frames.
         """
         chain = self.chain
         if chain is None or not chain.ready():

@@ -317,7 +317,7 @@ class TableView(Widget):
         page held under ``G`` cost two frames with the whole body new in each (the cursor's
         jump, then the page below it). Now the next page to land takes the cursor onto its last
         row (``append_rows``), and what the host already holds (``land_ready``: a browse pane
-        lands every page it read ahead that is in) lands right here, in one frame.
+        lands the pages it read ahead that are in, up to 500 rows) lands right here, in one frame.
         """
         load = self.load
         end = self.row_count - 1
