@@ -8,10 +8,10 @@ The parser and those words live in tui.args; nothing imports this module back.
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Sequence
 
+from tui import gcpause
 from tui.services import early_call
 from tui.services.early_call import mark
 
@@ -27,13 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # imported, so it imports botocore while this process parses (tui/services/early_call.py).
     # The launch hands it its job; anything else stops it (the ``finally`` below).
     if early_call.wanted(argv):
-        gc_was_on = gc.isenabled()
-        gc.disable()  # the service layer's imports (see prestart) make no garbage either
-        try:
+        with gcpause.off():  # the service layer's imports (see prestart) make no garbage either
             early_call.prestart()
-        finally:
-            if gc_was_on:
-                gc.enable()
     try:
         return _run(argv)
     finally:
@@ -48,15 +43,9 @@ def _run(argv: list[str]) -> int:
         return sandbox_main(argv[1:])
     # No cyclic GC while the parser, the settings and their schema are imported: they make
     # thousands of objects and no garbage, and the ~30 collections they trigger cost ~3 ms.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        from tui import gcpause
+    with gcpause.off():
         from tui.args import build_parser, bundle_launch, parse_operation, version_text
         from tui.errors import ConfigError
-    finally:
-        if gc_was_on:
-            gc.enable()
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.version:

@@ -61,6 +61,13 @@ def _atomic_writer(path: Path, text: bool, mode: int) -> Iterator[IO]:  # type: 
     fsync_dir(directory)
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to ``fd`` (a write to a pipe or file may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def make_private_dir(directory: Path) -> None:
     """Create ``directory`` (and its parents) readable by the user only, if it is missing.
 

@@ -9,7 +9,9 @@ the GC off itself (a benchmark) keeps it off.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 
 _paused = False
 
@@ -34,3 +36,18 @@ def resume() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+@contextlib.contextmanager
+def off() -> Iterator[None]:
+    """No cyclic GC inside the ``with`` (imports that make many objects and no garbage).
+
+    The GC comes back on at the end only if it was on at the start (a caller's own pause stays).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -11,6 +11,7 @@ import re
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -212,7 +213,6 @@ async def test_paging_collects_garbage_after_the_frame_not_in_the_landing(
     """The full collection paging makes every ``GARBAGE_ROWS`` rows runs after the landing."""
     launch_demo_large(app_ctx)
     events: list[str] = []
-    monkeypatch.setattr(browse_paging, "GARBAGE_ROWS", 2 * SIZE)
     monkeypatch.setattr(browse_paging, "collect_a_page_of_garbage", lambda: events.append("gc"))
     original = browse_paging.Paging.land
 
@@ -222,13 +222,9 @@ async def test_paging_collects_garbage_after_the_frame_not_in_the_landing(
         events.append("landed")
 
     monkeypatch.setattr(browse_paging.Paging, "land", watched_land)
-    app = EventdeckApp(app_ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        pane: Any = app.current_pane
-        await wait_for(pilot, idle(pane))
-        while pane.table.loaded_count < 6 * SIZE:
-            await page_once(pilot, pane)
-        await wait_for(pilot, lambda: "gc" in events)
+    await page_with_a_collection_every_two_pages(
+        app_ctx, monkeypatch, 6 * SIZE, lambda: "gc" in events
+    )
     trace = "".join("(" if e == "land" else ")" if e == "landed" else "g" for e in events)
     assert "g" in trace and re.search(r"\([^)]*g", trace) is None, trace  # none inside a landing
 
@@ -239,15 +235,24 @@ async def test_paging_hands_freed_heap_memory_back_after_its_collection(
     """After paging's full collection, the C heaps are trimmed (off the UI thread, memtrim)."""
     launch_demo_large(app_ctx)
     trims: list[str] = []
-    monkeypatch.setattr(browse_paging, "GARBAGE_ROWS", 2 * SIZE)
     monkeypatch.setattr(
         memtrim, "trim_soon", lambda: trims.append(threading.current_thread().name) or True
     )
+    await page_with_a_collection_every_two_pages(
+        app_ctx, monkeypatch, 4 * SIZE, lambda: bool(trims)
+    )
+    assert trims and set(trims) == {threading.main_thread().name}  # asked for by paging's GC step
+
+
+async def page_with_a_collection_every_two_pages(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch, rows: int, then: Callable[[], bool]
+) -> None:
+    """Page pane 2 (paging's collection every two pages) until ``rows`` are in, then wait for ``then()``."""
+    monkeypatch.setattr(browse_paging, "GARBAGE_ROWS", 2 * SIZE)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         pane: Any = app.current_pane
         await wait_for(pilot, idle(pane))
-        while pane.table.loaded_count < 4 * SIZE:
+        while pane.table.loaded_count < rows:
             await page_once(pilot, pane)
-        await wait_for(pilot, lambda: bool(trims))
-    assert trims and set(trims) == {threading.main_thread().name}  # asked for by paging's GC step
+        await wait_for(pilot, then)

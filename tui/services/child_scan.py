@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from tui.errors import EventdeckError
+from tui.fsutil import write_all
 from tui.services import early_call
 
 MIN_ROWS = 50_000
@@ -194,13 +195,15 @@ def _child(
             stop = min(count, position + chunk)
             found = array("q", [i for i in range(position, stop) if test(item_at(i))])
             position = stop
-            _write(write_fd, _HEADER.pack(_MATCHES, position - start, len(found)) + found.tobytes())
-        _write(write_fd, _HEADER.pack(_DONE, position - start, 0))
+            write_all(
+                write_fd, _HEADER.pack(_MATCHES, position - start, len(found)) + found.tobytes()
+            )
+        write_all(write_fd, _HEADER.pack(_DONE, position - start, 0))
     except BaseException as exc:  # told to the parent, which shows it at the query bar
         status = 1
         try:
             text = f"{type(exc).__name__}: {exc}"[:500].encode("utf-8", "replace")
-            _write(write_fd, _HEADER.pack(_ERROR, len(text), 0) + text)
+            write_all(write_fd, _HEADER.pack(_ERROR, len(text), 0) + text)
         except BaseException:
             pass
     finally:
@@ -224,10 +227,3 @@ def _detach() -> None:
             if callable(signal.getsignal(number)):
                 signal.signal(number, signal.SIG_DFL)
     early_call.detach_child()
-
-
-def _write(fd: int, data: bytes) -> None:
-    """All of ``data`` to the pipe (a write may take only part of it)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]

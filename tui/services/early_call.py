@@ -186,7 +186,7 @@ def wanted(argv: list[str]) -> bool:
     """
     if not hasattr(os, "fork") or os.environ.get("EVENTDECK_NO_EARLY_CALL"):
         return False
-    if argv[:1] in (["sandbox"], ["doctor"]):
+    if argv[:1] == ["sandbox"]:
         return False
     stop = {"--version", "-h", "--help", "--demo", "--open", "--cli-input-json", "doctor"}
     if any(word.split("=", 1)[0] in stop for word in argv):
@@ -239,17 +239,17 @@ def start(
         "options": factory.options,
         "args": (stage_arn, session_id, participant_id, page_size),
     }
-    job_fd, early.job_fd = early.job_fd, None
+    job_fd, early.job_fd = early.job_fd, None  # a child waiting for its job has its pipe
+    assert job_fd is not None
     try:
-        assert job_fd is not None
         _send(job_fd, job)
-    except (OSError, AssertionError) as exc:  # the child died: the app makes its own call
+    except OSError as exc:  # the child died: the app makes its own call
         log.debug("early call not started: %r", exc)
         early.discard()
         return None
     finally:
-        with contextlib.suppress(OSError, TypeError):
-            os.close(job_fd)  # type: ignore[arg-type]
+        with contextlib.suppress(OSError):
+            os.close(job_fd)
     mark("early-job-sent")
     return early
 
@@ -423,11 +423,11 @@ def _receive_from(fd: int, end: float) -> dict[str, Any]:
 
 def _send(write_fd: int, message: dict[str, Any]) -> None:
     """One message: its length (8 bytes), then its pickle."""
+    # Imported here: this module loads before ``main``, and tui.fsutil brings tempfile.
+    from tui.fsutil import write_all
+
     try:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         data = pickle.dumps({"ok": False, "error": f"unpicklable: {exc!r}"})
-    view = memoryview(len(data).to_bytes(8, "big") + data)
-    while view:
-        written = os.write(write_fd, view)
-        view = view[written:]
+    write_all(write_fd, len(data).to_bytes(8, "big") + data)

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.fsutil import fsync_dir
+from tui.fsutil import fsync_dir, write_all
 from tui.services.jsonable import jsonable
 from tui.services.outbox import (
     SEGMENT_SUFFIX,
@@ -120,7 +120,7 @@ class JournalSegment:
                 path = self.outbox.ledger_path(ledger)
                 fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 self._ledgers[ledger] = fd
-            _write_all(fd, text.encode("ascii"))
+            write_all(fd, text.encode("ascii"))
             self._dirty.add(fd)
 
     # --- durability --------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class JournalSegment:
 
     def _append(self, data: bytes) -> int:
         """Append under the lock; returns the segment's size after it."""
-        _write_all(self._fd, data)
+        write_all(self._fd, data)
         self._written += len(data)
         return self._written
 
@@ -199,9 +199,3 @@ class JournalSegment:
     def _ledger_paths(self, fds: list[int]) -> list[tuple[Path, int]]:
         by_fd = {fd: ledger for ledger, fd in self._ledgers.items()}
         return [(self.outbox.ledger_path(by_fd[fd]), fd) for fd in fds if fd in by_fd]
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
