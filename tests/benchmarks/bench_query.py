@@ -223,17 +223,21 @@ class ChildWatch:
             self._thread.join()
 
     def line(self) -> str:
-        if not self.forks:
+        if self.forks:
+            forks = ", ".join(f"{f * 1e3:.1f}" for f in self.forks)
+            how = f"scan child (a fork of the app): os.fork held the GIL {forks} ms"
+        elif "tui.services.scan_server" in sys.modules:
+            how = "scan process (spawned: no fork of the app)"
+        else:
             return "scan child: none (the scan ran in a thread)"
-        forks = ", ".join(f"{f * 1e3:.1f}" for f in self.forks)
         if not self.sample:
-            return f"scan child: os.fork held the GIL {forks} ms"
+            return how
         c = self.child
         private = c.get("Private_Clean", 0) + c.get("Private_Dirty", 0)
         return (
-            f"scan child, memory pass (largest of {self.seen}): RSS {c.get('Rss', 0) / 1024:.0f}"
-            f" MB, PSS {c.get('Pss', 0) / 1024:.0f} MB, private (copied) {private / 1024:.0f} MB;"
-            f" the app's RSS {self.parent_rss / 1024:.0f} MB; os.fork held the GIL {forks} ms"
+            f"{how}; memory pass (largest of {self.seen}): RSS {c.get('Rss', 0) / 1024:.0f}"
+            f" MB, PSS {c.get('Pss', 0) / 1024:.0f} MB, private {private / 1024:.0f} MB;"
+            f" the app's RSS {self.parent_rss / 1024:.0f} MB"
         )
 
 
@@ -290,6 +294,9 @@ async def bench_app(
                 return _raw(index) if index >= 0 else None
 
             table.payload_for = payload_for
+            table.item_pages = (
+                store.item_pages
+            )  # as BrowseFrame: the store holds every row, in order
         rows = [
             Row(
                 str(item["id"]),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import mmap
 import os
 import random
+import subprocess
 import sys
 
 import pytest
@@ -29,10 +31,14 @@ def mapping_of(chunk: mmap.mmap) -> str:
     raise AssertionError("no mapping holds the chunk")
 
 
+_ARENA_FILE = "/memfd:eventdeck-arena"
+"""How an arena's chunk shows in /proc/self/maps (a memory file; shared anonymous memory)."""
+
+
 def shared_anonymous_mappings() -> int:
-    """How many shared anonymous mappings this process has (``/dev/zero (deleted)`` in maps)."""
+    """How many arena chunks (shared memory files) this process has mapped."""
     with open("/proc/self/maps") as maps:
-        return sum(1 for line in maps if line.split()[1][3] == "s" and "/dev/zero" in line)
+        return sum(1 for line in maps if line.split()[1][3] == "s" and _ARENA_FILE in line)
 
 
 def test_bytes_come_back_exactly_across_chunks_and_big_strings() -> None:
@@ -78,13 +84,57 @@ def test_a_slice_is_nothing_the_gc_walks() -> None:
 
 
 @linux_only
-def test_chunks_are_shared_anonymous_mappings() -> None:
-    """What makes a fork cheap: a shared mapping's page table is not copied by ``fork``."""
+def test_chunks_are_shared_memory_files() -> None:
+    """What makes a fork cheap: a shared mapping's page table is not copied by ``fork``; and a
+    memory file (shmem, no disk) can be handed to a process that was not forked."""
     arena = Arena()
     line = mapping_of(arena._chunks[arena.add(b"x" * 1000)[0]])
     perms, path = line.split()[1], line.split()[-2]
     assert perms[3] == "s", line  # MAP_SHARED, not private copy-on-write
-    assert path == "/dev/zero", line  # anonymous (shmem), not a file
+    assert path == _ARENA_FILE, line  # a memory file, not a file on disk
+    fds = arena.chunk_files()
+    assert fds is not None and len(fds) == 1 and os.fstat(fds[0]).st_size == len(arena._chunks[0])
+
+
+@linux_only
+def test_another_process_maps_a_chunk_by_its_file_and_reads_the_same_bytes() -> None:
+    """A process that was not forked (spawned, as the query's scan process is) sees the bytes."""
+    arena = Arena(chunk_size=1 << 16)
+    where = [arena.add(os.urandom(n)) for n in (10, 5000, 40_000, 100_000)]
+    fds = arena.chunk_files()
+    assert fds is not None
+    code = (
+        "import mmap, sys, hashlib\n"
+        "for arg in sys.argv[1:]:\n"
+        "    fd, offset, length = map(int, arg.split(','))\n"
+        "    print(hashlib.sha256(mmap.mmap(fd, 0, prot=mmap.PROT_READ)[offset:offset + length]).hexdigest())\n"
+    )
+    args = [f"{fds[c]},{o},{n}" for c, o, n in where]
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        pass_fds=fds,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [hashlib.sha256(arena.bytes(w)).hexdigest() for w in where]
+
+
+@linux_only
+def test_the_chunks_files_are_closed_with_the_arena() -> None:
+    arena = Arena(chunk_size=1 << 16)
+    for _ in range(5):
+        arena.add(b"q" * 30_000)
+    fds = arena.chunk_files()
+    assert fds is not None and len(fds) > 1
+    del arena
+    gc.collect()
+    for fd in fds:  # closed (a number reused since by another open is not an arena file)
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        assert "eventdeck-arena" not in target
 
 
 @linux_only

@@ -10,13 +10,19 @@ then copies the page tables of the rest only.
 
 Bytes are written once and never changed (the child only reads, and a slice handed out stays
 valid); a chunk is unmapped when nothing refers to it any more: the arena and the slices into it
-(a level dropped, a view refreshed). This module never imports textual or rich.
+(a level dropped, a view refreshed). Where Linux has ``memfd_create`` a chunk is a memory file
+mapped shared (the same shmem pages as an anonymous shared mapping): its descriptor can be
+handed to another process, which maps the same pages (the query's scan process,
+``tui/services/scan_server.py``). This module never imports textual or rich.
 """
 
 from __future__ import annotations
 
+import contextlib
 import mmap
+import os
 import threading
+import weakref
 
 CHUNK = 1 << 20
 """Bytes the first chunk maps; each next one maps twice as many, up to ``MAX_CHUNK``."""
@@ -48,6 +54,8 @@ class Arena:
         self.chunk_size = chunk_size
         self.max_chunk = max(max_chunk, chunk_size)
         self._chunks: list[mmap.mmap] = []  # appended only: a number stays valid
+        self._fds: list[int] = []  # each chunk's memory file (-1: anonymous), closed with the arena
+        weakref.finalize(self, _close_all, self._fds)
         self._chunk: mmap.mmap | None = None  # the one being filled (the last of its size)
         self._number = -1  # its number in ``_chunks``
         self._used = 0
@@ -63,17 +71,13 @@ class Arena:
             offset = (self._used + 7) & ~7
             if chunk is None or offset + size > len(chunk):
                 if size > self.chunk_size // 4:  # a big string: a mapping of its own, no tail lost
-                    own = _map(size)
+                    own = self._map(size)
                     own[:size] = data
-                    self._mapped += len(own)
-                    self._chunks.append(own)
                     return (len(self._chunks) - 1, 0, size)
                 if chunk is not None:  # the next chunk is twice as big
                     self.chunk_size = min(self.max_chunk, self.chunk_size * 2)
-                chunk = self._chunk = _map(self.chunk_size)
-                self._chunks.append(chunk)
+                chunk = self._chunk = self._map(self.chunk_size)
                 self._number = len(self._chunks) - 1
-                self._mapped += self.chunk_size
                 offset = 0
             chunk[offset : offset + size] = data
             self._used = offset + size
@@ -93,7 +97,53 @@ class Arena:
         """Bytes of shared memory this arena has mapped (the chunks', whether or not still held)."""
         return self._mapped
 
+    def chunk_files(self) -> list[int] | None:
+        """Each chunk's memory file descriptor, in chunk order (None: some chunk has none).
 
-def _map(size: int) -> mmap.mmap:
-    """A fresh shared anonymous mapping of at least ``size`` bytes (at least one page)."""
-    return mmap.mmap(-1, max(size, mmap.PAGESIZE))
+        Valid while the arena lives; another process maps one with ``mmap.mmap(fd, 0)`` after
+        receiving it (``socket.send_fds``) and reads the same pages. Taken under the lock, so a
+        chunk being added is either in with its file or not yet.
+        """
+        with self._lock:
+            fds = list(self._fds)
+        return None if -1 in fds else fds
+
+    def _map(self, size: int) -> mmap.mmap:
+        """A fresh chunk of at least ``size`` bytes, appended (called with the lock held)."""
+        size = max(size, mmap.PAGESIZE)
+        chunk, fd = _shared(size)
+        self._chunks.append(chunk)
+        self._fds.append(fd)
+        self._mapped += size
+        return chunk
+
+
+def _shared(size: int) -> tuple[mmap.mmap, int]:
+    """A shared mapping of ``size`` bytes and its memory file (-1 where there is none).
+
+    A memory file where Linux gives one (``memfd_create``; close-on-exec, so no spawned process
+    inherits it unasked), else an anonymous shared mapping: both are shared at a fork; only the
+    file can be handed to a process that was not forked from this one.
+    """
+    if hasattr(os, "memfd_create"):
+        try:
+            fd = os.memfd_create("eventdeck-arena", os.MFD_CLOEXEC)
+        except OSError:  # too many open files, or a kernel without memfd: anonymous, no file
+            pass
+        else:
+            try:
+                os.ftruncate(fd, size)
+                return mmap.mmap(fd, size), fd
+            except BaseException:
+                os.close(fd)
+                raise
+    return mmap.mmap(-1, size), -1
+
+
+def _close_all(fds: list[int]) -> None:
+    """Close the chunks' memory files (the arena is gone; a mapping still held stays valid)."""
+    for fd in fds:
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    fds.clear()

@@ -165,45 +165,83 @@ def _fork_and_read(
         _child(write_fd, test, item_at, start, count, chunk)
     os.close(write_fd)
     reaped = False
-    matches: array[int] = array("q")
-    scanned = 0
-    buffer = bytearray()
     try:
-        while True:
-            if cancel is not None and cancel.is_set():
-                return matches, scanned, True
-            ready, _, _ = select.select([read_fd], [], [], POLL_SECONDS)
-            if not ready:
-                continue
-            data = os.read(read_fd, 1 << 16)
-            if not data:  # the pipe closed before the scan said it ended: the child died
-                reaped = True
-                raise ChildScanError(_death(pid))
-            buffer += data
-            while len(buffer) >= _HEADER.size:
-                if cancel is not None and cancel.is_set():
-                    return matches, scanned, True
-                kind, a, b = _HEADER.unpack_from(buffer)
-                size = _HEADER.size + (8 * b if kind == _MATCHES else a if kind == _ERROR else 0)
-                if len(buffer) < size:
-                    break
-                body = bytes(buffer[_HEADER.size : size])
-                del buffer[:size]
-                if kind == _DONE:
-                    return matches, a, False
-                if kind == _ERROR:
-                    text = body.decode("utf-8", "replace")
-                    raise ChildScanError(f"the query scan failed: {text}")
-                found: array[int] = array("q")
-                found.frombytes(body)
-                matches.extend(found)
-                scanned = a
-                if progress is not None:
-                    progress(found, scanned)
+        return read_records(read_fd, cancel, progress)
+    except ProcessEnded:
+        reaped = True
+        raise ChildScanError(_death(pid)) from None
     finally:
         os.close(read_fd)
         if not reaped:
             _kill(pid)
+
+
+class ProcessEnded(Exception):
+    """The records' sender closed its end before saying the scan ended (it died)."""
+
+
+def read_records(
+    fd: int,
+    cancel: threading.Event | None,
+    progress: Callable[[array[int], int], None] | None,
+) -> tuple[array[int], int, bool]:
+    """Read a scan's records from ``fd`` until it says it ended: (matches, scanned, cancelled).
+
+    The one reader of the records a scan process writes (this module's forked child, and the
+    scan process of ``tui/services/scan_server.py``): ``progress`` gets each chunk's matches;
+    ``cancel`` is checked between records and every ``POLL_SECONDS`` while nothing comes.
+    Raises ``ProcessEnded`` if the sender closed its end early, ``ChildScanError`` with the
+    message of a scan that failed there.
+    """
+    matches: array[int] = array("q")
+    scanned = 0
+    buffer = bytearray()
+    while True:
+        if cancel is not None and cancel.is_set():
+            return matches, scanned, True
+        ready, _, _ = select.select([fd], [], [], POLL_SECONDS)
+        if not ready:
+            continue
+        data = os.read(fd, 1 << 16)
+        if not data:  # closed before the scan said it ended: the process died
+            raise ProcessEnded
+        buffer += data
+        while len(buffer) >= _HEADER.size:
+            if cancel is not None and cancel.is_set():
+                return matches, scanned, True
+            kind, a, b = _HEADER.unpack_from(buffer)
+            size = _HEADER.size + (8 * b if kind == _MATCHES else a if kind == _ERROR else 0)
+            if len(buffer) < size:
+                break
+            body = bytes(buffer[_HEADER.size : size])
+            del buffer[:size]
+            if kind == _DONE:
+                return matches, a, False
+            if kind == _ERROR:
+                text = body.decode("utf-8", "replace")
+                raise ChildScanError(f"the query scan failed: {text}")
+            found: array[int] = array("q")
+            found.frombytes(body)
+            matches.extend(found)
+            scanned = a
+            if progress is not None:
+                progress(found, scanned)
+
+
+def send_matches(fd: int, scanned: int, found: array[int]) -> None:
+    """Write one chunk's record: rows scanned so far and that chunk's matches."""
+    write_all(fd, _HEADER.pack(_MATCHES, scanned, len(found)) + found.tobytes())
+
+
+def send_done(fd: int, scanned: int) -> None:
+    """Write the record that ends a scan of ``scanned`` rows."""
+    write_all(fd, _HEADER.pack(_DONE, scanned, 0))
+
+
+def send_error(fd: int, exc: BaseException) -> None:
+    """Write the record of a scan that failed with ``exc`` (shown at the query bar)."""
+    text = f"{type(exc).__name__}: {exc}"[:500].encode("utf-8", "replace")
+    write_all(fd, _HEADER.pack(_ERROR, len(text), 0) + text)
 
 
 def _death(pid: int) -> str:
@@ -258,17 +296,12 @@ def _child(
             stop = min(count, position + chunk)
             found = array("q", [i for i in range(position, stop) if test(item_at(i))])
             position = stop
-            write_all(
-                write_fd, _HEADER.pack(_MATCHES, position - start, len(found)) + found.tobytes()
-            )
-        write_all(write_fd, _HEADER.pack(_DONE, position - start, 0))
+            send_matches(write_fd, position - start, found)
+        send_done(write_fd, position - start)
     except BaseException as exc:  # told to the parent, which shows it at the query bar
         status = 1
-        try:
-            text = f"{type(exc).__name__}: {exc}"[:500].encode("utf-8", "replace")
-            write_all(write_fd, _HEADER.pack(_ERROR, len(text), 0) + text)
-        except BaseException:
-            pass
+        with contextlib.suppress(BaseException):
+            send_error(write_fd, exc)
     finally:
         os._exit(status)
 

@@ -19,7 +19,7 @@ import threading
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jmespath
 from jmespath import exceptions as jexc
@@ -28,6 +28,9 @@ from jmespath import visitor
 from tui.errors import InputError
 from tui.services import child_scan
 from tui.services.chunked import responsive
+
+if TYPE_CHECKING:  # the scan process's module is imported by the first big scan, not at launch
+    from tui.services.scan_server import ItemPages
 
 CHUNK = 4096
 """Rows per chunk: the cancel check and progress report happen between chunks."""
@@ -219,6 +222,7 @@ def scan(
     progress: Callable[[array[int], int], None] | None = None,
     chunk: int = CHUNK,
     in_child: bool | None = None,
+    pages: ItemPages | None = None,
 ) -> ScanResult:
     """Test rows ``start..count`` with ``item_at(i)``; report each chunk's new matches to ``progress``.
 
@@ -230,10 +234,19 @@ def scan(
     a short switch interval (``chunked.responsive``): the UI thread waiting for the GIL gets it
     within about a millisecond instead of 5 ms per wake-up. Both give the same matches and
     reports; a child that fails or dies raises ``QueryError``.
+
+    ``pages``: where row ``i``'s item is in a compact item store (``ItemPages``, covering every
+    row scanned). A big scan then runs in a spawned scan process reading those pages
+    (``tui/services/scan_server.py``), not in a fork of the app, which copies page tables and
+    then pages while the UI thread waits; a fork is the next choice, this thread the last.
     """
     test = query.matcher()
     if in_child is None:
         in_child = count - start >= child_scan.MIN_ROWS and child_scan.available()
+    if in_child and pages is not None and pages.count >= count:
+        result = _scan_in_process(query, pages, start, count, chunk, cancel, progress)
+        if result is not None:
+            return result
     if in_child:
         try:
             found, scanned, cancelled = child_scan.scan_in_child(
@@ -258,6 +271,31 @@ def scan(
             if progress is not None:
                 progress(found, position - start)
     return ScanResult(matches, position - start, False)
+
+
+def _scan_in_process(
+    query: Query,
+    pages: ItemPages,
+    start: int,
+    count: int,
+    chunk: int,
+    cancel: threading.Event | None,
+    progress: Callable[[array[int], int], None] | None,
+) -> ScanResult | None:
+    """The scan in the spawned scan process (None: none to be had, or not here: scan otherwise)."""
+    from tui.services import scan_server
+
+    if not scan_server.available():
+        return None
+    try:
+        found, scanned, cancelled = scan_server.scan_pages(
+            query.text, pages, start, count, chunk=chunk, cancel=cancel, progress=progress
+        )
+    except child_scan.ChildScanError as exc:
+        raise QueryError(exc.message, 0) from None
+    except scan_server.NoServer:
+        return None
+    return ScanResult(found, scanned, cancelled)
 
 
 def item_json(payload: object) -> object:

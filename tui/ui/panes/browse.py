@@ -82,6 +82,7 @@ class BrowsePane(Pane):
 
     def on_mount(self) -> None:
         self.table.payload_for = self.frame.payload_for
+        self.table.item_pages = self.frame.item_pages
         self.table.land_ready = self.paging.land_ready
         self.table.density.times_for = self.frame.times_for
 

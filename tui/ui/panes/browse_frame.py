@@ -20,12 +20,14 @@ from textual.widgets import Static
 from tui.errors import EventdeckError
 from tui.ui.format import time_label
 from tui.ui.panes.browse_follow import Follow
+from tui.ui.panes.item_store import CompactItems
 from tui.ui.panes.level import Level
 from tui.ui.safe_text import visible
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 if TYPE_CHECKING:
     from tui.context import AppContext
+    from tui.services.scan_server import ItemPages
 
 W = TypeVar("W", bound=Widget)
 
@@ -87,6 +89,15 @@ class Frame:
         """The JSON of a row's item when the level keeps its items compactly (rows carry none)."""
         level = self.pane.level
         return level.raw_for(row, index) if level is not None else None
+
+    def item_pages(self) -> ItemPages | None:
+        """Where the table's rows' items are, when the level keeps them compactly in row order
+        (None otherwise: a query then reads each row's JSON through ``payload_for``)."""
+        level = self.pane.level
+        items = level.items if level is not None else None
+        if not isinstance(items, CompactItems) or len(items) != self.pane.table.loaded_count:
+            return None
+        return items.item_pages()
 
     def columns(self, level: Level) -> list[Column]:
         """The level's columns with time headers saying the format ("Time (local)")."""

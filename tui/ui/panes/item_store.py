@@ -22,10 +22,13 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from tui.services.arena import Arena, Slice
 from tui.services.jsonable import jsonable
+
+if TYPE_CHECKING:  # imported by the first big query scan, not at launch
+    from tui.services.scan_server import ItemPages
 
 _CACHE_BLOCKS = 4  # decompressed pages kept: the inspector moving row by row stays in one page
 
@@ -207,6 +210,27 @@ class CompactItems(Sequence[Any]):
     def __iter__(self) -> Iterator[Any]:
         for i in range(self._count):
             yield self[i]
+
+    def item_pages(self) -> ItemPages | None:
+        """Where the pages are now, for a query scan in another process (None: not shareable).
+
+        A snapshot: pages added later are not in it, and it keeps this store's arena (its files
+        open) while it is held, whatever the store does meanwhile.
+        """
+        with self._lock:
+            blocks, starts, count, arena = self._blocks, self._starts, self._count, self._arena
+        files = arena.chunk_files()
+        if files is None:
+            return None
+        from tui.services.scan_server import ItemPages
+
+        table = array("q")
+        for first, block in zip(starts, blocks, strict=True):
+            data, ends = block.data, block.ends
+            if not isinstance(data, tuple) or not isinstance(ends, tuple):
+                return None  # not in the arena (never the case for a stored page)
+            table.extend((first, *data, *ends))
+        return ItemPages(files, table, count, arena)
 
     def stored_bytes(self) -> int:
         """Compressed bytes held (for the benchmark and the status of big views)."""

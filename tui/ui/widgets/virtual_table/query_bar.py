@@ -10,10 +10,12 @@ It sees the table through ``QueryHost`` (what it needs of it), so it never impor
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,12 +23,16 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui.errors import EventdeckError
+from tui.services import child_scan
 from tui.services.query import Query, QueryError, ScanResult, check_functions, parse_query, scan
 from tui.ui.safe_text import visible
 from tui.ui.widgets.virtual_table.columns import Column
 from tui.ui.widgets.virtual_table.jobs import ViewJob
 from tui.ui.widgets.virtual_table.model import TableModel
 from tui.ui.work import Report, Work
+
+if TYPE_CHECKING:
+    from tui.services.scan_server import ItemPages
 
 REPORT_SECONDS = 0.1
 """The scan reports matches to the UI at most this often."""
@@ -56,6 +62,8 @@ class QueryHost(Protocol):
     def focus(self, scroll_visible: bool = True) -> object: ...
     def mount_query_bar(self) -> QueryBar: ...
     def lift_query(self) -> None: ...
+    @property
+    def item_pages(self) -> Callable[[], ItemPages | None] | None: ...
 
 
 class QueryBar(Widget):
@@ -85,6 +93,9 @@ class QueryBar(Widget):
         bar = table.mount_query_bar()
         bar.display = True
         bar.call_after_refresh(lambda: bar.input.focus())
+        if table.item_pages is not None and table.loaded_count >= child_scan.MIN_ROWS:
+            # A big view's scan runs in a scan process: start it while the user types (~60 ms).
+            threading.Thread(target=_prestart, name="scan-prestart", daemon=True).start()
         return bar
 
     @classmethod
@@ -191,6 +202,7 @@ class QueryBar(Widget):
         stop = self.work.stop  # escape sets it: the scan ends early, its matches so far stay
         source = table.json_source(keys)
         total = self.total
+        pages = table.item_pages() if table.item_pages is not None else None
 
         def work(report: Report) -> ScanResult:
             pending: array[int] = array("q")
@@ -208,7 +220,9 @@ class QueryBar(Widget):
                 report((array("q", pending), scanned))
                 del pending[:]
 
-            result = scan(query, total, source, cancel=stop, progress=chunk_done, chunk=CHUNK)
+            result = scan(
+                query, total, source, cancel=stop, progress=chunk_done, chunk=CHUNK, pages=pages
+            )
             if pending:  # matches held back by the throttle (a stopped scan): report them first
                 report((array("q", pending), result.scanned))
             return result
@@ -278,6 +292,15 @@ class QueryBar(Widget):
         self.display = False
         self.table.focus()
 
+    def on_unmount(self) -> None:
+        """A waiting scan process goes with the bar (an app that quits leaves no process).
+
+        Only if a big scan started one (its module is imported by the first, not at launch).
+        """
+        server = sys.modules.get("tui.services.scan_server")
+        if server is not None:
+            server.shutdown()
+
     def lift(self) -> None:
         """Remove the query (restriction and computed columns) and empty the bar."""
         self.work.cancel()
@@ -296,6 +319,12 @@ class QueryBar(Widget):
             self.input.value = ""
             self._say("")
             self.display = False
+
+
+def _prestart() -> None:
+    from tui.services import scan_server
+
+    scan_server.prestart()
 
 
 def lift_query(table: Widget) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -25,6 +25,9 @@ from tui.ui.widgets.virtual_table.load import LoadState
 from tui.ui.widgets.virtual_table.model import TableModel
 from tui.ui.widgets.virtual_table.store import CellsWithComputed, Row
 from tui.ui.work import Work
+
+if TYPE_CHECKING:
+    from tui.services.scan_server import ItemPages
 
 _WORKER_GROUP = "virtual-table-view"
 
@@ -67,6 +70,9 @@ class TableView(Widget):
         self.payload_for: PayloadFor | None = None
         """Where a row without a payload gets its JSON for copy/export (items stored compactly);
         called with the row and its loaded index."""
+        self.item_pages: Callable[[], ItemPages | None] | None = None
+        """The host's: where the rows' items are, when a compact item store holds them in row
+        order (a big query then scans them in a spawned process: services/scan_server.py)."""
         self.land_ready: Callable[[], bool] | None = None
         """The host's: land a page it already holds, now, if it has one (True when it did), so
         ``G`` shows that page and moves onto its last row in one frame (see ``move_to_end``)."""
