@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import signal
@@ -159,51 +158,3 @@ def test_a_refused_fork_scans_in_this_thread(monkeypatch: pytest.MonkeyPatch) ->
     result = scan(parse_query(QUERY), len(rows), payload_source(rows), in_child=True)
     expected = scan(parse_query(QUERY), len(rows), payload_source(rows), in_child=False)
     assert list(result.matches) == list(expected.matches) and result.scanned == 600
-
-
-def test_no_full_collection_while_the_child_lives() -> None:
-    """A scan's child shares the app's pages: no automatic gen-2 collection runs until it ends.
-
-    The progress callback (the app's thread, the child alive) makes and keeps many containers,
-    enough for the GC's own rules to start full collections; none runs until the scan is over,
-    young ones still do, and the gen-2 threshold is the caller's again afterwards.
-    """
-    rows = payloads(3000)
-    before = gc.get_threshold()
-    kept: list[object] = []
-    seen: list[tuple[int, bool]] = []  # (generation, whether the child was alive)
-    alive = {"now": False}
-
-    def on_gc(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            seen.append((info["generation"], alive["now"]))
-
-    def progress(found: array[int], scanned: int) -> None:
-        alive["now"] = True
-        assert child_scan.sharing_memory()
-        kept.extend([[i] for i in range(60_000)])  # survivors: the gen-2 rule's long-lived pending
-
-    gc.set_threshold(700, 10, 2)  # full collections come soon without the scan's guard
-    gc.callbacks.append(on_gc)
-    try:
-        scan(parse_query(QUERY), len(rows), payload_source(rows), chunk=100, in_child=True,
-             progress=progress)  # fmt: skip
-        alive["now"] = False
-        assert gc.get_threshold() == (700, 10, 2)
-        assert not child_scan.sharing_memory()
-    finally:
-        gc.callbacks.remove(on_gc)
-        gc.set_threshold(*before)
-    during = [generation for generation, child in seen if child]
-    assert during and 0 in during  # young collections ran while the child lived
-    assert 2 not in during, f"full collections while the child lived: {during.count(2)}"
-
-
-def test_two_scans_at_once_give_the_threshold_back_once_both_end() -> None:
-    before = gc.get_threshold()
-    with child_scan.no_full_collections():
-        assert gc.get_threshold()[2] > 1_000_000
-        with child_scan.no_full_collections():
-            pass
-        assert gc.get_threshold()[2] > 1_000_000 and child_scan.sharing_memory()
-    assert gc.get_threshold() == before and not child_scan.sharing_memory()

@@ -20,8 +20,8 @@ from tests.ui.helpers import idle, wait_for
 from tests.ui.test_paging_ahead import SIZE, expected_ids, launch_demo_large
 from tests.ui.test_paging_read_ahead import page_once, reading_ahead
 from tui.app import EventdeckApp
-from tui.services import child_scan, memtrim
 from tui.services import codecatalyst as cc
+from tui.services import memtrim
 from tui.ui.format import fmt_time
 from tui.ui.panes import browse_paging, item_store
 from tui.ui.panes.browse import BrowsePane
@@ -256,19 +256,3 @@ async def page_with_a_collection_every_two_pages(
         while pane.table.loaded_count < rows:
             await page_once(pilot, pane)
         await wait_for(pilot, then)
-
-
-def test_paging_collects_only_the_young_while_a_scan_child_shares_memory(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A full walk while a query scan's child lives copies every page it writes: young only then."""
-    generations: list[int] = []
-    monkeypatch.setattr(
-        browse_paging.gc, "collect", lambda generation=2: generations.append(generation)
-    )
-    monkeypatch.setattr(memtrim, "trim_soon", lambda: True)
-    browse_paging.collect_a_page_of_garbage()
-    with child_scan.no_full_collections():
-        browse_paging.collect_a_page_of_garbage()
-    browse_paging.collect_a_page_of_garbage()
-    assert generations == [2, 1, 2]

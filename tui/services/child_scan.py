@@ -26,7 +26,7 @@ import sys
 import threading
 import warnings
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import NoReturn
 
 from tui.errors import EventdeckError
@@ -55,51 +55,6 @@ warnings.filterwarnings(
     category=DeprecationWarning,
     module=__name__,
 )
-
-
-_NO_FULL = 1 << 30
-"""The gen-2 threshold while a scan's child lives: no automatic full collection (see below)."""
-
-_gc_lock = threading.Lock()
-_living = 0  # scans whose child lives now (two panes may query at once)
-_threshold2 = 0  # the gen-2 threshold to put back when the last of them ends
-
-
-@contextlib.contextmanager
-def no_full_collections() -> Iterator[None]:
-    """No automatic full (gen-2) collection of the cyclic GC inside the ``with``; young ones run.
-
-    Why: the child shares the app's memory copy-on-write, and a full collection writes the GC
-    header of every object it walks (all that is not frozen), each on its own page: every first
-    write to a page copies it (a fault and 4 KB). 15,000 objects made a 52 ms collection on the
-    UI thread while a scan's child lived (``bench_query.py --trace``), where the same collection
-    takes ~2 ms without one. Young collections walk only young objects and still run; the gen-2
-    threshold comes back when the last living child ends, and the next full collection runs as
-    usual then (not a deferred pile: the young ones kept collecting). Turning the whole GC off
-    instead was measured: it moved a 31–121 ms collection to the scan's end.
-    """
-    global _living, _threshold2
-    with _gc_lock:
-        if not _living:
-            young, middle, _threshold2 = gc.get_threshold()
-            gc.set_threshold(young, middle, _NO_FULL)
-        _living += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _living -= 1
-            if not _living:
-                young, middle, _ = gc.get_threshold()
-                gc.set_threshold(young, middle, _threshold2)
-
-
-def sharing_memory() -> bool:
-    """Whether a scan's child lives now (the app's pages are shared copy-on-write with it).
-
-    An explicit full collection then would copy every page it walks: paging makes a young one.
-    """
-    return _living > 0
 
 
 class ChildScanError(EventdeckError):
@@ -135,24 +90,6 @@ def scan_in_child(
         read_fd, write_fd = os.pipe()
     except OSError as exc:
         raise NoChild(str(exc)) from exc
-    with no_full_collections():
-        return _fork_and_read(
-            read_fd, write_fd, test, item_at, start, count, chunk, cancel, progress
-        )
-
-
-def _fork_and_read(
-    read_fd: int,
-    write_fd: int,
-    test: Callable[[object], bool],
-    item_at: Callable[[int], object],
-    start: int,
-    count: int,
-    chunk: int,
-    cancel: threading.Event | None,
-    progress: Callable[[array[int], int], None] | None,
-) -> tuple[array[int], int, bool]:
-    """``scan_in_child`` once its pipe is made: fork, read the child's records, reap it."""
     try:
         pid = os.fork()
     except BaseException as exc:

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.timer import Timer
 
 from tui.errors import EventdeckError
-from tui.services import child_scan, memtrim
+from tui.services import memtrim
 from tui.services.prefetch import ReadAhead
 from tui.ui.panes.level import Level, PreparedPage
 from tui.ui.widgets.virtual_table import VirtualTable
@@ -55,11 +55,9 @@ def collect_a_page_of_garbage() -> None:
     collector's time while paging 25,000 logs fell from ~420 to ~215 ms (the same runs,
     collections of every generation), its longest pause not longer. It runs after the frame
     that shows the landed rows, so it never delays their paint. Then the C heaps' free memory
-    goes back to the OS, in a thread of its own (``tui/services/memtrim.py``). While a query
-    scan's child shares the app's memory, only the young generations are collected: a full
-    walk then copies every page it writes (``child_scan.no_full_collections``).
+    goes back to the OS, in a thread of its own (``tui/services/memtrim.py``).
     """
-    gc.collect(1 if child_scan.sharing_memory() else 2)
+    gc.collect()
     memtrim.trim_soon()
 
 
