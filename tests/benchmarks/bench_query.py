@@ -294,9 +294,8 @@ async def bench_app(
                 return _raw(index) if index >= 0 else None
 
             table.payload_for = payload_for
-            table.item_pages = (
-                store.item_pages
-            )  # as BrowseFrame: the store holds every row, in order
+            # as BrowseFrame: the store holds every row, in order (older code has no scan process)
+            table.item_pages = getattr(store, "item_pages", None)
         rows = [
             Row(
                 str(item["id"]),
