@@ -200,6 +200,33 @@ def test_the_cache_dir_follows_xdg_cache_home(
     assert compile_cache.cache_dir() == str(platformdirs.user_cache_path("eventdeck"))
 
 
+def test_once_taken_for_the_file_later_compiles_are_served_not_recorded(installed: str) -> None:
+    _define()
+    pending = compile_cache.pending(installed)
+    assert pending is not None and pending.write()
+    re.purge()
+    typed = re.compile(r"(?P<typed>a filter the user typed \d+)")  # after the first frame
+    assert typed.match("a filter the user typed 7")
+    assert not compile_cache.has_new() and compile_cache.pending(installed) is None
+    assert compile_cache.stats()[1] >= 1  # compiled, not kept
+    compile_cache.uninstall()
+    compile_cache.install(installed)
+    assert all(key[0] != typed.pattern for key in compile_cache._state.stored_patterns)
+
+
+def test_a_long_lived_process_records_a_bounded_number(
+    installed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not compile_cache._re_hook_fits():
+        pytest.skip("re is not the one the hook was written against")
+    monkeypatch.setattr(compile_cache, "MAX_ENTRIES", 3)
+    re.purge()
+    for n in range(10):
+        assert re.compile(f"bounded-{n}-[a-z]+").match(f"bounded-{n}-x")
+    state = compile_cache._state
+    assert len(state.fresh) + len(state.fresh_patterns) <= 3 and state.sealed
+
+
 def test_uninstalled_nothing_is_pending() -> None:
     compile_cache.uninstall()
     _define()

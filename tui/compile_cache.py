@@ -31,7 +31,8 @@ from typing import Any, NamedTuple
 FORMAT = 2
 """Bumped when what is stored changes."""
 MAX_ENTRIES = 4000
-"""More than this (older versions' texts piling up): only this run's are kept at the next write."""
+"""More than this (older versions' texts piling up): only this run's are kept at the next write;
+and a process records no more than this many new ones (a long-lived sandbox)."""
 
 PatternKey = tuple[str | bytes, int]
 PatternArgs = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -42,6 +43,9 @@ class _State:
 
     def __init__(self) -> None:
         self.installed = False
+        # Set once the launch's compiles are taken for the file (or too many were recorded):
+        # later ones (a filter typed as a regex, a pane opened) are served, never recorded.
+        self.sealed = False
         self.stored: dict[str, CodeType] = {}  # read from the file
         self.fresh: dict[str, CodeType] = {}  # compiled here, not in the file yet
         self.used: dict[str, CodeType] = {}  # every text this run asked for
@@ -140,11 +144,14 @@ def cached_exec(source: Any, globals: Any = None, locals: Any = None) -> None:
         code = state.stored.get(source) or state.fresh.get(source)
         if code is None:
             code = compile(source, "<string>", "exec", dont_inherit=True)
-            state.fresh[source] = code
             state.misses += 1
+            if not state.sealed:
+                state.fresh[source] = code
+                _check_size(state)
         else:
             state.hits += 1
-        state.used[source] = code
+        if not state.sealed:
+            state.used[source] = code
         source = code
     builtins.exec(source, globals, locals)
 
@@ -183,12 +190,21 @@ def cached_re_compile(p: Any, flags: int = 0) -> Any:
             {str(name): int(index) for name, index in groupindex.items()},
             tuple(indexgroup),
         )
-        state.fresh_patterns[key] = args
         state.misses += 1
+        if not state.sealed:
+            state.fresh_patterns[key] = args
+            _check_size(state)
     else:
         state.hits += 1
-    state.used_patterns[key] = args
+    if not state.sealed:
+        state.used_patterns[key] = args
     return _sre.compile(p, *args)
+
+
+def _check_size(state: _State) -> None:
+    """Stop recording once a process has recorded MAX_ENTRIES new compiles (bounded memory)."""
+    if len(state.fresh) + len(state.fresh_patterns) >= MAX_ENTRIES:
+        state.sealed = True
 
 
 def _re_modules() -> tuple[Any, Any]:
@@ -258,10 +274,14 @@ def pending(directory: str | None = None) -> Pending | None:
     """What a write would store, taken now; None when nothing new was compiled.
 
     Why apart: the write (marshal, fsync) runs in a worker thread after the first frame; the
-    entries are copied here, on the UI thread.
+    entries are copied here, on the UI thread. Taking them ends the recording: what is compiled
+    later is not the launch's (and a pattern typed by the user never goes to disk).
     """
     state = _state
-    if not state.installed or not has_new():
+    if not state.installed:
+        return None
+    state.sealed = True
+    if not has_new():
         return None
     methods = {**state.stored, **state.fresh}
     patterns = {**state.stored_patterns, **state.fresh_patterns}
