@@ -215,13 +215,13 @@ def _re_modules() -> tuple[Any, Any]:
 
 
 def _re_hook_fits() -> bool:
-    """Whether ``re`` is the one ``cached_re_compile`` copies (Python 3.11's), untouched."""
+    """Whether ``re`` is the one ``cached_re_compile`` copies (Python 3.11's), untouched by others."""
     _compiler, _parser = _re_modules()
     return (
         sys.version_info[:2] == (3, 11)
         and callable(getattr(_compiler, "_code", None))
         and callable(getattr(_parser, "parse", None))
-        and getattr(_compiler.compile, "__module__", None) == "re._compiler"
+        and getattr(_compiler.compile, "__module__", None) in ("re._compiler", __name__)
     )
 
 
