@@ -141,19 +141,30 @@ def cached_exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     """
     if type(source) is str:
         state = _state
-        code = state.stored.get(source) or state.fresh.get(source)
-        if code is None:
-            code = compile(source, "<string>", "exec", dont_inherit=True)
-            state.misses += 1
-            if not state.sealed:
-                state.fresh[source] = code
-                _check_size(state)
-        else:
-            state.hits += 1
-        if not state.sealed:
-            state.used[source] = code
-        source = code
+        text = source
+        source = _serve(
+            state.stored, state.fresh, state.used, text,
+            lambda: compile(text, "<string>", "exec", dont_inherit=True),
+        )  # fmt: skip
     builtins.exec(source, globals, locals)
+
+
+def _serve(stored: dict[Any, Any], fresh: dict[Any, Any], used: dict[Any, Any], key: Any,
+           make: Any) -> Any:  # fmt: skip
+    """The stored value for ``key``, else ``make()`` (recorded as new unless sealed)."""
+    state = _state
+    value = stored.get(key) or fresh.get(key)
+    if value is None:
+        value = make()
+        state.misses += 1
+        if not state.sealed:
+            fresh[key] = value
+            _check_size(state)
+    else:
+        state.hits += 1
+    if not state.sealed:
+        used[key] = value
+    return value
 
 
 _re_compile: Any = None  # re._compiler.compile as it was before install
@@ -173,31 +184,25 @@ def cached_re_compile(p: Any, flags: int = 0) -> Any:
     import _sre
 
     _compiler, _parser = _re_modules()
-    state = _state
-    key = (p, int(flags))
-    args = state.stored_patterns.get(key) or state.fresh_patterns.get(key)
-    if args is None:
+
+    def make() -> PatternArgs:
         parsed = _parser.parse(p, flags)
         code = _compiler._code(parsed, flags)
         groupindex = parsed.state.groupdict
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
-        args = (
+        return (
             int(flags | parsed.state.flags),
             [int(op) for op in code],
             int(parsed.state.groups - 1),
             {str(name): int(index) for name, index in groupindex.items()},
             tuple(indexgroup),
         )
-        state.misses += 1
-        if not state.sealed:
-            state.fresh_patterns[key] = args
-            _check_size(state)
-    else:
-        state.hits += 1
-    if not state.sealed:
-        state.used_patterns[key] = args
+
+    state = _state
+    key = (p, int(flags))
+    args = _serve(state.stored_patterns, state.fresh_patterns, state.used_patterns, key, make)
     return _sre.compile(p, *args)
 
 
