@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
-from tui import gcpause
+from tui import compile_cache, gcpause
 from tui.context import AppContext
 from tui.keymap import apply_keymap
 from tui.settings import export_directory, update
@@ -233,6 +233,10 @@ class EventdeckApp(App[None]):
         """The first frame is out: end the launch's GC pause, keep the CSS rules it parsed."""
         gcpause.resume()
         self._save_css_cache()
+        # And the dataclass methods and regexes compiled so far, if tui.cli served them from disk.
+        compiled = compile_cache.pending()
+        if compiled is not None:
+            self.work.run(compiled.write, key="compile cache", pooled=False)
 
     def _save_css_cache(self) -> None:
         """Keep what the first frame parsed for the next launch (only if something was new).
