@@ -205,11 +205,18 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
 
         async def wait(cond: Callable[[], bool], what: str, timeout: float = 1800) -> None:
             deadline = time.perf_counter() + timeout
+            say = time.perf_counter() + 60
             while not cond():
                 if pane.last_error is not None:
                     raise RuntimeError(f"the pane failed: {pane.last_error}")
                 if time.perf_counter() > deadline:
                     raise RuntimeError(f"timed out waiting for {what}")
+                if time.perf_counter() > say:  # a long wait says what the pane shows meanwhile
+                    say += 30
+                    status = [str(w.render()) for w in pane.query(".pane-status")]
+                    print(f"  still waiting for {what}: {table.loaded_count:,} rows, loading "
+                          f"{table.page_loading}, more {table.has_more}, status {status}",
+                          file=sys.stderr, flush=True)  # fmt: skip
                 await asyncio.sleep(0.002)
 
         async def keys_while(cond: Callable[[], bool], what: str) -> None:

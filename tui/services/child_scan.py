@@ -188,14 +188,22 @@ def _death(pid: int) -> str:
     except ChildProcessError:
         return "the query scan's process ended without its result"
     if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
+        return ended(-os.WTERMSIG(status))
+    return ended(os.WEXITSTATUS(status) if os.WIFEXITED(status) else status)
+
+
+def ended(returncode: int) -> str:
+    """How a scan's process that stopped without its result ended, for the query bar.
+
+    ``returncode`` as ``subprocess`` gives it: negative for the signal that killed it.
+    """
+    if returncode < 0:
         try:
-            name = signal.Signals(number).name
+            name = signal.Signals(-returncode).name
         except ValueError:
-            name = f"signal {number}"
+            name = f"signal {-returncode}"
         return f"the query scan's process was killed ({name}); run the query again"
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    return f"the query scan's process ended without its result (exit status {code})"
+    return f"the query scan's process ended without its result (exit status {returncode})"
 
 
 def _kill(pid: int) -> None:

@@ -112,15 +112,7 @@ class _Server:
             code = self.process.wait(5)
         except subprocess.TimeoutExpired:
             return "the query scan's process stopped answering; run the query again"
-        if code < 0:
-            try:
-                import signal
-
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            return f"the query scan's process was killed ({name}); run the query again"
-        return f"the query scan's process ended without its result (exit status {code})"
+        return child_scan.ended(code)
 
 
 _lock = threading.Lock()
