@@ -237,3 +237,15 @@ def test_items_are_read_exactly_as_the_store_revives_them() -> None:
         spawned = scan(query, 600, store.raw, pages=store.item_pages(), in_child=True)
         assert list(spawned.matches) == list(thread.matches) and len(thread.matches) > 0
         assert all(query.matcher()(json.loads(json.dumps(items[i]))) for i in spawned.matches)
+
+
+def test_a_failure_mid_page_is_reported_as_itself() -> None:
+    """An item that does not parse is the error the bar shows (not the release of its page)."""
+    store = store_of(1000)
+    pages = store.item_pages()
+    assert pages is not None
+    broken = array("q", pages.table)
+    broken[5] += 8  # the first page's item ends, one item on: its first "item" is two items
+    bad = scan_server.ItemPages(pages.files, broken, pages.count, pages.keep)
+    with pytest.raises(QueryError, match="JSONDecodeError: Extra data"):
+        scan(parse_query(QUERY), 1000, store.raw, pages=bad, in_child=True)

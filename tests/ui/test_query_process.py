@@ -63,3 +63,25 @@ async def test_a_big_views_query_runs_in_the_scan_process_with_the_same_matches(
         cmdline = Path(f"/proc/{ahead}/cmdline").read_bytes()
         assert b"tui.services.scan_process" in cmdline
     assert set(children()) == before  # the app is gone: so is its scan process
+
+
+async def test_a_small_views_query_takes_no_pages_and_starts_no_process(app_ctx: Any) -> None:
+    """Under ``child_scan.MIN_ROWS`` rows the thread scans: no pages snapshot, no scan process."""
+    launch_demo_large(app_ctx)
+    before = set(children())
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane: Any = app.current_pane
+        await wait_for(pilot, idle(pane))
+        table = pane.table
+        taken: list[int] = []
+        pages_of = table.item_pages
+        table.item_pages = lambda: taken.append(1) or pages_of()
+        await pilot.press("colon")
+        bar = table.query_one(QueryBar)
+        await wait_for(pilot, lambda: bar.input.has_focus)
+        assert bar.run_text(QUERY)
+        await wait_for(pilot, lambda: not bar.scanning)
+        assert "matches" in bar.message
+        assert not taken
+        assert set(children()) == before

@@ -78,23 +78,23 @@ def _scan_job(
             if first + items <= start:
                 continue
             data = zlib.decompress(views[dc][do : do + dl])
-            ends = views[ec][eo : eo + el].cast("q")
-            begin = 0
-            for offset in range(items):
-                index = first + offset
-                end = ends[offset]
-                if index >= count:
-                    break
-                if index >= start:
-                    if test(loads(data[begin:end])):
-                        found.append(index)
-                    position = index + 1
-                    if position >= report_at:
-                        child_scan.send_matches(fd, position - start, found)
-                        found = array("q")
-                        report_at += chunk
-                begin = end
-            ends.release()
+            # released on the way out, so a failure mid-page is reported, not a BufferError
+            with views[ec][eo : eo + el].cast("q") as ends:
+                begin = 0
+                for offset in range(items):
+                    index = first + offset
+                    end = ends[offset]
+                    if index >= count:
+                        break
+                    if index >= start:
+                        if test(loads(data[begin:end])):
+                            found.append(index)
+                        position = index + 1
+                        if position >= report_at:
+                            child_scan.send_matches(fd, position - start, found)
+                            found = array("q")
+                            report_at += chunk
+                    begin = end
         if found or position < count:
             child_scan.send_matches(fd, position - start, found)
         child_scan.send_done(fd, position - start)

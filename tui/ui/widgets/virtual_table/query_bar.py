@@ -93,7 +93,7 @@ class QueryBar(Widget):
         bar = table.mount_query_bar()
         bar.display = True
         bar.call_after_refresh(lambda: bar.input.focus())
-        if table.item_pages is not None and table.loaded_count >= child_scan.MIN_ROWS:
+        if _pages_wanted(table, table.loaded_count):
             # A big view's scan runs in a scan process: start it while the user types (~60 ms).
             threading.Thread(target=_prestart, name="scan-prestart", daemon=True).start()
         return bar
@@ -202,7 +202,8 @@ class QueryBar(Widget):
         stop = self.work.stop  # escape sets it: the scan ends early, its matches so far stay
         source = table.json_source(keys)
         total = self.total
-        pages = table.item_pages() if table.item_pages is not None else None
+        pages_of = table.item_pages if _pages_wanted(table, total) else None
+        pages = pages_of() if pages_of is not None else None
 
         def work(report: Report) -> ScanResult:
             pending: array[int] = array("q")
@@ -319,6 +320,15 @@ class QueryBar(Widget):
             self.input.value = ""
             self._say("")
             self.display = False
+
+
+def _pages_wanted(table: QueryHost, rows: int) -> bool:
+    """Whether a scan of ``rows`` would read the table's item pages in the scan process.
+
+    Only a view big enough to leave the thread (``child_scan.MIN_ROWS``) does: a small one never
+    takes the pages' snapshot nor loads the scan process's module on the UI thread.
+    """
+    return table.item_pages is not None and rows >= child_scan.MIN_ROWS
 
 
 def _prestart() -> None:
