@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -313,3 +314,31 @@ async def test_participant_events_are_read_ahead_by_the_same_mechanism(
     assert callers[0][0] is None and all(
         thread == "eventdeck-read-ahead" for _, thread in callers[1:]
     ), callers
+
+
+async def test_a_landing_put_off_by_less_than_a_microsecond_still_lands(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A landing paced to the end of its gap lands even when the gap's rest is 1 ns.
+
+    Why: Textual's one-shot timer drops its only tick if the delay passed between two reads of
+    the clock; paging's pace timer was one, and a remainder of 0.4 µs left a million-row view
+    "loading" for good at 123,750 rows (``G`` again did nothing: the landing was "paced").
+    A fixed clock and a 1 ns gap make every landing after the first take that path.
+    """
+    launch_demo_large(app_ctx)
+    monkeypatch.setattr(browse_paging, "time", SimpleNamespace(monotonic=lambda: 1_000.0))
+    monkeypatch.setattr(browse_paging, "LANDING_GAP", 1e-9)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane: Any = app.current_pane
+        table = pane.table
+        await wait_for(pilot, idle(pane))
+        for pages in range(2, 6):
+            await pilot.press("G")
+            await wait_for(
+                pilot,
+                lambda pages=pages: table.loaded_count >= pages * SIZE,
+                timeout=20,
+                message=lambda: f"still loading at {table.loaded_count} rows",
+            )

@@ -16,6 +16,7 @@ from compose_helpers import (
 )
 
 from tui.settings import Settings
+from tui.ui.panes.compose import drafts
 from tui.ui.screens.confirm import ConfirmScreen
 
 
@@ -175,3 +176,29 @@ async def test_draft_autosaves_and_comes_back_in_a_new_app(sandbox_env, sandbox_
         assert pane.header["trackingId"] == "tracker-1"
         assert pane.query_one("#entry-field-itemId").value == "typed-just-before-quit"
     assert sandbox_env.received()["personalize-events"] == []
+
+
+async def test_autosave_keeps_saving_when_its_timer_is_already_late(
+    sandbox_env, sandbox_options, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A draft's autosave timer that is late when it starts still saves, and autosave goes on.
+
+    Why: Textual's one-shot timer drops its only tick when its delay passed between two reads of
+    the clock (a worker holding the GIL for the autosave's second does that); the keeper then
+    waited for a save that never came and saved nothing more until quit. A 1 ns delay is late
+    every time.
+    """
+    monkeypatch.setattr(drafts, "AUTOSAVE_SECONDS", 1e-9)
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "5")
+        draft_file = pane.outbox.drafts_dir / "personalize-events.json"
+        await fill(pilot, pane, "eventType", "first-save")
+        await wait_until(pilot, lambda: "first-save" in read_text(draft_file), timeout=20)
+        await fill(pilot, pane, "itemId", "second-save")
+        await wait_until(pilot, lambda: "second-save" in read_text(draft_file), timeout=20)
+
+
+def read_text(path) -> str:  # type: ignore[no-untyped-def]
+    """The file's text, or "" while it is not written yet."""
+    return path.read_text() if path.exists() else ""

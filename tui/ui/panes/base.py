@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Vertical
+from textual.timer import Timer, TimerCallback
 from textual.worker import Worker
 
+from tui.ui.timers import call_after
 from tui.ui.work import ErrorHandler, ResultHandler, Work, remember_settings
 
 if TYPE_CHECKING:
@@ -65,6 +67,21 @@ class Pane(Vertical):
 
     def apply_launch(self, params: dict[str, str], operation: str) -> None:
         """Open the view named by AWS CLI words (override)."""
+
+    def set_timer(
+        self,
+        delay: float,
+        callback: TimerCallback | None = None,
+        *,
+        name: str | None = None,
+        pause: bool = False,
+    ) -> Timer:
+        """Textual's ``set_timer``, but its only tick is never dropped (see tui/ui/timers.py).
+
+        Why here: paging's landing pace and a draft's autosave are a pane's timers; a dropped
+        one left the table loading for good, or would stop autosaving.
+        """
+        return call_after(self, delay, callback, name=name, pause=pause)
 
     # -- AWS calls -------------------------------------------------------------------------
     @property
