@@ -37,6 +37,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -122,7 +123,11 @@ class Pauses:
         self.late: dict[str, list[float]] = {}
         self.paint: dict[str, list[float]] = {}
         self._expected = 0.0
-        self._pending: list[float] = []
+        self._pending: list[tuple[float, float]] = []  # (perf_counter, thread_time) at the send
+        # The slow keys explained: (wall, UI-thread CPU, sent at, painted at), per phase.
+        self.keys: dict[str, list[tuple[float, float, float, float]]] = {}
+        # What else ran meanwhile: (start, end, what), for the slowest keys' report.
+        self.events: list[tuple[float, float, str]] = []
 
     def tick(self) -> None:
         now = time.perf_counter()
@@ -131,14 +136,34 @@ class Pauses:
         self._expected = now + 0.05
 
     def key_sent(self) -> None:
-        self._pending.append(time.perf_counter())
+        self._pending.append((time.perf_counter(), time.thread_time()))
 
     def painted(self) -> None:
         if self._pending:
-            now = time.perf_counter()
-            for sent in self._pending:
+            now, cpu = time.perf_counter(), time.thread_time()
+            for sent, sent_cpu in self._pending:
                 self.paint.setdefault(self.phase, []).append(now - sent)
+                self.keys.setdefault(self.phase, []).append((now - sent, cpu - sent_cpu, sent, now))
             self._pending = []
+
+    def explain(self, phase: str, top: int = 6) -> list[str]:
+        """The ``top`` slowest keys of ``phase``: wall, the UI thread's CPU, what overlapped them.
+
+        Why: a key-to-paint over 50 ms is the UI's own work, a gen-2 collection, a landing, or
+        the GIL held by a worker (wall well above the UI thread's CPU); this says which.
+        """
+        out = []
+        for wall, cpu, sent, done in sorted(self.keys.get(phase, []), reverse=True)[:top]:
+            overlap = [
+                f"{what} {(min(end, done) - max(start, sent)) * 1e3:.1f}"
+                for start, end, what in self.events
+                if start < done and end > sent
+            ]
+            out.append(
+                f"      key {wall * 1e3:5.1f} ms wall, UI thread CPU {cpu * 1e3:5.1f} ms;"
+                f" overlapping (ms): {', '.join(overlap) or 'nothing recorded'}"
+            )
+        return out
 
     def set(self, phase: str) -> None:
         """Start ``phase``: lateness counts from now (a pause the benchmark itself made is not in it)."""
@@ -185,6 +210,23 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
     gen2, on_gc = gen2_timer()
 
     out["gen2"] = gen2
+    gc_started: dict[int, tuple[float, float]] = {}
+
+    def gc_timeline(phase: str, info: dict[str, int]) -> None:
+        """Every collection over 2 ms, into the timeline the slow keys are explained by."""
+        ident = threading.get_ident()
+        if phase == "start":
+            gc_started[ident] = (time.perf_counter(), time.thread_time())
+        elif ident in gc_started:
+            t0, c0 = gc_started.pop(ident)
+            now = time.perf_counter()
+            if now - t0 > 0.002:
+                where = "UI" if ident == ui_thread else threading.current_thread().name[:12]
+                cpu = (time.thread_time() - c0) * 1e3
+                pauses.events.append((t0, now, f"gc{info['generation']}@{where}(cpu {cpu:.0f})"))
+
+    ui_thread = threading.get_ident()
+    gc.callbacks.append(gc_timeline)
     landing: list[float] = []
     out["landing"] = landing
 
@@ -199,6 +241,7 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
             t0 = time.perf_counter()
             land(level, pages)
             landing.append(time.perf_counter() - t0)
+            pauses.events.append((t0, t0 + landing[-1], f"landing({len(pages)})"))
 
         setattr(pane.paging, landing_name, timed_landing)
         app.set_interval(0.05, pauses.tick)
@@ -322,6 +365,7 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
             await pilot.pause()
             out["sizes"].append(result)
             print(f"  {rows:,} rows: {result}", file=sys.stderr, flush=True)
+    gc.callbacks.remove(gc_timeline)
     return out
 
 
@@ -452,6 +496,8 @@ def report(kind: Kind, out: dict[str, Any], boto3_s: list[float], boto3_rows: in
             continue
         print(f"    {phase:<26} timer lateness  {pct(pauses.late.get(phase, []))}")
         print(f"    {'':<26} key-to-paint    {pct(pauses.paint.get(phase, []))}")
+        for line in pauses.explain(phase):
+            print(line)
 
 
 if __name__ == "__main__":
