@@ -329,6 +329,7 @@ async def test_a_landing_put_off_by_less_than_a_microsecond_still_lands(
     launch_demo_large(app_ctx)
     monkeypatch.setattr(browse_paging, "time", SimpleNamespace(monotonic=lambda: 1_000.0))
     monkeypatch.setattr(browse_paging, "LANDING_GAP", 1e-9)
+    monkeypatch.setattr(browse_paging, "KEY_LANDING_GAP", 1e-9)
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         pane: Any = app.current_pane
@@ -342,3 +343,37 @@ async def test_a_landing_put_off_by_less_than_a_microsecond_still_lands(
                 timeout=20,
                 message=lambda: f"still loading at {table.loaded_count} rows",
             )
+
+
+async def test_g_with_pages_in_waits_a_frame_after_a_landing_not_the_stream_pace(
+    app_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``G`` asks for pages already read ahead: they land ``KEY_LANDING_GAP`` after the last landing.
+
+    Pages that stream in while the user waits are paced by ``LANDING_GAP`` (made 10 s here);
+    a key that finds them in waits only a frame's gap, so ``G`` just after a landing shows the
+    next page without the stream's wait. The clock is the test's: no timing in it.
+    """
+    launch_demo_large(app_ctx)
+    clock = [1_000.0]
+    monkeypatch.setattr(browse_paging, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(browse_paging, "LANDING_GAP", 10.0)
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane: Any = app.current_pane
+        table = pane.table
+        await wait_for(pilot, idle(pane))
+        for _ in range(2):
+            clock[0] += 60
+            await page_once(pilot, pane)
+        chain = pane.paging.chain
+        await wait_for(pilot, lambda: chain.held >= 2 and chain.in_flight == 0)
+        shown = table.loaded_count
+        clock[0] = pane.paging.landed_at + browse_paging.KEY_LANDING_GAP + 1e-6
+        await pilot.press("G")
+        assert pane.paging.pacing is None
+        assert table.loaded_count > shown
+        clock[0] = pane.paging.landed_at + browse_paging.KEY_LANDING_GAP / 2
+        shown = table.loaded_count
+        await pilot.press("G")  # within a frame of the landing: put off by the rest of it
+        await wait_for(pilot, lambda: table.loaded_count > shown, timeout=20)
