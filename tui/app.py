@@ -38,6 +38,7 @@ from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.styles import STYLESHEETS
 from tui.ui.styles.rules_cache import CachedStylesheet, cache_dir
+from tui.ui.timers import use_frame_rate
 from tui.ui.widgets.hint_line import HintLine
 from tui.ui.widgets.pane_tabs import PaneTabs
 from tui.ui.widgets.status_header import StatusHeader
@@ -107,6 +108,7 @@ class EventdeckApp(App[None]):
     _remember_theme = False
 
     def __init__(self, ctx: AppContext) -> None:
+        use_frame_rate()  # before any screen makes its update timer
         super().__init__()
         # Rules parsed by an earlier launch come from disk (saved after the first frame).
         self.stylesheet = CachedStylesheet.replacing(self.stylesheet, cache_dir())

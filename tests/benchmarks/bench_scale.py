@@ -123,9 +123,9 @@ class Pauses:
         self.late: dict[str, list[float]] = {}
         self.paint: dict[str, list[float]] = {}
         self._expected = 0.0
-        self._pending: list[tuple[float, float]] = []  # (perf_counter, thread_time) at the send
-        # The slow keys explained: (wall, UI-thread CPU, sent at, painted at), per phase.
-        self.keys: dict[str, list[tuple[float, float, float, float]]] = {}
+        self._pending: list[tuple[float, float, str]] = []  # (perf_counter, thread_time, note)
+        # The slow keys explained: (wall, UI-thread CPU, sent at, painted at, note), per phase.
+        self.keys: dict[str, list[tuple[float, float, float, float, str]]] = {}
         # What else ran meanwhile: (start, end, what), for the slowest keys' report.
         self.events: list[tuple[float, float, str]] = []
 
@@ -135,15 +135,17 @@ class Pauses:
             self.late.setdefault(self.phase, []).append(max(0.0, now - self._expected))
         self._expected = now + 0.05
 
-    def key_sent(self) -> None:
-        self._pending.append((time.perf_counter(), time.thread_time()))
+    def key_sent(self, note: str = "") -> None:
+        """A key is on its way; ``note``: what the app held when it was sent (for ``explain``)."""
+        self._pending.append((time.perf_counter(), time.thread_time(), note))
 
     def painted(self) -> None:
         if self._pending:
             now, cpu = time.perf_counter(), time.thread_time()
-            for sent, sent_cpu in self._pending:
+            for sent, sent_cpu, note in self._pending:
                 self.paint.setdefault(self.phase, []).append(now - sent)
-                self.keys.setdefault(self.phase, []).append((now - sent, cpu - sent_cpu, sent, now))
+                sample = (now - sent, cpu - sent_cpu, sent, now, note)
+                self.keys.setdefault(self.phase, []).append(sample)
             self._pending = []
 
     def explain(self, phase: str, top: int = 6) -> list[str]:
@@ -153,14 +155,15 @@ class Pauses:
         the GIL held by a worker (wall well above the UI thread's CPU); this says which.
         """
         out = []
-        for wall, cpu, sent, done in sorted(self.keys.get(phase, []), reverse=True)[:top]:
+        for wall, cpu, sent, done, note in sorted(self.keys.get(phase, []), reverse=True)[:top]:
             overlap = [
                 f"{what} {(min(end, done) - max(start, sent)) * 1e3:.1f}"
+                f" at +{(start - sent) * 1e3:.1f}"
                 for start, end, what in self.events
-                if start < done and end > sent
+                if start <= done and end >= sent
             ]
             out.append(
-                f"      key {wall * 1e3:5.1f} ms wall, UI thread CPU {cpu * 1e3:5.1f} ms;"
+                f"      key {wall * 1e3:5.1f} ms wall, UI thread CPU {cpu * 1e3:5.1f} ms{note};"
                 f" overlapping (ms): {', '.join(overlap) or 'nothing recorded'}"
             )
         return out
@@ -244,6 +247,26 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
             pauses.events.append((t0, t0 + landing[-1], f"landing({len(pages)})"))
 
         setattr(pane.paging, landing_name, timed_landing)
+
+        def marked(owner: Any, name: str) -> None:
+            """Mark each call of ``owner.name`` in the timeline (what a slow key waited on)."""
+            original = getattr(owner, name, None)
+            if original is None:
+                return
+
+            def call(*args: Any, **kwargs: Any) -> Any:
+                t0 = time.perf_counter()
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    pauses.events.append((t0, time.perf_counter(), name))
+
+            setattr(owner, name, call)
+
+        for owner, name in ((table, "move_to_end"), (table, "set_loading"),
+                            (pane.paging, "land_paced"), (pane.paging, "read_more"),
+                            (pane.paging, "read_ahead_ready")):  # fmt: skip
+            marked(owner, name)
         app.set_interval(0.05, pauses.tick)
 
         async def wait(cond: Callable[[], bool], what: str, timeout: float = 1800) -> None:
@@ -294,7 +317,12 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
             t0 = time.perf_counter()
             while table.loaded_count < size and table.has_more:
                 before = table.loaded_count
-                pauses.key_sent()  # G to its paint: the page key's own latency while paging
+                chain = getattr(pane.paging, "chain", None)
+                note = ""
+                if hasattr(chain, "in_flight"):
+                    flying = chain.in_flight
+                    note = f" (pages read ahead: {chain.held - flying} in, {flying} on the way)"
+                pauses.key_sent(note)  # G to its paint: the page key's own latency while paging
                 app.post_message(events.Key("G", "G"))
                 await wait(
                     lambda before=before: table.loaded_count > before or not table.has_more,
