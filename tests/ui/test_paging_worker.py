@@ -22,6 +22,7 @@ from tests.ui.test_paging_read_ahead import page_once, reading_ahead
 from tui.app import EventdeckApp
 from tui.services import codecatalyst as cc
 from tui.services import memtrim
+from tui.ui import garbage
 from tui.ui.format import fmt_time
 from tui.ui.panes import browse_paging, item_store
 from tui.ui.panes.browse import BrowsePane
@@ -213,7 +214,7 @@ async def test_paging_collects_garbage_after_the_frame_not_in_the_landing(
     """The full collection paging makes every ``GARBAGE_ROWS`` rows runs after the landing."""
     launch_demo_large(app_ctx)
     events: list[str] = []
-    monkeypatch.setattr(browse_paging, "collect_a_page_of_garbage", lambda: events.append("gc"))
+    monkeypatch.setattr(garbage, "collect_garbage", lambda: events.append("gc"))
     original = browse_paging.Paging.land
 
     def watched_land(self: Any, level: Any, pages: Any) -> None:

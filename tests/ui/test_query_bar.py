@@ -11,7 +11,8 @@ from textual.message import Message
 
 from tests.ui.helpers import StyledApp, table_lines, wait_for
 from tui.services import query as query_service
-from tui.ui.widgets.virtual_table import Column, QueryBar, Row, VirtualTable
+from tui.ui import garbage
+from tui.ui.widgets.virtual_table import Column, QueryBar, Row, VirtualTable, query_bar
 from tui.ui.work import Work
 
 COLUMNS = [Column("id", "Id", width=8), Column("event", "Event", ratio=2), Column("op", "Op")]
@@ -272,3 +273,33 @@ async def test_a_scan_of_a_query_the_user_left_reports_nothing(
         assert "stopped" not in bar.message and "500 matches" in bar.message
         stale = [m for m in seen if isinstance(m, Work.Progress) and m.work is bar.work]
         assert stale  # the old scan did report after the user left; those reports were dropped
+
+
+async def test_a_scan_collects_its_frames_garbage_after_a_frame_every_few_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every ``GARBAGE_REPORTS`` reports shown, a full collection runs once the frame is drawn.
+
+    Why: left to the automatic gen-2 collection, a million-row scan's frames' garbage went in a
+    few collections of 9–19 ms on the UI thread (94 ms on a loaded machine).
+    """
+    events: list[str] = []
+    monkeypatch.setattr(query_bar, "GARBAGE_REPORTS", 1)
+    monkeypatch.setattr(garbage, "collect_garbage", lambda: events.append("gc"))
+    app = QueryApp(600)
+    async with app.run_test() as pilot:
+        table = app.query_one(VirtualTable)
+        await pilot.press("colon")
+        bar = app.query_one(QueryBar)
+        original = bar._found
+
+        def found(progress: tuple[array[int], int]) -> None:
+            events.append("found")
+            original(progress)
+
+        monkeypatch.setattr(bar, "_found", found)
+        await wait_for(pilot, lambda: bar.input.has_focus)
+        await pilot.press(*"operationType=='MUTATION'", "enter")
+        await wait_for(pilot, lambda: not bar.scanning and table.row_count == 300)
+        await wait_for(pilot, lambda: "gc" in events)
+    assert events.index("found") < events.index("gc")  # after the matches shown, not before

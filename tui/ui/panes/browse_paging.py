@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.timer import Timer
 
 from tui.errors import EventdeckError
-from tui.services import memtrim
 from tui.services.prefetch import ReadAhead
+from tui.ui.garbage import GarbagePacer
 from tui.ui.panes.level import Level, PreparedPage
 from tui.ui.widgets.virtual_table import VirtualTable
 from tui.ui.work import Work, as_eventdeck_error
@@ -43,23 +43,6 @@ def keep_out_of_gc() -> None:
     """
     gc.collect(1)
     gc.freeze()
-
-
-def collect_a_page_of_garbage() -> None:
-    """A full collection now, while it holds a few pages' worth of cyclic garbage (~3 ms).
-
-    Why: drawing makes cyclic garbage (Textual's strips keep themselves in their own caches),
-    and paging draws a frame a page; left to the automatic gen-2 collection it piled up and was
-    freed in one go: 17 ms typical, 86–314 ms at worst while pages arrived. Collected every
-    ``GARBAGE_ROWS`` rows it costs a walk of what is not frozen (1–2 ms) plus that garbage.
-    Every 1,000 rows rather than every 250: the walk was most of the cost, and the garbage
-    collector's time while paging 25,000 logs fell from ~420 to ~215 ms (the same runs,
-    collections of every generation), its longest pause not longer. It runs after the frame
-    that shows the landed rows, so it never delays their paint. Then the C heaps' free memory
-    goes back to the OS, in a thread of its own (``tui/services/memtrim.py``).
-    """
-    gc.collect()
-    memtrim.trim_soon()
 
 
 class ReadAheadReady(Message, bubble=False, namespace="browse_pane"):
@@ -119,7 +102,10 @@ class Paging:
         self.seq = 0  # the number the next page asked for gets
         self.due = 0  # the number of the next outcome to handle
         self.held: dict[int, Callable[[], None]] = {}  # outcomes that overtook an earlier one
-        self.rows_since_gc = 0  # rows landed since paging's last full collection
+        # A full collection every GARBAGE_ROWS rows landed, after the frame that shows them:
+        # every 1,000 rather than every 250, as the walk was most of the cost (the collector's
+        # time while paging 25,000 logs fell from ~420 to ~215 ms, its longest pause not longer).
+        self.garbage = GarbagePacer(GARBAGE_ROWS)
         self.landed_at = 0.0  # when pages last landed (time.monotonic)
         self.pacing: Timer | None = None  # a landing put off to keep LANDING_GAP
         self.pacing_due = 0.0  # when it lands (time.monotonic)
@@ -375,14 +361,9 @@ class Paging:
         pane.update_status()
         if first:  # a level's first page: what lives now is the app, long-lived
             keep_out_of_gc()
-            self.rows_since_gc = 0
+            self.garbage.reset()
         else:
-            self.rows_since_gc += len(rows)
-            if self.rows_since_gc >= GARBAGE_ROWS:
-                self.rows_since_gc = 0
-                # After the frame that shows these rows: the collection (3–8 ms at a million
-                # rows, more with a frame's garbage) then delays no paint of the page.
-                pane.call_after_refresh(collect_a_page_of_garbage)
+            self.garbage.drew(len(rows), pane.call_after_refresh)
         pane.page_shown(level)
 
     def page_failed(self, level: Level, error: EventdeckError) -> None:
