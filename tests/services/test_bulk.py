@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 
-from tui.errors import ReadOnlyError
+from tui.errors import EventdeckError, ReadOnlyError
+from tui.services import bulk
 from tui.services.bulk import BulkProgress, BulkSender, resend_pending
 from tui.services.bulk_jobs import import_file, resume_import
 from tui.services.outbox import Outbox
+from tui.services.personalize_events import PersonalizeSendResult
 from tui.services.session import ClientFactory
 
 SOURCE = "aws.partner/example.com/orders"
@@ -319,7 +321,8 @@ def test_unconfirmed_personalize_lines_are_simply_sent_again_with_the_same_ids(
     factory = ClientFactory(sandbox_options.with_(read_timeout=0.25, max_attempts=2))
     source = write_jsonl(tmp_path / "e.jsonl", events(40))
     ids = {"tracking_id": "t", "session_id": "s"}
-    sandbox_env.set_faults("latency=500ms,late=0.5,seed=2")
+    # Every answer late: the run re-sends each batch (same ids) and still gets no answer.
+    sandbox_env.set_faults("latency=500ms,late=1.0,seed=2")
     first = import_file(factory, outbox, source, "personalize-events", **ids)
     sandbox_env.set_faults(None)
     assert first.unconfirmed > 0 and first.sent + first.unconfirmed == 40
@@ -349,3 +352,39 @@ def test_progress_is_reported_at_a_bounded_rate_and_always_at_the_end(
     assert (reports[-1].sent, reports[-1].batches_done) == (200, 20)  # the last one is exact
     sender.pause()  # a pause is shown at once, not at the next batch
     assert reports[-1].paused
+
+
+@pytest.mark.parametrize("arrived", [False, True], ids=["cut-off", "answered-late"])
+def test_an_unconfirmed_personalize_batch_is_resent_with_its_ids_and_received_once(
+    sandbox_options, sandbox_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arrived: bool
+):  # type: ignore[no-untyped-def]
+    """A PutEvents batch whose answer never came is re-sent (same eventIds) and counted sent once.
+
+    Why: under the faults above, a batch whose last botocore attempt was cut off ended
+    *unconfirmed* and stayed so: ~1 run in 15 counted 10 events neither sent nor failed. The
+    first send of every batch here ends with no answer, either before the sandbox did the work
+    (cut off) or after it (answered late); both must end with each event received once.
+    """
+    original = bulk.send_personalize_request
+    first: set[tuple[str, ...]] = set()
+
+    def no_answer_the_first_time(factory: Any, params: dict[str, Any], **kw: Any) -> Any:
+        ids = tuple(str(e["eventId"]) for e in params["eventList"])
+        if ids in first:
+            return original(factory, params, **kw)
+        first.add(ids)
+        if arrived:
+            original(factory, params, **kw)  # AWS did the work; the answer is lost
+        err = EventdeckError("Connection was closed before we received a valid response")
+        return PersonalizeSendResult(False, ids, kw.get("batch_id"), err, True)
+
+    monkeypatch.setattr(bulk, "send_personalize_request", no_answer_the_first_time)
+    outbox = Outbox(tmp_path / "outbox")
+    sender = BulkSender(ClientFactory(sandbox_options), "personalize-events", outbox=outbox,
+                        workers=2, tracking_id="tracker", session_id="session")  # fmt: skip
+    tally = sender.run(events(30), total=30)
+    assert (tally.sent, tally.unconfirmed, tally.failed, tally.batches) == (30, 0, 0, 3)
+    received = sandbox_env.received()["personalize-events"]
+    assert sorted(r["itemId"] for r in received) == sorted(f"item-{i}" for i in range(30))
+    assert max(Counter(r["eventId"] for r in received).values()) == 1
+    assert outbox.pending() == []
