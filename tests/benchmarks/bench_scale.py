@@ -116,12 +116,11 @@ def boto3_ivs_pages(client: Any, pages: int) -> float:
 
 
 class Pauses:
-    """Timer lateness and key-press-to-paint samples, per phase."""
+    """Timer lateness and key-press-to-paint samples (``keys``: wall first), per phase."""
 
     def __init__(self) -> None:
         self.phase = "idle"
         self.late: dict[str, list[float]] = {}
-        self.paint: dict[str, list[float]] = {}
         self._expected = 0.0
         self._pending: list[tuple[float, float, str]] = []  # (perf_counter, thread_time, note)
         # The slow keys explained: (wall, UI-thread CPU, sent at, painted at, note), per phase.
@@ -143,7 +142,6 @@ class Pauses:
         if self._pending:
             now, cpu = time.perf_counter(), time.thread_time()
             for sent, sent_cpu, note in self._pending:
-                self.paint.setdefault(self.phase, []).append(now - sent)
                 sample = (now - sent, cpu - sent_cpu, sent, now, note)
                 self.keys.setdefault(self.phase, []).append(sample)
             self._pending = []
@@ -523,7 +521,7 @@ def report(kind: Kind, out: dict[str, Any], boto3_s: list[float], boto3_rows: in
         if phase.startswith("checkpoint") or phase == "idle":
             continue
         print(f"    {phase:<26} timer lateness  {pct(pauses.late.get(phase, []))}")
-        print(f"    {'':<26} key-to-paint    {pct(pauses.paint.get(phase, []))}")
+        print(f"    {'':<26} key-to-paint    {pct([key[0] for key in pauses.keys.get(phase, [])])}")
         for line in pauses.explain(phase):
             print(line)
 

@@ -9,10 +9,12 @@ import time
 from collections.abc import Callable
 
 from textual.app import App
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 
 from tui.themes import VARIABLE_DEFAULTS
 from tui.ui.styles import STYLESHEETS
+from tui.ui.widgets.virtual_table import QueryBar
 
 
 class StyledApp(App[None]):
@@ -65,6 +67,14 @@ async def open_screen(pilot: Pilot, screen_type: type, *keys: str) -> None:  # t
     await wait_for(pilot, idle(app.current_pane))  # type: ignore[attr-defined]
     await pilot.press(*keys)
     await wait_for(pilot, lambda: isinstance(app.screen, screen_type))
+
+
+async def open_query_bar(pilot: Pilot, root: DOMNode) -> QueryBar:  # type: ignore[type-arg]
+    """Press ``:`` and wait until the query bar under ``root`` (the app, or a table) has the focus."""
+    await pilot.press("colon")
+    bar = root.query_one(QueryBar)
+    await wait_for(pilot, lambda: bar.input.has_focus)
+    return bar
 
 
 async def load_every_page(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]

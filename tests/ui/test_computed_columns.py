@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from textual.app import ComposeResult
 
-from tests.ui.helpers import StyledApp, table_lines, wait_for
-from tui.ui.widgets.virtual_table import Column, QueryBar, Row, VirtualTable
+from tests.ui.helpers import StyledApp, open_query_bar, table_lines, wait_for
+from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
 COLUMNS = [Column("id", "Id", width=8), Column("event", "Event", ratio=2), Column("op", "Op")]
 USERS = ["alice", "bob", "carol"]
@@ -51,9 +51,7 @@ class ComputedApp(StyledApp):
 
 async def run_query(pilot, app: ComputedApp, text: str) -> VirtualTable:  # type: ignore[no-untyped-def]
     table = app.query_one(VirtualTable)
-    await pilot.press("colon")
-    bar = app.query_one(QueryBar)
-    await wait_for(pilot, lambda: bar.input.has_focus)
+    bar = await open_query_bar(pilot, app)
     await pilot.press(*text)
     await pilot.press("enter")
     await wait_for(pilot, lambda: not bar.scanning and table.columns[-1].key.startswith("col:"))

@@ -9,7 +9,7 @@ import pytest
 from textual.app import ComposeResult
 from textual.message import Message
 
-from tests.ui.helpers import StyledApp, table_lines, wait_for
+from tests.ui.helpers import StyledApp, open_query_bar, table_lines, wait_for
 from tui.services import query as query_service
 from tui.ui import garbage
 from tui.ui.widgets.virtual_table import Column, QueryBar, Row, VirtualTable, query_bar
@@ -63,9 +63,7 @@ async def test_filter_by_query(size: tuple[int, int]) -> None:
     app = QueryApp(600)
     async with app.run_test(size=size) as pilot:
         table = app.query_one(VirtualTable)
-        await pilot.press("colon")
-        bar = app.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        bar = await open_query_bar(pilot, app)
         await pilot.press(*"userIdentity.userName=='alice' && operationType=='MUTATION'")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not bar.scanning and table.row_count == 100)
@@ -86,9 +84,7 @@ async def test_computed_column(size: tuple[int, int]) -> None:
     app = QueryApp(30)
     async with app.run_test(size=size) as pilot:
         table = app.query_one(VirtualTable)
-        await pilot.press("colon")
-        bar = app.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        await open_query_bar(pilot, app)
         await pilot.press(*"col user = userIdentity.userName")
         await pilot.press("enter")
         await pilot.pause()
@@ -105,9 +101,7 @@ async def test_bad_expression_shows_position_and_changes_nothing(size: tuple[int
     async with app.run_test(size=size) as pilot:
         table = app.query_one(VirtualTable)
         before = table_lines(table)
-        await pilot.press("colon")
-        bar = app.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        bar = await open_query_bar(pilot, app)
         await pilot.press(*"operationType == 'MUT")
         await pilot.press("enter")
         await pilot.pause()
@@ -144,9 +138,7 @@ async def test_escape_stops_a_running_scan(monkeypatch: pytest.MonkeyPatch) -> N
     app = QueryApp(1000)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(VirtualTable)
-        await pilot.press("colon")
-        bar = app.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        bar = await open_query_bar(pilot, app)
         await pilot.press(*"operationType=='MUTATION'")
         await pilot.press("enter")
         # The first chunk shows at once; the second is held back by the report throttle.
@@ -166,9 +158,7 @@ async def test_empty_query_lifts_it() -> None:
     app = QueryApp(60)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(VirtualTable)
-        await pilot.press("colon")
-        bar = app.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        bar = await open_query_bar(pilot, app)
         assert bar.run_text("operationType=='READONLY'; col u = userIdentity.userName")
         await wait_for(pilot, lambda: not bar.scanning and table.row_count == 30)
         assert bar.run_text("")
@@ -255,9 +245,7 @@ async def test_a_scan_of_a_query_the_user_left_reports_nothing(
     app = QueryApp(1000)
     async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
         table = app.query_one(VirtualTable)
-        await pilot.press("colon")
-        bar = app.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        bar = await open_query_bar(pilot, app)
         assert bar.run_text("operationType=='MUTATION'")
         await wait_for(pilot, lambda: bar.scanned == 100)
         table.clear_filter()  # a new level: the query is lifted
@@ -289,8 +277,7 @@ async def test_a_scan_collects_its_frames_garbage_after_a_frame_every_few_report
     app = QueryApp(600)
     async with app.run_test() as pilot:
         table = app.query_one(VirtualTable)
-        await pilot.press("colon")
-        bar = app.query_one(QueryBar)
+        bar = await open_query_bar(pilot, app)
         original = bar._found
 
         def found(progress: tuple[array[int], int]) -> None:
@@ -298,7 +285,6 @@ async def test_a_scan_collects_its_frames_garbage_after_a_frame_every_few_report
             original(progress)
 
         monkeypatch.setattr(bar, "_found", found)
-        await wait_for(pilot, lambda: bar.input.has_focus)
         await pilot.press(*"operationType=='MUTATION'", "enter")
         await wait_for(pilot, lambda: not bar.scanning and table.row_count == 300)
         await wait_for(pilot, lambda: "gc" in events)

@@ -14,7 +14,7 @@ import pytest
 from textual.app import ComposeResult
 
 from tests.procs import children
-from tests.ui.helpers import StyledApp, wait_for
+from tests.ui.helpers import StyledApp, open_query_bar, wait_for
 from tui.services import child_scan
 from tui.services.query import parse_query, scan
 from tui.ui.panes.item_store import CompactItems, ItemCodec
@@ -61,9 +61,7 @@ class ChildApp(StyledApp):
 
 
 async def run_query(pilot: Any, app: ChildApp, text: str) -> QueryBar:
-    await pilot.press("colon")
-    bar = app.query_one(QueryBar)
-    await wait_for(pilot, lambda: bar.input.has_focus)
+    bar = await open_query_bar(pilot, app)
     assert bar.run_text(text)
     return bar
 

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 
 from tests.procs import children
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import idle, open_query_bar, wait_for
 from tests.ui.test_paging_ahead import launch_demo_large
 from tests.ui.test_paging_read_ahead import page_once
 from tui.app import EventdeckApp
 from tui.services import child_scan, scan_server
 from tui.services.query import parse_query, scan
-from tui.ui.widgets.virtual_table import QueryBar
 
 pytestmark = pytest.mark.skipif(not scan_server.available(), reason="the scan process needs Linux")
 
@@ -47,9 +46,7 @@ async def test_a_big_views_query_runs_in_the_scan_process_with_the_same_matches(
         total = table.loaded_count
         keys = [column.key for column in table.columns]
         expected = scan(parse_query(QUERY), total, table.json_source(keys), in_child=False)
-        await pilot.press("colon")
-        bar = table.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        bar = await open_query_bar(pilot, table)
         await wait_for(pilot, lambda: bool(scan_server._idle))  # started while the user types
         ahead = scan_server._idle[0].process.pid
         assert bar.run_text(QUERY)
@@ -77,9 +74,7 @@ async def test_a_small_views_query_takes_no_pages_and_starts_no_process(app_ctx:
         taken: list[int] = []
         pages_of = table.item_pages
         table.item_pages = lambda: taken.append(1) or pages_of()
-        await pilot.press("colon")
-        bar = table.query_one(QueryBar)
-        await wait_for(pilot, lambda: bar.input.has_focus)
+        bar = await open_query_bar(pilot, table)
         assert bar.run_text(QUERY)
         await wait_for(pilot, lambda: not bar.scanning)
         assert "matches" in bar.message

@@ -377,7 +377,7 @@ def _worth_retrying(result: SendResult) -> bool:
     a PutEvents batch is unconfirmed (its events keep their eventIds: Personalize records an id once).
 
     Why the second: botocore retries a connection reset, but a batch whose last attempt was cut
-    off ended *unconfirmed* and stayed so (~1 run in 15 of 10,000 events under the test's faults
+    off ended *unconfirmed* and stayed so (a run of 10,000 events under the test's faults once
     counted 10 events neither sent nor failed). Re-sent with the same ids it is delivered once.
     PutPartnerEvents has no idempotency key: an unconfirmed partner batch is never re-sent here.
     """

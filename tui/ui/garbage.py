@@ -45,4 +45,4 @@ class GarbagePacer:
         self.count += units
         if self.count >= self.every:
             self.count = 0
-            after_refresh(lambda: collect_garbage())  # looked up now: tests replace it
+            after_refresh(lambda: collect_garbage())  # looked up when it runs: tests replace it
