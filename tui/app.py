@@ -33,6 +33,7 @@ from tui.themes import (
     user_themes_dir,
 )
 from tui.ui.clipboard import ClipboardSettings
+from tui.ui.garbage import keep_frames_acyclic
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
@@ -109,6 +110,7 @@ class EventdeckApp(App[None]):
 
     def __init__(self, ctx: AppContext) -> None:
         use_frame_rate()  # before any screen makes its update timer
+        keep_frames_acyclic()  # frames leave no cycles of lines behind (tui/ui/garbage.py)
         super().__init__()
         # Rules parsed by an earlier launch come from disk (saved after the first frame).
         self.stylesheet = CachedStylesheet.replacing(self.stylesheet, cache_dir())

@@ -127,6 +127,8 @@ class Pauses:
         self.keys: dict[str, list[tuple[float, float, float, float, str]]] = {}
         # What else ran meanwhile: (start, end, what), for the slowest keys' report.
         self.events: list[tuple[float, float, str]] = []
+        # Collections on the UI thread: (phase, generation) -> [count, CPU seconds, objects freed]
+        self.collections: dict[tuple[str, int], list[float]] = {}
 
     def tick(self) -> None:
         now = time.perf_counter()
@@ -221,6 +223,11 @@ async def run_app(endpoint: str, ca_bundle: str, sizes: list[int], kind: Kind) -
         elif ident in gc_started:
             t0, c0 = gc_started.pop(ident)
             now = time.perf_counter()
+            if ident == ui_thread:
+                tally = pauses.collections.setdefault((pauses.phase, info["generation"]), [0, 0, 0])
+                tally[0] += 1
+                tally[1] += time.thread_time() - c0
+                tally[2] += info.get("collected", 0)
             if now - t0 > 0.002:
                 where = "UI" if ident == ui_thread else threading.current_thread().name[:12]
                 cpu = (time.thread_time() - c0) * 1e3
@@ -515,6 +522,10 @@ def report(kind: Kind, out: dict[str, Any], boto3_s: list[float], boto3_rows: in
     )
     pauses: Pauses = out["pauses"]
     print(f"  automatic gen-2 collections during the run: {pct(out['gen2'])}")
+    print("  collections on the UI thread (phase, generation: count, CPU in all, objects freed):")
+    for (phase, generation), (n, cpu, freed) in sorted(pauses.collections.items()):
+        if generation:
+            print(f"    {phase:<40} gen {generation}: {n:5.0f}  {cpu * 1e3:7.1f} ms  {freed:9,.0f}")
     print(f"  a landing on the UI thread (the pages in, stored, appended): {pct(out['landing'])}")
     print("  loop pauses (same run):")
     for phase in pauses.late:

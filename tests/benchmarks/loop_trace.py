@@ -181,10 +181,12 @@ class GcTrace:
 
     def __init__(self) -> None:
         self.times: dict[tuple[str, int, str], list[float]] = {}
-        self.longest: list[tuple[float, str, int, str, float]] = []  # took, phase, gen, thread, at
+        # took, phase, gen, thread, at, the collecting thread's CPU, objects collected
+        self.longest: list[tuple[float, str, int, str, float, float, int]] = []
         self.phase = ""
         self.origin = time.perf_counter()  # the phase's start (the bench sets it with ``phase``)
         self._started = 0.0
+        self._cpu = 0.0
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
         generation = info.get("generation", 0)
@@ -192,6 +194,7 @@ class GcTrace:
             return
         if phase == "start":
             self._started = time.perf_counter()
+            self._cpu = time.thread_time()
         else:
             where = "loop" if threading.current_thread() is threading.main_thread() else "worker"
             key = (self.phase, generation, where)
@@ -199,7 +202,9 @@ class GcTrace:
             self.times.setdefault(key, []).append(took)
             if generation == 2 or took >= 0.01:
                 at = self._started - self.origin
-                self.longest.append((took, self.phase, generation, where, at))
+                cpu = time.thread_time() - self._cpu
+                collected = info.get("collected", 0)
+                self.longest.append((took, self.phase, generation, where, at, cpu, collected))
 
     def start(self) -> None:
         gc.callbacks.append(self._callback)
@@ -216,10 +221,16 @@ class GcTrace:
                 f"  {phase:<28} gen {generation} in {where:<6} {len(values):5}  "
                 f"{ordered[len(ordered) // 2] * 1e3:5.1f} / {ordered[-1] * 1e3:5.1f} ms"
             )
-        out.append("  the longest (ms, phase, generation, thread, at s from the phase's start):")
-        for took, phase, generation, where, at in sorted(self.longest, reverse=True)[:6]:
+        out.append(
+            "  the longest (ms, phase, generation, thread, at s from the phase's start, the"
+            " thread's CPU, objects freed):"
+        )
+        for took, phase, generation, where, at, cpu, freed in sorted(self.longest, reverse=True)[
+            :6
+        ]:
             out.append(
                 f"    {took * 1e3:6.1f}  {phase:<24} gen {generation} {where:<6} at {at:6.2f}"
+                f"  cpu {cpu * 1e3:5.1f} ms  freed {freed:,}"
             )
         return out
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.procs import children
 from tui.services import arena as arena_module
-from tui.services import child_scan, scan_server
+from tui.services import child_scan, scan_process, scan_server
 from tui.services.query import QueryError, parse_query, scan
 from tui.ui.panes.item_store import CompactItems, ItemCodec
 
@@ -83,6 +83,15 @@ def test_the_scan_process_gives_the_thread_scans_matches() -> None:
     assert [i for found, _ in reports for i in found] == list(spawned.matches)
     assert [scanned for _, scanned in reports][-1] == 4997
     assert all(b > a for (_, a), (_, b) in itertools.pairwise(reports))
+
+
+def test_the_scan_process_runs_at_a_lower_priority_than_the_app() -> None:
+    """The UI thread wins the CPU from a running scan (the scan only takes longer)."""
+    store = store_of(2000)
+    query = parse_query(QUERY)
+    scan(query, len(store), store.raw, pages=store.item_pages(), in_child=True)
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, the_process()) == min(19, ours + scan_process.NICENESS)
 
 
 def test_fewer_rows_than_the_pages_hold_and_no_matches() -> None:

@@ -211,7 +211,7 @@ async def test_the_next_call_overlaps_the_preparing_of_the_page_asked_for(
 async def test_paging_collects_garbage_after_the_frame_not_in_the_landing(
     app_ctx: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The full collection paging makes every ``GARBAGE_ROWS`` rows runs after the landing."""
+    """The collection paging makes every ``GARBAGE_ROWS`` rows runs after the landing."""
     launch_demo_large(app_ctx)
     events: list[str] = []
     monkeypatch.setattr(garbage, "collect_garbage", lambda: events.append("gc"))

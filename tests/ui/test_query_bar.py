@@ -266,7 +266,7 @@ async def test_a_scan_of_a_query_the_user_left_reports_nothing(
 async def test_a_scan_collects_its_frames_garbage_after_a_frame_every_few_reports(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Every ``GARBAGE_REPORTS`` reports shown, a full collection runs once the frame is drawn.
+    """Every ``GARBAGE_REPORTS`` reports shown, a collection runs once the frame is drawn.
 
     Why: left to the automatic gen-2 collection, a million-row scan's frames' garbage went in a
     few collections of 9–19 ms on the UI thread (94 ms on a loaded machine).

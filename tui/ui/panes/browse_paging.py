@@ -24,7 +24,7 @@ from tui.ui.panes.level import Level, PreparedPage
 from tui.ui.widgets.virtual_table import VirtualTable
 from tui.ui.work import Work, as_eventdeck_error
 
-GARBAGE_ROWS = 1_000  # rows landed between the full collections paging makes (4 pages of logs)
+GARBAGE_ROWS = 1_000  # rows landed between the young collections paging makes (4 pages of logs)
 LANDING_GAP = 1 / 30  # seconds at least between landings of pages that arrive while the user waits
 KEY_LANDING_GAP = 1 / 60  # … and between a landing and one a key asks for with the pages already in
 LANDING_ROWS = 500  # rows at most in one landing (one frame); a page bigger than that lands alone
@@ -102,9 +102,8 @@ class Paging:
         self.seq = 0  # the number the next page asked for gets
         self.due = 0  # the number of the next outcome to handle
         self.held: dict[int, Callable[[], None]] = {}  # outcomes that overtook an earlier one
-        # A full collection every GARBAGE_ROWS rows landed, after the frame that shows them:
-        # every 1,000 rather than every 250, as the walk was most of the cost (the collector's
-        # time while paging 25,000 logs fell from ~420 to ~215 ms, its longest pause not longer).
+        # A young collection every GARBAGE_ROWS rows landed, after the frame that shows them
+        # (tui/ui/garbage.py): what a landing's workers leave is freed before it grows old.
         self.garbage = GarbagePacer(GARBAGE_ROWS)
         self.landed_at = 0.0  # when pages last landed (time.monotonic)
         self.pacing: Timer | None = None  # a landing put off to keep LANDING_GAP

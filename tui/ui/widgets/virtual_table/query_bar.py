@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 REPORT_SECONDS = 0.1
 """The scan reports matches to the UI at most this often."""
 GARBAGE_REPORTS = 5
-"""Reports shown between the full collections a scan's frames get (tui/ui/garbage.py): left to
-the automatic collection, a 1M scan's frames' garbage went in 3 collections of 9–19 ms."""
+"""Reports shown between the young collections a scan gets (tui/ui/garbage.py), and the
+C heaps' free memory handed back."""
 CHUNK = 1024
 """Rows per chunk of the scan (the UI thread gets the GIL back within ~1 ms: ``scan`` lowers the
 switch interval with ``chunked.responsive``, so no sleep between chunks is needed)."""
