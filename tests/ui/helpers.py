@@ -110,3 +110,31 @@ async def load_all(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]
     while not pane.level.done:
         await pilot.press("G")
         await wait_for(pilot, idle(pane))
+
+
+KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "escape", "backspace", "up", "down", "space"})
+
+
+async def burst(pilot: Pilot, *parts: str) -> None:  # type: ignore[type-arg]
+    """Deliver keys as one burst from the terminal (a paste, tmux send-keys, a slow SSH link).
+
+    Why: ``pilot.press`` waits for the app to go idle after every key, which hides any race
+    between a key and the focus change an earlier key asked for. Here every key is queued to the
+    app at once, as the driver does when one read from the terminal holds them all; then the
+    test waits for the app to settle. A part named in ``KEY_NAMES`` is one key, any other part
+    is typed character by character.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for part in parts:
+        if part in KEY_NAMES:
+            char = {"tab": "\t", "enter": "\r", "space": " "}.get(part)
+            app.post_message(events.Key(part, char))
+            continue
+        for char in part:
+            key = char if char.isalnum() else _character_to_key(char)
+            app.post_message(events.Key(key, char))
+    await pilot.pause()
+    await pilot.pause()

@@ -1,0 +1,129 @@
+"""Keys from the terminal are delivered one at a time, each once the one before it is handled.
+
+Why: Textual's App forwards a key to the widget that has the focus *when the App reads the key*,
+and a tab (a binding on the screen) moves the focus only once it has travelled from the focused
+widget up to the App through their message queues. Keys that arrive in one burst (a paste
+without bracketed paste, tmux ``send-keys 'path' Tab 'id'``, a slow SSH link delivering several
+keys in one read) are all read and forwarded before that tab has moved anything: the id landed
+in the field before the tab. Here each key waits until the key before it has been through every
+queue on its way (the focused widget's handler, its bubbling up to the screen, the bindings, a
+focus change or a screen those asked for), so each key goes where the user's order of keys says,
+whatever the timing. Pastes are ordered with the keys, for the same reason. Keys typed one at a
+time are never held: a key waits only behind another one still on its way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+
+from tui.ui.timers import call_after
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+    from textual.timer import Timer
+
+# A held key is let go after this long even if the one before it has not been seen through
+# (a message queue on its way closed before passing it): a keyboard must never go dead.
+RELEASE_AFTER = 2.0
+
+
+class KeyOrder:
+    """The App's terminal keys and pastes, handed on in order, one finished before the next.
+
+    The App's ``on_event`` passes every event from the driver through ``receive``; ``deliver``
+    is the App's own handling (Textual's ``App.on_event``: priority bindings, then forwarding to
+    the focused widget).
+    """
+
+    def __init__(self, app: App[Any], deliver: Callable[[events.Event], Awaitable[None]]) -> None:
+        self._app = app
+        self._deliver = deliver
+        self._held: deque[events.Event] = deque()
+        self._travelling = 0  # the number of the key on its way; 0: none
+        self._sent = 0
+        self._release: Timer | None = None
+        self._watched = 0  # the key on its way when the timer was set
+        self._sending = False
+
+    @staticmethod
+    def orders(event: events.Event) -> bool:
+        """True for a key or paste straight from the terminal (not one bubbling back)."""
+        return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+
+    async def receive(self, event: events.Event) -> None:
+        """Hand ``event`` on now, or hold it behind the key still on its way."""
+        self._held.append(event)
+        if self._travelling or self._sending:
+            if self._release is None:
+                self._watch()
+            return
+        await self._send_held()
+
+    async def _send_held(self) -> None:
+        """Send the held keys in order, each once the one before it has finished its way."""
+        self._sending = True
+        try:
+            while self._held and not self._travelling:
+                await self._send(self._held.popleft())
+        finally:
+            self._sending = False
+        if not self._held and self._release is not None:
+            self._release.stop()
+            self._release = None
+
+    async def _send(self, event: events.Event) -> None:
+        app = self._app
+        screen = app.screen
+        # Where Textual forwards it (read before it goes: a priority binding may move the focus).
+        target: DOMNode = app.focused or screen
+        self._sent += 1
+        number = self._travelling = self._sent
+        await self._deliver(event)
+        # The way a key can go: the target, then its ancestors up to the screen and the App.
+        await self._follow(list(target.ancestors_with_self), number, screen)
+
+    async def _follow(self, way: list[DOMNode], number: int, screen: Screen[Any]) -> None:
+        """Pass each queue on the key's way after the key, then let the next key go.
+
+        A callback posted to a queue runs after everything posted there before it: once it has
+        run at the target, the key was handled there or posted on to the parent, and so on up.
+        """
+        if number != self._travelling:
+            return  # let go by the timer already
+        while way:
+            node = way.pop(0)
+            if node.call_later(self._follow, way, number, screen):
+                return
+        top = self._app.screen
+        if top is not screen:
+            # The key opened or closed a screen: its mount (and the focus it sets) comes first.
+            await self._follow([top, self._app], number, top)
+            return
+        await self._finished(number)
+
+    async def _finished(self, number: int) -> None:
+        if number != self._travelling:
+            return
+        self._travelling = 0
+        if not self._sending:  # else the loop sending them goes on with the next
+            await self._send_held()
+
+    def _watch(self) -> None:
+        self._watched = self._travelling
+        self._release = call_after(self._app, RELEASE_AFTER, self._release_due)
+
+    async def _release_due(self) -> None:
+        """A key held all this time behind the same key: let it go anyway, in its order."""
+        self._release = None
+        if not self._held:
+            return
+        if self._travelling == self._watched:
+            await self._finished(self._travelling)
+        if self._held and self._release is None:
+            self._watch()  # a long burst going on: watch the key on its way now
