@@ -119,7 +119,7 @@ class EventdeckApp(App[None]):
         self.work = Work(self, group="app")  # the app's own file jobs (config reads, the theme)
         self._flows: ShellFlows | None = None
         self._caught_signals: list[int] = []
-        self._key_order = KeyOrder(self, super().on_event)
+        self.key_order = KeyOrder(self, super().on_event)  # hold_keys finds it here
         self._apply_settings()
 
     async def on_event(self, event: events.Event) -> None:
@@ -129,7 +129,7 @@ class EventdeckApp(App[None]):
         focused before a tab in it had moved the focus (tui/ui/key_order.py).
         """
         if KeyOrder.orders(event):
-            await self._key_order.receive(event)
+            await self.key_order.receive(event)
         else:
             await super().on_event(event)
 

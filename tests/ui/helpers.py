@@ -112,7 +112,9 @@ async def load_all(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]
         await wait_for(pilot, idle(pane))
 
 
-KEY_NAMES = frozenset({"tab", "shift+tab", "enter", "escape", "backspace", "up", "down", "space"})
+KEY_NAMES = frozenset(
+    {"tab", "shift+tab", "enter", "escape", "backspace", "up", "down", "space", "colon", "f6"}
+)
 
 
 async def burst(pilot: Pilot, *parts: str) -> None:  # type: ignore[type-arg]

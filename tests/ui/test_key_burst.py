@@ -1,18 +1,28 @@
-"""A burst of keys (a paste, tmux send-keys, a slow link) lands in the fields in the user's order."""
+"""A burst of keys (a paste, tmux send-keys, a slow link) lands in the fields in the user's order.
+
+``burst`` queues every key to the app at once, as one read from the terminal does; ``pilot.press``
+would wait for the app to go idle after each key and hide the race. Before the keys were put in
+order (tui/ui/key_order.py) the text after a tab went into the field before the tab.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 from compose_helpers import make_app, open_pane, wait_until
-from helpers import burst
+from textual.widgets import Input, OptionList
 
+from tests.ui.helpers import burst, wait_for
+from tui.app import EventdeckApp
 from tui.ui.screens.bulk_import import BulkImportScreen
+from tui.ui.screens.choice import ChoiceScreen
+from tui.ui.screens.settings import FIELDS, SettingsScreen
+from tui.ui.widgets.virtual_table import QueryBar, VirtualTable
+
+BULK_FIELDS = ("path", "trackingId", "sessionId", "userId")
 
 
-async def test_bulk_dialog_burst_fills_file_then_tracking_id(
-    sandbox_env, sandbox_options, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+async def test_bulk_dialog_burst_fills_each_field_in_order(sandbox_options) -> None:  # type: ignore[no-untyped-def]
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "5")
@@ -21,8 +31,83 @@ async def test_bulk_dialog_burst_fills_file_then_tracking_id(
         screen = app.screen
         await wait_until(pilot, lambda: screen.query_one("#bulk-path").has_focus)
         await burst(pilot, "/tmp/ev.jsonl", "tab", "tid-1", "tab", "sess-1", "tab", "user-1")
-        values = [
-            screen.query_one(f"#bulk-{n}").value
-            for n in ("path", "trackingId", "sessionId", "userId")
-        ]
+        values = [screen.query_one(f"#bulk-{name}", Input).value for name in BULK_FIELDS]
         assert values == ["/tmp/ev.jsonl", "tid-1", "sess-1", "user-1"]
+
+
+async def test_burst_that_opens_the_bulk_dialog_types_into_it(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "5")
+        await burst(pilot, "f6", "/tmp/ev.jsonl", "tab", "tid-1")
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        screen = app.screen
+        values = [screen.query_one(f"#bulk-{name}", Input).value for name in BULK_FIELDS]
+        assert values == ["/tmp/ev.jsonl", "tid-1", "", ""]
+
+
+async def test_personalize_header_burst_fills_each_field_in_order(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "5")
+        pane.query_one("#header-field-trackingId").focus()
+        await pilot.pause()
+        await burst(pilot, "tracker-1", "tab", "session-1", "tab", "user-7")
+        values = [
+            pane.query_one(f"#header-field-{name}", Input).value
+            for name in ("trackingId", "sessionId", "userId")
+        ]
+        assert values == ["tracker-1", "session-1", "user-7"]
+
+
+async def test_partner_entry_burst_fills_each_field_in_order(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        pane.query_one("#entry-field-Source").focus()
+        await pilot.pause()
+        source = "aws.partner/example.com/orders"
+        await burst(pilot, source, "tab", "OrderPlaced", "tab", "42")
+        assert pane.query_one("#entry-field-Source", Input).value == source
+        assert pane.query_one("#entry-field-DetailType", Input).value == "OrderPlaced"
+        detail = pane.query_one("#entry-field-Detail")
+        assert detail.has_focus and "42" in detail.text  # type: ignore[attr-defined]
+
+
+async def test_query_bar_burst_types_the_expression_into_the_bar(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.current_pane.query_one(VirtualTable)
+        await wait_for(pilot, lambda: table.body.has_focus and table.row_count > 0)
+        await burst(pilot, "colon", "name == 'town-hall'")
+        bar = app.current_pane.query_one(QueryBar)
+        await wait_for(pilot, lambda: bar.input.has_focus)
+        assert bar.input.value == "name == 'town-hall'"
+
+
+async def test_settings_burst_fills_each_field_in_order(app_ctx: Any) -> None:
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_settings()
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        screen = app.screen
+        first = screen.query_one(f"#{FIELDS[0].dom_id}", Input)
+        await wait_for(pilot, lambda: first.has_focus)
+        await burst(pilot, "demo", "tab", "us-west-2")
+        values = [screen.query_one(f"#{f.dom_id}", Input).value for f in FIELDS[:2]]
+        assert values == ["demo", "us-west-2"]
+
+
+async def test_region_picker_burst_filters_then_moves_in_the_list(app_ctx: Any) -> None:
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_pick_region()
+        await wait_for(pilot, lambda: any(o.option_count for o in app.screen.query(OptionList)))
+        screen = app.screen
+        assert isinstance(screen, ChoiceScreen)
+        await wait_for(pilot, lambda: screen.query_one(Input).has_focus)
+        await burst(pilot, "eu-west", "tab", "j")
+        assert screen.query_one(Input).value == "eu-west"
+        options = screen.query_one(OptionList)
+        assert options.has_focus and options.highlighted == 1

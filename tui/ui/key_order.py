@@ -10,6 +10,9 @@ queue on its way (the focused widget's handler, its bubbling up to the screen, t
 focus change or a screen those asked for), so each key goes where the user's order of keys says,
 whatever the timing. Pastes are ordered with the keys, for the same reason. Keys typed one at a
 time are never held: a key waits only behind another one still on its way.
+
+A key whose handler moves the focus later than that (after the next frame, once a widget it
+mounts is there: the query bar) holds the keys behind it with ``hold_keys`` until it has.
 """
 
 from __future__ import annotations
@@ -28,9 +31,25 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.timer import Timer
 
-# A held key is let go after this long even if the one before it has not been seen through
-# (a message queue on its way closed before passing it): a keyboard must never go dead.
+# Held keys are let go after this long without progress (a message queue on a key's way closed
+# before passing it, a hold never released): a keyboard must never go dead.
 RELEASE_AFTER = 2.0
+
+
+def hold_keys(app: App[Any]) -> Callable[[], None]:
+    """Hold the terminal's next keys until the returned callable is called (once is enough).
+
+    Why: a handler that moves the focus only after a refresh (a widget it mounts must be there
+    first) would otherwise let the keys typed after it reach the old focus. Call the returned
+    callable right after the focus call: it lets the keys go once that focus change is made.
+    An app without a ``KeyOrder`` (a bare test host) holds nothing.
+    """
+    order = getattr(app, "key_order", None)
+    return order.hold() if isinstance(order, KeyOrder) else _nothing
+
+
+def _nothing() -> None:
+    """Nothing held, nothing to let go."""
 
 
 class KeyOrder:
@@ -47,29 +66,55 @@ class KeyOrder:
         self._held: deque[events.Event] = deque()
         self._travelling = 0  # the number of the key on its way; 0: none
         self._sent = 0
-        self._release: Timer | None = None
-        self._watched = 0  # the key on its way when the timer was set
+        self._holds = 0  # hold_keys calls not released yet
         self._sending = False
+        self._progress = 0  # keys sent and holds released: the timer looks for a change
+        self._release: Timer | None = None
+        self._watched = 0  # the progress when the timer was set
 
     @staticmethod
     def orders(event: events.Event) -> bool:
         """True for a key or paste straight from the terminal (not one bubbling back)."""
         return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
 
+    @property
+    def _busy(self) -> bool:
+        return bool(self._travelling or self._holds or self._sending)
+
     async def receive(self, event: events.Event) -> None:
         """Hand ``event`` on now, or hold it behind the key still on its way."""
         self._held.append(event)
-        if self._travelling or self._sending:
-            if self._release is None:
-                self._watch()
-            return
+        if not self._busy:
+            await self._send_held()
+        elif self._release is None:
+            self._watch()
+
+    def hold(self) -> Callable[[], None]:
+        """Hold the next keys until the returned callable is called (see ``hold_keys``)."""
+        self._holds += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                # Through the App's queue: after the focus change asked for just before.
+                self._app.call_later(self._unhold)
+
+        return release
+
+    async def _unhold(self) -> None:
+        self._holds = max(0, self._holds - 1)
+        self._progress += 1
         await self._send_held()
 
     async def _send_held(self) -> None:
         """Send the held keys in order, each once the one before it has finished its way."""
+        if self._sending:
+            return  # the loop below goes on with the next
         self._sending = True
         try:
-            while self._held and not self._travelling:
+            while self._held and not self._travelling and not self._holds:
                 await self._send(self._held.popleft())
         finally:
             self._sending = False
@@ -83,6 +128,7 @@ class KeyOrder:
         # Where Textual forwards it (read before it goes: a priority binding may move the focus).
         target: DOMNode = app.focused or screen
         self._sent += 1
+        self._progress += 1
         number = self._travelling = self._sent
         await self._deliver(event)
         # The way a key can go: the target, then its ancestors up to the screen and the App.
@@ -105,25 +151,21 @@ class KeyOrder:
             # The key opened or closed a screen: its mount (and the focus it sets) comes first.
             await self._follow([top, self._app], number, top)
             return
-        await self._finished(number)
-
-    async def _finished(self, number: int) -> None:
-        if number != self._travelling:
-            return
         self._travelling = 0
-        if not self._sending:  # else the loop sending them goes on with the next
-            await self._send_held()
+        await self._send_held()
 
     def _watch(self) -> None:
-        self._watched = self._travelling
+        self._watched = self._progress
         self._release = call_after(self._app, RELEASE_AFTER, self._release_due)
 
     async def _release_due(self) -> None:
-        """A key held all this time behind the same key: let it go anyway, in its order."""
+        """Keys held all this time with nothing moving: let them go anyway, in their order."""
         self._release = None
         if not self._held:
             return
-        if self._travelling == self._watched:
-            await self._finished(self._travelling)
+        if self._progress == self._watched:
+            self._travelling = 0
+            self._holds = 0
+        await self._send_held()
         if self._held and self._release is None:
-            self._watch()  # a long burst going on: watch the key on its way now
+            self._watch()  # a long burst going on: watch it from here
