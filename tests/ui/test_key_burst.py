@@ -111,3 +111,22 @@ async def test_region_picker_burst_filters_then_moves_in_the_list(app_ctx: Any) 
         assert screen.query_one(Input).value == "eu-west"
         options = screen.query_one(OptionList)
         assert options.has_focus and options.highlighted == 1
+
+
+async def test_held_keys_go_anyway_when_nothing_moves(sandbox_options, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A hold never let go (a widget gone before its refresh) must not leave the keyboard dead."""
+    from tui.ui import key_order
+
+    monkeypatch.setattr(key_order, "RELEASE_AFTER", 0.2)
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "5")
+        field = pane.query_one("#header-field-trackingId", Input)
+        field.focus()
+        await pilot.pause()
+        key_order.hold_keys(app)  # never released
+        await burst(pilot, "tid", "tab", "sid")
+        await wait_for(
+            pilot, lambda: pane.query_one("#header-field-sessionId", Input).value == "sid"
+        )
+        assert field.value == "tid"
