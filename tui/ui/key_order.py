@@ -9,7 +9,8 @@ in the field before the tab. Here each key waits until the key before it has bee
 queue on its way (the focused widget's handler, its bubbling up to the screen, the bindings, a
 focus change or a screen those asked for), so each key goes where the user's order of keys says,
 whatever the timing. Pastes are ordered with the keys, for the same reason. Keys typed one at a
-time are never held: a key waits only behind another one still on its way.
+time are never held: a key waits only behind another one still on its way, and a character
+typed into a text field (which stops it there, moving no focus) lets the next key go at once.
 
 A key whose handler moves the focus later than that (after the next frame, once a widget it
 mounts is there: the query bar) holds the keys behind it with ``hold_keys`` until it has.
@@ -127,8 +128,13 @@ class KeyOrder:
         screen = app.screen
         # Where Textual forwards it (read before it goes: a priority binding may move the focus).
         target: DOMNode = app.focused or screen
-        self._sent += 1
         self._progress += 1
+        if isinstance(event, events.Key) and target.check_consume_key(event.key, event.character):
+            # Typed into a text field: it stops there and moves no focus (Textual's contract for
+            # check_consume_key), and the next key goes to the same queue after it.
+            await self._deliver(event)
+            return
+        self._sent += 1
         number = self._travelling = self._sent
         await self._deliver(event)
         # The way a key can go: the target, then its ancestors up to the screen and the App.
