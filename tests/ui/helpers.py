@@ -112,9 +112,20 @@ async def load_all(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]
         await wait_for(pilot, idle(pane))
 
 
-KEY_NAMES = frozenset(
-    {"tab", "shift+tab", "enter", "escape", "backspace", "up", "down", "space", "colon", "f6"}
-)
+# The keys ``burst`` takes by name, with the character the terminal sends for each (None: none).
+NAMED_KEYS: dict[str, str | None] = {
+    "tab": "\t",
+    "shift+tab": None,
+    "enter": "\r",
+    "escape": "\x1b",
+    "backspace": "\x7f",
+    "up": None,
+    "down": None,
+    "space": " ",
+    "colon": ":",
+    "comma": ",",
+    "f6": None,
+}
 
 
 async def burst(pilot: Pilot, *parts: str) -> None:  # type: ignore[type-arg]
@@ -123,7 +134,7 @@ async def burst(pilot: Pilot, *parts: str) -> None:  # type: ignore[type-arg]
     Why: ``pilot.press`` waits for the app to go idle after every key, which hides any race
     between a key and the focus change an earlier key asked for. Here every key is queued to the
     app at once, as the driver does when one read from the terminal holds them all; then the
-    test waits for the app to settle. A part named in ``KEY_NAMES`` is one key, any other part
+    test waits for the app to settle. A part named in ``NAMED_KEYS`` is one key, any other part
     is typed character by character.
     """
     from textual import events
@@ -131,9 +142,8 @@ async def burst(pilot: Pilot, *parts: str) -> None:  # type: ignore[type-arg]
 
     app = pilot.app
     for part in parts:
-        if part in KEY_NAMES:
-            char = {"tab": "\t", "enter": "\r", "space": " "}.get(part)
-            app.post_message(events.Key(part, char))
+        if part in NAMED_KEYS:
+            app.post_message(events.Key(part, NAMED_KEYS[part]))
             continue
         for char in part:
             key = char if char.isalnum() else _character_to_key(char)

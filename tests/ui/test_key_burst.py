@@ -99,6 +99,19 @@ async def test_settings_burst_fills_each_field_in_order(app_ctx: Any) -> None:
         assert values == ["demo", "us-west-2"]
 
 
+async def test_burst_that_opens_settings_types_into_it(app_ctx: Any) -> None:
+    """``,`` reads the AWS config in a worker before the dialog shows: the keys wait for it."""
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.focused is not None)
+        await burst(pilot, "comma", "demo", "tab", "us-west-2")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        screen = app.screen
+        second = screen.query_one(f"#{FIELDS[1].dom_id}", Input)
+        await wait_for(pilot, lambda: second.value == "us-west-2")
+        assert screen.query_one(f"#{FIELDS[0].dom_id}", Input).value == "demo"
+
+
 async def test_region_picker_burst_filters_then_moves_in_the_list(app_ctx: Any) -> None:
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:

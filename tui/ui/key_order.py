@@ -41,8 +41,9 @@ def hold_keys(app: App[Any]) -> Callable[[], None]:
     """Hold the terminal's next keys until the returned callable is called (once is enough).
 
     Why: a handler that moves the focus only after a refresh (a widget it mounts must be there
-    first) would otherwise let the keys typed after it reach the old focus. Call the returned
-    callable right after the focus call: it lets the keys go once that focus change is made.
+    first), or opens a dialog only once a worker has read something, would otherwise let the
+    keys typed after it reach the old focus. Call the returned callable right after the focus
+    call or the push of the screen: it lets the keys go once that focus change is made.
     An app without a ``KeyOrder`` (a bare test host) holds nothing.
     """
     order = getattr(app, "key_order", None)
@@ -99,8 +100,11 @@ class KeyOrder:
             nonlocal released
             if not released:
                 released = True
-                # Through the App's queue: after the focus change asked for just before.
-                self._app.call_later(self._unhold)
+                # Through the top screen's queue (a screen just pushed mounts and sets its focus
+                # first), then the App's (where that focus change, asked for before, is made).
+                app = self._app
+                if not app.screen.call_later(app.call_later, self._unhold):
+                    app.call_later(self._unhold)
 
         return release
 
