@@ -134,19 +134,25 @@ async def burst(pilot: Pilot, *parts: str) -> None:  # type: ignore[type-arg]
     Why: ``pilot.press`` waits for the app to go idle after every key, which hides any race
     between a key and the focus change an earlier key asked for. Here every key is queued to the
     app at once, as the driver does when one read from the terminal holds them all; then the
-    test waits for the app to settle. A part named in ``NAMED_KEYS`` is one key, any other part
+    test waits for the app's key order to have handed every key on (a typed character may still
+    be in its field's queue: wait for the value). A part named in ``NAMED_KEYS`` is one key, any other part
     is typed character by character.
     """
     from textual import events
     from textual.keys import _character_to_key
 
     app = pilot.app
+    order = getattr(app, "key_order", None)  # None on the code before keys were put in order
+    received = order.received if order is not None else 0
+    keys: list[events.Key] = []
     for part in parts:
         if part in NAMED_KEYS:
-            app.post_message(events.Key(part, NAMED_KEYS[part]))
+            keys.append(events.Key(part, NAMED_KEYS[part]))
             continue
         for char in part:
-            key = char if char.isalnum() else _character_to_key(char)
-            app.post_message(events.Key(key, char))
-    await pilot.pause()
+            keys.append(events.Key(char if char.isalnum() else _character_to_key(char), char))
+    for key in keys:
+        app.post_message(key)
+    if order is not None:  # every key received and handed on
+        await wait_for(pilot, lambda: order.received >= received + len(keys) and order.idle)
     await pilot.pause()

@@ -73,6 +73,12 @@ class KeyOrder:
         self._progress = 0  # keys sent and holds released: the timer looks for a change
         self._release: Timer | None = None
         self._watched = 0  # the progress when the timer was set
+        self.received = 0  # keys and pastes received from the terminal so far
+
+    @property
+    def idle(self) -> bool:
+        """True when no key is held or on its way (every key received has been handed on)."""
+        return not self._held and not self._busy
 
     @staticmethod
     def orders(event: events.Event) -> bool:
@@ -85,6 +91,7 @@ class KeyOrder:
 
     async def receive(self, event: events.Event) -> None:
         """Hand ``event`` on now, or hold it behind the key still on its way."""
+        self.received += 1
         self._held.append(event)
         if not self._busy:
             await self._send_held()
@@ -152,10 +159,13 @@ class KeyOrder:
         """
         if number != self._travelling:
             return  # let go by the timer already
+        self._progress += 1  # slow is not stuck: the timer lets go only what stopped moving
         while way:
             node = way.pop(0)
             if node.call_later(self._follow, way, number, screen):
                 return
+            if node is self._app:
+                return  # the App's own queue refused it: the app is closing
         top = self._app.screen
         if top is not screen:
             # The key opened or closed a screen: its mount (and the focus it sets) comes first.
