@@ -34,6 +34,7 @@ from tui.themes import (
 )
 from tui.ui.clipboard import ClipboardSettings
 from tui.ui.garbage import keep_frames_acyclic
+from tui.ui.key_order import KeyOrder
 from tui.ui.panes.base import Pane
 from tui.ui.panes.browse import BrowsePane
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
@@ -120,7 +121,19 @@ class EventdeckApp(App[None]):
         self.work = Work(self, group="app")  # the app's own file jobs (config reads, the theme)
         self._flows: ShellFlows | None = None
         self._caught_signals: list[int] = []
+        self.key_order = KeyOrder(self, super().on_event)  # hold_keys finds it here
         self._apply_settings()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal go on in order, each once the last is handled.
+
+        Why: a burst (a paste, tmux send-keys, a slow link) would otherwise reach the widget
+        focused before a tab in it had moved the focus (tui/ui/key_order.py).
+        """
+        if KeyOrder.orders(event):
+            await self.key_order.receive(event)
+        else:
+            await super().on_event(event)
 
     # -- set-up ----------------------------------------------------------------------------
     @property

@@ -110,3 +110,49 @@ async def load_all(pilot: Pilot, pane) -> None:  # type: ignore[no-untyped-def]
     while not pane.level.done:
         await pilot.press("G")
         await wait_for(pilot, idle(pane))
+
+
+# The keys ``burst`` takes by name, with the character the terminal sends for each (None: none).
+NAMED_KEYS: dict[str, str | None] = {
+    "tab": "\t",
+    "shift+tab": None,
+    "enter": "\r",
+    "escape": "\x1b",
+    "backspace": "\x7f",
+    "up": None,
+    "down": None,
+    "space": " ",
+    "colon": ":",
+    "comma": ",",
+    "f6": None,
+}
+
+
+async def burst(pilot: Pilot, *parts: str) -> None:  # type: ignore[type-arg]
+    """Deliver keys as one burst from the terminal (a paste, tmux send-keys, a slow SSH link).
+
+    Why: ``pilot.press`` waits for the app to go idle after every key, which hides any race
+    between a key and the focus change an earlier key asked for. Here every key is queued to the
+    app at once, as the driver does when one read from the terminal holds them all; then the
+    test waits for the app's key order to have handed every key on (a typed character may still
+    be in its field's queue: wait for the value). A part named in ``NAMED_KEYS`` is one key, any other part
+    is typed character by character.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    order = getattr(app, "key_order", None)  # None on the code before keys were put in order
+    received = order.received if order is not None else 0
+    keys: list[events.Key] = []
+    for part in parts:
+        if part in NAMED_KEYS:
+            keys.append(events.Key(part, NAMED_KEYS[part]))
+            continue
+        for char in part:
+            keys.append(events.Key(char if char.isalnum() else _character_to_key(char), char))
+    for key in keys:
+        app.post_message(key)
+    if order is not None:  # every key received and handed on
+        await wait_for(pilot, lambda: order.received >= received + len(keys) and order.idle)
+    await pilot.pause()

@@ -16,6 +16,7 @@ from tui.services.session import ClientFactory
 from tui.services.sso_cache import SsoTarget, sso_target
 from tui.shell.panes import PANES, pane_info
 from tui.themes import MONOCHROME_THEME_NAME
+from tui.ui.key_order import hold_keys
 from tui.ui.panes.base import Pane
 from tui.ui.screens.mfa_prompt import UiMfaPrompter
 from tui.ui.widgets.status_header import StatusHeader
@@ -51,13 +52,17 @@ class ShellFlows:
         read: Callable[[], _T],
         then: Callable[[_T], None],
         failed: Callable[[Exception], None] | None = None,
+        *,
+        opens_dialog: bool = False,
     ) -> None:
         """Run ``read`` (it parses the AWS config or botocore's data) in a file job, then ``then``.
 
         Why: those reads take tens of milliseconds, longer on the NFS homes of jump hosts; the
         event loop must keep drawing. A broken config becomes a notification (or ``failed``, given
-        the exception itself, so its own words are shown), not a crash.
+        the exception itself, so its own words are shown), not a crash. ``opens_dialog``: ``then``
+        shows a dialog, and the keys typed meanwhile wait for it (``hold_keys``).
         """
+        let_keys_go = hold_keys(self.app) if opens_dialog else None
 
         def job() -> tuple[bool, Any]:
             try:
@@ -67,10 +72,14 @@ class ShellFlows:
 
         def done(outcome: tuple[bool, Any]) -> None:
             ok, value = outcome
-            if ok:
-                then(value)
-            else:
-                (failed or self._config_unreadable)(value)
+            try:
+                if ok:
+                    then(value)
+                else:
+                    (failed or self._config_unreadable)(value)
+            finally:
+                if let_keys_go is not None:
+                    let_keys_go()
 
         self.work.run(job, done, key="aws-config", pooled=False, group="aws-config")
 
@@ -80,7 +89,7 @@ class ShellFlows:
     # -- profile and region ----------------------------------------------------------------
     def pick_profile(self) -> None:
         """List the AWS config's profiles in a worker (it reads files), then offer them."""
-        self.read_aws_config(read_profile_choice, self._show_profile_choice)
+        self.read_aws_config(read_profile_choice, self._show_profile_choice, opens_dialog=True)
 
     def _show_profile_choice(self, profiles: list[str]) -> None:
         from tui.ui.screens.choice import ChoiceScreen
@@ -99,6 +108,7 @@ class ShellFlows:
         self.read_aws_config(
             lambda: read_region_choice(pane_id, ctx.resolved.region.value),
             self._show_region_choice,
+            opens_dialog=True,
         )
 
     def _show_region_choice(self, choice: RegionChoice) -> None:
@@ -123,7 +133,7 @@ class ShellFlows:
 
             self.app.push_screen(SettingsScreen(self.ctx, profiles=profiles), self._settings_saved)
 
-        self.read_aws_config(read_profile_choice, show)
+        self.read_aws_config(read_profile_choice, show, opens_dialog=True)
 
     def _settings_saved(self, saved: SettingsSaved | None) -> None:
         if saved is None or not saved.changed:

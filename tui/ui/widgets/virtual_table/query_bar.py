@@ -26,6 +26,7 @@ from tui.errors import EventdeckError
 from tui.services import child_scan
 from tui.services.query import Query, QueryError, ScanResult, check_functions, parse_query, scan
 from tui.ui.garbage import GarbagePacer
+from tui.ui.key_order import hold_keys
 from tui.ui.safe_text import visible
 from tui.ui.widgets.virtual_table.columns import Column
 from tui.ui.widgets.virtual_table.jobs import ViewJob
@@ -97,7 +98,14 @@ class QueryBar(Widget):
         """Show (mounting on first use) the table's query bar and give it the keys."""
         bar = table.mount_query_bar()
         bar.display = True
-        bar.call_after_refresh(lambda: bar.input.focus())
+        # Focused once mounted and shown; the keys typed meanwhile wait for it (a burst).
+        let_keys_go = hold_keys(bar.app)
+
+        def focus() -> None:
+            bar.input.focus()
+            let_keys_go()
+
+        bar.call_after_refresh(focus)
         if _pages_wanted(table, table.loaded_count):
             # A big view's scan runs in a scan process: start it while the user types (~60 ms).
             threading.Thread(target=_prestart, name="scan-prestart", daemon=True).start()

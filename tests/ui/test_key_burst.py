@@ -1,0 +1,166 @@
+"""A burst of keys (a paste, tmux send-keys, a slow link) lands in the fields in the user's order.
+
+``burst`` queues every key to the app at once, as one read from the terminal does; ``pilot.press``
+would wait for the app to go idle after each key and hide the race. Before the keys were put in
+order (tui/ui/key_order.py) the text after a tab went into the field before the tab.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from compose_helpers import make_app, open_pane, wait_until
+from textual.widgets import Input, OptionList
+
+from tests.ui.helpers import burst, wait_for
+from tui.app import EventdeckApp
+from tui.ui.screens.bulk_import import BulkImportScreen
+from tui.ui.screens.choice import ChoiceScreen
+from tui.ui.screens.settings import FIELDS, SettingsScreen
+from tui.ui.widgets.virtual_table import QueryBar, VirtualTable
+
+BULK_FIELDS = ("path", "trackingId", "sessionId", "userId")
+
+
+def text(widget: Any) -> str:
+    return str(widget.value if isinstance(widget, Input) else widget.text)
+
+
+async def landed(pilot: Any, widgets: list[Any], typed: int) -> list[str]:
+    """Wait until ``typed`` characters are in ``widgets`` (in whichever), then their texts.
+
+    A field that has the keys may still have a typed character in its queue when the burst has
+    been handed on; lost characters (gone to another widget) fail here by the hang guard.
+    """
+    await wait_for(pilot, lambda: sum(len(text(w)) for w in widgets) >= typed)
+    return [text(w) for w in widgets]
+
+
+async def pane_field(pilot: Any, key: str, field_id: str) -> Any:
+    """Show pane ``key`` and give the keys to its field ``field_id``; the field."""
+    pane = await open_pane(pilot, key)
+    field = pane.query_one(f"#{field_id}")
+    field.focus()
+    await wait_for(pilot, lambda: field.has_focus)
+    return pane
+
+
+async def test_bulk_dialog_burst_fills_each_field_in_order(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "5")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.query_one("#bulk-path").has_focus)
+        await burst(pilot, "/tmp/ev.jsonl", "tab", "tid-1", "tab", "sess-1", "tab", "user-1")
+        fields = [screen.query_one(f"#bulk-{name}", Input) for name in BULK_FIELDS]
+        values = await landed(pilot, fields, len("/tmp/ev.jsonltid-1sess-1user-1"))
+        assert values == ["/tmp/ev.jsonl", "tid-1", "sess-1", "user-1"]
+
+
+async def test_burst_that_opens_the_bulk_dialog_types_into_it(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot, "5")
+        await burst(pilot, "f6", "/tmp/ev.jsonl", "tab", "tid-1")
+        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        screen = app.screen
+        fields = [screen.query_one(f"#bulk-{name}", Input) for name in BULK_FIELDS]
+        values = await landed(pilot, fields, len("/tmp/ev.jsonltid-1"))
+        assert values == ["/tmp/ev.jsonl", "tid-1", "", ""]
+
+
+async def test_personalize_header_burst_fills_each_field_in_order(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await pane_field(pilot, "5", "header-field-trackingId")
+        await burst(pilot, "tracker-1", "tab", "session-1", "tab", "user-7")
+        names = ("trackingId", "sessionId", "userId")
+        fields = [pane.query_one(f"#header-field-{name}", Input) for name in names]
+        values = await landed(pilot, fields, len("tracker-1session-1user-7"))
+        assert values == ["tracker-1", "session-1", "user-7"]
+
+
+async def test_partner_entry_burst_fills_each_field_in_order(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await pane_field(pilot, "4", "entry-field-Source")
+        source = "aws.partner/example.com/orders"
+        detail = pane.query_one("#entry-field-Detail")
+        before = text(detail)  # the new entry's Detail starts as {}
+        await burst(pilot, source, "tab", "OrderPlaced", "tab", "42")
+        fields = [pane.query_one(f"#entry-field-{n}") for n in ("Source", "DetailType", "Detail")]
+        values = await landed(pilot, fields, len(source + "OrderPlaced42" + before))
+        assert values[:2] == [source, "OrderPlaced"]
+        assert detail.has_focus and "42" in values[2]
+
+
+async def test_query_bar_burst_types_the_expression_into_the_bar(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.current_pane.query_one(VirtualTable)
+        await wait_for(pilot, lambda: table.body.has_focus and table.row_count > 0)
+        await burst(pilot, "colon", "name == 'town-hall'")
+        bar = app.current_pane.query_one(QueryBar)
+        await wait_for(pilot, lambda: bar.input.has_focus)
+        assert await landed(pilot, [bar.input], len("name == 'town-hall'")) == [
+            "name == 'town-hall'"
+        ]
+
+
+async def test_settings_burst_fills_each_field_in_order(app_ctx: Any) -> None:
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_settings()
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        screen = app.screen
+        first = screen.query_one(f"#{FIELDS[0].dom_id}", Input)
+        await wait_for(pilot, lambda: first.has_focus)
+        await burst(pilot, "demo", "tab", "us-west-2")
+        fields = [screen.query_one(f"#{f.dom_id}", Input) for f in FIELDS[:2]]
+        assert await landed(pilot, fields, len("demous-west-2")) == ["demo", "us-west-2"]
+
+
+async def test_burst_that_opens_settings_types_into_it(app_ctx: Any) -> None:
+    """``,`` reads the AWS config in a worker before the dialog shows: the keys wait for it."""
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.focused is not None)
+        await burst(pilot, "comma", "demo", "tab", "us-west-2")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        screen = app.screen
+        fields = [screen.query_one(f"#{f.dom_id}", Input) for f in FIELDS[:2]]
+        assert await landed(pilot, fields, len("demous-west-2")) == ["demo", "us-west-2"]
+
+
+async def test_region_picker_burst_filters_then_moves_in_the_list(app_ctx: Any) -> None:
+    app = EventdeckApp(app_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_pick_region()
+        await wait_for(pilot, lambda: any(o.option_count for o in app.screen.query(OptionList)))
+        screen = app.screen
+        assert isinstance(screen, ChoiceScreen)
+        await wait_for(pilot, lambda: screen.query_one(Input).has_focus)
+        await burst(pilot, "eu-west", "tab", "j")
+        assert await landed(pilot, [screen.query_one(Input)], len("eu-west")) == ["eu-west"]
+        options = screen.query_one(OptionList)
+        assert options.has_focus and options.highlighted == 1
+
+
+async def test_held_keys_go_anyway_when_nothing_moves(sandbox_options, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A hold never let go (a widget gone before its refresh) must not leave the keyboard dead."""
+    from tui.ui import key_order
+
+    monkeypatch.setattr(key_order, "RELEASE_AFTER", 0.2)
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await pane_field(pilot, "5", "header-field-trackingId")
+        field = pane.query_one("#header-field-trackingId", Input)
+        key_order.hold_keys(app)  # never released
+        await burst(pilot, "tid", "tab", "sid")
+        await wait_for(
+            pilot, lambda: pane.query_one("#header-field-sessionId", Input).value == "sid"
+        )
+        assert field.value == "tid"
