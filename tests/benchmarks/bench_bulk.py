@@ -207,7 +207,7 @@ def print_pauses(pauses: Any, n: int, workers: int, load: str) -> None:
         if phase == "done":
             continue
         print(f"  {phase:<26} timer lateness  {pct(pauses.late.get(phase, []))}")
-        print(f"  {'':<26} key to paint    {pct(pauses.paint.get(phase, []))}")
+        print(f"  {'':<26} key to paint    {pct(pauses.key_to_paint(phase))}")
     print("  target: no pause over 50 ms")
 
 

@@ -148,6 +148,10 @@ class Pauses:
                 self.keys.setdefault(self.phase, []).append(sample)
             self._pending = []
 
+    def key_to_paint(self, phase: str) -> list[float]:
+        """The key-press-to-paint times of ``phase`` (s), in the order the keys were sent."""
+        return [key[0] for key in self.keys.get(phase, [])]
+
     def explain(self, phase: str, top: int = 6) -> list[str]:
         """The ``top`` slowest keys of ``phase``: wall, the UI thread's CPU, what overlapped them.
 
@@ -532,7 +536,7 @@ def report(kind: Kind, out: dict[str, Any], boto3_s: list[float], boto3_rows: in
         if phase.startswith("checkpoint") or phase == "idle":
             continue
         print(f"    {phase:<26} timer lateness  {pct(pauses.late.get(phase, []))}")
-        print(f"    {'':<26} key-to-paint    {pct([key[0] for key in pauses.keys.get(phase, [])])}")
+        print(f"    {'':<26} key-to-paint    {pct(pauses.key_to_paint(phase))}")
         for line in pauses.explain(phase):
             print(line)
 
