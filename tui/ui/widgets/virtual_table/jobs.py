@@ -21,13 +21,71 @@ SortKey = float | str
 SortKeys = Sequence[SortKey]
 """A column's sort keys, one per row: a list while made, then kept where the GC need not walk them.
 
-Why: a list of a million keys is one object, but every full collection of the cyclic GC walks
-its million items: 7 ms idle, 20-25 ms under load, each time (several a second while the screen
-repaints). A finished job keeps numbers in an ``array('d')`` (its items are not objects the GC
-visits) and text in a tuple (untracked by the first collection that sees it, as every tuple
-holding only strings is). The model makes a tuple a list again only when rows land under that
-sort (one copy of the references, a few ms for a million).
+Why: a list or tuple of a million keys is one object, but a collection that sees it walks its
+million items: a full collection 7 ms idle, 20-25 ms under load, each time; and a tuple, untracked
+only by the first collection that sees it, cost that first one (a young one, in the frame after
+the sort: 18 ms) all the same. A finished job keeps numbers in an ``array('d')`` and text in
+``TextKeys`` (one UTF-8 buffer and where each key ends): nothing the GC tracks, ~1 byte a character
+instead of an object a key, and both grow in place when rows land under the sort.
 """
+
+
+class TextKeys(Sequence[str]):
+    """Text sort keys, kept as one UTF-8 buffer and the offset where each key ends.
+
+    A key is decoded when asked for (``keys[i]``: the model's binary searches and merges ask a
+    few dozen times a landing); the sort itself runs on the list the job made (``to_list``).
+    """
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends: array[int] = array("q")
+
+    @classmethod
+    def of(cls, keys: Sequence[str], pace: Callable[[], None] | None = None) -> TextKeys:
+        """``keys`` packed (``STEP * 8`` at a time, ``pace`` between: a job can be superseded)."""
+        out = cls()
+        for start in range(0, len(keys), STEP * 8):
+            out.extend(keys[start : start + STEP * 8])
+            if pace is not None:
+                pace()
+        return out
+
+    def extend(self, keys: Sequence[str]) -> None:
+        """Add ``keys`` at the end (the rows that landed under the sort)."""
+        encoded = [key.encode("utf-8", "surrogatepass") for key in keys]
+        ends, data = self._ends, self._data
+        end = len(data)
+        for item in encoded:
+            end += len(item)
+            ends.append(end)
+        data += b"".join(encoded)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def _key(self, index: int) -> str:
+        ends = self._ends
+        if index < 0:
+            index += len(ends)
+        start = ends[index - 1] if index > 0 else 0
+        return self._data[start : ends[index]].decode("utf-8", "surrogatepass")
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._key(i) for i in range(*index.indices(len(self._ends)))]
+        return self._key(index)
+
+    def to_list(self, pace: Callable[[], None] | None = None) -> list[str]:
+        """Every key as a string (what a sort's key function reads at C speed)."""
+        out: list[str] = []
+        for start in range(0, len(self._ends), STEP * 8):
+            out.extend(self[start : start + STEP * 8])
+            if pace is not None:
+                pace()
+        return out
 
 
 @dataclass(frozen=True)
@@ -136,8 +194,10 @@ def _compute_view(job: ViewJob, pace: Pacer) -> ViewResult:
     result = ViewResult(job.generation, job.count, job.needle, view)
     if job.sort_column is not None:
         keys, numeric = _sort_keys(job, pace)
-        result.view = sort_indices(view, keys.__getitem__, job.descending, pace)
-        result.keys = keys
+        # Sorted by a list of text keys (read at C speed), then kept as TextKeys (see SortKeys).
+        text = keys.to_list(pace) if isinstance(keys, TextKeys) else keys
+        result.view = sort_indices(view, text.__getitem__, job.descending, pace)
+        result.keys = kept_keys(keys, numeric, pace) if isinstance(keys, list) else keys
         result.numeric = numeric
         result.sort_column = job.sort_column
         result.descending = job.descending
@@ -145,7 +205,7 @@ def _compute_view(job: ViewJob, pace: Pacer) -> ViewResult:
 
 
 def _sort_keys(job: ViewJob, pace: Pacer) -> tuple[SortKeys, bool | None]:
-    """The sort keys of rows ``[0, job.count)``: the job's own when complete (shared, never changed), else extended.
+    """The sort keys of rows ``[0, job.count)``: the job's own when complete (shared, never changed), else a list.
 
     Keys are made ``STEP`` rows at a time; one non-number in a column decided by its cells
     (``numeric=None``) makes the whole column text, and the earlier keys are made again as text.
@@ -178,19 +238,19 @@ def _sort_keys(job: ViewJob, pace: Pacer) -> tuple[SortKeys, bool | None]:
         numeric = kind
         keys.extend(more)
         pace()
-    return kept_keys(keys, numeric, pace), numeric
+    return keys, numeric
 
 
 def kept_keys(keys: list[SortKey], numeric: bool | None, pace: Callable[[], None]) -> SortKeys:
-    """``keys`` as the model keeps them: numbers in an ``array('d')`` (made a slice at a time),
-    text in a tuple (one copy of the references: a few ms for a million). See ``SortKeys``."""
+    """``keys`` as the model keeps them: numbers in an ``array('d')``, text in ``TextKeys``, each
+    made a slice at a time. See ``SortKeys``."""
     if numeric:
         out = array("d")
         for start in range(0, len(keys), STEP * 8):
             out.extend(keys[start : start + STEP * 8])  # type: ignore[arg-type]
             pace()
         return out
-    return tuple(keys)
+    return TextKeys.of(keys, pace)  # type: ignore[arg-type]
 
 
 def _merge_sorted(

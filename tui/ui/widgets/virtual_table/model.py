@@ -15,6 +15,7 @@ from tui.services.chunked import position_in_sorted
 from tui.ui.widgets.virtual_table.cells import Cells, haystack, unpack_cells
 from tui.ui.widgets.virtual_table.jobs import (
     SortKeys,
+    TextKeys,
     ViewJob,
     ViewResult,
     _merge_sorted,
@@ -382,8 +383,8 @@ class TableModel:
             view.extend(fresh)
             return
         more, _ = column_keys(stored, self.sort_column, len(self._keys), stop, self._numeric)
-        # A finished job keeps text keys in a tuple (see jobs.SortKeys): a list again to grow.
-        keys = self._keys if isinstance(self._keys, (list, array)) else list(self._keys)
+        # Kept keys grow in place (jobs.SortKeys); a job sharing them reads only its own rows'.
+        keys = self._keys if isinstance(self._keys, (list, array, TextKeys)) else list(self._keys)
         keys.extend(more)  # type: ignore[arg-type]
         self._keys = keys
         self._view = _merge_sorted(view, fresh, keys.__getitem__, self.descending)
