@@ -384,7 +384,7 @@ class TableModel:
             return
         more, _ = column_keys(stored, self.sort_column, len(self._keys), stop, self._numeric)
         # Kept keys grow in place (jobs.SortKeys); a job sharing them reads only its own rows'.
-        keys = self._keys if isinstance(self._keys, (list, array, TextKeys)) else list(self._keys)
+        keys = self._keys
+        assert isinstance(keys, (array, TextKeys)), "a finished job's keys (jobs.kept_keys)"
         keys.extend(more)  # type: ignore[arg-type]
-        self._keys = keys
         self._view = _merge_sorted(view, fresh, keys.__getitem__, self.descending)
