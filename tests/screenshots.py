@@ -35,7 +35,7 @@ if str(REPO) not in sys.path:  # run as a script: make `tui` and `tests` importa
 from textual.pilot import Pilot  # noqa: E402
 
 from tests.ui.compose_helpers import fill, open_pane  # noqa: E402
-from tests.ui.helpers import idle, wait_for  # noqa: E402
+from tests.ui.helpers import idle, showing, wait_for  # noqa: E402
 
 PINNED_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 """Every demo time is relative to this instant, so the pictures do not change with the day."""
@@ -132,7 +132,7 @@ async def ivs_inspector(pilot: Pilot[Any]) -> None:
     pane = pilot.app.current_pane  # type: ignore[attr-defined]
     assert ivs.is_error_event(pane.item_for(pane.table.current_row))
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, InspectorScreen))
+    await wait_for(pilot, lambda: showing(pilot.app, InspectorScreen))
     await settle(pilot)
 
 
@@ -354,7 +354,7 @@ async def _history(pilot: Pilot[Any], key: str, kind: str) -> None:
     pane = await open_pane(pilot, key)
     _journal_history(pane, kind)
     pane.action_history()
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+    await wait_for(pilot, lambda: showing(pilot.app, HistoryScreen))
     await wait_for(pilot, lambda: pilot.app.screen.table.row_count == len(HISTORY_MINUTES))
     await settle(pilot)
     # The bucket cursor over the failed batch's bucket (z would jump the table there).
@@ -408,7 +408,7 @@ async def ivs_scope(pilot: Pilot[Any]) -> None:
 
     pane = await _browse_pane(pilot, "1")
     await pilot.press("S")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScopeScreen))
+    await wait_for(pilot, lambda: showing(pilot.app, ScopeScreen))
     screen = pilot.app.screen
     screen.query_one("#scope-profiles", TickList).select("demo-staging")
     screen.query_one("#scope-regions", TickList).select("eu-central-1")
@@ -426,7 +426,7 @@ async def help_screen(pilot: Pilot[Any]) -> None:
 
     await ivs_stages(pilot)
     await pilot.press("question_mark")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+    await wait_for(pilot, lambda: showing(pilot.app, HelpScreen))
     await settle(pilot)
 
 

@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 import tui.services.session as session_module
 from tests.fake_sso import FakeSso
 from tests.ui.compose_helpers import fill, open_pane, send_confirmed, to_list, wait_until
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import idle, showing, wait_for
 from tui.app import EventdeckApp
 from tui.args import build_args
 from tui.launch import build_context
@@ -128,7 +128,7 @@ class Wire:
 async def answer_prompt(pilot: Any, path: Path) -> None:
     """Type ``path`` into the open PromptScreen and submit it."""
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+    await wait_for(pilot, lambda: showing(app, PromptScreen))
     app.screen.query_one("Input").value = str(path)
     await pilot.press("enter")
     await wait_for(pilot, lambda: not isinstance(app.screen, PromptScreen))
@@ -189,7 +189,7 @@ async def test_no_secret_reaches_log_config_drafts_history_exports_or_screenshot
         await drill(pilot, ivs, 3)
         await wait_for(pilot, lambda: ivs.table.row_count > 0)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
+        await wait_for(pilot, lambda: showing(app, InspectorScreen))
         app.save_screenshot("inspector.svg", path=str(shots))
         await pilot.press("w")
         await answer_prompt(pilot, exports / "ivs-event.json")

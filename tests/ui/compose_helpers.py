@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.widgets import Input, TextArea
 
+from tests.ui.helpers import showing
 from tui.app import EventdeckApp
 from tui.context import AppContext
 from tui.ui.panes.compose.pane import ComposePane
@@ -83,7 +84,7 @@ async def send_confirmed(pilot: Any, key: str = "ctrl+s") -> None:
     await pilot.press(key)
     await pilot.pause()
     # Pane 4 asks who receives the sources before it confirms: wait for the dialog.
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await wait_until(pilot, lambda: showing(pilot.app, ConfirmScreen))
     await pilot.press("y")
     await pilot.pause()
 

@@ -50,6 +50,16 @@ async def wait_for(
         await asyncio.sleep(0)
 
 
+def showing(app: App, screen_type: type) -> bool:  # type: ignore[type-arg]
+    """True when a ``screen_type`` is on top *and* mounted, so its widgets can be queried.
+
+    Why: a pushed screen is on the stack before it has composed; a loaded machine can run the
+    test's next line in between, and a query for one of its fields then finds nothing.
+    """
+    screen = app.screen
+    return isinstance(screen, screen_type) and screen.is_mounted
+
+
 def table_lines(table) -> list[str]:  # type: ignore[no-untyped-def]
     """The text of every rendered line of a VirtualTable's body (header included)."""
     body = table.body
@@ -66,7 +76,7 @@ async def open_screen(pilot: Pilot, screen_type: type, *keys: str) -> None:  # t
     app = pilot.app
     await wait_for(pilot, idle(app.current_pane))  # type: ignore[attr-defined]
     await pilot.press(*keys)
-    await wait_for(pilot, lambda: isinstance(app.screen, screen_type))
+    await wait_for(pilot, lambda: showing(app, screen_type))
 
 
 async def open_query_bar(pilot: Pilot, root: DOMNode) -> QueryBar:  # type: ignore[type-arg]

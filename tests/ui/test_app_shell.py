@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.helpers import idle, open_screen, wait_for
+from tests.ui.helpers import idle, open_screen, showing, wait_for
 from tui.app import EventdeckApp, all_binding_ids
 from tui.settings import load_settings
 from tui.ui.screens.choice import ChoiceScreen
@@ -90,7 +90,7 @@ async def test_switching_profile_rebuilds_clients_and_reloads(app_ctx, isolated_
         await wait_for(pilot, idle(pane))
         old_factory = app_ctx.factory
         app.action_pick_profile()
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_for(pilot, lambda: showing(app, ChoiceScreen))
         assert app.screen.choices == ["dev", "ops"]
         await pilot.press("down", "enter")  # the filter has the focus: arrows move
         await wait_for(pilot, lambda: app_ctx.options.profile == "ops")
@@ -108,7 +108,7 @@ async def test_quit_asks_first_while_sends_are_in_flight(app_ctx) -> None:  # ty
         pane = app.current_pane
         pane.sends_in_flight = 1
         await pilot.press("ctrl+c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: showing(app, ConfirmScreen))
         await pilot.press("n")
         assert app.is_running
         pane.sends_in_flight = 0

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from tests.ui.helpers import idle, table_lines, wait_for
+from tests.ui.helpers import idle, showing, table_lines, wait_for
 from tui.app import EventdeckApp
 from tui.args import LaunchTarget
 from tui.sandbox.backends import codecatalyst as cc_backend
@@ -153,7 +153,7 @@ async def test_filter_sort_export_and_inspector_on_event_logs(app_ctx, tmp_path)
         assert all(item["operationType"] == "MUTATION" for item in exported)
         # Open one: the inspector shows the item with its payload decoded.
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
+        await wait_for(pilot, lambda: showing(app, InspectorScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, InspectorScreen))
 
@@ -210,7 +210,7 @@ async def test_hostile_strings_are_shown_literally(app_ctx) -> None:  # type: ig
         pane.table.move_to(hostile[0])
         table_text = "\n".join(table_lines(pane.table))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
+        await wait_for(pilot, lambda: showing(app, InspectorScreen))
         view = app.screen.query_one("JsonView")
         text = "\n".join(view.lines)
         segments = [
@@ -291,7 +291,7 @@ async def test_side_inspector_follows_the_cursor_on_wide_terminals(app_ctx) -> N
         pane = app.current_pane
         await wait_for(pilot, idle(pane))
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
+        await wait_for(pilot, lambda: showing(app, InspectorScreen))
 
 
 async def test_session_errors_scan_lists_every_participant_error(app_ctx) -> None:  # type: ignore[no-untyped-def]

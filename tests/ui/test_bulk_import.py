@@ -8,6 +8,7 @@ from pathlib import Path
 from compose_helpers import fill, make_app, open_pane, wait_until
 from textual.widgets import ProgressBar
 
+from tests.ui.helpers import showing
 from tui.ui.screens.bulk_import import BulkImportScreen
 
 
@@ -15,7 +16,7 @@ async def open_bulk(pilot, pane_key: str, path: Path) -> BulkImportScreen:  # ty
     """Open the bulk-import dialog of a pane with ``path`` in its file field."""
     await open_pane(pilot, pane_key)
     await pilot.press("f6")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, BulkImportScreen))
+    await wait_until(pilot, lambda: showing(pilot.app, BulkImportScreen))
     screen = pilot.app.screen
     screen.query_one("#bulk-path").value = str(path)
     return screen
@@ -37,7 +38,7 @@ async def test_bulk_import_200_events_each_received_once(
         await fill(pilot, pane, "trackingId", "bulk-tracker", header=True)
         await fill(pilot, pane, "sessionId", "bulk-session", header=True)
         await pilot.press("f6")
-        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        await wait_until(pilot, lambda: showing(app, BulkImportScreen))
         screen = app.screen
         assert screen.query_one("#bulk-trackingId").value == "bulk-tracker"
         bar = screen.query_one("#bulk-progress", ProgressBar)
@@ -122,7 +123,7 @@ async def test_resume_prompt_offers_resume_discard_and_show(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "4")
-        await wait_until(pilot, lambda: isinstance(app.screen, ResumeImportScreen))
+        await wait_until(pilot, lambda: showing(app, ResumeImportScreen))
         screen = app.screen
         hint = str(screen.query_one("#resume-hint").render())
         assert "r resume" in hint and "d discard" in hint and "s show" in hint

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ui.helpers import load_every_page, wait_for
+from tests.ui.helpers import load_every_page, showing, wait_for
 from tui.app import EventdeckApp
 from tui.args import LaunchTarget
 from tui.cli import main
@@ -58,7 +58,7 @@ async def write_bundle_of_view(app_ctx, launch: LaunchTarget, needle: str, marks
         table = pane.table
         shown = [table.model.visible_row(i) for i in range(table.row_count)]
         await pilot.press("W")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_for(pilot, lambda: showing(app, PromptScreen))
         app.screen.query_one("Input").value = note
         await pilot.press("enter")
         await wait_for(pilot, lambda: folder.exists() and any(folder.glob("eventdeck-bundle-*")))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from compose_helpers import make_app, open_pane, wait_until
 
+from tests.ui.helpers import showing
 from tui.services.outbox import Outbox
 from tui.ui.screens.outbox_recovery import OutboxRecoveryScreen
 
@@ -67,7 +68,7 @@ async def test_killed_mid_batch_then_offered_and_resent_once(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "5")
-        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await wait_until(pilot, lambda: showing(app, OutboxRecoveryScreen))
         assert "1 batch was journaled" in str(app.screen.query_one("Static").render())
         await pilot.press("r")
         await wait_until(pilot, lambda: pane.sends_in_flight == 0 and "Re-sent" in str(
@@ -134,9 +135,9 @@ async def test_import_killed_midway_is_resumed_and_every_event_recorded_once(
         from tui.ui.screens.bulk_import import BulkImportScreen
         from tui.ui.screens.resume_import import ResumeImportScreen
 
-        await wait_until(pilot, lambda: isinstance(app.screen, ResumeImportScreen))
+        await wait_until(pilot, lambda: showing(app, ResumeImportScreen))
         await pilot.press("r")
-        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        await wait_until(pilot, lambda: showing(app, BulkImportScreen))
         screen = app.screen
         await wait_until(pilot, lambda: screen.report is not None, timeout=60)
         await pilot.press("enter")

@@ -6,6 +6,7 @@ import json
 
 from compose_helpers import fill, make_app, open_pane, send_confirmed, wait_until
 
+from tests.ui.helpers import showing
 from tui.ui.screens.confirm import ConfirmScreen
 
 SOURCE = "aws.partner/example.com/orders"
@@ -98,7 +99,7 @@ async def test_bulk_import_pause_is_not_the_palette_key(sandbox_env, sandbox_opt
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "4")
         await pilot.press("f6")
-        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        await wait_until(pilot, lambda: showing(app, BulkImportScreen))
         actions = {key: a.binding.action for key, a in app.screen.active_bindings.items()}
         assert actions.get("ctrl+p") != "pause"
         assert "pause" in actions.values()
@@ -116,7 +117,7 @@ async def test_load_file_prompt_completes_paths_with_tab(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "4")
         await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_until(pilot, lambda: showing(app, PromptScreen))
         field = app.screen.query_one("Input")
         field.value = str(tmp_path / "bat")
         field.cursor_position = len(field.value)

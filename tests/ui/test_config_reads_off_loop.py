@@ -14,7 +14,7 @@ from typing import Any
 import botocore.session
 import pytest
 
-from tests.ui.helpers import idle, wait_for
+from tests.ui.helpers import idle, showing, wait_for
 from tui.app import EventdeckApp
 from tui.services import regions
 from tui.ui.screens.choice import ChoiceScreen
@@ -53,7 +53,7 @@ async def test_profile_list_is_read_in_a_worker(
         await wait_for(pilot, idle(app.current_pane))
         on_main = _record_profile_reads(monkeypatch)
         await app.run_action(action)
-        await wait_for(pilot, lambda: isinstance(app.screen, screen_type))
+        await wait_for(pilot, lambda: showing(app, screen_type))
         await pilot.pause()  # let the screen finish mounting before the app exits
         if isinstance(app.screen, ChoiceScreen):
             assert app.screen.choices == ["dev", "ops"]
@@ -75,7 +75,7 @@ async def test_region_picker_works_out_its_regions_in_a_worker(
         await wait_for(pilot, idle(app.current_pane))
         monkeypatch.setattr(regions, "picker_regions", picker_regions)
         app.action_pick_region()
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_for(pilot, lambda: showing(app, ChoiceScreen))
         assert isinstance(app.screen, ChoiceScreen) and "us-east-1" in app.screen.choices
     assert on_main and not any(on_main)
 

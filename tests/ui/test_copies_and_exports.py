@@ -14,7 +14,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.ui.helpers import idle, osc52_payloads, wait_for
+from tests.ui.helpers import idle, osc52_payloads, showing, wait_for
 from tui.app import EventdeckApp
 from tui.args import LaunchTarget
 from tui.sandbox.backends import codecatalyst as cc_backend
@@ -72,7 +72,7 @@ async def test_y_and_c_copy_no_control_and_the_command_runs_once(
         await pilot.press("c")
         await pilot.pause()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
+        await wait_for(pilot, lambda: showing(app, InspectorScreen))
         await pilot.press("y")
         await pilot.pause()
         await pilot.press("c")
@@ -116,7 +116,7 @@ async def test_first_exports_on_a_fresh_machine_create_the_folder_and_hold_no_co
         written_files: list[Path] = []
         for fmt in ("csv", "jsonl", "json"):
             await pilot.press("e")
-            await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+            await wait_for(pilot, lambda: showing(app, PromptScreen))
             field = app.screen.query_one("Input")
             target = exports / f"eventdeck-codecatalyst.{fmt}"
             assert Path(field.value).parent == exports  # the default folder is offered…
@@ -126,10 +126,10 @@ async def test_first_exports_on_a_fresh_machine_create_the_folder_and_hold_no_co
             written_files.append(target)
         # …and the inspector's w writes there too, first time, accepting the default.
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, InspectorScreen))
+        await wait_for(pilot, lambda: showing(app, InspectorScreen))
         inspector_memory(app).last_write_path = None
         await pilot.press("w")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_for(pilot, lambda: showing(app, PromptScreen))
         inspector_target = Path(app.screen.query_one("Input").value)
         assert inspector_target.parent == exports
         await pilot.press("enter")

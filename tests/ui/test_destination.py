@@ -9,6 +9,7 @@ from __future__ import annotations
 from compose_helpers import fill, make_app, open_pane, to_list, wait_until
 from textual.widgets import OptionList
 
+from tests.ui.helpers import showing
 from tui.services.options import ConnectionOptions
 from tui.services.outbox import Outbox
 from tui.ui.screens.confirm import ConfirmScreen
@@ -33,7 +34,7 @@ async def test_header_and_confirmation_show_the_env_destination_and_the_send_suc
         await fill(pilot, pane, "Detail", ENTRY["Detail"])
         await to_list(pilot, pane)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: showing(app, ConfirmScreen))
         body = "\n".join(str(s.render()) for s in app.screen.query(".confirm-line"))
         assert "Profile:  default (the default)" in body, body
         assert f"Region:   {region} (from AWS_REGION)" in body, body
@@ -59,7 +60,7 @@ async def test_batch_journaled_for_prod_is_listed_but_never_sent_here(
     app = make_app(sandbox_options)
     async with app.run_test(size=(100, 30)) as pilot:
         pane = await open_pane(pilot, "4")
-        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await wait_until(pilot, lambda: showing(app, OutboxRecoveryScreen))
         screen = app.screen
         options = screen.query_one(OptionList)
         listed = "\n".join(

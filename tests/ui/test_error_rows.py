@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.helpers import table_lines, wait_for
+from tests.ui.helpers import showing, table_lines, wait_for
 from tui.app import EventdeckApp
 from tui.services import ivs_realtime as ivs
 from tui.ui.screens.error_modal import ErrorModal
@@ -36,7 +36,7 @@ async def test_ivs_error_row_shows_exception_message_and_request_id(
         assert error.request_id in debug_log.read_text()
         # the inspector of the error row: the whole message, the fix and the request id
         await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
+        await wait_for(pilot, lambda: showing(app, ErrorModal))
         shown = str(app.screen.query_one("#error-message").render())
         assert f"(request id {error.request_id})" in shown
         assert "Stage not found" in shown

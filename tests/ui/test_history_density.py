@@ -8,6 +8,7 @@ import pytest
 from compose_helpers import fill, make_app, open_pane, send_confirmed, to_list, wait_until
 
 from tests.screenshots import HISTORY_FAILED, HISTORY_MINUTES, _journal_history
+from tests.ui.helpers import showing
 from tui.services.density import item_time
 from tui.ui.screens.history import HistoryScreen
 from tui.ui.widgets.virtual_table import DensityBar
@@ -33,7 +34,7 @@ async def test_sent_batches_show_density_with_the_failed_one_marked(
             await wait_until(pilot, lambda: bool(pane.results[0]) and not pane.batch_model.sending)
             await pilot.press("N")  # a new, empty batch
         await pilot.press("f7")
-        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_until(pilot, lambda: showing(app, HistoryScreen))
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         table = screen.table
@@ -64,12 +65,19 @@ async def test_bucket_cursor_jumps_the_history_to_that_time(sandbox_env, sandbox
         pane = await open_pane(pilot, "5")
         _journal_history(pane, "personalize-events")
         await pilot.press("f7")
-        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_until(pilot, lambda: showing(app, HistoryScreen))
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         table = screen.table
         bar = table.density
-        await wait_until(pilot, lambda: bar.density.total == len(HISTORY_MINUTES))
+        # Counted and laid out: the bucket count follows the line's width, which a loaded machine
+        # can give after the count lands.
+        await wait_until(
+            pilot,
+            lambda: (
+                bar.display and bar.density.total == len(HISTORY_MINUTES) and bar.size.width > 0
+            ),
+        )
         buckets = bar.buckets()
         assert sum(b.errors for b in buckets) == len(HISTORY_FAILED)
         assert table.cursor_row == 0

@@ -12,7 +12,7 @@ from typing import Any
 from compose_helpers import make_app, open_pane, wait_until
 from textual.widgets import Input, OptionList
 
-from tests.ui.helpers import burst, wait_for
+from tests.ui.helpers import burst, showing, wait_for
 from tui.app import EventdeckApp
 from tui.ui.screens.bulk_import import BulkImportScreen
 from tui.ui.screens.choice import ChoiceScreen
@@ -50,7 +50,7 @@ async def test_bulk_dialog_burst_fills_each_field_in_order(sandbox_options) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "5")
         await pilot.press("f6")
-        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        await wait_until(pilot, lambda: showing(app, BulkImportScreen))
         screen = app.screen
         await wait_until(pilot, lambda: screen.query_one("#bulk-path").has_focus)
         await burst(pilot, "/tmp/ev.jsonl", "tab", "tid-1", "tab", "sess-1", "tab", "user-1")
@@ -64,7 +64,7 @@ async def test_burst_that_opens_the_bulk_dialog_types_into_it(sandbox_options) -
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "5")
         await burst(pilot, "f6", "/tmp/ev.jsonl", "tab", "tid-1")
-        await wait_until(pilot, lambda: isinstance(app.screen, BulkImportScreen))
+        await wait_until(pilot, lambda: showing(app, BulkImportScreen))
         screen = app.screen
         fields = [screen.query_one(f"#bulk-{name}", Input) for name in BULK_FIELDS]
         values = await landed(pilot, fields, len("/tmp/ev.jsonltid-1"))
@@ -114,7 +114,7 @@ async def test_settings_burst_fills_each_field_in_order(app_ctx: Any) -> None:
     app = EventdeckApp(app_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         app.action_settings()
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await wait_for(pilot, lambda: showing(app, SettingsScreen))
         screen = app.screen
         first = screen.query_one(f"#{FIELDS[0].dom_id}", Input)
         await wait_for(pilot, lambda: first.has_focus)
@@ -129,7 +129,7 @@ async def test_burst_that_opens_settings_types_into_it(app_ctx: Any) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.focused is not None)
         await burst(pilot, "comma", "demo", "tab", "us-west-2")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await wait_for(pilot, lambda: showing(app, SettingsScreen))
         screen = app.screen
         fields = [screen.query_one(f"#{f.dom_id}", Input) for f in FIELDS[:2]]
         assert await landed(pilot, fields, len("demous-west-2")) == ["demo", "us-west-2"]

@@ -6,7 +6,7 @@ import contextlib
 
 from compose_helpers import make_app, open_pane
 
-from tests.ui.helpers import idle, open_screen, wait_for
+from tests.ui.helpers import idle, open_screen, showing, wait_for
 from tui.app import EventdeckApp
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.hint_line import Hint, HintLine, fit_hints
@@ -49,7 +49,7 @@ async def test_hint_line_in_a_text_field_shows_no_typing_keys(sandbox_env, sandb
         assert "^s Send" in text and "^r Re-send failed" in text
         assert "f1 Help" in text and "? Help" not in text  # "?" would type a question mark
         await pilot.press("f1")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for(pilot, lambda: showing(app, HelpScreen))
 
 
 async def test_read_only_hint_line_has_no_send_keys(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ async def test_help_takes_two_columns_when_wide(app_ctx) -> None:  # type: ignor
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, idle(app.current_pane))
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for(pilot, lambda: showing(app, HelpScreen))
         lines = str(app.screen.query_one("#help-keys").render()).splitlines()
         one_column = len(app.screen.rows) + 2 * len(app.screen.grouped()) - 1
         assert len(lines) < one_column * 0.7
@@ -162,7 +162,7 @@ async def test_region_picker_filters_as_you_type(app_ctx) -> None:  # type: igno
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, idle(app.current_pane))
         app.action_pick_region()
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_for(pilot, lambda: showing(app, ChoiceScreen))
         screen = app.screen
         assert len(screen.shown) > 10
         await pilot.press(*"eu-we")
@@ -180,7 +180,7 @@ async def test_compose_help_lists_the_panes_keys_apart_from_inherited_list_keys(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "4")
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for(pilot, lambda: showing(app, HelpScreen))
         groups = dict(app.screen.grouped())
         compose = {description for _, _, description in groups["Compose"]}
         assert {"Send", "Re-send failed", "Add"} <= compose

@@ -22,6 +22,7 @@ from loop_lag import LIMIT, LoopLag
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from tests.ui.helpers import showing
 from tui.app import EventdeckApp
 from tui.ui.widgets.virtual_table import Column, Row, VirtualTable
 
@@ -97,7 +98,7 @@ async def test_region_and_profile_pickers(app_ctx, isolated_dirs: Path) -> None:
         ):
             with LoopLag() as lag:
                 action()
-                await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+                await wait_for(pilot, lambda: showing(app, ChoiceScreen))
                 await pilot.pause()
             _check(f"the {name} picker", lag)
             await pilot.press("escape")
@@ -170,7 +171,7 @@ async def test_saving_settings_on_a_slow_filesystem(
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, idle(app.current_pane))
         await pilot.press("comma")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await wait_for(pilot, lambda: showing(app, SettingsScreen))
         app.screen.query_one("#setting-pages-ivs", Input).value = "50"
         with lag:
             await pilot.press("ctrl+s")

@@ -6,6 +6,7 @@ import json
 
 from compose_helpers import fill, make_app, open_pane, send_confirmed, to_list, wait_until
 
+from tests.ui.helpers import showing
 from tui.services.outbox import Outbox
 from tui.ui.screens.history import HistoryScreen
 from tui.ui.screens.outbox_recovery import OutboxRecoveryScreen
@@ -21,7 +22,7 @@ async def test_pending_partner_batch_not_resent_is_kept_as_unconfirmed(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "4")
-        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await wait_until(pilot, lambda: showing(app, OutboxRecoveryScreen))
         await pilot.press("d")
         await wait_until(
             pilot, lambda: "Not re-sent" in str(pane.query_one("#compose-status").render())
@@ -46,13 +47,13 @@ async def test_pending_batch_kept_when_deferred_and_resent_later(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot, "4")
-        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await wait_until(pilot, lambda: showing(app, OutboxRecoveryScreen))
         await pilot.press("escape")
     assert len(outbox.pending()) == 1
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "4")
-        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await wait_until(pilot, lambda: showing(app, OutboxRecoveryScreen))
         await pilot.press("r")
         await wait_until(
             pilot, lambda: "Re-sent 1" in str(pane.query_one("#compose-status").render())
@@ -76,7 +77,7 @@ async def test_history_newest_first_and_opened_as_new_draft(sandbox_env, sandbox
             )
             await pilot.press("N")  # a new, empty batch
         await pilot.press("f7")
-        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_until(pilot, lambda: showing(app, HistoryScreen))
         history = app.screen
         assert [r.request["Entries"][0]["DetailType"] for r in history.records] == [
             "batch-2",
@@ -107,7 +108,7 @@ async def test_pending_batches_for_another_destination_are_held(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "5")
-        await wait_until(pilot, lambda: isinstance(app.screen, OutboxRecoveryScreen))
+        await wait_until(pilot, lambda: showing(app, OutboxRecoveryScreen))
         await pilot.press("r")  # re-sends only what is for here: nothing
         await wait_until(pilot, lambda: not isinstance(app.screen, OutboxRecoveryScreen))
         assert pane.sends_in_flight == 0

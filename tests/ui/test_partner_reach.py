@@ -6,7 +6,7 @@ from typing import Any
 
 from compose_helpers import fill, make_app, open_pane, wait_until
 
-from tests.ui.helpers import table_lines
+from tests.ui.helpers import showing, table_lines
 from tui.ui.screens.confirm import ConfirmScreen
 
 PREFIX = "aws.partner/example.com/"
@@ -26,7 +26,7 @@ async def test_f8_lists_sources_and_each_ones_accounts_with_state(
         pane = await open_pane(pilot, "4")
         await fill(pilot, pane, "Source", PREFIX + "billing")
         await pilot.press("f8")
-        await wait_until(pilot, lambda: isinstance(app.screen, PartnerSourcesScreen))
+        await wait_until(pilot, lambda: showing(app, PartnerSourcesScreen))
         screen = app.screen
         await wait_until(pilot, lambda: screen.sources_table.row_count >= 5)
         assert screen.prefix == PREFIX
@@ -58,7 +58,7 @@ async def test_sending_to_a_pending_source_warns_in_the_confirmation(
         await fill(pilot, pane, "DetailType", "Invoice")
         await fill(pilot, pane, "Detail", '{"n": 1}')
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: showing(app, ConfirmScreen))
         screen = app.screen
         body = _body(screen)
         assert body.startswith("No ACTIVE account: " + PREFIX + "billing is PENDING")
@@ -78,7 +78,7 @@ async def test_sending_to_an_active_source_confirms_without_a_warning(
         await fill(pilot, pane, "DetailType", "Order")
         await fill(pilot, pane, "Detail", '{"n": 1}')
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: showing(app, ConfirmScreen))
         assert "No ACTIVE" not in _body(app.screen)
         assert not app.screen.has_class("-danger")
         await pilot.press("y")

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, timedelta
 from typing import Any
 
-from tests.ui.helpers import idle, launch_event_logs, load_all, wait_for
+from tests.ui.helpers import idle, launch_event_logs, load_all, showing, wait_for
 from tests.ui.test_saved_views import palette
 from tui.app import EventdeckApp
 from tui.settings import SavedView, load_settings, remember_view
@@ -178,7 +178,7 @@ async def test_saving_a_view_records_hidden_columns(app_ctx) -> None:  # type: i
         await hide(pilot, table, "col:who")  # the computed column, last
         assert table.hidden_columns == {"user", "col:who"}
         await palette(pilot, app, "Save view")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_for(pilot, lambda: showing(app, PromptScreen))
         await pilot.press(*"quiet", "enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, PromptScreen))
         saved, _ = load_settings(app_ctx.settings_path)

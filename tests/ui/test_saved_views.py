@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 
-from tests.ui.helpers import launch_event_logs, load_all, wait_for
+from tests.ui.helpers import launch_event_logs, load_all, showing, wait_for
 from tui.app import EventdeckApp
 from tui.settings import load_settings
 from tui.ui.screens.prompt import PromptScreen
@@ -15,7 +15,7 @@ QUERY = "operationType=='MUTATION'; col user = userIdentity.userName"
 
 async def palette(pilot, app, text: str) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await wait_for(pilot, lambda: showing(app, CommandPalette))
     await pilot.press(*text)
     await pilot.pause(0.3)
     await pilot.press("enter")
@@ -37,7 +37,7 @@ async def test_save_a_view_and_reopen_it_from_the_palette(app_ctx) -> None:  # t
         assert table.model.sort_column == 1 and table.model.descending
         range_before = (pane.start, pane.end)
         await palette(pilot, app, "Save view")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_for(pilot, lambda: showing(app, PromptScreen))
         await pilot.press(*"mutations", "enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, PromptScreen))
         saved, _ = load_settings(app_ctx.settings_path)

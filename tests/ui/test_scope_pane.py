@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import SelectionList
 
 from tests.aws_profiles import SSO_EXPIRED, write_profiles
-from tests.ui.helpers import idle, table_lines, wait_for
+from tests.ui.helpers import idle, showing, table_lines, wait_for
 from tui.app import EventdeckApp
 from tui.context import AppContext
 from tui.services.options import ConnectionOptions
@@ -48,7 +48,7 @@ async def _pick(
 ) -> None:
     """S, then tick exactly ``profiles`` and ``regions`` as a user would (space, tab), apply."""
     await pilot.press("S")
-    await wait_for(pilot, lambda: isinstance(app.screen, ScopeScreen))
+    await wait_for(pilot, lambda: showing(app, ScopeScreen))
     screen = app.screen
     for list_id, wanted in (("#scope-profiles", profiles), ("#scope-regions", regions)):
         chooser = screen.query_one(list_id, SelectionList)

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from tests.fake_sso import FakeSso
-from tests.ui.helpers import StyledApp, wait_for
+from tests.ui.helpers import StyledApp, showing, wait_for
 from tui.errors import MfaRequiredError
 from tui.services.mfa import install_mfa_prompter
 from tui.services.signin import SsoLogin
@@ -224,7 +224,7 @@ async def test_ui_prompter_answers_a_worker_thread() -> None:
             return prompter(PROMPT)
 
         worker = _run_in_worker(app, job)
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await wait_for(pilot, lambda: showing(app, MfaPromptScreen))
         assert isinstance(app.screen, MfaPromptScreen) and app.screen.mfa_serial == SERIAL
         assert worker.state == WorkerState.RUNNING  # the worker is blocked, the UI is not
         await pilot.press(*"654321", "enter")
@@ -238,7 +238,7 @@ async def test_ui_prompter_cancel_raises_mfa_required() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         prompter = UiMfaPrompter(app, profile="ops")
         worker = _run_in_worker(app, lambda: prompter(PROMPT))
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await wait_for(pilot, lambda: showing(app, MfaPromptScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: worker.state == WorkerState.ERROR)
         assert isinstance(worker.error, MfaRequiredError)
@@ -257,7 +257,7 @@ async def test_cancelled_worker_takes_the_prompt_away() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         prompter = UiMfaPrompter(app)
         worker = _run_in_worker(app, lambda: prompter(PROMPT))
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await wait_for(pilot, lambda: showing(app, MfaPromptScreen))
         worker.cancel()
         await wait_for(pilot, lambda: not isinstance(app.screen, MfaPromptScreen))
 
@@ -304,7 +304,7 @@ async def test_assume_role_in_a_worker_asks_through_the_modal(
         install_mfa_prompter(session, UiMfaPrompter(app, profile="mfa"))
         client = session.client("sts")
         worker = _run_in_worker(app, lambda: client.get_caller_identity()["Arn"])
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await wait_for(pilot, lambda: showing(app, MfaPromptScreen))
         await pilot.press(*"246810", "enter")
         await wait_for(pilot, lambda: worker.state == WorkerState.SUCCESS)
     assert "assumed-role/ops/" in worker.result
@@ -419,12 +419,12 @@ async def test_the_app_shows_the_mfa_prompt_for_a_worker(app_ctx: Any) -> None:
         prompter = app_ctx.mfa_prompter
         assert isinstance(prompter, UiMfaPrompter)
         asked = _run_in_worker(app, lambda: prompter(PROMPT))
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await wait_for(pilot, lambda: showing(app, MfaPromptScreen))
         await pilot.press(*"112233", "enter")
         await wait_for(pilot, lambda: asked.state == WorkerState.SUCCESS)
         assert asked.result == "112233"
         cancelled = _run_in_worker(app, lambda: prompter(PROMPT))
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaPromptScreen))
+        await wait_for(pilot, lambda: showing(app, MfaPromptScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: cancelled.state == WorkerState.ERROR)
         assert str(cancelled.error).startswith("MFA cancelled")

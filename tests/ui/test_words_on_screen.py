@@ -7,7 +7,7 @@ from pathlib import Path
 from compose_helpers import fill, make_app, open_pane, send_confirmed, wait_until
 
 from tests.fake_sso import FakeSso
-from tests.ui.helpers import wait_for
+from tests.ui.helpers import showing, wait_for
 from tests.ui.test_signin_screens import HostApp, fake, quick, target  # noqa: F401
 from tui.services.signin import SsoLogin
 from tui.ui.screens.history import HistoryScreen
@@ -42,7 +42,7 @@ async def test_history_preview_shows_json_not_escaped_newlines(
         await send_confirmed(pilot)
         await wait_until(pilot, lambda: all(pane.results) and not pane.batch_model.sending)
         await pilot.press("escape", "f7")
-        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_until(pilot, lambda: showing(app, HistoryScreen))
         await pilot.pause()
         preview = str(app.screen.query_one("#history-detail").render())
         assert "\\n" not in preview and '\\"' not in preview
