@@ -226,3 +226,28 @@ async def test_a_late_answer_shows_unconfirmed_and_a_resend_warns_it_may_double(
         await pilot.press("n")
         await pilot.pause()
         assert len(sandbox_env.received()["events"]) == 2
+
+
+async def test_typing_into_a_new_detail_replaces_its_empty_object(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    """A new entry's Detail is ``{}``; tabbing in and typing an object gives that object, not
+    ``{...}{}`` (refused as "Extra data"). A Detail with content keeps it when focused."""
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await fill(pilot, pane, "Source", SOURCE)
+        await pilot.press("tab", "tab")  # Source -> DetailType -> Detail, as a user moves
+        detail = pane.query_one("#entry-field-Detail")
+        await wait_until(pilot, lambda: detail.has_focus)
+        assert detail.text == "{}"
+        typed = '{"orderId": "o-1"}'
+        await pilot.press(*[{" ": "space"}.get(c, c) for c in typed])
+        await wait_until(pilot, lambda: detail.text == typed)
+        assert error_at(pane, "Detail") == ""
+        assert pane.batch_model.entries[0]["Detail"] == typed
+        # Content the user wrote is not selected: what they type goes where the cursor is.
+        await pilot.press("shift+tab")
+        detail_type = pane.query_one("#entry-field-DetailType")
+        await wait_until(pilot, lambda: detail_type.has_focus)
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: detail.has_focus)
+        assert detail.selected_text == "" and detail.text == typed

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
+from textual import events
 from textual.widgets import TextArea
+
+# A field that holds only this (a new partner entry's Detail) is selected when it gets the focus.
+EMPTY_OBJECT = "{}"
 
 
 def highlighting_available() -> bool:
@@ -28,3 +32,13 @@ class JsonEditor(TextArea):
             show_line_numbers=False,
             **kwargs,  # type: ignore[arg-type]
         )
+
+    def on_focus(self, event: events.Focus) -> None:
+        """Select a lone ``{}`` on focus, so what is typed or pasted replaces it.
+
+        Why: a new partner entry's Detail starts as ``{}`` with the cursor before it; typing or
+        pasting an object there gave ``{...}{}``, refused as "Extra data". Text fields select
+        their text on focus (Textual's ``Input``), and this is the same for the one template.
+        """
+        if self.text.strip() == EMPTY_OBJECT:
+            self.select_all()
