@@ -45,7 +45,7 @@ def test_editing_a_sent_entry_makes_it_new_unless_it_is_sending() -> None:
     batch.results = [dict(SENT), dict(SENT)]
     assert batch.edit(0, "DetailType", "changed") is True
     assert batch.results[0] is None
-    batch.sending = {1}
+    batch.begin_send([1])  # a re-send of entry 1 in flight
     assert batch.edit(1, "DetailType", "changed") is False
     assert batch.results[1] == SENT
     assert batch.edit(None, "trackingId", "t") is False
@@ -68,7 +68,7 @@ def test_add_duplicate_delete_and_move_keep_results_beside_their_entries() -> No
     assert batch.move(5) is False
     batch.delete()
     assert len(batch.entries) == 3 and SENT not in batch.results
-    batch.sending = {0}
+    batch.begin_send([0])
     assert batch.move(-1) is False  # nothing moves while a send is in flight
 
 
@@ -85,12 +85,94 @@ def test_a_send_records_one_result_per_index_and_a_refused_one_records_none() ->
     batch.begin_send([0, 2])
     assert batch.sending == {0, 2} and batch.send_attempted
     assert batch.row_state(0) == ("sending", "sending…")
-    batch.finish_send([0, 2], [SENT, FAILED])
+    assert batch.finish_send([SENT, FAILED]) == ([0, 2], 0)
     assert batch.results == [SENT, None, FAILED] and not batch.sending
     assert batch.row_state(2) == ("failed", "Throttled: slow down")
     batch.begin_send([1])
-    batch.finish_send([1])
+    assert batch.finish_send() == ([], 0)
     assert batch.results[1] is None and not batch.sending
+
+
+def test_results_land_on_their_entries_when_entries_are_added_or_deleted_meanwhile() -> None:
+    """A send of b and c is in flight; the user adds an entry before them and deletes a. Each
+    result lands on the entry it belongs to, not on whatever stands at the old index (which
+    showed a sent entry unsent, for the next ctrl+s to send again, and a blank one sent)."""
+    batch = batch_of("a", "b", "c")
+    batch.begin_send([1, 2])
+    batch.select(0)
+    batch.add()  # a new entry at 1: b and c move to 2 and 3
+    assert batch.sending == {2, 3}
+    landed, edited = batch.finish_send([SENT, FAILED])
+    assert (landed, edited) == ([2, 3], 0)
+    assert [e["DetailType"] for e in batch.entries] == ["a", "", "b", "c"]
+    assert batch.results == [None, None, SENT, FAILED]
+    assert batch.unsent() == [0, 1, 3]  # b is not sent again
+    # Deleting before the entries in flight moves them the other way.
+    batch.begin_send([3])
+    batch.select(0)
+    batch.delete()
+    assert batch.sending == {2}
+    assert batch.finish_send([SENT]) == ([2], 0)
+    assert batch.results == [None, SENT, SENT]
+
+
+def test_an_entry_edited_while_sending_is_new_when_its_result_comes() -> None:
+    """AWS got what was sent, not the edit: a success there leaves the edit unsent; a failure
+    stays (ctrl+r re-sends the edit)."""
+    batch = batch_of("a", "b")
+    batch.begin_send([0, 1])
+    batch.edit(0, "DetailType", "a, changed")
+    batch.edit(1, "DetailType", "b, changed")
+    landed, edited = batch.finish_send([SENT, FAILED])
+    assert landed == [0, 1] and edited == 1
+    assert batch.results == [None, FAILED]
+
+
+def test_an_unchanged_entry_passed_back_keeps_its_send_and_a_replaced_one_takes_none() -> None:
+    batch = batch_of("a", "b")
+    batch.begin_send([0, 1])
+    a, b = batch.entries
+    batch.replace({}, [a, {**b, "DetailType": "b2"}])  # the raw JSON taken back, b changed there
+    assert batch.sending == {0}
+    assert batch.finish_send([SENT, SENT]) == ([0], 0)
+    assert batch.results == [SENT, None]
+
+
+def test_deleted_entries_come_back_where_they_stood_newest_first() -> None:
+    batch = batch_of("a", "b", "c")
+    batch.results = [None, dict(SENT), None]
+    batch.select(1)
+    assert batch.delete() is True
+    batch.select(0)
+    assert batch.delete() is True
+    assert [e["DetailType"] for e in batch.entries] == ["c"]
+    assert batch.undelete() == 0
+    assert [e["DetailType"] for e in batch.entries] == ["a", "c"]
+    assert batch.undelete() == 1 and batch.selected == 1
+    assert [e["DetailType"] for e in batch.entries] == ["a", "b", "c"]
+    assert batch.results == [None, SENT, None]  # its result came back with it
+    assert batch.undelete() is None
+
+
+def test_a_blank_entry_is_not_kept_and_the_last_entry_comes_back_in_its_place() -> None:
+    batch = batch_of("only", max_entries=2)
+    batch.add()
+    assert batch.delete() is False  # the new, blank entry: nothing to put back
+    assert batch.deleted == []
+    assert batch.delete() is True  # the last entry is emptied, and kept
+    assert batch.entries == [new_entry()]
+    assert batch.undelete() == 0
+    assert [e["DetailType"] for e in batch.entries] == ["only"]
+
+
+def test_a_full_batch_takes_no_deleted_entry_back_until_there_is_room() -> None:
+    batch = batch_of("a", "b", max_entries=2)
+    batch.delete()
+    batch.add()
+    assert batch.full and batch.undelete() is None
+    assert len(batch.deleted) == 1  # still kept
+    batch.delete()  # the blank one
+    assert batch.undelete() is not None and batch.deleted == []
 
 
 def test_the_draft_round_trips_through_json() -> None:

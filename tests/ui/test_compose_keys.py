@@ -145,3 +145,52 @@ async def test_ctrl_n_from_a_field_moves_to_the_new_entrys_first_field(
         await pilot.pause()
         assert pane.entries[1]["Source"].endswith("abc")
         assert pane.entries[0]["Detail"] == '{"n": 1}'
+
+
+def _status(pane) -> str:  # type: ignore[no-untyped-def]
+    return str(pane.query_one("#compose-status").render())
+
+
+async def test_x_then_u_puts_a_deleted_entry_back_in_its_place(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    """``x`` in the entry list is one key: ``u`` undoes it, the entry where it stood."""
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "5")
+        for event_type in ("click", "view", "buy"):
+            await fill(pilot, pane, "eventType", event_type)
+            await pilot.press("ctrl+n")
+        await pilot.press("escape")  # the list
+        await pilot.press("up", "up")  # from the blank fourth entry onto "view"
+        await wait_until(pilot, lambda: pane.selected == 1)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: len(pane.entries) == 3)
+        assert [e["eventType"] for e in pane.entries] == ["click", "buy", ""]
+        assert "u puts it back" in _status(pane)
+        await pilot.press("u")
+        await wait_until(pilot, lambda: len(pane.entries) == 4)
+        assert [e["eventType"] for e in pane.entries] == ["click", "view", "buy", ""]
+        assert pane.selected == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert "No deleted event to put back" in _status(pane)
+
+
+async def test_n_asks_before_a_new_batch_drops_unsent_entries(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await fill(pilot, pane, "Source", SOURCE)
+        await fill(pilot, pane, "DetailType", "Order Created")
+        await pilot.press("escape", "N")
+        await wait_until(pilot, lambda: showing(app, ConfirmScreen))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: not showing(app, ConfirmScreen))
+        assert pane.entries[0]["DetailType"] == "Order Created"  # kept
+        await pilot.press("N")
+        await wait_until(pilot, lambda: showing(app, ConfirmScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: pane.entries[0]["DetailType"] == "")
+        # Nothing unsent left: N starts anew without asking.
+        await pilot.press("N")
+        await pilot.pause()
+        assert not showing(app, ConfirmScreen)

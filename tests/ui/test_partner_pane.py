@@ -16,6 +16,7 @@ from compose_helpers import (
     wait_until,
 )
 
+from tests.ui.helpers import showing
 from tui.ui.screens.confirm import ConfirmScreen
 
 SOURCE = "aws.partner/example.com/orders"
@@ -251,3 +252,65 @@ async def test_typing_into_a_new_detail_replaces_its_empty_object(sandbox_option
         await pilot.press("tab")
         await wait_until(pilot, lambda: detail.has_focus)
         assert detail.selected_text == "" and detail.text == typed
+
+
+async def test_an_entry_added_while_a_send_is_in_flight_takes_no_result(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    """AWS answers late; meanwhile the user adds an entry before the ones sending. Each answer
+    lands on the entry that was sent: the new entry stays unsent, and the second one is not
+    shown unsent (where the next ctrl+s would send it a second time)."""
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await _entry(pilot, pane, "First", '{"n": 1}')
+        await pilot.press("ctrl+n")
+        await _entry(pilot, pane, "Second", '{"n": 2}')
+        sandbox_env.set_faults("latency=1500ms")
+        await send_confirmed(pilot)
+        await wait_until(pilot, lambda: bool(pane.batch_model.sending))
+        await to_list(pilot, pane)
+        await pilot.press("up")  # onto First
+        await wait_until(pilot, lambda: pane.selected == 0)
+        await pilot.press("ctrl+n")  # a new entry between First and Second, mid-send
+        assert pane.batch_model.sending == {0, 2}
+        # To the raw JSON and back (f2 twice): the unchanged entries are still the ones sending.
+        await pilot.press("escape", "f2")
+        await wait_until(pilot, lambda: pane.raw.open)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: not pane.raw.open)
+        assert pane.batch_model.sending == {0, 2}
+        await wait_until(pilot, lambda: pane.sends_in_flight == 0, timeout=30)
+        sandbox_env.set_faults(None)
+        assert [e["DetailType"] for e in pane.entries] == ["First", "", "Second"]
+        assert pane.results[0] is not None and pane.results[2] is not None
+        assert pane.results[1] is None
+        assert pane.batch_model.unsent() == [1]  # only the new one
+        assert len(sandbox_env.received()["events"]) == 2
+
+
+async def test_sent_entries_stay_sent_through_the_raw_json_and_back(
+    sandbox_env, sandbox_options
+) -> None:  # type: ignore[no-untyped-def]
+    """f2 twice after a send: the entries did not change, so they keep their EventIds and
+    ctrl+s has nothing to send (their empty Resources, left out of the JSON, called them
+    changed: both shown unsent, and the next ctrl+s sent them again)."""
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot, "4")
+        await _entry(pilot, pane, "First", '{"n": 1}')
+        await pilot.press("ctrl+n")
+        await _entry(pilot, pane, "Second", '{"n": 2}')
+        await send_confirmed(pilot)
+        await wait_until(pilot, lambda: pane.sends_in_flight == 0 and all(pane.results))
+        sent = [r["EventId"] for r in pane.results]  # type: ignore[index]
+        await pilot.press("escape", "f2")
+        await wait_until(pilot, lambda: pane.raw.open)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: not pane.raw.open)
+        assert [r["EventId"] for r in pane.results] == sent  # type: ignore[index]
+        assert pane.batch_model.unsent() == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not showing(app, ConfirmScreen)
+        assert len(sandbox_env.received()["events"]) == 2

@@ -35,9 +35,27 @@ def result_unconfirmed(result: Result | None) -> bool:
     return bool(result) and bool(result.get("Unconfirmed"))  # type: ignore[union-attr]
 
 
+def same_entry(a: Entry, b: Entry) -> bool:
+    """True when ``a`` and ``b`` hold the same values, an empty field being the same as none.
+
+    Why: the raw JSON view leaves empty fields out (the request AWS takes has no ``Resources``
+    when there are none), so an entry taken back from it unchanged lacks keys the form has; a
+    plain ``==`` called it changed and dropped its result: a sent entry shown unsent, for the
+    next ctrl+s to send again.
+    """
+
+    def filled(entry: Entry) -> dict[str, Any]:
+        return {k: v for k, v in entry.items() if v not in ("", None)}
+
+    return filled(a) == filled(b)
+
+
 def field_of(path: str) -> str:
     """The top-level field an error path names: "Resources[0]" -> "Resources", "a.b" -> "a"."""
     return path.split(".", 1)[0].split("[", 1)[0]
+
+
+UNDO_DEPTH = 20  # deleted entries kept for ``u``
 
 
 class Batch:
@@ -50,7 +68,14 @@ class Batch:
         self.entries: list[Entry] = [new_entry()]
         self.results: list[Result | None] = [None]
         self.selected = 0
-        self.sending: set[int] = set()  # indexes of the send in flight
+        # The entries of the send in flight, each with a copy of what was sent. Entries are told
+        # by identity, not index: entries added, deleted or put back while a send is in flight
+        # move the others, and a result written by index landed on the wrong entry (a sent one
+        # shown unsent and sent again by the next ctrl+s).
+        self._in_flight: list[tuple[Entry, Entry]] = []
+        # Entries deleted with ``x``: (where it stood, the entry, its result), newest last, at most
+        # UNDO_DEPTH. ``u`` puts the newest back: a deletion is one key, so is its undoing.
+        self.deleted: list[tuple[int, Entry, Result | None]] = []
         self.errors: list[FieldError] = []  # the last validation of the whole batch
         # "X is required" under a field nobody has typed in yet is noise; it shows once the field
         # was edited or a send was tried. Every other error shows as soon as it exists.
@@ -63,7 +88,9 @@ class Batch:
     ) -> None:
         """Take a whole batch (a draft, a file, the raw JSON, history); results pad with None."""
         self.header = dict(header)
-        self.entries = [dict(e) for e in entries] or [self.new_entry()]
+        # An entry of the send in flight passed back as itself stays itself: its result finds it.
+        flying = {id(e) for e, _ in self._in_flight}
+        self.entries = [e if id(e) in flying else dict(e) for e in entries] or [self.new_entry()]
         given = list(results or [])
         self.results = [given[i] if i < len(given) else None for i in range(len(self.entries))]
         self.selected = min(self.selected, len(self.entries) - 1)
@@ -100,17 +127,57 @@ class Batch:
         """Copy the selected entry (without its result or generated eventId) after it."""
         self.add({k: v for k, v in self.entries[self.selected].items() if k != "eventId"})
 
-    def delete(self) -> None:
-        """Delete the selected entry (the last one is emptied instead)."""
+    @property
+    def sending(self) -> set[int]:
+        """The indexes, as the batch stands now, of the entries the send in flight carries."""
+        return {i for i, e in enumerate(self.entries) if any(e is f for f, _ in self._in_flight)}
+
+    def delete(self) -> bool:
+        """Delete the selected entry (the last one is emptied instead); True when it held
+        something (typed or sent) and ``undelete`` can put it back."""
+        at = self.selected
+        kept = self._holds_something(at)
+        if kept:
+            self.deleted.append((at, self.entries[at], self.results[at]))
+            del self.deleted[:-UNDO_DEPTH]
         if len(self.entries) == 1:
             self._rearranged([self.new_entry()], [None], 0)
-            return
-        at = self.selected
+        else:
+            self._rearranged(
+                self.entries[:at] + self.entries[at + 1 :],
+                self.results[:at] + self.results[at + 1 :],
+                at,
+            )
+        return kept
+
+    def undelete(self) -> int | None:
+        """Put the newest deleted entry back where it stood and select it; its index, or None
+        when nothing was deleted or the batch is full (the entry stays deleted then)."""
+        if not self.deleted:
+            return None
+        lone_blank = len(self.entries) == 1 and not self._holds_something(0)
+        if self.full and not lone_blank:
+            return None
+        at, entry, result = self.deleted.pop()
+        if lone_blank:  # the last entry was emptied by its deletion: it comes back in its place
+            self._rearranged([entry], [result], 0)
+            return 0
+        at = min(at, len(self.entries))
         self._rearranged(
-            self.entries[:at] + self.entries[at + 1 :],
-            self.results[:at] + self.results[at + 1 :],
+            [*self.entries[:at], entry, *self.entries[at:]],
+            [*self.results[:at], result, *self.results[at:]],
             at,
         )
+        return at
+
+    def _holds_something(self, index: int) -> bool:
+        """True when entry ``index`` was typed in or has a result (not a fresh, blank entry)."""
+        return self.results[index] is not None or self._typed(self.entries[index])
+
+    def _typed(self, entry: Entry) -> bool:
+        """True when ``entry`` differs from a new one other than in its clock fields."""
+        blank = {k: v for k, v in self.new_entry().items() if k not in CLOCK_FIELDS}
+        return {k: v for k, v in entry.items() if k not in CLOCK_FIELDS} != blank
 
     def move(self, delta: int) -> bool:
         """Move the selected entry by ``delta``; False (nothing moved) while sending or at an end."""
@@ -165,21 +232,39 @@ class Batch:
 
     def begin_send(self, indexes: list[int]) -> None:
         self.send_attempted = True
-        self.sending = set(indexes)
+        self._in_flight = [
+            (self.entries[i], json.loads(json.dumps(self.entries[i]))) for i in indexes
+        ]
 
-    def finish_send(self, indexes: list[int], results: list[Result] | None = None) -> None:
-        """The send came back: record one result per index (None: nothing was sent)."""
-        self.sending = set()
-        for index, result in zip(indexes, results or [], strict=False):
-            self.results[index] = result
+    def finish_send(self, results: list[Result] | None = None) -> tuple[list[int], int]:
+        """The send came back: record its results, one per entry sent, in the order sent (None:
+        nothing was sent). Each lands on its entry wherever that stands now.
+
+        An entry edited while it was sending is not what AWS got: a success (or an unconfirmed
+        send) is dropped there, so the edit shows as new and the next ctrl+s sends it; a failure
+        stays (ctrl+r re-sends the edit). An entry no longer in the batch (the batch was
+        replaced) takes no result; the journal has it.
+        Returns the indexes the results landed on, and how many entries were edited meanwhile.
+        """
+        in_flight, self._in_flight = self._in_flight, []
+        landed: list[int] = []
+        edited = 0
+        for (entry, sent), result in zip(in_flight, results or [], strict=False):
+            index = next((i for i, e in enumerate(self.entries) if e is entry), None)
+            if index is None:
+                continue
+            landed.append(index)
+            if not same_entry(entry, sent) and not result_failed(result):
+                edited += 1
+                self.results[index] = None
+            else:
+                self.results[index] = result
+        return landed, edited
 
     def dirty(self) -> bool:
         """True when the batch holds something typed and not yet sent."""
-        blank = {k: v for k, v in self.new_entry().items() if k not in CLOCK_FIELDS}
         return any(
-            not result_ok(self.results[i])
-            and {k: v for k, v in e.items() if k not in CLOCK_FIELDS} != blank
-            for i, e in enumerate(self.entries)
+            not result_ok(self.results[i]) and self._typed(e) for i, e in enumerate(self.entries)
         )
 
     # -- the draft on disk -----------------------------------------------------------------

@@ -68,6 +68,7 @@ class ComposePane(Pane):
         Binding("ctrl+n", "add", "Add", id="compose.add"),
         Binding("ctrl+t", "duplicate", "Duplicate", id="compose.duplicate"),
         Binding("x", "delete", "Delete", id="compose.delete", show=False),
+        Binding("u", "undelete", "Undo delete", id="compose.undelete", show=False),
         Binding("alt+up,K", "move(-1)", "Move up", id="compose.move_up", show=False),
         Binding("alt+down,J", "move(1)", "Move down", id="compose.move_down", show=False),
         Binding("f2", "toggle_json", "Form/JSON", id="compose.toggle_json"),
@@ -372,8 +373,23 @@ class ComposePane(Pane):
         if self.batch_model.selected in self.batch_model.sending:
             self.set_status("That entry is being sent; wait for its result", error=True)
             return
-        self.batch_model.delete()
+        at = self.batch_model.selected
+        kept = self.batch_model.delete()
         self._rearranged()
+        if kept:
+            self.set_status(f"Deleted {self.NOUN} {at + 1}: u puts it back")
+
+    def action_undelete(self) -> None:
+        """Put the last deleted entry back where it stood."""
+        if not self.batch_model.deleted:
+            self.set_status(f"No deleted {self.NOUN} to put back")
+            return
+        at = self.batch_model.undelete()
+        if at is None:
+            self._room()  # full: says so, and how to send more
+            return
+        self._rearranged()
+        self.set_status(f"{self.NOUN.capitalize()} {at + 1} put back")
 
     def action_move(self, delta: int) -> None:
         """Move the selected entry up or down the batch."""
@@ -383,9 +399,15 @@ class ComposePane(Pane):
     def action_new_batch(self) -> None:
         """Start an empty batch (the current one is in the history if it was sent)."""
         if self.batch_model.sending:
+            self.set_status("A send is in flight; start a new batch once it is back", error=True)
             return
-        self.batch_model.start_new()
-        self._rearranged()
+
+        def start() -> None:
+            self.batch_model.start_new()
+            self._rearranged()
+
+        # Unsent work is not dropped by one key: asked first, as loading a file over it is.
+        self.files.confirm_replace("a new, empty batch", start)
 
     def action_focus_list(self) -> None:
         self.query_one("#compose-list", EntryList).focus()

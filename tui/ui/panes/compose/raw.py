@@ -15,6 +15,7 @@ from textual.widgets import ContentSwitcher
 
 from tui.errors import InputError
 from tui.services import cli_input
+from tui.ui.panes.compose.batch import same_entry
 from tui.ui.panes.compose.host import ComposeHost
 from tui.ui.widgets.field_error import FieldErrorLabel
 from tui.ui.widgets.json_editor import JsonEditor
@@ -86,10 +87,11 @@ class RawJson:
             return False
         header, forms = cli_input.request_to_forms(request, host.KIND)
         old = list(zip(host.batch_model.entries, host.batch_model.results, strict=True))
-        results = [
-            old[i][1] if i < len(old) and old[i][0] == f else None for i, f in enumerate(forms)
-        ]
-        host.set_batch(header, forms, results)
+        unchanged = [i < len(old) and same_entry(old[i][0], f) for i, f in enumerate(forms)]
+        results = [old[i][1] if same else None for i, same in enumerate(unchanged)]
+        # An unchanged entry goes back as itself, so a send in flight still finds it.
+        entries = [old[i][0] if unchanged[i] else f for i, f in enumerate(forms)]
+        host.set_batch(header, entries, results)
         return True
 
     def edited(self) -> None:

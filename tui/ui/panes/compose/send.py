@@ -141,11 +141,20 @@ class SendFlow:
     def _sent(self, indexes: list[int], results: list[Result]) -> None:
         host = self.host
         host.sends_in_flight -= 1
-        host.batch_model.finish_send(indexes, results)
+        # Where the sent entries stand now (entries may have been added or deleted meanwhile).
+        landed, edited = host.batch_model.finish_send(results)
         failed = sum(1 for r in results if result_failed(r))
         unconfirmed = sum(1 for r in results if result_unconfirmed(r))
         host.show_all()
-        host.after_sent(indexes)
+        host.after_sent(landed)
+        if edited:
+            host.set_status(
+                f"{count(edited, host.NOUN)} changed while sending: the change is not sent yet "
+                "(what was sent is in the history, f7)",
+                error=True,
+            )
+            host.changed()
+            return
         if unconfirmed:
             host.set_status(
                 f"{unconfirmed} of {len(indexes)} unconfirmed: sent, but no answer came back, so "
@@ -165,6 +174,6 @@ class SendFlow:
         """Nothing was sent (refused before the call): say why, keep the batch as it was."""
         host = self.host
         host.sends_in_flight -= 1
-        host.batch_model.finish_send([])
+        host.batch_model.finish_send()
         host.show_all()
         host.set_status(f"Not sent: {err.message}", error=True)
