@@ -69,7 +69,11 @@ def test_add_duplicate_delete_and_move_keep_results_beside_their_entries() -> No
     batch.delete()
     assert len(batch.entries) == 3 and SENT not in batch.results
     batch.begin_send([0])
-    assert batch.move(-1) is False  # nothing moves while a send is in flight
+    flying = batch.entries[0]
+    batch.select(1)
+    assert batch.move(-1) is True  # entries move while a send is in flight
+    assert batch.sending == {1} and batch.entries[1] is flying
+    assert batch.finish_send([SENT]) == ([1], 0) and batch.results[1] == SENT  # it follows
 
 
 def test_deleting_the_last_entry_empties_it_and_full_counts_the_limit() -> None:

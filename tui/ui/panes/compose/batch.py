@@ -180,9 +180,10 @@ class Batch:
         return {k: v for k, v in entry.items() if k not in CLOCK_FIELDS} != blank
 
     def move(self, delta: int) -> bool:
-        """Move the selected entry by ``delta``; False (nothing moved) while sending or at an end."""
+        """Move the selected entry by ``delta``; False (nothing moved) at an end. Entries sending
+        move too: their results find them wherever they stand."""
         at, to = self.selected, self.selected + delta
-        if self.sending or not 0 <= to < len(self.entries):
+        if not 0 <= to < len(self.entries):
             return False
         entries, results = list(self.entries), list(self.results)
         entries[at], entries[to] = entries[to], entries[at]
