@@ -166,3 +166,63 @@ async def test_held_keys_go_anyway_when_nothing_moves(sandbox_options, monkeypat
             pilot, lambda: pane.query_one("#header-field-sessionId", Input).value == "sid"
         )
         assert field.value == "tid"
+
+
+async def test_escape_right_after_l_closes_the_sign_in_dialog(
+    app_ctx: Any, monkeypatch: Any
+) -> None:
+    """``L`` reads the profile's SSO settings in a worker (slow on an NFS home) before the
+    dialog shows; an ``escape`` in the same burst waits for it and closes it, instead of going to
+    the pane and leaving the dialog open."""
+    import time
+
+    import tui.services.signin
+    import tui.shell.flows
+    from tests.fake_sso import FakeSso
+    from tui.services.sso_cache import SsoTarget
+    from tui.ui.screens.sso_login import SsoLoginScreen
+
+    fake = FakeSso()
+    fake.state.outcomes = ["pending"]
+    sso = SsoTarget(
+        profile="dev",
+        session_name="corp",
+        start_url="https://corp.awsapps.com/start",
+        region="us-east-1",
+        scopes=("codecatalyst:read_write",),
+    )
+
+    def slow_target(options: Any) -> SsoTarget:
+        time.sleep(0.3)
+        return sso
+
+    real = tui.services.signin.SsoLogin
+    monkeypatch.setattr(tui.shell.flows, "sso_target", slow_target)
+    monkeypatch.setattr(
+        tui.services.signin,
+        "SsoLogin",
+        lambda target, **_: real(
+            target, endpoint_url=fake.endpoint, sleeper=lambda cancel, s: cancel.wait(0.05)
+        ),
+    )
+    app = EventdeckApp(app_ctx)
+    pushed: list[str] = []
+    push_screen = app.push_screen
+
+    def push(screen: Any, *args: Any, **kwargs: Any) -> Any:
+        pushed.append(type(screen).__name__)
+        return push_screen(screen, *args, **kwargs)
+
+    app.push_screen = push  # type: ignore[method-assign,assignment]
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.focused is not None)
+            await burst(pilot, "L", "escape")
+            await wait_for(
+                pilot,
+                lambda: "SsoLoginScreen" in pushed and not showing(app, SsoLoginScreen),
+                timeout=10,
+                message=lambda: f"pushed {pushed}, on top {app.screen}",
+            )
+    finally:
+        fake.stop()

@@ -154,7 +154,9 @@ class ShellFlows:
     def sign_in(self) -> None:
         """Sign in with the SSO device-code flow: the code opens on any device (a phone)."""
         options = self.ctx.options
-        self.read_aws_config(lambda: sso_target(options), self._sign_in_to, self._cannot_sign_in)
+        self.read_aws_config(
+            lambda: sso_target(options), self._sign_in_to, self._cannot_sign_in, opens_dialog=True
+        )
 
     def _cannot_sign_in(self, exc: Exception) -> None:
         self.app.notify(str(exc), title="Cannot sign in", severity="error", markup=False)

@@ -25,6 +25,7 @@ from tui.ui.widgets.virtual_table import Column, Row
 
 if TYPE_CHECKING:
     from tui.context import AppContext
+    from tui.errors import EventdeckError
     from tui.ui.panes.browse import BrowsePane
 
 
@@ -296,11 +297,21 @@ def sign_in(pane: BrowsePane) -> None:
     """
     from tui.services.signin import SsoLogin
     from tui.services.sso_cache import SsoTarget, sso_target
+    from tui.ui.key_order import hold_keys
     from tui.ui.screens.sso_login import SsoLoginScreen
 
+    # The keys typed after L wait for the dialog (or the word that there is none).
+    let_keys_go = hold_keys(pane.app)
     found = pane.item_for(pane.table.current_row)
     if not isinstance(found, Found) or found.error is None or not found.error.sso_sign_in:
-        pane.app.call_later(pane.app.run_action, "sign_in")
+
+        async def sign_in_the_app() -> None:
+            try:
+                await pane.app.run_action("sign_in")  # holds the keys again, until its dialog
+            finally:
+                let_keys_go()
+
+        pane.app.call_later(sign_in_the_app)
         return
     factory = pane.ctx.scope_clients.factory(found.target)
     options = factory.options
@@ -317,4 +328,14 @@ def sign_in(pane: BrowsePane) -> None:
         login = SsoLogin(target, verify=options.verify, factory=factory)
         pane.app.push_screen(SsoLoginScreen(login), done)
 
-    pane.work.run(lambda: sso_target(options), show, key="sso target", pooled=False)
+    def shown(target: SsoTarget | None) -> None:
+        try:
+            show(target)
+        finally:
+            let_keys_go()
+
+    def failed(err: EventdeckError) -> None:
+        let_keys_go()
+        pane.work.notify_failure(err, title="Cannot sign in")
+
+    pane.work.run(lambda: sso_target(options), shown, failed, key="sso target", pooled=False)
