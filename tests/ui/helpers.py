@@ -135,6 +135,7 @@ NAMED_KEYS: dict[str, str | None] = {
     "colon": ":",
     "comma": ",",
     "f6": None,
+    "ctrl+n": None,
 }
 
 

@@ -226,3 +226,20 @@ async def test_escape_right_after_l_closes_the_sign_in_dialog(
             )
     finally:
         fake.stop()
+
+
+async def test_text_then_ctrl_n_then_text_fills_one_entry_each(sandbox_options) -> None:  # type: ignore[no-untyped-def]
+    """``click ctrl+n view ctrl+n buy`` in one burst: three entries, one word each. The typed
+    characters' edits reach the pane after them; ctrl+n overtook them, so they landed on the
+    new entry ("buyview")."""
+    app = make_app(sandbox_options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await pane_field(pilot, "5", "entry-field-eventType")
+        await burst(pilot, "click", "ctrl+n", "view", "ctrl+n", "buy")
+        await wait_for(
+            pilot,
+            lambda: len(pane.entries) == 3 and pane.entries[2]["eventType"] == "buy",
+            timeout=10,
+            message=lambda: str([e["eventType"] for e in pane.entries]),
+        )
+        assert [e["eventType"] for e in pane.entries] == ["click", "view", "buy"]

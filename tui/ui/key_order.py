@@ -12,6 +12,11 @@ whatever the timing. Pastes are ordered with the keys, for the same reason. Keys
 time are never held: a key waits only behind another one still on its way, and a character
 typed into a text field (which stops it there, moving no focus) lets the next key go at once.
 
+Characters typed into a field post their edits (the field's Changed, then the form's own
+message) after them, up the same way; a key that follows them and is not typed (ctrl+n: a new
+entry, which rebinds the form) waits until every queue on its way has drained, so those edits
+land on the entry they were typed for.
+
 A key whose handler moves the focus later than that (after the next frame, once a widget it
 mounts is there: the query bar) holds the keys behind it with ``hold_keys`` until it has.
 """
@@ -23,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual._context import active_message_pump
 
 from tui.ui.timers import call_after
 
@@ -74,6 +80,7 @@ class KeyOrder:
         self._release: Timer | None = None
         self._watched = 0  # the progress when the timer was set
         self.received = 0  # keys and pastes received from the terminal so far
+        self._typed = False  # characters went into a field since the last key was followed
 
     @property
     def idle(self) -> bool:
@@ -143,10 +150,20 @@ class KeyOrder:
         if isinstance(event, events.Key) and target.check_consume_key(event.key, event.character):
             # Typed into a text field: it stops there and moves no focus (Textual's contract for
             # check_consume_key), and the next key goes to the same queue after it.
+            self._typed = True
             await self._deliver(event)
             return
         self._sent += 1
         number = self._travelling = self._sent
+        if self._typed:
+            # Characters just typed post their edits (the field's Changed, the form's own
+            # message) after them, on the way up; a key acting on what the field is bound to
+            # (ctrl+n: a new entry) must wait until those have arrived, or they land on the new
+            # entry. This key goes once every queue on the way has drained.
+            self._typed = False
+            self._held.appendleft(event)
+            await self._settle(list(target.ancestors_with_self), number, screen)
+            return
         await self._deliver(event)
         # The way a key can go: the target, then its ancestors up to the screen and the App.
         await self._follow(list(target.ancestors_with_self), number, screen)
@@ -171,6 +188,31 @@ class KeyOrder:
             # The key opened or closed a screen: its mount (and the focus it sets) comes first.
             await self._follow([top, self._app], number, top)
             return
+        self._travelling = 0
+        await self._send_held()
+
+    async def _settle(self, way: list[DOMNode], number: int, screen: Screen[Any]) -> None:
+        """Go up ``way`` (the focused widget to the App), leaving each node only when its queue
+        is empty, checked from inside it (not mid-message): what it posted on up is then ahead
+        of us in the parent's queue. Then let the held keys go.
+
+        The App's own queue is not waited for: it takes the terminal's events all the time.
+        """
+        if number != self._travelling:
+            return  # let go by the timer already
+        while way:
+            node = way[0]
+            busy = active_message_pump.get(None) is not node or node.message_queue_size > 0
+            if (
+                node is not self._app
+                and busy
+                and node.call_later(self._settle, way, number, screen)
+            ):
+                return  # checked again once what is queued there now has run
+            way.pop(0)  # drained (or closing and refusing callbacks): on up
+            # Progress is a node passed, not a look at a busy one: a queue that never drains
+            # (a node flooded with messages) is let go by the release timer, as a stuck key is.
+            self._progress += 1
         self._travelling = 0
         await self._send_held()
 
