@@ -28,6 +28,13 @@ async def _entry(pilot, pane, detail_type: str, detail: str) -> None:  # type: i
     await fill(pilot, pane, "Detail", detail)
 
 
+async def _two_entries(pilot, pane) -> None:  # type: ignore[no-untyped-def]
+    """Entries "First" ({"n": 1}) and "Second" ({"n": 2}), each field filled as a paste would."""
+    await _entry(pilot, pane, "First", '{"n": 1}')
+    await pilot.press("ctrl+n")
+    await _entry(pilot, pane, "Second", '{"n": 2}')
+
+
 async def test_three_entries_one_broken_then_fixed_and_sent(sandbox_env, sandbox_options) -> None:  # type: ignore[no-untyped-def]
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -202,9 +209,7 @@ async def test_a_late_answer_shows_unconfirmed_and_a_resend_warns_it_may_double(
     app = make_app(sandbox_options.with_(read_timeout=0.3))
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "4")
-        await _entry(pilot, pane, "First", '{"n": 1}')
-        await pilot.press("ctrl+n")
-        await _entry(pilot, pane, "Second", '{"n": 2}')
+        await _two_entries(pilot, pane)
         sandbox_env.set_faults("latency=800ms,late=1.0")
         await send_confirmed(pilot)
         await wait_until(pilot, lambda: all(r for r in pane.results), timeout=20)
@@ -263,9 +268,7 @@ async def test_an_entry_added_while_a_send_is_in_flight_takes_no_result(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "4")
-        await _entry(pilot, pane, "First", '{"n": 1}')
-        await pilot.press("ctrl+n")
-        await _entry(pilot, pane, "Second", '{"n": 2}')
+        await _two_entries(pilot, pane)
         sandbox_env.set_faults("latency=1500ms")
         await send_confirmed(pilot)
         await wait_until(pilot, lambda: bool(pane.batch_model.sending))
@@ -298,9 +301,7 @@ async def test_sent_entries_stay_sent_through_the_raw_json_and_back(
     app = make_app(sandbox_options)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_pane(pilot, "4")
-        await _entry(pilot, pane, "First", '{"n": 1}')
-        await pilot.press("ctrl+n")
-        await _entry(pilot, pane, "Second", '{"n": 2}')
+        await _two_entries(pilot, pane)
         await send_confirmed(pilot)
         await wait_until(pilot, lambda: pane.sends_in_flight == 0 and all(pane.results))
         sent = [r["EventId"] for r in pane.results]  # type: ignore[index]

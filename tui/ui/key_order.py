@@ -162,7 +162,7 @@ class KeyOrder:
             # entry. This key goes once every queue on the way has drained.
             self._typed = False
             self._held.appendleft(event)
-            await self._settle(list(target.ancestors_with_self), number, screen)
+            await self._settle(list(target.ancestors_with_self), number)
             return
         await self._deliver(event)
         # The way a key can go: the target, then its ancestors up to the screen and the App.
@@ -191,7 +191,7 @@ class KeyOrder:
         self._travelling = 0
         await self._send_held()
 
-    async def _settle(self, way: list[DOMNode], number: int, screen: Screen[Any]) -> None:
+    async def _settle(self, way: list[DOMNode], number: int) -> None:
         """Go up ``way`` (the focused widget to the App), leaving each node only when its queue
         is empty, checked from inside it (not mid-message): what it posted on up is then ahead
         of us in the parent's queue. Then let the held keys go.
@@ -203,11 +203,7 @@ class KeyOrder:
         while way:
             node = way[0]
             busy = active_message_pump.get(None) is not node or node.message_queue_size > 0
-            if (
-                node is not self._app
-                and busy
-                and node.call_later(self._settle, way, number, screen)
-            ):
+            if node is not self._app and busy and node.call_later(self._settle, way, number):
                 return  # checked again once what is queued there now has run
             way.pop(0)  # drained (or closing and refusing callbacks): on up
             # Progress is a node passed, not a look at a busy one: a queue that never drains

@@ -130,7 +130,11 @@ class Batch:
     @property
     def sending(self) -> set[int]:
         """The indexes, as the batch stands now, of the entries the send in flight carries."""
-        return {i for i, e in enumerate(self.entries) if any(e is f for f, _ in self._in_flight)}
+        return {i for e, _ in self._in_flight if (i := self._index_of(e)) is not None}
+
+    def _index_of(self, entry: Entry) -> int | None:
+        """Where ``entry`` itself (not an equal one) stands now; None: not in the batch."""
+        return next((i for i, e in enumerate(self.entries) if e is entry), None)
 
     def delete(self) -> bool:
         """Delete the selected entry (the last one is emptied instead); True when it held
@@ -251,7 +255,7 @@ class Batch:
         landed: list[int] = []
         edited = 0
         for (entry, sent), result in zip(in_flight, results or [], strict=False):
-            index = next((i for i, e in enumerate(self.entries) if e is entry), None)
+            index = self._index_of(entry)
             if index is None:
                 continue
             landed.append(index)
